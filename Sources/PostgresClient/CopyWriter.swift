@@ -1,0 +1,53 @@
+/// Writes rows into a running `COPY ... FROM STDIN` in PostgreSQL's text format, buffering them
+/// into large chunks so that a million rows cost a few hundred libpq calls.
+///
+/// Only valid inside ``Connection/copyIn(_:_:)``.
+public final class CopyWriter {
+    private unowned let connection: Connection
+    private var buffer: [UInt8] = []
+    private let chunkSize = 256 * 1024
+
+    init(connection: Connection) {
+        self.connection = connection
+        buffer.reserveCapacity(chunkSize + 4096)
+    }
+
+    /// Writes one row; nil fields are SQL NULL. Tabs, newlines and backslashes in values are escaped.
+    public func writeRow(_ fields: [String?]) throws(PostgresError) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: "\t")) }
+            guard let field else {
+                buffer.append(UInt8(ascii: "\\"))
+                buffer.append(UInt8(ascii: "N"))
+                continue
+            }
+            for byte in field.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
+                default: buffer.append(byte)
+                }
+            }
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    /// Writes bytes already in the COPY statement's format.
+    public func writeRaw(_ bytes: some Collection<UInt8>) throws(PostgresError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    func flush() throws(PostgresError) {
+        guard !buffer.isEmpty else { return }
+        let connection = self.connection
+        let result: Result<Void, PostgresError> = buffer.withUnsafeBytes { bytes in
+            Result { () throws(PostgresError) in try connection.putCopyData(bytes) }
+        }
+        try result.get()
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

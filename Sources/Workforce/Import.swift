@@ -1,0 +1,252 @@
+import Foundation
+public import PostgresClient
+
+/// A column an import reads, by its key (the English header) and the other headers people use.
+public struct ImportColumn: Sendable {
+    public let key: String
+    public let aliases: [String]
+    public let required: Bool
+
+    public init(_ key: String, aliases: [String] = [], required: Bool = true) {
+        self.key = key
+        self.aliases = aliases
+        self.required = required
+    }
+
+    func matches(header: String) -> Bool {
+        let normalized = ImportColumn.normalize(header)
+        return ImportColumn.normalize(key) == normalized || aliases.contains { ImportColumn.normalize($0) == normalized }
+    }
+
+    static func normalize(_ header: String) -> String {
+        header.trimmingSpaces.lowercased().replacingOccurrences(of: " ", with: "_")
+    }
+}
+
+/// One rejected value: the file line, the column as the file names it, the value and the reason.
+public struct RowError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let column: String
+    public let value: String
+    public let reason: String
+
+    public init(line: Int, column: String, value: String, reason: String) {
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line), \(column) '\(value)': \(reason)" }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    public var encoding: SpreadsheetEncoding = .utf8
+    public var read = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    /// Where the rejected rows were saved, with a reason column, when --skip-invalid was used.
+    public var rejectsFile: String?
+
+    public var description: String {
+        var text = "read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
+        if let rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
+        return text
+    }
+}
+
+/// How to run an import.
+public struct ImportOptions: Sendable {
+    /// Write the valid rows and save the rejected ones, instead of writing nothing.
+    public var skipInvalid = false
+    /// Where to save rejected rows; default: next to the input, as NAME.rejected.csv.
+    public var rejectsPath: String?
+    /// Called every so many rows with the count read so far.
+    public var progress: (@Sendable (Int) -> Void)?
+    /// The day that dates in the file must not be after.
+    public var today: CalendarDate
+
+    public init(skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate,
+                progress: (@Sendable (Int) -> Void)? = nil) {
+        self.skipInvalid = skipInvalid
+        self.rejectsPath = rejectsPath
+        self.today = today
+        self.progress = progress
+    }
+}
+
+/// The values of one record by column key, and where to report a problem with them.
+struct RowFields {
+    let line: Int
+    let values: [String: String]
+    let headers: [String: String]
+    var errors: [RowError] = []
+
+    func value(_ key: String) -> String { values[key] ?? "" }
+
+    mutating func reject(_ key: String, _ reason: String) {
+        errors.append(RowError(line: line, column: headers[key] ?? key, value: value(key), reason: reason))
+    }
+}
+
+/// What differs between the enterprise, staff and certificate imports; the pipeline is shared.
+struct ImportDefinition {
+    /// The subject named in the audit trail ("staff import").
+    let action: String
+    let columns: [ImportColumn]
+    /// Typed staging columns in the order `validate` returns values, e.g. "id_number text".
+    let stagingColumns: [String]
+    /// Checks one record; returns the staging values, or nil after calling `reject`.
+    let validate: (inout RowFields) -> [String?]?
+    /// Set-based checks over the staging table `import_staging`, each returning rows of
+    /// (line int, column key text, value text, reason text).
+    let crossChecks: [String]
+    /// Merges `import_staging` into the real tables: (inserted, updated, unchanged).
+    let merge: (Connection) throws -> (inserted: Int, updated: Int, unchanged: Int)
+}
+
+/// Runs an import: reads the file, validates every row, COPYs the valid ones into a staging
+/// table, checks what needs the database, and merges in one transaction. With any bad row and no
+/// `skipInvalid`, nothing is written and ``ImportRejected`` lists every bad row.
+struct ImportPipeline {
+    let definition: ImportDefinition
+
+    func run(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+        let reader = try SpreadsheetReader(path: path)
+        guard let headerRecord = try reader.next() else {
+            throw SpreadsheetError(path: path, reason: "the file is empty; expected a header row")
+        }
+        let mapping = try mapHeaders(headerRecord.fields, path: path)
+        var summary = ImportSummary(encoding: reader.encoding)
+
+        return try db.transaction { db in
+            let columnList = definition.stagingColumns.joined(separator: ", ")
+            try db.execute(script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")
+            let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
+            var errors: [RowError] = []
+            var rejectedRecords: [Int: [String: String]] = [:]
+            try db.copyIn(SQLQuery(unsafeSQL: "COPY import_staging (line, \(names.joined(separator: ", "))) FROM STDIN")) { writer in
+                while let record = try reader.next() {
+                    summary.read += 1
+                    if summary.read % 50_000 == 0 { options.progress?(summary.read) }
+                    var values: [String: String] = [:]
+                    for (index, key) in mapping.keyAtIndex where index < record.fields.count {
+                        if let key { values[key] = record.fields[index].trimmingSpaces }
+                    }
+                    var fields = RowFields(line: record.line, values: values, headers: mapping.headerForKey)
+                    if let staged = definition.validate(&fields), fields.errors.isEmpty {
+                        try writer.writeRow([String(record.line)] + staged)
+                    } else {
+                        errors += fields.errors
+                        rejectedRecords[record.line] = values
+                    }
+                }
+            }
+            options.progress?(summary.read)
+            try db.execute(script: "CREATE INDEX ON import_staging (line); ANALYZE import_staging")
+            for check in definition.crossChecks {
+                for row in try db.query(SQLQuery(unsafeSQL: check)) {
+                    let key: String = try row.decode(1)
+                    errors.append(RowError(
+                        line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
+                        value: try row.decode(2, as: String?.self) ?? "", reason: try row.decode(3)))
+                }
+            }
+            errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+            let badLines = Set(errors.map(\.line))
+            if !badLines.isEmpty {
+                guard options.skipInvalid else { throw ImportRejected(path: path, errors: errors, read: summary.read) }
+                let stagedBadLines = badLines.filter { rejectedRecords[$0] == nil }.sorted()
+                if !stagedBadLines.isEmpty {
+                    let rows = try db.query("DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
+                    for row in rows {
+                        var values: [String: String] = [:]
+                        for (offset, name) in names.enumerated() { values[name] = row.text(offset + 1) ?? "" }
+                        rejectedRecords[try row.decode(0)] = values
+                    }
+                }
+                let rejectsPath = options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path)
+                try writeRejects(to: rejectsPath, records: rejectedRecords, errors: errors, mapping: mapping)
+                summary.rejected = badLines.count
+                summary.rejectsFile = rejectsPath
+            }
+            let merged = try definition.merge(db)
+            summary.inserted = merged.inserted
+            summary.updated = merged.updated
+            summary.unchanged = merged.unchanged
+            try Audit.record(
+                on: db, action: definition.action, subject: URL(fileURLWithPath: path).lastPathComponent,
+                detail: [
+                    "read": summary.read, "inserted": summary.inserted, "updated": summary.updated,
+                    "unchanged": summary.unchanged, "rejected": summary.rejected,
+                ])
+            return summary
+        }
+    }
+
+    static func defaultRejectsPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingPathExtension().path + ".rejected.csv"
+    }
+
+    struct HeaderMapping {
+        /// For each file column, the key it feeds (nil for columns this import does not read).
+        var keyAtIndex: [(Int, String?)]
+        /// For each key, the header as the file writes it, for error messages.
+        var headerForKey: [String: String]
+    }
+
+    private func mapHeaders(_ headers: [String], path: String) throws -> HeaderMapping {
+        var mapping = HeaderMapping(keyAtIndex: [], headerForKey: [:])
+        for (index, header) in headers.enumerated() {
+            let column = definition.columns.first { $0.matches(header: header) }
+            if let column {
+                if let earlier = mapping.headerForKey[column.key] {
+                    throw SpreadsheetError(
+                        path: path, reason: "columns '\(earlier)' and '\(header.trimmingSpaces)' both give \(column.key); keep one")
+                }
+                mapping.headerForKey[column.key] = header.trimmingSpaces
+            }
+            mapping.keyAtIndex.append((index, column?.key))
+        }
+        let missing = definition.columns.filter { $0.required && mapping.headerForKey[$0.key] == nil }
+        if !missing.isEmpty {
+            let described = missing.map { "\($0.key) (\(($0.aliases).joined(separator: " / ")))" }
+            throw SpreadsheetError(
+                path: path,
+                reason: "missing column\(missing.count > 1 ? "s" : ""): \(described.joined(separator: ", ")); the header row has: \(headers.map(\.trimmingSpaces).joined(separator: ", "))")
+        }
+        return mapping
+    }
+
+    private func writeRejects(to path: String, records: [Int: [String: String]], errors: [RowError], mapping: HeaderMapping) throws {
+        let keys = definition.columns.map(\.key).filter { mapping.headerForKey[$0] != nil }
+        var text = CSVWriter.byteOrderMark
+        text += CSVWriter.line(keys.map { mapping.headerForKey[$0]! } + ["line", "reason"])
+        let reasons = Dictionary(grouping: errors, by: \.line)
+        for line in records.keys.sorted() {
+            let values = records[line]!
+            let reason = (reasons[line] ?? []).map { "\($0.column) '\($0.value)': \($0.reason)" }.joined(separator: "; ")
+            text += CSVWriter.line(keys.map { values[$0] ?? "" } + [String(line), reason])
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// An import refused because of bad rows; nothing was written.
+public struct ImportRejected: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let errors: [RowError]
+    public let read: Int
+
+    public var badLines: Int { Set(errors.map(\.line)).count }
+
+    public var description: String {
+        "\(path): \(badLines) of \(read) rows are invalid, nothing was imported\n"
+            + errors.map { "  \($0)" }.joined(separator: "\n")
+            + "\nFix these rows and import again, or pass --skip-invalid to import the valid rows and save the rejected ones."
+    }
+}

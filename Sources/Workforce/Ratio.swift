@@ -1,0 +1,284 @@
+public import PostgresClient
+
+/// Tracked and certified staff, and the ratio between them, as sql/0002_certified_ratio.sql
+/// defines them. `ratio` is the database's exact decimal text (4 places), nil when nobody is tracked.
+public struct RatioCounts: Sendable, Equatable {
+    public var tracked: Int
+    public var certified: Int
+    public var ratio: String?
+
+    public init(tracked: Int, certified: Int, ratio: String?) {
+        self.tracked = tracked
+        self.certified = certified
+        self.ratio = ratio
+    }
+
+    /// "34.29%", or "—" when nobody is tracked.
+    public var percentage: String {
+        guard let ratio, let value = Double(ratio) else { return "—" }
+        let hundredths = Int((value * 10_000).rounded())
+        let fraction = String(hundredths % 100)
+        return "\(hundredths / 100).\(fraction.count == 1 ? "0" + fraction : fraction)%"
+    }
+}
+
+/// Certified staff by the highest level each holds.
+public struct LevelCounts: Sendable, Equatable {
+    public var junior = 0
+    public var intermediate = 0
+    public var senior = 0
+
+    public init(junior: Int = 0, intermediate: Int = 0, senior: Int = 0) {
+        self.junior = junior
+        self.intermediate = intermediate
+        self.senior = senior
+    }
+}
+
+public struct DepartmentRatio: Sendable, Equatable {
+    public let department: Department
+    public let counts: RatioCounts
+}
+
+/// The ratio of one enterprise, or the roll-up of a region or the country, on one date.
+public struct RatioEntry: Sendable, Equatable {
+    public enum Scope: Sendable, Equatable {
+        case enterprise(Enterprise)
+        case region(code: String, name: String?)
+        case country
+    }
+    public let scope: Scope
+    public var counts: RatioCounts
+    public var levels: LevelCounts
+    public var departments: [DepartmentRatio]
+}
+
+/// The certified-ratio answer for one question: an enterprise, a region with its enterprises, or
+/// the country with its provinces and enterprises.
+public struct RatioReport: Sendable {
+    public let asOf: CalendarDate
+    public let total: RatioEntry
+    public let provinces: [RatioEntry]
+    public let enterprises: [RatioEntry]
+}
+
+/// One point of a trend.
+public struct TrendPoint: Sendable, Equatable {
+    public let date: CalendarDate
+    public let counts: RatioCounts
+}
+
+public enum TrendStep: String, Sendable, CaseIterable {
+    case month, quarter, year
+
+    var months: Int {
+        switch self {
+        case .month: 1
+        case .quarter: 3
+        case .year: 12
+        }
+    }
+}
+
+/// Reads the certified-worker ratio. Every number comes from the SQL functions of
+/// sql/0002_certified_ratio.sql; this type only chooses which rows and shapes the answer.
+public struct RatioService {
+    public let db: Connection
+
+    public init(db: Connection) {
+        self.db = db
+    }
+
+    /// One enterprise's ratio on a date, with departments and levels.
+    public func enterprise(uscc: String, asOf: CalendarDate) throws -> RatioEntry {
+        let (id, enterprise) = try lookUp(uscc: uscc)
+        // Filtering on the enterprise id as a constant lets the planner push it down to the
+        // employment index, so one enterprise costs milliseconds whatever the country's size.
+        let row = try db.query("""
+            SELECT tracked, certified, ratio::text, junior, intermediate, senior
+            FROM enterprise_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
+            """).single()
+        let departments = try db.query("""
+            SELECT department::text, tracked, certified, ratio::text
+            FROM enterprise_department_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
+            ORDER BY department
+            """).map { row in
+            DepartmentRatio(
+                department: Department(rawValue: try row.decode(0))!,
+                counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
+        }
+        return RatioEntry(
+            scope: .enterprise(enterprise),
+            counts: RatioCounts(tracked: try row.decode(0), certified: try row.decode(1), ratio: try row.decode(2)),
+            levels: LevelCounts(junior: try row.decode(3), intermediate: try row.decode(4), senior: try row.decode(5)),
+            departments: departments)
+    }
+
+    /// A region's ratio (the sum of its enterprises' counts, not an average of ratios) with each
+    /// of its enterprises; or, with no region, the country's with each province and enterprise.
+    ///
+    /// - Parameter includeDepartments: also compute the department breakdown (a second scan).
+    public func report(region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true) throws -> RatioReport {
+        let region = try regionCode.map { try Roster.validRegion($0) }
+        let regionNames = try self.regionNames()
+        var enterprises: [String: RatioEntry] = [:]
+        var enterpriseOrder: [String] = []
+        var provinces: [String: RatioEntry] = [:]
+        var total: RatioEntry?
+        let rows = try db.query("""
+            SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc,
+                   min(en.name), min(en.region_code), min(en.employees),
+                   coalesce(sum(r.tracked), 0)::bigint, coalesce(sum(r.certified), 0)::bigint,
+                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
+                   coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
+                   coalesce(sum(r.senior), 0)::bigint
+            FROM enterprise_ratio_on(\(asOf)) r
+            JOIN enterprise en ON en.id = r.enterprise_id
+            WHERE \(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%'
+            GROUP BY GROUPING SETS ((en.province_code, en.uscc), (en.province_code), ())
+            ORDER BY level, en.province_code, min(en.region_code), min(en.name), en.uscc
+            """)
+        for row in rows {
+            let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
+            let levels = LevelCounts(junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11))
+            switch try row.decode(0, as: Int.self) {
+            case 0:
+                let enterprise = Enterprise(
+                    uscc: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4), employees: try row.decode(5))
+                enterprises[enterprise.uscc] = RatioEntry(scope: .enterprise(enterprise), counts: counts, levels: levels, departments: [])
+                enterpriseOrder.append(enterprise.uscc)
+            case 1:
+                let code: String = try row.decode(1)
+                provinces[code] = RatioEntry(scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels, departments: [])
+            default:
+                let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
+                total = RatioEntry(scope: scope, counts: counts, levels: levels, departments: [])
+            }
+        }
+        if total == nil {
+            let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
+            total = RatioEntry(scope: scope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(), departments: [])
+        }
+        if includeDepartments {
+            let departmentRows = try db.query("""
+                SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
+                       sum(d.tracked)::bigint, sum(d.certified)::bigint,
+                       certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
+                FROM enterprise_department_ratio_on(\(asOf)) d
+                JOIN enterprise en ON en.id = d.enterprise_id
+                WHERE \(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%'
+                GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department), (d.department))
+                ORDER BY d.department
+                """)
+            for row in departmentRows {
+                let entry = DepartmentRatio(
+                    department: Department(rawValue: try row.decode(3))!,
+                    counts: RatioCounts(tracked: try row.decode(4), certified: try row.decode(5), ratio: try row.decode(6)))
+                switch try row.decode(0, as: Int.self) {
+                case 0: enterprises[try row.decode(2)]?.departments.append(entry)
+                case 1: provinces[try row.decode(1)]?.departments.append(entry)
+                default: total?.departments.append(entry)
+                }
+            }
+        }
+        return RatioReport(
+            asOf: asOf, total: total!,
+            provinces: region == nil ? provinces.keys.sorted().map { provinces[$0]! } : [],
+            enterprises: enterpriseOrder.map { enterprises[$0]! })
+    }
+
+    /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region.
+    public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [TrendPoint] {
+        guard from <= to else {
+            throw WorkforceError.invalid(field: "--from", value: from.iso, reason: "is after --to \(to)")
+        }
+        var dates: [CalendarDate] = []
+        var index = 0
+        while true {
+            let date = from.adding(months: step.months * index)
+            guard date <= to, dates.count < 1200 else { break }
+            dates.append(date)
+            index += 1
+        }
+        if dates.last != to { dates.append(to) }
+        let enterpriseID = try uscc.map { try lookUp(uscc: $0).id }
+        let region = try regionCode.map { try Roster.validRegion($0) }
+        return try db.query("""
+            SELECT day, sum(r.tracked)::bigint, sum(r.certified)::bigint,
+                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text
+            FROM unnest(\(dates)::date[]) AS day
+            CROSS JOIN LATERAL (
+                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day) r
+                JOIN enterprise en ON en.id = r.enterprise_id
+                WHERE (\(enterpriseID)::bigint IS NULL OR r.enterprise_id = \(enterpriseID))
+                  AND (\(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%')
+            ) r
+            GROUP BY day ORDER BY day
+            """).map { row in
+            TrendPoint(
+                date: try row.decode(0),
+                counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
+        }
+    }
+
+    func lookUp(uscc: String) throws -> (id: Int, enterprise: Enterprise) {
+        let code = try Roster.validUSCC(uscc)
+        let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
+        guard let row = rows.first(where: { _ in true }) else {
+            throw WorkforceError.notFound("no enterprise has USCC \(code); see esw enterprise list")
+        }
+        return (try row.decode(0), Enterprise(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))
+    }
+
+    func regionNames() throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try db.query("SELECT code, name FROM region") { names[try row.decode(0)] = try row.decode(1) }
+        return names
+    }
+}
+
+extension RatioEntry {
+    /// The JSON object of the documented shape: as_of, the scope, tracked, certified, ratio,
+    /// by_department and by_level.
+    public func json(asOf: CalendarDate) -> [(String, JSON)] {
+        var members: [(String, JSON)] = [("as_of", .string(asOf.iso))]
+        switch scope {
+        case .enterprise(let enterprise):
+            members.append(("enterprise", .object([
+                ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
+                ("region_code", .string(enterprise.regionCode)),
+            ])))
+        case .region(let code, let name):
+            members.append(("region", .object([("code", .string(code)), ("name", .optional(name))])))
+        case .country:
+            members.append(("region", .null))
+        }
+        members += [
+            ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
+            ("ratio", counts.ratio.map(JSON.number) ?? .null),
+            ("by_department", .array(departments.map { department in
+                .object([
+                    ("department", .string(department.department.rawValue)),
+                    ("tracked", .int(department.counts.tracked)), ("certified", .int(department.counts.certified)),
+                    ("ratio", department.counts.ratio.map(JSON.number) ?? .null),
+                ])
+            })),
+            ("by_level", .object([
+                ("junior", .int(levels.junior)), ("intermediate", .int(levels.intermediate)), ("senior", .int(levels.senior)),
+            ])),
+        ]
+        return members
+    }
+}
+
+extension RatioReport {
+    /// The region object with its enterprises, or the country object with provinces and enterprises.
+    public var json: JSON {
+        var members = total.json(asOf: asOf)
+        if case .country = total.scope {
+            members.append(("provinces", .array(provinces.map { .object($0.json(asOf: asOf)) })))
+        }
+        members.append(("enterprises", .array(enterprises.map { .object($0.json(asOf: asOf)) })))
+        return .object(members)
+    }
+}

@@ -1,0 +1,270 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One record of a CSV file, with the file line it starts on (the header is line 1).
+public struct CSVRecord: Sendable {
+    public let line: Int
+    public let fields: [String]
+}
+
+/// The text encoding a spreadsheet was saved in.
+public enum SpreadsheetEncoding: String, Sendable {
+    case utf8 = "UTF-8"
+    /// Chinese Windows' default for "CSV" from Excel and WPS; a superset of GBK and GB2312.
+    case gb18030 = "GB18030"
+}
+
+/// A problem with the file as a whole, before any row is looked at.
+public struct SpreadsheetError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Reads CSV as Excel and WPS save it, streaming, so a million-row file needs little memory.
+///
+/// - The encoding is detected, not asked for: a file that is valid UTF-8 (with or without BOM)
+///   is read as UTF-8, anything else as GB18030.
+/// - RFC 4180 quoting: fields in double quotes may hold commas, doubled quotes and line breaks.
+/// - CRLF or LF line ends; blank lines (such as Excel's trailing ones) are skipped.
+public final class SpreadsheetReader {
+    public let path: String
+    public let encoding: SpreadsheetEncoding
+    private let handle: FileHandle
+    private let converter: GB18030Converter?
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var endOfFile = false
+    private var line = 1
+    private var atStart = true
+    private static let chunkSize = 1 << 20
+
+    public init(path: String) throws {
+        self.path = path
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SpreadsheetError(path: path, reason: "cannot open the file (does it exist, and may you read it?)")
+        }
+        self.encoding = try SpreadsheetReader.detectEncoding(path: path)
+        self.handle = handle
+        self.converter = encoding == .gb18030 ? try GB18030Converter(path: path) : nil
+    }
+
+    deinit {
+        try? handle.close()
+    }
+
+    /// Scans the whole file once; valid UTF-8 throughout means UTF-8.
+    static func detectEncoding(path: String) throws -> SpreadsheetEncoding {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SpreadsheetError(path: path, reason: "cannot open the file")
+        }
+        defer { try? handle.close() }
+        var validator = UTF8Validator()
+        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+            let ok = chunk.withUnsafeBytes { validator.feed($0) }
+            if !ok { return .gb18030 }
+        }
+        return validator.isComplete ? .utf8 : .gb18030
+    }
+
+    /// The next non-blank record, or nil at the end of the file.
+    public func next() throws -> CSVRecord? {
+        while true {
+            guard let record = try readRecord() else { return nil }
+            if record.fields.contains(where: { !$0.trimmingSpaces.isEmpty }) { return record }
+        }
+    }
+
+    private func fill() throws -> Bool {
+        if endOfFile { return false }
+        guard let chunk = try handle.read(upToCount: SpreadsheetReader.chunkSize), !chunk.isEmpty else {
+            endOfFile = true
+            if let converter {
+                let tail = try converter.finish()
+                if !tail.isEmpty { buffer.removeFirst(position); position = 0; buffer += tail; return true }
+            }
+            return false
+        }
+        buffer.removeFirst(position)
+        position = 0
+        if let converter {
+            buffer += try converter.convert(Array(chunk))
+        } else {
+            buffer += chunk
+        }
+        if atStart {
+            atStart = false
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        }
+        return true
+    }
+
+    private func readRecord() throws -> CSVRecord? {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
+        let startLine = line
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var sawAnything = false
+        while true {
+            if position >= buffer.count {
+                guard try fill() else {
+                    if !sawAnything { return nil }
+                    if inQuotes {
+                        throw SpreadsheetError(path: path, reason: "line \(startLine): a quoted field is never closed")
+                    }
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    return CSVRecord(line: startLine, fields: fields)
+                }
+                continue
+            }
+            let byte = buffer[position]
+            position += 1
+            sawAnything = true
+            if inQuotes {
+                if byte == quote {
+                    if position >= buffer.count { _ = try fill() }
+                    if position < buffer.count, buffer[position] == quote {
+                        field.append(quote)
+                        position += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if byte == newline { line += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case quote where field.allSatisfy({ $0 == 0x20 }):
+                field.removeAll()
+                inQuotes = true
+            case comma:
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            case newline:
+                line += 1
+                if field.last == carriage { field.removeLast() }
+                fields.append(String(decoding: field, as: UTF8.self))
+                return CSVRecord(line: startLine, fields: fields)
+            default:
+                field.append(byte)
+            }
+        }
+    }
+}
+
+/// Incremental UTF-8 validation across chunk boundaries.
+struct UTF8Validator {
+    private var pending = 0
+    private var lowerBound: UInt8 = 0x80
+    private var upperBound: UInt8 = 0xBF
+
+    var isComplete: Bool { pending == 0 }
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes {
+            if pending == 0 {
+                switch byte {
+                case 0x00...0x7F: continue
+                case 0xC2...0xDF: pending = 1; lowerBound = 0x80; upperBound = 0xBF
+                case 0xE0: pending = 2; lowerBound = 0xA0; upperBound = 0xBF
+                case 0xE1...0xEC, 0xEE...0xEF: pending = 2; lowerBound = 0x80; upperBound = 0xBF
+                case 0xED: pending = 2; lowerBound = 0x80; upperBound = 0x9F
+                case 0xF0: pending = 3; lowerBound = 0x90; upperBound = 0xBF
+                case 0xF1...0xF3: pending = 3; lowerBound = 0x80; upperBound = 0xBF
+                case 0xF4: pending = 3; lowerBound = 0x80; upperBound = 0x8F
+                default: return false
+                }
+            } else {
+                guard byte >= lowerBound, byte <= upperBound else { return false }
+                pending -= 1
+                lowerBound = 0x80
+                upperBound = 0xBF
+            }
+        }
+        return true
+    }
+}
+
+/// GB18030 to UTF-8 through iconv, carrying an incomplete multi-byte sequence over to the next chunk.
+final class GB18030Converter {
+    private let descriptor: iconv_t
+    private let path: String
+    private var carry: [UInt8] = []
+    private var offset = 0
+
+    init(path: String) throws {
+        self.path = path
+        let descriptor = iconv_open("UTF-8", "GB18030")
+        guard let descriptor, descriptor != iconv_t(bitPattern: -1) else {
+            throw SpreadsheetError(path: path, reason: "this system's iconv cannot read GB18030")
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        iconv_close(descriptor)
+    }
+
+    func convert(_ chunk: [UInt8]) throws -> [UInt8] {
+        var input = carry + chunk
+        carry = []
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        var consumed = 0
+        var produced = 0
+        try input.withUnsafeMutableBufferPointer { inBuffer in
+            try output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                    .assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                consumed = inBuffer.count - inLeft
+                produced = outBuffer.count - outLeft
+                if result == -1 {
+                    switch errno {
+                    case EINVAL: break  // a character split across chunks: carried over below
+                    case EILSEQ:
+                        throw SpreadsheetError(
+                            path: path,
+                            reason: "byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again")
+                    default:
+                        throw SpreadsheetError(path: path, reason: "iconv failed (errno \(errno))")
+                    }
+                }
+            }
+        }
+        carry = Array(input[consumed...])
+        offset += consumed
+        return Array(output[0..<produced])
+    }
+
+    func finish() throws -> [UInt8] {
+        guard carry.isEmpty else {
+            throw SpreadsheetError(path: path, reason: "the file ends inside a GB18030 character")
+        }
+        return []
+    }
+}
+
+/// Writes CSV for people: UTF-8 with a BOM so that Excel opens Chinese text correctly, CRLF line
+/// ends, and quotes only where a field needs them.
+public struct CSVWriter {
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    public static let byteOrderMark = "\u{FEFF}"
+
+    static func escape(_ field: String) -> String {
+        let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

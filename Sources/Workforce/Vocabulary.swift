@@ -1,0 +1,95 @@
+public import PostgresClient
+
+/// The six kinds of department whose staff do enterprise social work (民函〔2013〕132号).
+public enum Department: String, CaseIterable, Sendable, Codable {
+    case party, union, youthLeague = "youth_league", womensFederation = "womens_federation"
+    case humanResources = "human_resources", socialOrg = "social_org"
+
+    public var chineseName: String {
+        switch self {
+        case .party: "党组织"
+        case .union: "工会"
+        case .youthLeague: "共青团"
+        case .womensFederation: "妇联"
+        case .humanResources: "人力资源部门"
+        case .socialOrg: "社会组织"
+        }
+    }
+
+    static let aliases: [String: Department] = {
+        var table: [String: Department] = [:]
+        for department in allCases {
+            table[department.rawValue] = department
+            table[department.chineseName] = department
+        }
+        for (alias, department) in [
+            ("党委", Department.party), ("党支部", .party), ("党总支", .party), ("团委", .youthLeague),
+            ("共青团委", .youthLeague), ("妇女联合会", .womensFederation), ("妇委会", .womensFederation),
+            ("人力资源部", .humanResources), ("人力资源", .humanResources), ("人事部门", .humanResources),
+            ("社工机构", .socialOrg), ("社会工作服务机构", .socialOrg), ("hr", .humanResources),
+            ("womens-federation", .womensFederation), ("youth-league", .youthLeague),
+        ] { table[alias] = department }
+        return table
+    }()
+
+    /// Reads an English key or a Chinese name, as spreadsheets carry them.
+    public init?(spreadsheetValue text: String) {
+        guard let department = Department.aliases[text.trimmingSpaces.lowercased()] else { return nil }
+        self = department
+    }
+
+    public static var acceptedValues: String {
+        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
+    }
+}
+
+/// Social worker professional level certificates, in rank order.
+public enum CertificateLevel: String, CaseIterable, Sendable, Comparable, Codable {
+    case junior, intermediate, senior
+
+    public var chineseName: String {
+        switch self {
+        case .junior: "助理社会工作师"
+        case .intermediate: "社会工作师"
+        case .senior: "高级社会工作师"
+        }
+    }
+
+    public init?(spreadsheetValue text: String) {
+        let value = text.trimmingSpaces.lowercased()
+        switch value {
+        case "junior", "助理社会工作师", "初级", "助理社工师": self = .junior
+        case "intermediate", "社会工作师", "中级", "社工师": self = .intermediate
+        case "senior", "高级社会工作师", "高级", "高级社工师": self = .senior
+        default: return nil
+        }
+    }
+
+    public static func < (lhs: CertificateLevel, rhs: CertificateLevel) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    public static var acceptedValues: String {
+        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
+    }
+}
+
+extension CalendarDate {
+    /// Reads the date forms Chinese spreadsheets use: 2013-06-01, 2013/6/1, 2013.6.1,
+    /// 2013年6月1日 and 20130601.
+    public init?(spreadsheetValue text: String) {
+        var value = text.trimmingSpaces
+        if value.hasSuffix("日") { value.removeLast() }
+        let separators: Set<Character> = ["-", "/", ".", "年", "月"]
+        if value.count == 8, value.allSatisfy(\.isASCIIDigitCharacter) {
+            let digits = Array(value)
+            value = String(digits[0..<4]) + "-" + String(digits[4..<6]) + "-" + String(digits[6..<8])
+        }
+        let parts = value.split(omittingEmptySubsequences: false) { separators.contains($0) }
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigitCharacter) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+}

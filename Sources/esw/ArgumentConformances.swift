@@ -1,0 +1,21 @@
+// Domain types read straight from the command line. Their conformances are public, as every
+// conformance of a public type is, hence the public imports.
+public import ArgumentParser
+public import PostgresClient
+public import Workforce
+
+extension CalendarDate: ExpressibleByArgument {
+    /// Accepts the same forms as spreadsheets: 2013-06-01, 2013/6/1, 2013年6月1日.
+    public init?(argument: String) {
+        self.init(spreadsheetValue: argument)
+    }
+}
+
+extension Department: ExpressibleByArgument {
+    /// Accepts English keys (union) or Chinese names (工会).
+    public init?(argument: String) {
+        self.init(spreadsheetValue: argument)
+    }
+}
+
+extension TrendStep: ExpressibleByArgument {}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import PostgresClient
+import Workforce
+
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Create or upgrade the database schema, and show where it stands.",
+        subcommands: [Migrate.self, Status.self]
+    )
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the pending schema migrations carried by this esw.",
+            discussion: """
+            Applies the numbered SQL files of sql/ (built into esw) in order, each in its own \
+            transaction, and records each in schema_migrations with its checksum. Running it \
+            again changes nothing. It refuses, naming the file and changing nothing, when an \
+            applied migration was edited, when the database has a migration this esw does not \
+            know, or when a new file sorts before an applied one (exit 1).
+
+            Example:
+              esw db migrate --database-url postgres://localhost/esw
+            """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let db = try database.connect()
+                let applied = try Schema.runner.migrate(db)
+                if applied.isEmpty {
+                    print("schema is up to date (\(Schema.migrations.count) migrations applied)")
+                } else {
+                    for name in applied { print("applied \(name)") }
+                }
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List applied and pending migrations.",
+            discussion: "States: applied, pending, edited (changed since it was applied), unknown (applied by another esw).")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let db = try database.connect()
+                var table = TextTable(headers: ["migration", "state", "applied at"])
+                for status in try Schema.runner.status(db) {
+                    table.rows.append([status.name, status.state.rawValue, status.appliedAt ?? ""])
+                }
+                print(table.render(), terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+struct RatioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ratio",
+        abstract: "The certified-worker ratio (持证比例) of an enterprise, a region or the country.",
+        discussion: """
+        Tracked staff are the distinct persons employed on the date in any of the six \
+        departments; certified staff are those of them holding a certificate issued on or \
+        before the date and not revoked by it. A region's ratio sums its enterprises' counts. \
+        The ratio is shown as "—" (null in JSON) when nobody is tracked.
+
+        Without a filter: every enterprise, each province and the country total. With \
+        --region: that region's enterprises and its total. With --enterprise: that enterprise.
+
+        --trend gives the ratio at each step from --from to --to, for one enterprise or region.
+
+        Bad input (an invalid code, an unknown enterprise, --from after --to) is refused with \
+        the reason and exit 3.
+
+        Examples:
+          esw ratio --enterprise 91110000600037341L --as-of 2013-12-31 --by department
+          esw ratio --region 440000 --format json
+          esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every quarter
+        """)
+
+    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
+        case department, level
+    }
+
+    @Option(help: "One enterprise, by USCC.") var enterprise: String?
+    @Option(help: "One region: a province (440000), city (440300) or county (440305) code.") var region: String?
+    @Option(help: "The date to count on (default: today).") var asOf: CalendarDate?
+    @Option(help: "Break the counts down by department or by certificate level.") var by: Breakdown?
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @Flag(help: "Show the ratio over time instead of on one date.") var trend = false
+    @Option(help: "With --trend: the first date.") var from: CalendarDate?
+    @Option(help: "With --trend: the last date.") var to: CalendarDate?
+    @Option(help: "With --trend: month, quarter or year.") var every: TrendStep = .month
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if enterprise != nil && region != nil { throw ValidationError("give --enterprise or --region, not both") }
+        if trend {
+            if enterprise == nil && region == nil { throw ValidationError("--trend needs --enterprise or --region") }
+            if from == nil || to == nil { throw ValidationError("--trend needs --from and --to") }
+        } else if from != nil || to != nil {
+            throw ValidationError("--from and --to go with --trend; for one date use --as-of")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let service = RatioService(db: try database.connect())
+            if trend {
+                let points = try service.trend(uscc: enterprise, region: region, from: from!, to: to!, every: every)
+                printTrend(points)
+                return
+            }
+            let asOf = self.asOf ?? .today()
+            if let enterprise {
+                let entry = try service.enterprise(uscc: enterprise, asOf: asOf)
+                printEntries([entry], asOf: asOf, json: .object(entry.json(asOf: asOf)))
+            } else {
+                let report = try service.report(
+                    region: region, asOf: asOf, includeDepartments: format == .json || by == .department)
+                printEntries(report.enterprises + report.provinces + [report.total], asOf: asOf, json: report.json)
+            }
+        }
+    }
+
+    private func printEntries(_ entries: [RatioEntry], asOf: CalendarDate, json: JSON) {
+        if format == .json {
+            print(json.serialized(pretty: true))
+            return
+        }
+        var headers = ["scope", "code", "name", "tracked", "certified", "ratio"]
+        if by == .department { headers.insert("department", at: 3) }
+        if by == .level { headers += ["junior", "intermediate", "senior"] }
+        var rows: [[String]] = []
+        for entry in entries {
+            let (scope, code, name) = describe(entry.scope)
+            func row(_ department: String?, _ counts: RatioCounts) -> [String] {
+                var cells = [scope, code, name, String(counts.tracked), String(counts.certified),
+                             format == .csv ? (counts.ratio ?? "") : counts.percentage]
+                if let department { cells.insert(department, at: 3) }
+                if by == .level {
+                    cells += [String(entry.levels.junior), String(entry.levels.intermediate), String(entry.levels.senior)]
+                }
+                return cells
+            }
+            if by == .department {
+                rows.append(row("all", entry.counts))
+                for department in entry.departments { rows.append(row(department.department.rawValue, department.counts)) }
+            } else {
+                rows.append(row(nil, entry.counts))
+            }
+        }
+        if format == .csv {
+            printCSV(headers: headers, rows: rows)
+        } else {
+            print("certified-worker ratio as of \(asOf)")
+            let numeric = Set(headers.indices.filter { headers[$0] != "scope" && headers[$0] != "code" && headers[$0] != "name" && headers[$0] != "department" })
+            print(TextTable(headers: headers, rows: rows, rightAligned: numeric).render(), terminator: "")
+        }
+    }
+
+    private func describe(_ scope: RatioEntry.Scope) -> (String, String, String) {
+        switch scope {
+        case .enterprise(let enterprise): ("enterprise", enterprise.uscc, enterprise.name)
+        case .region(let code, let name): (code.hasSuffix("0000") ? "province" : "region", code, name ?? "")
+        case .country: ("country", "", "全国")
+        }
+    }
+
+    private func printTrend(_ points: [TrendPoint]) {
+        switch format {
+        case .json:
+            var members: [(String, JSON)] = []
+            if let enterprise { members.append(("enterprise", .string(enterprise))) }
+            if let region { members.append(("region", .string(region))) }
+            members.append(("every", .string(every.rawValue)))
+            members.append(("points", .array(points.map { point in
+                .object([
+                    ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
+                    ("certified", .int(point.counts.certified)), ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
+                ])
+            })))
+            print(JSON.object(members).serialized(pretty: true))
+        case .csv:
+            printCSV(headers: ["as_of", "tracked", "certified", "ratio"], rows: points.map {
+                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+            })
+        case .table:
+            print(TextTable(headers: ["as of", "tracked", "certified", "ratio"], rows: points.map {
+                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
+            }, rightAligned: [1, 2, 3]).render(), terminator: "")
+        }
+    }
+}

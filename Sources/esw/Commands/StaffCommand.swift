@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff",
+        abstract: "Import staff rosters and record leavers.",
+        subcommands: [Import.self, Leave.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a staff roster from a CSV file (Excel or WPS export).",
+            discussion: """
+            One row per person, enterprise and department. Columns, in any order, with English \
+            or Chinese headers:
+            enterprise_uscc (统一社会信用代码), id_number (身份证号 or 公民身份号码), name (姓名), \
+            department (部门), hired_on (入职日期, optional), left_on (离职日期, optional). \
+            Departments: party 党组织, union 工会, youth_league 共青团, womens_federation 妇联, \
+            human_resources 人力资源部门, social_org 社会组织. Dates: 2013-06-01, 2013/6/1 or \
+            2013年6月1日. UTF-8 (with or without BOM) or GB18030/GBK is detected.
+
+            Re-importing the same file changes nothing; a later file with a leaving date \
+            closes that employment. One person in two departments or two enterprises is \
+            normal: one row each.
+
+            Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
+            number, an unknown enterprise or department, a date after today, a leaving date \
+            before the hiring date, one ID number with two names), nothing is written and esw \
+            exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
+            saved with a reason column, to fix and import again.
+
+            Example:
+              esw staff import roster-2013.csv --skip-invalid
+            """)
+
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var flags: ImportFlags
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let summary = try Roster(db: try database.connect()).importStaff(path: file, options: flags.options())
+                finishImport(summary)
+            }
+        }
+    }
+
+    struct Leave: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a person left an enterprise (one department, or all).",
+            discussion: """
+            Closes the open employment in --department, or in every department when none is \
+            given. Refused with exit 3 when there is no open employment, or when the date is \
+            not after the hiring date or is after today.
+
+            Example:
+              esw staff leave --id-number 110105199003071239 --enterprise 91110000600037341L --on 2014-03-31
+            """)
+
+        @Option(help: "Resident ID number.") var idNumber: String
+        @Option(help: "The enterprise's USCC.") var enterprise: String
+        @Option(help: "Only this department (default: every department the person is in there).") var department: Department?
+        @Option(help: "The leaving date (first day no longer employed).") var on: CalendarDate
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let closed = try Roster(db: try database.connect()).recordLeaving(
+                    idNumber: idNumber, enterpriseUSCC: enterprise, department: department, on: on, today: .today())
+                print("closed: \(closed.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+@main
+struct ESW: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "esw",
+        abstract: "Track enterprise social work: rosters, certificates and the certified-worker ratio.",
+        discussion: """
+              esw keeps the staff of enterprises' Party organizations, trade unions, Youth League,
+            Women's Federation, HR departments and social-work organizations, their social worker \
+            certificates, and answers the certified-worker ratio (持证比例) by enterprise, region, \
+            department and level, at any date.
+
+            Database: --database-url, else DATABASE_URL, else libpq's PG* variables, else the \
+            project's dev cluster (scripts/dev-db start).
+
+            Exit codes: 0 success, 1 database or runtime failure, 2 usage error, 3 invalid input data.
+
+            Examples:
+              esw db migrate
+              esw check id-number 110105199003071239
+              esw enterprise import enterprises.csv
+              esw staff import roster.csv
+              esw certificate import certificates.csv
+              esw ratio --region 440000 --as-of 2013-12-31
+              esw ratio --trend --enterprise 91440300MA5XXXXXXX --from 2013-01-01 --to 2014-12-31 --every quarter
+            """,
+        version: "0.1.0",
+        subcommands: [
+            DatabaseCommand.self, CheckCommand.self, EnterpriseCommand.self, StaffCommand.self,
+            CertificateCommand.self, RatioCommand.self,
+        ]
+    )
+}

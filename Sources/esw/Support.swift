@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+/// The connection options every database command takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL or libpq conninfo string.",
+            discussion: "Default: DATABASE_URL, else libpq's PG* variables, else the dev cluster of scripts/dev-db.",
+            valueName: "url"))
+    var databaseURL: String?
+
+    func connect() throws -> Connection {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let conninfo = DatabaseTarget.conninfo(
+            explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
+            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+        return try Connection(conninfo: conninfo)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Options shared by the spreadsheet imports.
+struct ImportFlags: ParsableArguments {
+    @Flag(help: "Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing nothing.")
+    var skipInvalid = false
+
+    @Option(help: ArgumentHelp("Where --skip-invalid saves rejected rows (default: FILE.rejected.csv beside the input).", valueName: "path"))
+    var rejects: String?
+
+    func options() -> ImportOptions {
+        var options = ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects, today: CalendarDate.today())
+        if isatty(STDERR_FILENO) == 1 {
+            let started = Date()
+            options.progress = { @Sendable rows in
+                let seconds = max(Date().timeIntervalSince(started), 0.001)
+                FileHandle.standardError.write(Data("\rread \(rows) rows (\(Int(Double(rows) / seconds)) rows/s)".utf8))
+            }
+        }
+        return options
+    }
+}
+
+/// Exit codes of the contract: 1 database or runtime failure, 2 usage, 3 invalid input data.
+enum ExitStatus {
+    static let failure = ExitCode(1)
+    static let invalidInput = ExitCode(3)
+}
+
+/// Runs a command body and turns errors into one clear line on stderr and the right exit code.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as ImportRejected {
+        printError(error.description)
+        throw ExitStatus.invalidInput
+    } catch let error as SpreadsheetError {
+        printError("esw: \(error)")
+        throw ExitStatus.invalidInput
+    } catch let error as WorkforceError {
+        printError("esw: \(error)")
+        throw ExitStatus.invalidInput
+    } catch let error as MigrationError {
+        printError("esw: \(error)")
+        throw ExitStatus.failure
+    } catch let error as PostgresError {
+        switch error.kind {
+        case .connection:
+            printError("""
+                esw: cannot reach the database: \(error.message)
+                Pass --database-url or set DATABASE_URL, or start the dev cluster with scripts/dev-db start.
+                """)
+            throw ExitStatus.failure
+        default:
+            if error.sqlState?.errorClass == "23" || error.sqlState?.errorClass == "22" {
+                printError("esw: the database refused the data: \(error.userMessage)")
+                throw ExitStatus.invalidInput
+            }
+            if error.sqlState == .undefinedTable || error.sqlState == SQLState("42883") {
+                printError("esw: \(error.message); is the database migrated? Run esw db migrate")
+                throw ExitStatus.failure
+            }
+            printError("esw: database error \(error.sqlState.map { "\($0): " } ?? "")\(error.userMessage)")
+            throw ExitStatus.failure
+        }
+    } catch let error as PostgresDecodingError {
+        printError("esw: \(error)")
+        throw ExitStatus.failure
+    } catch {
+        printError("esw: \(error)")
+        throw ExitStatus.failure
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// A plain text table whose columns line up with Chinese text (which is two columns wide).
+struct TextTable {
+    var headers: [String]
+    var rows: [[String]] = []
+    /// Columns aligned to the right (numbers).
+    var rightAligned: Set<Int> = []
+
+    func render() -> String {
+        var widths = headers.map(displayWidth)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - displayWidth(cell))
+                return rightAligned.contains(index) ? padding + cell : cell + padding
+            }.joined(separator: "  ").trimmingTrailingSpaces
+        }
+        var output = line(headers) + "\n"
+        output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+        for row in rows { output += line(row) + "\n" }
+        return output
+    }
+
+    private func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            let value = scalar.value
+            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
+                || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
+                || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+                || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1FAFF).contains(value)
+                || (0x20000...0x3FFFD).contains(value)
+            return width + (wide ? 2 : 1)
+        }
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
+
+/// Prints CSV for spreadsheets: UTF-8 with BOM, CRLF.
+func printCSV(headers: [String], rows: [[String]]) {
+    var output = CSVWriter.byteOrderMark + CSVWriter.line(headers)
+    for row in rows { output += CSVWriter.line(row) }
+    FileHandle.standardOutput.write(Data(output.utf8))
+}

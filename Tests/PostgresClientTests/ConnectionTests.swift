@@ -1,0 +1,180 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+@Suite(.database) struct ConnectionTests {
+    @Test func valuesRoundTripThroughParameters() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            let awkward = [
+                "it's", #"back\slash"#, "\"quoted\"", "张伟", "社会工作师 🎓", "tab\tand\nnewline", "$1 not a param", "",
+            ]
+            for value in awkward {
+                let echoed: String = try db.query("SELECT \(value)::text").single().decode(0)
+                #expect(echoed == value)
+            }
+            let nothing: String? = try db.query("SELECT \(nil as String?)::text").single().decode(0)
+            #expect(nothing == nil)
+            let row = try db.query("""
+                SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!), \(0.5)
+                """).single()
+            #expect(try row.decode(0, as: Int.self) == 42)
+            #expect(try row.decode(1, as: Bool.self) == true)
+            #expect(try row.decode(2, as: CalendarDate.self) == CalendarDate(iso: "2013-06-01"))
+            #expect(try row.decode(3, as: Decimal.self) == Decimal(string: "12345.67"))
+            #expect(try row.decode(4, as: Double.self) == 0.5)
+        }
+    }
+
+    @Test func decodingErrorsNameTheColumnAndType() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            let row = try db.query("SELECT NULL::int AS hired, 'abc' AS headcount").single()
+            let nullError = #expect(throws: PostgresDecodingError.self) { try row.decode("hired", as: Int.self) }
+            #expect(nullError?.description.contains("'hired'") == true)
+            #expect(nullError?.reason == .unexpectedNull)
+            let textError = #expect(throws: PostgresDecodingError.self) { try row.decode("headcount", as: Int.self) }
+            #expect(textError?.description.contains("'headcount'") == true)
+            #expect(textError?.description.contains("Int") == true)
+            #expect(textError?.valueForDiagnostics == "abc")
+            #expect(textError?.description.contains("abc") == false)
+        }
+    }
+
+    @Test func constraintViolationsCarrySQLStateAndConstraintName() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: """
+                CREATE TABLE account (email text CONSTRAINT account_email_key UNIQUE,
+                                      age int CONSTRAINT account_age_check CHECK (age >= 0))
+                """)
+            try db.execute("INSERT INTO account VALUES (\("a@example.com"), 1)")
+            do {
+                try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)")
+                Issue.record("a duplicate was accepted")
+            } catch SQLState.uniqueViolation {
+            }
+            let unique = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)") }
+            #expect(unique?.constraint == "account_email_key")
+            #expect(unique?.detail?.contains("already exists") == true)
+            #expect(unique?.description.contains("a@example.com") == true || unique?.description.contains("23505") == true)
+            let check = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("b@example.com"), -1)") }
+            #expect(check?.sqlState == .checkViolation)
+            #expect(check?.constraint == "account_age_check")
+            #expect(check?.table == "account")
+        }
+    }
+
+    @Test func transactionRollsBackWhenTheBodyThrows() throws {
+        struct Abort: Error {}
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: "CREATE TABLE item (name text)")
+            #expect(throws: Abort.self) {
+                try db.transaction { db in
+                    try db.execute("INSERT INTO item VALUES (\("lost"))")
+                    throw Abort()
+                }
+            }
+            try db.transaction { db in
+                try db.execute("INSERT INTO item VALUES (\("kept"))")
+                // A failing savepoint undoes only its own work.
+                _ = try? db.savepoint { db in
+                    try db.execute("INSERT INTO item VALUES (\("inner"))")
+                    throw Abort()
+                }
+            }
+            let names = try db.query("SELECT name FROM item ORDER BY name").map { try $0.decode(0, as: String.self) }
+            #expect(names == ["kept"])
+            #expect(!db.isInTransaction)
+        }
+    }
+
+    @Test func copyStreamsOneHundredThousandRows() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: "CREATE TABLE bulk (n int, label text)")
+            let stored = try db.copyIn("COPY bulk (n, label) FROM STDIN") { writer in
+                for n in 0..<100_000 { try writer.writeRow([String(n), n % 1000 == 0 ? nil : "行\t\(n)\\"]) }
+            }
+            #expect(stored == 100_000)
+            let row = try db.query("SELECT count(*), sum(n), count(label), max(label) FILTER (WHERE n = 1) FROM bulk").single()
+            #expect(try row.decode(0, as: Int.self) == 100_000)
+            #expect(try row.decode(1, as: Int.self) == 4_999_950_000)
+            #expect(try row.decode(2, as: Int.self) == 99_900)
+            #expect(try row.decode(3, as: String.self) == "行\t1\\")
+        }
+    }
+
+    @Test func copyErrorsFromTheServerAreThrownAndLeaveTheConnectionUsable() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: "CREATE TABLE bulk (n int NOT NULL)")
+            let error = #expect(throws: PostgresError.self) {
+                try db.copyIn("COPY bulk (n) FROM STDIN") { writer in
+                    try writer.writeRow(["1"])
+                    try writer.writeRow(["not a number"])
+                }
+            }
+            #expect(error?.sqlState == .invalidTextRepresentation)
+            #expect(try db.query("SELECT count(*) FROM bulk").single().decode(0, as: Int.self) == 0)
+        }
+    }
+
+    @Test func unreachableServerIsAConnectionError() throws {
+        let error = #expect(throws: PostgresError.self) {
+            _ = try Connection(conninfo: "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+        }
+        #expect(error?.kind == .connection)
+        #expect(error?.isConnectionFailure == true)
+    }
+}
+
+@Suite(.database) struct ConnectionPoolTests {
+    @Test func concurrentTasksShareAFewConnections() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 3)
+        let pids = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await pool.withConnection { db in
+                        try db.query("SELECT pg_backend_pid() FROM pg_sleep(0.01)").single().decode(0, as: Int.self)
+                    }
+                }
+            }
+            return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
+        }
+        #expect(pids.count <= 3)
+        #expect(await pool.openConnections <= 3)
+    }
+
+    @Test func aKilledConnectionIsReplaced() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1)
+        let firstPID = try await pool.withConnection { db in db.backendPID }
+        let killer = try Connection(conninfo: TestDatabase.url)
+        try killer.execute("SELECT pg_terminate_backend(\(firstPID)::int)")
+        // Wait until the server has really ended it.
+        for _ in 0..<100 {
+            let alive = try killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(firstPID)").single().decode(0, as: Int.self)
+            if alive == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let secondPID = try await pool.withConnection { db in
+            try db.query("SELECT pg_backend_pid()").single().decode(0, as: Int.self)
+        }
+        #expect(secondPID != firstPID)
+        #expect(await pool.openConnections == 1)
+    }
+
+    @Test func transactionsThroughThePoolRollBackOnError() async throws {
+        struct Abort: Error {}
+        try await TestDatabase.withSchema(migrated: false) { (conninfo: String) async throws in
+            let pool = ConnectionPool(conninfo: conninfo, maximumConnections: 2)
+            try await pool.withConnection { db in try db.execute(script: "CREATE TABLE note (text text)") }
+            await #expect(throws: Abort.self) {
+                try await pool.withTransaction { db in
+                    try db.execute("INSERT INTO note VALUES (\("gone"))")
+                    throw Abort()
+                }
+            }
+            let count = try await pool.withConnection { db in
+                try db.query("SELECT count(*) FROM note").single().decode(0, as: Int.self)
+            }
+            #expect(count == 0)
+        }
+    }
+}
