@@ -1,0 +1,79 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+import Workforce
+
+@Suite struct SpreadsheetTests {
+    func records(_ path: String) throws -> (SpreadsheetEncoding, [CSVRecord]) {
+        let reader = try SpreadsheetReader(path: path)
+        var records: [CSVRecord] = []
+        while let record = try reader.next() { records.append(record) }
+        return (reader.encoding, records)
+    }
+
+    @Test func utf8WithBOMAndCRLF() throws {
+        let path = try temporaryFile(text: "\u{FEFF}姓名,部门\r\n张伟,工会\r\n李娜,妇联\r\n")
+        let (encoding, rows) = try records(path)
+        #expect(encoding == .utf8)
+        #expect(rows.map(\.fields) == [["姓名", "部门"], ["张伟", "工会"], ["李娜", "妇联"]])
+        #expect(rows.map(\.line) == [1, 2, 3])
+    }
+
+    @Test func gb18030IsDetectedWithoutBeingAsked() throws {
+        let text = "姓名,公民身份号码,部门\r\n张伟,110105199003071239,人力资源部门\r\n𠮷田,11010519491231002X,共青团\r\n"
+        let encoded = text.data(using: String.Encoding(rawValue: 0x8000_0632))!
+        #expect(String(data: encoded, encoding: .utf8) == nil)
+        let (encoding, rows) = try records(try temporaryFile(contents: encoded))
+        #expect(encoding == .gb18030)
+        #expect(rows[1].fields == ["张伟", "110105199003071239", "人力资源部门"])
+        #expect(rows[2].fields[0] == "𠮷田")
+    }
+
+    @Test func gb18030CharactersSplitAcrossReadChunksSurvive() throws {
+        var text = "name,note\n"
+        for index in 0..<60_000 { text += "张\(index),工会妇联共青团\n" }
+        let encoded = text.data(using: String.Encoding(rawValue: 0x8000_0632))!
+        #expect(encoded.count > 1 << 20)
+        let (encoding, rows) = try records(try temporaryFile(contents: encoded))
+        #expect(encoding == .gb18030)
+        #expect(rows.count == 60_001)
+        #expect(rows.allSatisfy { $0.fields.count == 2 && ($0.line == 1 || $0.fields[1] == "工会妇联共青团") })
+    }
+
+    @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() throws {
+        let path = try temporaryFile(text: "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nnext,  spaced  ,\n\n\n")
+        let (_, rows) = try records(path)
+        #expect(rows.count == 3)
+        #expect(rows[1].fields == ["x, y", "say \"hi\"", "two\nlines"])
+        #expect(rows[2].line == 4)
+        #expect(rows[2].fields == ["next", "  spaced  ", ""])
+    }
+
+    @Test func anUnclosedQuoteIsReportedWithItsLine() throws {
+        let path = try temporaryFile(text: "a,b\n1,\"open\n")
+        #expect(throws: SpreadsheetError.self) { try records(path) }
+    }
+
+    @Test func spreadsheetDatesInTheirUsualForms() {
+        #expect(CalendarDate(spreadsheetValue: "2013-06-01")?.iso == "2013-06-01")
+        #expect(CalendarDate(spreadsheetValue: "2013/6/1")?.iso == "2013-06-01")
+        #expect(CalendarDate(spreadsheetValue: "2013年6月1日")?.iso == "2013-06-01")
+        #expect(CalendarDate(spreadsheetValue: " 2013.06.01 ")?.iso == "2013-06-01")
+        #expect(CalendarDate(spreadsheetValue: "20130601")?.iso == "2013-06-01")
+        #expect(CalendarDate(spreadsheetValue: "2013-02-30") == nil)
+        #expect(CalendarDate(spreadsheetValue: "6/1/2013") == nil)
+    }
+
+    @Test func departmentsAndLevelsInEnglishOrChinese() {
+        #expect(Department(spreadsheetValue: "工会") == .union)
+        #expect(Department(spreadsheetValue: "youth_league") == .youthLeague)
+        #expect(Department(spreadsheetValue: "人力资源部门") == .humanResources)
+        #expect(Department(spreadsheetValue: "Human_Resources") == .humanResources)
+        #expect(Department(spreadsheetValue: "财务部") == nil)
+        #expect(CertificateLevel(spreadsheetValue: "助理社会工作师") == .junior)
+        #expect(CertificateLevel(spreadsheetValue: "社会工作师") == .intermediate)
+        #expect(CertificateLevel(spreadsheetValue: "高级社会工作师") == .senior)
+        #expect(CertificateLevel(spreadsheetValue: "expert") == nil)
+    }
+}
