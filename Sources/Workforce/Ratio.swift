@@ -99,7 +99,7 @@ public struct RatioService {
             FROM enterprise_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
             """).single()
         let departments = try db.query("""
-            SELECT department::text, tracked, certified, ratio::text
+            SELECT department::text AS department_key, tracked, certified, ratio::text
             FROM enterprise_department_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
             ORDER BY department
             """).map { row in

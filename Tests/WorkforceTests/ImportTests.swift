@@ -1,0 +1,298 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+import Workforce
+
+/// A small world: two enterprises, valid people, and helpers to import CSV text.
+struct RosterWorld {
+    let db: Connection
+    let roster: Roster
+    static let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+    static let beijing = Fixtures.uscc(region: "110105", serial: 2)
+    static let today = CalendarDate(iso: "2026-11-27")!
+
+    init(db: Connection) throws {
+        self.db = db
+        roster = Roster(db: db)
+        try roster.addEnterprise(uscc: RosterWorld.shenzhen, name: "深圳测试电子有限公司", regionCode: "440305", employees: 500)
+        try roster.addEnterprise(uscc: RosterWorld.beijing, name: "北京测试科技有限公司", regionCode: "110105", employees: nil)
+    }
+
+    static func person(_ sequence: Int) -> String { Fixtures.idNumber(sequence: sequence) }
+
+    func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
+        try roster.importStaff(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today))
+    }
+
+    func importCertificates(_ csv: String, skipInvalid: Bool = false) throws -> ImportSummary {
+        try roster.importCertificates(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, today: RosterWorld.today))
+    }
+
+    func count(_ table: String) throws -> Int {
+        try db.query("SELECT count(*) FROM \(identifier: table)").single().decode(0)
+    }
+}
+
+@Suite(.database) struct StaffImportTests {
+    let header = "enterprise_uscc,id_number,name,department,hired_on,left_on\n"
+
+    @Test func englishHeadersCreatePersonsAndEmployments() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let summary = try world.importStaff(header + """
+                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-06-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,party,2013-06-01,
+                \(RosterWorld.beijing),\(RosterWorld.person(1)),张伟,social_org,2012-01-01,
+                \(RosterWorld.beijing),\(RosterWorld.person(2)),李娜,womens_federation,2010/3/5,2012年1月31日
+                """)
+            #expect(summary.read == 4)
+            #expect(summary.inserted == 4)
+            #expect(try world.count("person") == 2)
+            #expect(try world.count("employment") == 4)
+            let left: CalendarDate? = try db.query("""
+                SELECT left_on FROM employment JOIN person p ON p.id = person_id WHERE p.id_number = \(RosterWorld.person(2))
+                """).single().decode(0)
+            #expect(left == CalendarDate(iso: "2012-01-31"))
+        }
+    }
+
+    @Test func chineseHeadersInAnyOrderFromAGB18030File() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let text = """
+                姓名,部门,公民身份号码,入职日期,统一社会信用代码\r
+                王芳,人力资源部门,\(RosterWorld.person(3).lowercased()),2011年9月1日,\(RosterWorld.shenzhen)\r
+                "赵,强",共青团, \(RosterWorld.person(4)) ,2011/9/1,\(RosterWorld.shenzhen)\r
+                \r
+
+                """
+            let path = try temporaryFile(contents: text.data(using: String.Encoding(rawValue: 0x8000_0632))!)
+            let summary = try world.roster.importStaff(path: path, options: ImportOptions(today: RosterWorld.today))
+            #expect(summary.encoding == .gb18030)
+            #expect(summary.inserted == 2)
+            let names = try db.query("SELECT name FROM person ORDER BY name").map { try $0.decode(0, as: String.self) }
+            #expect(Set(names) == ["王芳", "赵,强"])
+        }
+    }
+
+    @Test func reImportingTheSameFileChangesNothingAndALaterFileClosesEmployments() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let first = header + "\(RosterWorld.shenzhen),\(RosterWorld.person(5)),陈杰,union,2013-01-01,\n"
+            #expect(try world.importStaff(first).inserted == 1)
+            let again = try world.importStaff(first)
+            #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 1)
+            let later = header + "\(RosterWorld.shenzhen),\(RosterWorld.person(5)),陈杰,union,2013-01-01,2014-02-01\n"
+            let closing = try world.importStaff(later)
+            #expect(closing.updated == 1)
+            #expect(try world.count("employment") == 1)
+            // An old file without the leaving date does not reopen it.
+            #expect(try world.importStaff(first).unchanged == 1)
+            let left: CalendarDate? = try db.query("SELECT left_on FROM employment").single().decode(0)
+            #expect(left == CalendarDate(iso: "2014-02-01"))
+        }
+    }
+
+    @Test func everyBadRowIsReportedAndNothingIsWritten() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let unknownEnterprise = Fixtures.uscc(region: "320102", serial: 99)
+            let csv = header + """
+                \(RosterWorld.shenzhen),\(RosterWorld.person(10)),好人,union,2013-01-01,
+                \(RosterWorld.shenzhen),11010519491231002Y,坏号,union,2013-01-01,
+                \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
+                \(unknownEnterprise),\(RosterWorld.person(11)),无企业,union,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(12)),错部门,财务部,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(13)),未来,union,2030-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(14)),早退,union,2013-05-01,2013-01-01
+                \(RosterWorld.shenzhen),\(RosterWorld.person(15)),甲,union,2013-01-01,
+                \(RosterWorld.beijing),\(RosterWorld.person(15)),乙,party,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(16)),,union,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(17)),坏日期,union,2013-02-30,
+                """
+            let rejection = #expect(throws: ImportRejected.self) { try world.importStaff(csv) }
+            let errors = try #require(rejection).errors
+            func reason(line: Int) -> String { errors.filter { $0.line == line }.map(\.description).joined(separator: " | ") }
+            #expect(reason(line: 2) == "")
+            #expect(reason(line: 3).contains("id_number '11010519491231002Y': check character must be a digit or upper-case X"))
+            #expect(reason(line: 4) == "line 4, id_number '110105199003071238': check character should be 9, found 8")
+            #expect(reason(line: 5).contains("enterprise_uscc '\(unknownEnterprise)': no enterprise has this USCC"))
+            #expect(reason(line: 6).contains("department '财务部': unknown department"))
+            #expect(reason(line: 7).contains("hired_on '2030-01-01': is after today (2026-11-27)"))
+            #expect(reason(line: 8).contains("left_on '2013-01-01': is not after the hiring date 2013-05-01"))
+            #expect(reason(line: 9) == "")
+            #expect(reason(line: 10).contains("name '乙': line 9 gives the same ID number the name 甲"))
+            #expect(reason(line: 11).contains("name '': is empty"))
+            #expect(reason(line: 12).contains("hired_on '2013-02-30': is not a date"))
+            #expect(rejection?.badLines == 9)
+            #expect(try world.count("person") == 0)
+            #expect(try world.count("employment") == 0)
+            #expect(try world.count("audit_log") == 2)  // the two enterprises, not the import
+        }
+    }
+
+    @Test func oneDepartmentAtTwoEnterprisesAndTwoDepartmentsAreNormal() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let summary = try world.importStaff(header + """
+                \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,union,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,human_resources,2013-01-01,
+                \(RosterWorld.beijing),\(RosterWorld.person(20)),周敏,union,2013-01-01,
+                """)
+            #expect(summary.inserted == 3)
+        }
+    }
+
+    @Test func skipInvalidWritesTheGoodRowsAndSavesTheBadOnesWithAReason() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let rejects = FileManager.default.temporaryDirectory.appendingPathComponent("rejects-\(UUID().uuidString).csv").path
+            let summary = try world.importStaff(header + """
+                \(RosterWorld.shenzhen),\(RosterWorld.person(30)),好人,union,2013-01-01,
+                \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
+                \(Fixtures.uscc(region: "320102", serial: 98)),\(RosterWorld.person(31)),无企业,union,2013-01-01,
+                """, skipInvalid: true, rejects: rejects)
+            #expect(summary.inserted == 1)
+            #expect(summary.rejected == 2)
+            #expect(summary.rejectsFile == rejects)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: rejects))
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "Excel needs the BOM to read UTF-8")
+            let saved = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(saved.hasPrefix("enterprise_uscc,id_number,name,department,hired_on,left_on,line,reason\r\n"))
+            #expect(saved.contains("110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character should be 9, found 8\""))
+            #expect(saved.contains("无企业"))
+            #expect(try world.count("employment") == 1)
+            // The saved file, once fixed, imports like any roster.
+            let fixed = saved.replacingOccurrences(of: "110105199003071238", with: "110105199003071239")
+            let again = try world.roster.importStaff(
+                path: try temporaryFile(text: fixed), options: ImportOptions(skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today))
+            #expect(again.inserted == 1)
+            #expect(again.rejected == 1)
+        }
+    }
+
+    @Test func aMissingColumnIsNamedBeforeAnyRowIsRead() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let error = #expect(throws: SpreadsheetError.self) {
+                try world.importStaff("id_number,name,department\n\(RosterWorld.person(1)),张伟,union\n")
+            }
+            #expect(error?.reason.contains("missing column: enterprise_uscc") == true)
+        }
+    }
+
+    @Test func anOpenEmploymentCannotBeOpenedAgainWithAnotherHiringDate() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            _ = try world.importStaff(header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2013-01-01,\n")
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.importStaff(header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2014-01-01,\n")
+            }
+            #expect(rejection?.errors.first?.reason.contains("already employed in union there since 2013-01-01") == true)
+        }
+    }
+
+    @Test func leavingClosesTheOpenEmployment() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            _ = try world.importStaff(header + """
+                \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,union,2013-01-01,
+                \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,party,2013-01-01,
+                """)
+            let closed = try world.roster.recordLeaving(
+                idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: .union,
+                on: CalendarDate(iso: "2014-01-01")!, today: RosterWorld.today)
+            #expect(closed == [.union])
+            #expect(throws: WorkforceError.self) {
+                try world.roster.recordLeaving(
+                    idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: .union,
+                    on: CalendarDate(iso: "2014-01-01")!, today: RosterWorld.today)
+            }
+            let early = #expect(throws: WorkforceError.self) {
+                try world.roster.recordLeaving(
+                    idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: nil,
+                    on: CalendarDate(iso: "2012-01-01")!, today: RosterWorld.today)
+            }
+            #expect(early?.description.contains("is not after the hiring date 2013-01-01") == true)
+            #expect(try db.query("SELECT count(*) FROM employment WHERE left_on IS NULL").single().decode(0, as: Int.self) == 1)
+        }
+    }
+}
+
+@Suite(.database) struct CertificateAndEnterpriseImportTests {
+    @Test func certificatesImportIdempotentlyAndRecordLaterRevocations() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            _ = try world.importStaff("enterprise_uscc,id_number,name,department,hired_on\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n")
+            let csv = """
+                身份证号,证书等级,证书编号,发证日期,注销日期
+                \(RosterWorld.person(1)),社会工作师,201300000000000001,2013-09-01,
+
+                """
+            #expect(try world.importCertificates(csv).inserted == 1)
+            #expect(try world.importCertificates(csv).unchanged == 1)
+            let revoked = try world.importCertificates(csv.replacingOccurrences(of: "2013-09-01,", with: "2013-09-01,2015-01-01"))
+            #expect(revoked.updated == 1)
+        }
+    }
+
+    @Test func certificateRowsAreCheckedAgainstPersonsAndEachOther() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            _ = try world.importStaff("enterprise_uscc,id_number,name,department\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n")
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.importCertificates("""
+                    id_number,level,certificate_no,issued_on,revoked_on
+                    \(RosterWorld.person(2)),junior,A1,2013-09-01,
+                    \(RosterWorld.person(1)),expert,A2,2013-09-01,
+                    \(RosterWorld.person(1)),junior,A3,2013-09-01,2013-01-01
+                    \(RosterWorld.person(1)),junior,A4,2013-09-01,
+                    \(RosterWorld.person(1)),senior,A4,2014-09-01,
+
+                    """)
+            }
+            let lines = Dictionary(grouping: try #require(rejection).errors, by: \.line)
+            #expect(lines[2]?.first?.reason.contains("no person has this ID number") == true)
+            #expect(lines[3]?.first?.column == "level")
+            #expect(lines[4]?.first?.reason.contains("is not after the issue date 2013-09-01") == true)
+            #expect(lines[5] == nil)
+            #expect(lines[6]?.first?.reason.contains("line 5 has the same certificate number") == true)
+        }
+    }
+
+    @Test func aNameColumnCreatesPersonsNotYetOnARoster() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let summary = try world.importCertificates("""
+                id_number,name,level,certificate_no,issued_on
+                \(RosterWorld.person(60)),吴刚,助理社会工作师,B1,2013-09-01
+
+                """)
+            #expect(summary.inserted == 1)
+            #expect(try world.count("person") == 1)
+        }
+    }
+
+    @Test func enterpriseImportUpdatesWhatChanged() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let third = Fixtures.uscc(region: "440106", serial: 3)
+            let summary = try world.roster.importEnterprises(
+                path: try temporaryFile(text: """
+                    统一社会信用代码,单位名称,行政区划代码,职工人数
+                    \(RosterWorld.shenzhen),深圳测试电子有限公司,440305,800
+                    \(RosterWorld.beijing),北京测试科技有限公司,110105,
+                    \(third),广州测试纺织有限公司,440106,1200
+
+                    """),
+                options: ImportOptions(today: RosterWorld.today))
+            #expect(summary.inserted == 1)
+            #expect(summary.updated == 1)
+            #expect(summary.unchanged == 1)
+            let inGuangdong = try world.roster.enterprises(inRegion: "440000").map(\.uscc)
+            #expect(inGuangdong == [third, RosterWorld.shenzhen])
+            #expect(try world.roster.enterprises(inRegion: "440300").map(\.uscc) == [RosterWorld.shenzhen])
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+import Workforce
+
+/// The ratio edge cases of DESIGN.md, on 2013-12-31, with hand-counted expectations.
+@Suite(.database) struct RatioTests {
+    static let asOf = CalendarDate(iso: "2013-12-31")!
+    static let guangzhou = Fixtures.uscc(region: "440106", serial: 3)
+    static func p(_ n: Int) -> String { RosterWorld.person(n) }
+
+    /// Shenzhen: 8 tracked, 4 certified. Beijing: the person shared with Shenzhen, certified.
+    /// Guangzhou: nobody.
+    func populate(_ world: RosterWorld) throws {
+        let sz = RosterWorld.shenzhen, bj = RosterWorld.beijing
+        try world.roster.addEnterprise(uscc: RatioTests.guangzhou, name: "广州空企业", regionCode: "440106", employees: 10)
+        _ = try world.importStaff("""
+            enterprise_uscc,id_number,name,department,hired_on,left_on
+            \(sz),\(RatioTests.p(1)),一,union,2012-01-01,
+            \(sz),\(RatioTests.p(2)),二,union,2012-01-01,2013-06-01
+            \(sz),\(RatioTests.p(3)),三,union,2014-01-01,
+            \(sz),\(RatioTests.p(4)),四,union,2012-01-01,
+            \(sz),\(RatioTests.p(4)),四,party,2012-01-01,
+            \(sz),\(RatioTests.p(5)),五,youth_league,2012-01-01,
+            \(sz),\(RatioTests.p(6)),六,womens_federation,2012-01-01,
+            \(sz),\(RatioTests.p(7)),七,human_resources,2012-01-01,
+            \(sz),\(RatioTests.p(8)),八,union,2012-01-01,2013-12-31
+            \(sz),\(RatioTests.p(9)),九,union,2012-01-01,
+            \(bj),\(RatioTests.p(9)),九,union,2012-01-01,
+            \(sz),\(RatioTests.p(10)),十,social_org,2013-12-31,
+            \(sz),\(RatioTests.p(11)),十一,party,,
+            """)
+        _ = try world.importCertificates("""
+            id_number,level,certificate_no,issued_on,revoked_on
+            \(RatioTests.p(1)),junior,C1,2013-01-01,
+            \(RatioTests.p(2)),senior,C2,2012-01-01,
+            \(RatioTests.p(4)),junior,C4a,2012-03-01,
+            \(RatioTests.p(4)),intermediate,C4b,2013-05-01,
+            \(RatioTests.p(5)),junior,C5,2014-02-01,
+            \(RatioTests.p(6)),junior,C6,2012-01-01,2013-10-01
+            \(RatioTests.p(7)),senior,C7,2013-12-31,2014-03-01
+            \(RatioTests.p(8)),junior,C8,2012-01-01,
+            \(RatioTests.p(9)),junior,C9,2013-06-01,
+            """)
+    }
+
+    @Test func oneEnterpriseCountsEachEdgeCaseByTheDefinition() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let entry = try RatioService(db: db).enterprise(uscc: RosterWorld.shenzhen, asOf: RatioTests.asOf)
+            #expect(entry.counts == RatioCounts(tracked: 8, certified: 4, ratio: "0.5000"))
+            #expect(entry.levels == LevelCounts(junior: 2, intermediate: 1, senior: 1))
+            let departments = Dictionary(uniqueKeysWithValues: entry.departments.map { ($0.department, $0.counts) })
+            #expect(departments[.union] == RatioCounts(tracked: 3, certified: 3, ratio: "1.0000"))
+            #expect(departments[.party] == RatioCounts(tracked: 2, certified: 1, ratio: "0.5000"))
+            #expect(departments[.youthLeague] == RatioCounts(tracked: 1, certified: 0, ratio: "0.0000"))
+            #expect(departments[.womensFederation] == RatioCounts(tracked: 1, certified: 0, ratio: "0.0000"))
+            #expect(departments[.humanResources] == RatioCounts(tracked: 1, certified: 1, ratio: "1.0000"))
+            #expect(departments[.socialOrg] == RatioCounts(tracked: 1, certified: 0, ratio: "0.0000"))
+        }
+    }
+
+    @Test func anEnterpriseWithNoStaffHasANullRatio() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let entry = try RatioService(db: db).enterprise(uscc: RatioTests.guangzhou, asOf: RatioTests.asOf)
+            #expect(entry.counts == RatioCounts(tracked: 0, certified: 0, ratio: nil))
+            #expect(entry.counts.percentage == "—")
+            #expect(entry.departments.isEmpty)
+        }
+    }
+
+    @Test func regionsSumCountsRatherThanAveragingRatios() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let service = RatioService(db: db)
+            let guangdong = try service.report(region: "440000", asOf: RatioTests.asOf)
+            #expect(guangdong.total.counts == RatioCounts(tracked: 8, certified: 4, ratio: "0.5000"))
+            #expect(guangdong.enterprises.map { $0.counts.ratio } == [nil, "0.5000"])
+            #expect(guangdong.provinces.isEmpty)
+            let country = try service.report(region: nil, asOf: RatioTests.asOf)
+            // (4 + 1) / (8 + 1), not the mean of 0.5 and 1.
+            #expect(country.total.counts == RatioCounts(tracked: 9, certified: 5, ratio: "0.5556"))
+            #expect(country.total.levels == LevelCounts(junior: 3, intermediate: 1, senior: 1))
+            #expect(country.provinces.map { $0.scope } == [.region(code: "110000", name: "北京市"), .region(code: "440000", name: "广东省")])
+            #expect(country.provinces.map(\.counts.tracked) == [1, 8])
+            #expect(country.enterprises.count == 3)
+            let union = country.total.departments.first { $0.department == .union }
+            #expect(union?.counts == RatioCounts(tracked: 4, certified: 4, ratio: "1.0000"))
+            let shenzhenCity = try service.report(region: "440300", asOf: RatioTests.asOf)
+            #expect(shenzhenCity.enterprises.count == 1)
+        }
+    }
+
+    @Test func theJSONHasTheDocumentedShape() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let service = RatioService(db: db)
+            let entry = try service.enterprise(uscc: RosterWorld.shenzhen, asOf: RatioTests.asOf)
+            let json = JSON.object(entry.json(asOf: RatioTests.asOf)).serialized()
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(json.hasPrefix(#"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","name":"深圳测试电子有限公司","region_code":"440305"},"tracked":8,"certified":4,"ratio":0.5000,"by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#))
+            #expect(object["by_level"] as? [String: Int] == ["junior": 2, "intermediate": 1, "senior": 1])
+            let country = try service.report(region: nil, asOf: RatioTests.asOf).json.serialized()
+            let countryObject = try #require(try JSONSerialization.jsonObject(with: Data(country.utf8)) as? [String: Any])
+            #expect(countryObject["region"] is NSNull)
+            #expect((countryObject["provinces"] as? [Any])?.count == 2)
+            let enterprises = try #require(countryObject["enterprises"] as? [[String: Any]])
+            let empty = enterprises.first { ($0["enterprise"] as? [String: Any])?["uscc"] as? String == RatioTests.guangzhou }
+            #expect(empty?["ratio"] is NSNull)
+            #expect(empty?["tracked"] as? Int == 0)
+            #expect(Set(countryObject.keys) == ["as_of", "region", "tracked", "certified", "ratio", "by_department", "by_level", "provinces", "enterprises"])
+        }
+    }
+
+    @Test func theTrendStepsThroughTheDates() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let points = try RatioService(db: db).trend(
+                uscc: RosterWorld.shenzhen, region: nil, from: CalendarDate(iso: "2013-11-30")!,
+                to: CalendarDate(iso: "2014-03-15")!, every: .month)
+            #expect(points.map(\.date.iso) == ["2013-11-30", "2013-12-30", "2014-01-30", "2014-02-28", "2014-03-15"])
+            // 2014-01-30: p3 hired, p8 gone, p7 certified; 2014-02-28: p5's certificate counts;
+            // 2014-03-15: p7's certificate is revoked.
+            #expect(points[2].counts == RatioCounts(tracked: 9, certified: 4, ratio: "0.4444"))
+            #expect(points[3].counts == RatioCounts(tracked: 9, certified: 5, ratio: "0.5556"))
+            #expect(points[4].counts == RatioCounts(tracked: 9, certified: 4, ratio: "0.4444"))
+            let region = try RatioService(db: db).trend(
+                uscc: nil, region: "110000", from: RatioTests.asOf, to: RatioTests.asOf, every: .year)
+            #expect(region.map(\.counts) == [RatioCounts(tracked: 1, certified: 1, ratio: "1.0000")])
+        }
+    }
+
+    @Test func aPsqlUserGetsTheSameNumbers() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let row = try db.query("""
+                SELECT r.tracked, r.certified, r.ratio::text FROM enterprise_ratio_on('2013-12-31') r
+                JOIN enterprise e ON e.id = r.enterprise_id WHERE e.uscc = \(RosterWorld.shenzhen)
+                """).single()
+            #expect(try row.decode(0, as: Int.self) == 8)
+            #expect(try row.decode(1, as: Int.self) == 4)
+            #expect(try row.decode(2, as: String.self) == "0.5000")
+        }
+    }
+}
