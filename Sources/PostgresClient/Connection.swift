@@ -62,6 +62,14 @@ public final class Connection {
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
+    /// Asks the server for an empty round trip: true when the connection answers.
+    public func ping() -> Bool {
+        guard checkHealth() else { return false }
+        guard let result = PQexec(handle, "") else { return false }
+        defer { PQclear(result) }
+        return PQresultStatus(result) == PGRES_EMPTY_QUERY && PQstatus(handle) == CONNECTION_OK
+    }
+
     /// The server's process id for this session, as `pg_backend_pid()` reports it.
     public var backendPID: Int { Int(PQbackendPID(handle)) }
 

@@ -3,8 +3,9 @@ import Dispatch
 /// Shares a few connections among concurrent tasks.
 ///
 /// A connection is lent to one closure at a time and the closure runs on a dispatch thread, not on
-/// Swift's cooperative pool, because libpq calls block. Connections that broke while lent (the
-/// server restarted, a backend was terminated) are noticed and replaced, never handed out again.
+/// Swift's cooperative pool, because libpq calls block. Before a connection is lent it answers an
+/// empty round trip; one that broke while idle (the server restarted, its backend was terminated)
+/// is replaced there and then, and one that broke while lent is dropped when it comes back.
 ///
 /// ```swift
 /// let pool = ConnectionPool(conninfo: url, maximumConnections: 4)
@@ -38,9 +39,13 @@ public actor ConnectionPool {
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let lent = try await acquire()
         let queue = self.queue
+        let conninfo = self.conninfo
         let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Result { try body(lent.connection) })
+                continuation.resume(returning: Result {
+                    if !lent.connection.ping() { lent.connection = try Connection(conninfo: conninfo) }
+                    return try body(lent.connection)
+                })
             }
         }
         release(lent)
@@ -55,10 +60,7 @@ public actor ConnectionPool {
 
     private func acquire() async throws -> LentConnection {
         while true {
-            while let candidate = idle.popLast() {
-                if candidate.connection.checkHealth() { return candidate }
-                openCount -= 1  // broken while idle: drop it and try the next
-            }
+            if let candidate = idle.popLast() { return candidate }
             if openCount < maximumConnections {
                 openCount += 1
                 let conninfo = self.conninfo
@@ -97,6 +99,6 @@ public actor ConnectionPool {
 /// A connection while it belongs to the pool. The pool guarantees that only one closure uses it
 /// at a time, which is what makes handing it across threads sound.
 private final class LentConnection: @unchecked Sendable {
-    let connection: Connection
+    var connection: Connection
     init(_ connection: Connection) { self.connection = connection }
 }

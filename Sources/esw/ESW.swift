@@ -34,4 +34,19 @@ struct ESW: ParsableCommand {
             CertificateCommand.self, RatioCommand.self,
         ]
     )
+
+    /// Parses and runs like ArgumentParser's own `main`, except that usage errors exit 2, the
+    /// code the tool documents, rather than sysexits' 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Runs the built `esw` binary as a user would, and returns its exit status and output.
+struct ESWRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+func esw(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ESWRun {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [binary, binary.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
+    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    process.currentDirectoryURL = FileManager.default.temporaryDirectory
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ESWRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                  stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+@Suite struct CommandLineTests {
+    @Test func helpReadsLikeARealTool() throws {
+        let help = try esw(["--help"])
+        #expect(help.status == 0)
+        for word in ["db", "check", "enterprise", "staff", "certificate", "ratio", "Exit codes", "DATABASE_URL"] {
+            #expect(help.stdout.contains(word), "\(word)")
+        }
+        let importHelp = try esw(["help", "staff", "import"])
+        #expect(importHelp.stdout.contains("--skip-invalid"))
+        #expect(importHelp.stdout.contains("Example"))
+    }
+
+    @Test func checkPrintsEachVerdictAndExitsThreeWhenAnyIsInvalid() throws {
+        let run = try esw(["check", "id-number", "11010519491231002x", "110105199003071238"])
+        #expect(run.status == 3)
+        #expect(run.stdout == "11010519491231002x\tvalid\t11010519491231002X\n110105199003071238\tinvalid\tcheck character should be 9, found 8\n")
+        let fromStdin = try esw(["check", "uscc", "-"], stdin: "52440300MJ000123XJ\n\n91110000600037341L\n")
+        #expect(fromStdin.status == 0)
+        #expect(fromStdin.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let run = try esw(["ratio", "--enterprise", "x", "--region", "440000"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("not both"))
+    }
+
+    @Test func anUnreachableDatabaseIsOneClearLine() throws {
+        let run = try esw(["db", "status", "--database-url", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("esw: cannot reach the database"))
+        #expect(run.stderr.contains("DATABASE_URL"))
+        #expect(!run.stderr.contains("Fatal error"))
+    }
+}
+
+@Suite(.database) struct CommandLineDatabaseTests {
+    @Test func migrateTwiceThenImportAndAskForTheRatio() throws {
+        try TestDatabase.withSchema(migrated: false) { _, url in
+            let database = ["--database-url", url]
+            let first = try esw(["db", "migrate"] + database)
+            #expect(first.status == 0)
+            #expect(first.stdout.contains("applied 0001_core.sql"))
+            let second = try esw(["db", "migrate"] + database)
+            #expect(second.stdout.hasPrefix("schema is up to date"))
+            #expect(second.stderr.isEmpty)
+
+            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
+            let roster = try temporaryFile(text: """
+                enterprise_uscc,id_number,name,department,hired_on
+                \(shenzhen),\(Fixtures.idNumber(sequence: 1)),张伟,工会,2012-01-01
+                \(shenzhen),\(Fixtures.idNumber(sequence: 2)),李娜,妇联,2012-01-01
+
+                """)
+            let imported = try esw(["staff", "import", roster] + database)
+            #expect(imported.status == 0)
+            #expect(imported.stdout.contains("inserted 2"))
+            let certificates = try temporaryFile(text: "id_number,level,certificate_no,issued_on\n\(Fixtures.idNumber(sequence: 1)),助理社会工作师,X1,2013-01-01\n")
+            #expect(try esw(["certificate", "import", certificates] + database).status == 0)
+
+            let json = try esw(["ratio", "--enterprise", shenzhen, "--as-of", "2013-12-31", "--format", "json"] + database)
+            #expect(json.status == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(object?["ratio"] as? Double == 0.5)
+            #expect(object?["as_of"] as? String == "2013-12-31")
+
+            let csv = try esw(["ratio", "--format", "csv", "--as-of", "2013-12-31", "--by", "level"] + database)
+            #expect(csv.stdout.hasPrefix("\u{FEFF}scope,code,name,tracked,certified,ratio,junior,intermediate,senior\r\n"))
+            #expect(csv.stdout.contains("country,,全国,2,1,0.5000,1,0,0"))
+
+            let trend = try esw(["ratio", "--trend", "--region", "440000", "--from", "2012-06-01", "--to", "2013-06-01", "--every", "year"] + database)
+            #expect(trend.stdout.contains("2012-06-01        2          0   0.00%"))
+            #expect(trend.stdout.contains("2013-06-01        2          1  50.00%"))
+        }
+    }
+
+    @Test func aBadRowStopsTheImportWithExitThreeAndTheLineNamed() throws {
+        try TestDatabase.withSchema { _, url in
+            let roster = try temporaryFile(text: """
+                enterprise_uscc,id_number,name,department
+                \(Fixtures.uscc(region: "440305", serial: 5)),110105199003071238,张伟,工会
+
+                """)
+            let run = try esw(["staff", "import", roster, "--database-url", url])
+            #expect(run.status == 3)
+            #expect(run.stdout.isEmpty)
+            #expect(run.stderr.contains("line 2, id_number '110105199003071238': check character should be 9, found 8"))
+            #expect(run.stderr.contains("--skip-invalid"))
+        }
+    }
+
+    @Test func unknownEnterpriseIsExitThree() throws {
+        try TestDatabase.withSchema { _, url in
+            let run = try esw(["ratio", "--enterprise", Fixtures.uscc(serial: 77), "--database-url", url])
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("no enterprise has USCC"))
+        }
+    }
+}
