@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "esw", targets: ["esw"]),
+        .executable(name: "esw-bench", targets: ["ESWBench"]),
         .library(name: "Workforce", targets: ["Workforce"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
     ],
@@ -43,6 +44,11 @@ let package = Package(
             dependencies: ["PostgresClient"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(
+            name: "ESWBench",
+            dependencies: ["Workforce", "PostgresClient"],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "esw",
