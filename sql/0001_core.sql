@@ -14,54 +14,53 @@ CREATE FUNCTION region_code_problem(code text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
         WHEN code IS NULL THEN NULL
-        WHEN code !~ '^[0-9]{6}$' THEN format('region code must be 6 digits, found %s', quote_literal(code))
+        WHEN code !~ '^[0-9]{6}$' THEN 'region code must be 6 digits, found ' || quote_literal(code)
         WHEN NOT (left(code, 2) = ANY (province_prefixes()))
-            THEN format('province code %s is not one of the 31 province-level divisions', quote_literal(left(code, 2)))
+            THEN 'province code ' || quote_literal(left(code, 2)) || ' is not one of the 31 province-level divisions'
     END
 $$;
 
 -- GB 11643-1999 resident identity number: 17 digits and an ISO 7064 MOD 11-2 check character.
 -- Residence permits of Hong Kong, Macao and Taiwan residents (81, 82, 83) are accepted too.
 -- Whether the birth date lies in the future depends on the day, so person checks that separately.
+-- Plain SQL expressions rather than a loop, and only immutable functions (so || rather than
+-- format()): the planner then inlines them into the domain check, which a million-row import
+-- evaluates a million times, about ten times faster than a call.
+CREATE FUNCTION id_number_check_character(id text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT substr('10X98765432', (
+        substr(id, 1, 1)::int * 7 + substr(id, 2, 1)::int * 9 + substr(id, 3, 1)::int * 10 + substr(id, 4, 1)::int * 5 +
+        substr(id, 5, 1)::int * 8 + substr(id, 6, 1)::int * 4 + substr(id, 7, 1)::int * 2 + substr(id, 8, 1)::int * 1 +
+        substr(id, 9, 1)::int * 6 + substr(id, 10, 1)::int * 3 + substr(id, 11, 1)::int * 7 + substr(id, 12, 1)::int * 9 +
+        substr(id, 13, 1)::int * 10 + substr(id, 14, 1)::int * 5 + substr(id, 15, 1)::int * 8 + substr(id, 16, 1)::int * 4 +
+        substr(id, 17, 1)::int * 2
+    ) % 11 + 1, 1)
+$$;
+
+-- CASE tries its branches in order, so each test may rely on the ones before it.
 CREATE FUNCTION id_number_problem(id text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE
-    weights constant int[] := ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2];
-    total int := 0;
-    expected text;
-    birth_year int;
-    birth_month int;
-    birth_day int;
-BEGIN
-    IF id IS NULL THEN RETURN NULL; END IF;
-    IF length(id) <> 18 THEN
-        RETURN format('must be 18 characters, found %s', length(id));
-    END IF;
-    IF left(id, 17) !~ '^[0-9]{17}$' THEN
-        RETURN 'characters 1-17 must be digits';
-    END IF;
-    IF right(id, 1) !~ '^[0-9X]$' THEN
-        RETURN format('check character must be a digit or upper-case X, found %s', quote_literal(right(id, 1)));
-    END IF;
-    IF NOT (left(id, 2) = ANY (province_prefixes() || ARRAY['81','82','83'])) THEN
-        RETURN format('address code %s does not start with a known province-level prefix', left(id, 6));
-    END IF;
-    birth_year := substr(id, 7, 4)::int;
-    birth_month := substr(id, 11, 2)::int;
-    birth_day := substr(id, 13, 2)::int;
-    IF birth_year < 1800 OR birth_month NOT BETWEEN 1 AND 12 OR birth_day < 1
-       OR birth_day > extract(day FROM (make_date(birth_year, birth_month, 1) + interval '1 month - 1 day')) THEN
-        RETURN format('birth date %s is not a real date', substr(id, 7, 8));
-    END IF;
-    FOR i IN 1..17 LOOP
-        total := total + substr(id, i, 1)::int * weights[i];
-    END LOOP;
-    expected := substr('10X98765432', total % 11 + 1, 1);
-    IF right(id, 1) <> expected THEN
-        RETURN format('check character should be %s, found %s', expected, right(id, 1));
-    END IF;
-    RETURN NULL;
-END
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN id IS NULL THEN NULL
+        WHEN length(id) <> 18 THEN 'must be 18 characters, found ' || length(id)::text
+        WHEN left(id, 17) !~ '^[0-9]{17}$' THEN 'characters 1-17 must be digits'
+        WHEN right(id, 1) !~ '^[0-9X]$'
+            THEN 'check character must be a digit or upper-case X, found ' || quote_literal(right(id, 1))
+        WHEN NOT (left(id, 2) = ANY (province_prefixes() || ARRAY['81', '82', '83']))
+            THEN 'address code ' || left(id, 6) || ' does not start with a known province-level prefix'
+        WHEN substr(id, 7, 4)::int < 1800 OR substr(id, 11, 2)::int NOT BETWEEN 1 AND 12
+            OR substr(id, 13, 2)::int < 1
+            THEN 'birth date ' || substr(id, 7, 8) || ' is not a real date'
+        WHEN substr(id, 13, 2)::int > CASE
+                WHEN substr(id, 11, 2) IN ('04', '06', '09', '11') THEN 30
+                WHEN substr(id, 11, 2) <> '02' THEN 31
+                WHEN substr(id, 7, 4)::int % 4 = 0
+                     AND (substr(id, 7, 4)::int % 100 <> 0 OR substr(id, 7, 4)::int % 400 = 0) THEN 29
+                ELSE 28 END
+            THEN 'birth date ' || substr(id, 7, 8) || ' is not a real date'
+        WHEN right(id, 1) <> id_number_check_character(id)
+            THEN 'check character should be ' || id_number_check_character(id) || ', found ' || right(id, 1)
+    END
 $$;
 
 CREATE FUNCTION id_number_birth_date(id text) RETURNS date
@@ -120,11 +119,13 @@ BEGIN
 END
 $$;
 
-CREATE DOMAIN region_code AS text
+-- The codes are ASCII: the C collation sorts and compares them byte by byte, which is both right
+-- and several times faster than a linguistic collation.
+CREATE DOMAIN region_code AS text COLLATE "C"
     CONSTRAINT region_code_valid CHECK (region_code_problem(VALUE) IS NULL);
-CREATE DOMAIN resident_id_number AS text
+CREATE DOMAIN resident_id_number AS text COLLATE "C"
     CONSTRAINT resident_id_number_valid CHECK (id_number_problem(VALUE) IS NULL);
-CREATE DOMAIN uscc AS text
+CREATE DOMAIN uscc AS text COLLATE "C"
     CONSTRAINT uscc_valid CHECK (uscc_problem(VALUE) IS NULL);
 
 CREATE TYPE region_level AS ENUM ('province', 'city', 'county');
@@ -204,7 +205,7 @@ CREATE TABLE certificate (
     person_id bigint NOT NULL REFERENCES person (id),
     level certificate_level NOT NULL,
     -- The 管理号 has no confirmed structure; it is kept as printed.
-    certificate_no text NOT NULL CONSTRAINT certificate_no_key UNIQUE CHECK (btrim(certificate_no) <> ''),
+    certificate_no text COLLATE "C" NOT NULL CONSTRAINT certificate_no_key UNIQUE CHECK (btrim(certificate_no) <> ''),
     issued_on date NOT NULL,
     revoked_on date,
     CONSTRAINT certificate_revoked_after_issued CHECK (revoked_on > issued_on)

@@ -21,6 +21,11 @@ public final class CopyWriter {
                 buffer.append(UInt8(ascii: "N"))
                 continue
             }
+            let needsEscaping = field.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == 9 || $0 == 10 || $0 == 13 }
+            if !needsEscaping {
+                buffer.append(contentsOf: field.utf8)
+                continue
+            }
             for byte in field.utf8 {
                 switch byte {
                 case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))

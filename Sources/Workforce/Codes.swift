@@ -45,9 +45,10 @@ public enum Codes {
     ///
     /// - Parameter today: birth dates after this day are refused.
     public static func checkIDNumber(_ input: String, today: CalendarDate) -> CodeCheck {
-        let id = input.trimmingSpaces.uppercased()
+        let trimmed = input.trimmingSpaces
+        let id = trimmed.utf8.last == UInt8(ascii: "x") ? trimmed.uppercased() : trimmed
         let bytes = Array(id.utf8)
-        guard bytes.count == 18, id.count == 18 else {
+        guard bytes.count == 18 else {
             return .invalid(reason: "must be 18 characters, found \(id.count)")
         }
         guard bytes[0..<17].allSatisfy(\.isASCIIDigit) else {
@@ -137,9 +138,19 @@ extension Character {
 extension StringProtocol {
     /// Trims spaces, tabs, line breaks and the full-width space (U+3000) that Chinese spreadsheets carry.
     public var trimmingSpaces: String {
-        var slice = Substring(self)
+        // Most values need no trimming: answer those without walking characters.
+        let string = String(self)
+        if let first = string.utf8.first, let last = string.utf8.last, !Self.mayBeSpace(first), !Self.mayBeSpace(last) {
+            return string
+        }
+        var slice = Substring(string)
         while let first = slice.first, first.isWhitespace || first == "\u{3000}" || first == "\u{FEFF}" { slice.removeFirst() }
         while let last = slice.last, last.isWhitespace || last == "\u{3000}" { slice.removeLast() }
         return String(slice)
+    }
+
+    /// ASCII space and control bytes, and the bytes that end or start a multi-byte space.
+    private static func mayBeSpace(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte >= 0x80
     }
 }

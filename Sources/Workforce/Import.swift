@@ -78,17 +78,54 @@ public struct ImportOptions: Sendable {
     }
 }
 
+/// Where each column key sits in a file, and how the file names it.
+final class FieldLayout {
+    let indexForKey: [String: Int]
+    let headerForKey: [String: String]
+
+    init(indexForKey: [String: Int], headerForKey: [String: String]) {
+        self.indexForKey = indexForKey
+        self.headerForKey = headerForKey
+    }
+}
+
 /// The values of one record by column key, and where to report a problem with them.
 struct RowFields {
     let line: Int
-    let values: [String: String]
-    let headers: [String: String]
+    let fields: [String]
+    let layout: FieldLayout
     var errors: [RowError] = []
 
-    func value(_ key: String) -> String { values[key] ?? "" }
+    init(line: Int, fields: [String], layout: FieldLayout) {
+        self.line = line
+        self.fields = fields
+        self.layout = layout
+    }
+
+    /// One record given by key, as the single-record commands have it.
+    init(line: Int, values: [String: String], headers: [String: String]) {
+        let keys = Array(values.keys)
+        self.init(
+            line: line, fields: keys.map { values[$0]! },
+            layout: FieldLayout(
+                indexForKey: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }), headerForKey: headers))
+    }
+
+    /// The trimmed value of a column, "" when the file has no such column.
+    func value(_ key: String) -> String {
+        guard let index = layout.indexForKey[key], index < fields.count else { return "" }
+        return fields[index].trimmingSpaces
+    }
+
+    /// Every value by key, for the rejects file.
+    var valuesByKey: [String: String] {
+        layout.indexForKey.mapValues { $0 < fields.count ? fields[$0].trimmingSpaces : "" }
+    }
+
+    var headers: [String: String] { layout.headerForKey }
 
     mutating func reject(_ key: String, _ reason: String) {
-        errors.append(RowError(line: line, column: headers[key] ?? key, value: value(key), reason: reason))
+        errors.append(RowError(line: line, column: layout.headerForKey[key] ?? key, value: value(key), reason: reason))
     }
 }
 
@@ -128,20 +165,17 @@ struct ImportPipeline {
             let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
             var errors: [RowError] = []
             var rejectedRecords: [Int: [String: String]] = [:]
+            let layout = mapping.layout
             try db.copyIn(SQLQuery(unsafeSQL: "COPY import_staging (line, \(names.joined(separator: ", "))) FROM STDIN")) { writer in
                 while let record = try reader.next() {
                     summary.read += 1
                     if summary.read % 50_000 == 0 { options.progress?(summary.read) }
-                    var values: [String: String] = [:]
-                    for (index, key) in mapping.keyAtIndex where index < record.fields.count {
-                        if let key { values[key] = record.fields[index].trimmingSpaces }
-                    }
-                    var fields = RowFields(line: record.line, values: values, headers: mapping.headerForKey)
+                    var fields = RowFields(line: record.line, fields: record.fields, layout: layout)
                     if let staged = definition.validate(&fields), fields.errors.isEmpty {
                         try writer.writeRow([String(record.line)] + staged)
                     } else {
                         errors += fields.errors
-                        rejectedRecords[record.line] = values
+                        rejectedRecords[record.line] = fields.valuesByKey
                     }
                 }
             }
@@ -193,14 +227,16 @@ struct ImportPipeline {
     }
 
     struct HeaderMapping {
-        /// For each file column, the key it feeds (nil for columns this import does not read).
-        var keyAtIndex: [(Int, String?)]
+        /// For each key, the file column it comes from.
+        var indexForKey: [String: Int]
         /// For each key, the header as the file writes it, for error messages.
         var headerForKey: [String: String]
+
+        var layout: FieldLayout { FieldLayout(indexForKey: indexForKey, headerForKey: headerForKey) }
     }
 
     private func mapHeaders(_ headers: [String], path: String) throws -> HeaderMapping {
-        var mapping = HeaderMapping(keyAtIndex: [], headerForKey: [:])
+        var mapping = HeaderMapping(indexForKey: [:], headerForKey: [:])
         for (index, header) in headers.enumerated() {
             let column = definition.columns.first { $0.matches(header: header) }
             if let column {
@@ -209,8 +245,8 @@ struct ImportPipeline {
                         path: path, reason: "columns '\(earlier)' and '\(header.trimmingSpaces)' both give \(column.key); keep one")
                 }
                 mapping.headerForKey[column.key] = header.trimmingSpaces
+                mapping.indexForKey[column.key] = index
             }
-            mapping.keyAtIndex.append((index, column?.key))
         }
         let missing = definition.columns.filter { $0.required && mapping.headerForKey[$0.key] == nil }
         if !missing.isEmpty {

@@ -132,9 +132,8 @@ public struct RatioService {
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
                    coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
                    coalesce(sum(r.senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf)) r
+            FROM enterprise_ratio_on(\(asOf), \(region)) r
             JOIN enterprise en ON en.id = r.enterprise_id
-            WHERE \(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%'
             GROUP BY GROUPING SETS ((en.province_code, en.uscc), (en.province_code), ())
             ORDER BY level, en.province_code, min(en.region_code), min(en.name), en.uscc
             """)
@@ -164,9 +163,8 @@ public struct RatioService {
                 SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
                        sum(d.tracked)::bigint, sum(d.certified)::bigint,
                        certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
-                FROM enterprise_department_ratio_on(\(asOf)) d
+                FROM enterprise_department_ratio_on(\(asOf), \(region)) d
                 JOIN enterprise en ON en.id = d.enterprise_id
-                WHERE \(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%'
                 GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department), (d.department))
                 ORDER BY d.department
                 """)
@@ -208,10 +206,8 @@ public struct RatioService {
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text
             FROM unnest(\(dates)::date[]) AS day
             CROSS JOIN LATERAL (
-                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day) r
-                JOIN enterprise en ON en.id = r.enterprise_id
-                WHERE (\(enterpriseID)::bigint IS NULL OR r.enterprise_id = \(enterpriseID))
-                  AND (\(region)::text IS NULL OR en.region_code LIKE region_prefix(\(region)) || '%')
+                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day, \(region)) r
+                WHERE \(enterpriseID)::bigint IS NULL OR r.enterprise_id = \(enterpriseID)
             ) r
             GROUP BY day ORDER BY day
             """).map { row in

@@ -1,6 +1,23 @@
 import Foundation
 public import PostgresClient
 
+/// Remembers a pure function's answers.
+final class Memo<Key: Hashable, Value> {
+    private var answers: [Key: Value] = [:]
+    private let compute: (Key) -> Value
+
+    init(_ compute: @escaping (Key) -> Value) {
+        self.compute = compute
+    }
+
+    subscript(key: Key) -> Value {
+        if let known = answers[key] { return known }
+        let value = compute(key)
+        answers[key] = value
+        return value
+    }
+}
+
 /// An enterprise as the tracker holds it.
 public struct Enterprise: Sendable, Equatable {
     public let uscc: String
@@ -50,7 +67,7 @@ public struct Roster {
         let definition = ImportDefinition(
             action: "enterprise import",
             columns: Roster.enterpriseColumns,
-            stagingColumns: ["uscc text", "name text", "region_code text", "employees integer"],
+            stagingColumns: ["uscc text COLLATE \"C\"", "name text", "region_code text COLLATE \"C\"", "employees integer"],
             validate: Roster.validateEnterprise,
             crossChecks: [
                 """
@@ -125,7 +142,7 @@ public struct Roster {
         let region = try regionCode.map { try Roster.validRegion($0) }
         return try db.query("""
             SELECT uscc, name, region_code, employees FROM enterprise
-            WHERE \(region)::text IS NULL OR region_code LIKE region_prefix(\(region)) || '%'
+            WHERE in_region(region_code, \(region))
             ORDER BY region_code, name, uscc
             """).map { row in
             Enterprise(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2), employees: try row.decode(3))
@@ -169,15 +186,17 @@ public struct Roster {
     /// date closes the employment.
     public func importStaff(path: String, options: ImportOptions) throws -> ImportSummary {
         let today = options.today
+        // A roster names few enterprises many times over: check each USCC once.
+        let usccChecks = Memo<String, CodeCheck>(Codes.checkUSCC)
         let definition = ImportDefinition(
             action: "staff import",
             columns: Roster.staffColumns,
             stagingColumns: [
-                "enterprise_uscc text", "id_number text", "name text", "department department_kind",
+                "enterprise_uscc text COLLATE \"C\"", "id_number text COLLATE \"C\"", "name text", "department department_kind",
                 "hired_on date", "left_on date",
             ],
             validate: { row in
-                let uscc = Codes.checkUSCC(row.value("enterprise_uscc"))
+                let uscc = usccChecks[row.value("enterprise_uscc")]
                 if let reason = uscc.reason { row.reject("enterprise_uscc", reason) }
                 let id = Codes.checkIDNumber(row.value("id_number"), today: today)
                 if let reason = id.reason { row.reject("id_number", reason) }
@@ -228,8 +247,10 @@ public struct Roster {
             merge: { db in
                 try db.execute(script: """
                     INSERT INTO person (id_number, name)
-                    SELECT DISTINCT ON (id_number) id_number, name FROM import_staging ORDER BY id_number, line
-                    ON CONFLICT (id_number) DO NOTHING;
+                    SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+                    FROM import_staging s
+                    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                    ORDER BY s.id_number, s.line;
                     CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
                     SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on, max(s.left_on) AS left_on
                     FROM import_staging s
@@ -394,9 +415,10 @@ public struct Roster {
 
     static let certificateMerge = """
         INSERT INTO person (id_number, name)
-        SELECT DISTINCT ON (id_number) id_number, name FROM import_staging WHERE name IS NOT NULL
-        ORDER BY id_number, line
-        ON CONFLICT (id_number) DO NOTHING;
+        SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+        FROM import_staging s
+        WHERE s.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+        ORDER BY s.id_number, s.line;
         """
 
     /// Imports certificates (ID number, level, certificate number, issue date, optional revocation
@@ -407,7 +429,7 @@ public struct Roster {
             action: "certificate import",
             columns: Roster.certificateColumns,
             stagingColumns: [
-                "id_number text", "level certificate_level", "certificate_no text", "issued_on date",
+                "id_number text COLLATE \"C\"", "level certificate_level", "certificate_no text COLLATE \"C\"", "issued_on date",
                 "revoked_on date", "name text",
             ],
             validate: { row in Roster.validateCertificate(&row, today: today) },

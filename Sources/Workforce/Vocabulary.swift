@@ -75,9 +75,31 @@ public enum CertificateLevel: String, CaseIterable, Sendable, Comparable, Codabl
 }
 
 extension CalendarDate {
+    /// The common case, YYYY-MM-DD, read straight from the bytes.
+    static func parseISO(_ bytes: String.UTF8View) -> CalendarDate? {
+        guard bytes.count == 10 else { return nil }
+        var digits: [Int] = []
+        digits.reserveCapacity(8)
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 4 || offset == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard byte >= 48, byte <= 57 else { return nil }
+                digits.append(Int(byte) - 48)
+            }
+        }
+        return CalendarDate(
+            year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
+            month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
+    }
+
     /// Reads the date forms Chinese spreadsheets use: 2013-06-01, 2013/6/1, 2013.6.1,
     /// 2013年6月1日 and 20130601.
     public init?(spreadsheetValue text: String) {
+        if let iso = CalendarDate.parseISO(text.utf8) {
+            self = iso
+            return
+        }
         var value = text.trimmingSpaces
         if value.hasSuffix("日") { value.removeLast() }
         let separators: Set<Character> = ["-", "/", ".", "年", "月"]
