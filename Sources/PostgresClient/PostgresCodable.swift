@@ -15,6 +15,7 @@ public struct PostgresType: Hashable, Sendable, CustomStringConvertible {
     public static let varchar = PostgresType(oid: 1043)
     public static let bpchar = PostgresType(oid: 1042)
     public static let date = PostgresType(oid: 1082)
+    public static let timestamp = PostgresType(oid: 1114)
     public static let numeric = PostgresType(oid: 1700)
     public static let textArray = PostgresType(oid: 1009)
     public static let int8Array = PostgresType(oid: 1016)

@@ -19,3 +19,13 @@ extension Department: ExpressibleByArgument {
 }
 
 extension TrendStep: ExpressibleByArgument {}
+
+extension EventKind: ExpressibleByArgument {
+    /// Accepts English keys (expert_lecture) or Chinese names (专家讲座).
+    public init?(argument: String) { self.init(text: argument) }
+}
+
+extension LocalDateTime: ExpressibleByArgument {
+    /// Accepts 2013-06-01, 2013-06-01T09:00 or "2013-06-01 09:00".
+    public init?(argument: String) { self.init(text: argument) }
+}

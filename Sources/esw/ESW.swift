@@ -31,7 +31,8 @@ struct ESW: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DatabaseCommand.self, CheckCommand.self, EnterpriseCommand.self, StaffCommand.self,
-            CertificateCommand.self, RatioCommand.self,
+            CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
+            AttendanceCommand.self, TrainingCommand.self,
         ]
     )
 
