@@ -336,24 +336,42 @@ public struct Training {
     static let enrollColumns = [
         ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"]),
         ImportColumn("name", aliases: ["姓名"], required: false),
+        ImportColumn("event_id", aliases: ["event", "培训编号", "活动编号"], required: false),
     ]
 
     /// Enrolls every person of a spreadsheet, in file order, all or nothing unless `skipInvalid`.
-    public func enroll(eventID: Int, path: String, at: LocalDateTime, options: ImportOptions) throws -> ImportSummary {
-        try checkOpenForEnrollment(eventID: eventID, at: at)
+    ///
+    /// With `eventID` every row goes to that event; without it, each row names its event in an
+    /// `event_id` column, so one file can fill many events.
+    public func enroll(eventID: Int?, path: String, at: LocalDateTime, options: ImportOptions) throws -> ImportSummary {
+        if let eventID { try checkOpenForEnrollment(eventID: eventID, at: at) }
         let today = options.today
+        let timestamp = "'\(at)'::timestamp"
         let definition = ImportDefinition(
             action: "enroll file",
             columns: Training.enrollColumns,
-            stagingColumns: ["id_number text COLLATE \"C\"", "name text"],
+            stagingColumns: ["id_number text COLLATE \"C\"", "name text", "event_id bigint"],
             validate: { row in
                 let id = Codes.checkIDNumber(row.value("id_number"), today: today)
                 if let reason = id.reason { row.reject("id_number", reason) }
-                guard row.errors.isEmpty else { return nil }
+                var event = eventID
+                if event == nil {
+                    event = Int(row.value("event_id"))
+                    if event == nil { row.reject("event_id", "is not an event id; give --event or an event_id column") }
+                }
+                guard row.errors.isEmpty, let event else { return nil }
                 let name = row.value("name")
-                return [id.normalized, name.isEmpty ? nil : name]
+                return [id.normalized, name.isEmpty ? nil : name, String(event)]
             },
             crossChecks: [
+                """
+                SELECT s.line, 'event_id', s.event_id::text,
+                       CASE WHEN ev.id IS NULL THEN 'no training event has this id'
+                            WHEN ev.cancelled_at IS NOT NULL THEN 'the event was cancelled'
+                            ELSE 'enrollment closed when the event started at ' || to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI') END
+                FROM import_staging s LEFT JOIN training_event ev ON ev.id = s.event_id
+                WHERE ev.id IS NULL OR ev.cancelled_at IS NOT NULL OR ev.starts_at <= \(timestamp)
+                """,
                 """
                 SELECT s.line, 'id_number', s.id_number, 'no person has this ID number; import the roster first'
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
@@ -361,21 +379,23 @@ public struct Training {
                 Roster.nameDiffersFromRecord,
                 """
                 SELECT s.line, 'id_number', s.id_number, src.problem
-                FROM import_staging s JOIN person p ON p.id_number = s.id_number
-                CROSS JOIN LATERAL enrollment_source(\(eventID), p.id, '\(at.date.iso)'::date) src
+                FROM import_staging s
+                JOIN person p ON p.id_number = s.id_number
+                JOIN training_event ev ON ev.id = s.event_id
+                CROSS JOIN LATERAL enrollment_source(s.event_id, p.id, \(timestamp)::date) src
                 WHERE src.problem IS NOT NULL
                 """,
             ],
             merge: { db in
                 let row = try db.query("""
                     SELECT count(*) FILTER (WHERE r.changed), count(*) FILTER (WHERE NOT r.changed)
-                    FROM (SELECT first_rows.id
-                          FROM (SELECT DISTINCT ON (p.id) p.id, s.line
+                    FROM (SELECT first_rows.event_id, first_rows.person_id
+                          FROM (SELECT DISTINCT ON (s.event_id, p.id) s.event_id, p.id AS person_id, s.line
                                 FROM import_staging s JOIN person p ON p.id_number = s.id_number
-                                ORDER BY p.id, s.line) first_rows
+                                ORDER BY s.event_id, p.id, s.line) first_rows
                           ORDER BY first_rows.line) in_file_order
                     -- A nested loop over the ordered rows: people are enrolled in file order.
-                    CROSS JOIN LATERAL enroll_person(\(eventID), in_file_order.id, \(at)) r
+                    CROSS JOIN LATERAL enroll_person(in_file_order.event_id, in_file_order.person_id, \(at)) r
                     """).single()
                 return (try row.decode(0), 0, try row.decode(1))
             })

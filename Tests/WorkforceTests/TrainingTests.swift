@@ -231,7 +231,7 @@ struct TrainingWorld {
 
                 """
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.training.enroll(eventID: event, path: try temporaryFile(text: bad), at: TrainingWorld.beforeStart,
+                try world.training.enroll(eventID: event as Int?, path: try temporaryFile(text: bad), at: TrainingWorld.beforeStart,
                                           options: ImportOptions(today: TrainingWorld.today))
             }
             #expect(rejection?.errors.map(\.line) == [3, 4])
@@ -240,11 +240,38 @@ struct TrainingWorld {
             var good = "id_number\n"
             for n in [4, 2, 1, 3, 2] { good += RosterWorld.person(n) + "\n" }
             let summary = try world.training.enroll(
-                eventID: event, path: try temporaryFile(text: good), at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
+                eventID: event as Int?, path: try temporaryFile(text: good), at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             #expect(summary.inserted == 4)
             let lines = try world.training.event(id: event).enrollments
             #expect(lines.filter { $0.status == .enrolled }.map(\.idNumber).sorted() == [4, 2, 1].map(RosterWorld.person).sorted())
             #expect(lines.first { $0.status == .waitlisted }?.idNumber == RosterWorld.person(3))
+        }
+    }
+}
+
+extension EnrollmentTests {
+    @Test func oneFileCanFillManyEventsThroughAnEventColumn() throws {
+        try TestDatabase.withSchema { db in
+            let world = try TrainingWorld(db: db)
+            let first = try world.event(capacity: 2)
+            let second = try world.event(capacity: 2)
+            let cancelled = try world.event(capacity: 2)
+            try world.training.cancelEvent(id: cancelled)
+            var csv = "event_id,id_number\n"
+            for (event, person) in [(first, 1), (second, 2), (first, 3), (first, 4), (second, 1)] {
+                csv += "\(event),\(RosterWorld.person(person))\n"
+            }
+            let summary = try world.training.enroll(
+                eventID: nil, path: try temporaryFile(text: csv), at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
+            #expect(summary.inserted == 5)
+            #expect(try world.statuses(first)[RosterWorld.person(4)] == .waitlisted)
+            #expect(try world.statuses(second).count == 2)
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.training.enroll(
+                    eventID: nil, path: try temporaryFile(text: "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"),
+                    at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
+            }
+            #expect(rejection?.errors.map(\.reason) == ["the event was cancelled", "no training event has this id", "is not an event id; give --event or an event_id column"])
         }
     }
 }

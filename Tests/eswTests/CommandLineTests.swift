@@ -136,3 +136,61 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
         }
     }
 }
+
+@Suite(.database) struct TrainingCommandLineTests {
+    /// The coordinator's whole cycle from the command line: create an event, enroll a
+    /// spreadsheet, see the waitlist, cancel and see the promotion, record attendance, read hours
+    /// and gaps.
+    @Test func aCoordinatorsTrainingCycle() throws {
+        try TestDatabase.withSchema { _, url in
+            let database = ["--database-url", url]
+            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
+            var roster = "enterprise_uscc,id_number,name,department,hired_on\n"
+            for n in 1...4 { roster += "\(shenzhen),\(Fixtures.idNumber(sequence: n)),员工\(n),工会,2012-01-01\n" }
+            #expect(try esw(["staff", "import", try temporaryFile(text: roster)] + database).status == 0)
+
+            let created = try esw(["event", "create", "--kind", "专家讲座", "--title", "企业社会工作概论",
+                                   "--starts", "2030-01-10T09:00", "--ends", "2030-01-10T12:00", "--hours", "3",
+                                   "--capacity", "3", "--enterprise", shenzhen] + database)
+            #expect(created.status == 0)
+            let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Int(id) != nil, "event create prints the id alone")
+
+            var sheet = "身份证号\n"
+            for n in 1...4 { sheet += Fixtures.idNumber(sequence: n) + "\n" }
+            let enrolled = try esw(["enroll", "--event", id, "--file", try temporaryFile(text: sheet)] + database)
+            #expect(enrolled.status == 0)
+            #expect(enrolled.stdout.contains("inserted 4"))
+            let again = try esw(["enroll", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1)] + database)
+            #expect(again.stdout.contains("already enrolled; nothing changed"))
+
+            let shown = try esw(["event", "show", id, "--format", "json"] + database)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            #expect(object["capacity"] as? Int == 3)
+            #expect(object["enrolled"] as? Int == 3)
+            #expect(object["waitlisted"] as? Int == 1)
+            let lines = try #require(object["enrollments"] as? [[String: Any]])
+            #expect(lines.first { $0["status"] as? String == "waitlisted" }?["waitlist_position"] as? Int == 1)
+            #expect(Set(lines.first?.keys ?? [:].keys) == ["id_number", "name", "department", "status", "waitlist_position", "hours"])
+
+            let cancel = try esw(["enroll", "cancel", "--event", id, "--id-number", Fixtures.idNumber(sequence: 2)] + database)
+            #expect(cancel.stdout.contains("\(Fixtures.idNumber(sequence: 4)) moves from the waitlist into the seat"))
+
+            let early = try esw(["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended"] + database)
+            #expect(early.status == 3)
+            let attended = try esw(["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended",
+                                    "--at", "2030-01-10T12:00"] + database)
+            #expect(attended.status == 0)
+            let hours = try esw(["training", "hours", "--enterprise", shenzhen, "--format", "json"] + database)
+            #expect(hours.stdout.contains("\"total\": 3.00"))
+            let gaps = try esw(["training", "gaps", "--enterprise", shenzhen, "--as-of", "2030-02-01", "--format", "csv"] + database)
+            #expect(gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 2))"))
+            #expect(!gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 1))"))
+
+            let badEvent = try esw(["enroll", "--event", "999", "--id-number", Fixtures.idNumber(sequence: 1)] + database)
+            #expect(badEvent.status == 3)
+            #expect(badEvent.stderr.contains("no training event has id 999"))
+        }
+    }
+}

@@ -207,8 +207,8 @@ struct EnrollCommand: ParsableCommand {
             taken the person is waitlisted in order. Enrolling twice is a no-op with a message. \
             Enrollment closes when the event starts.
 
-            --file takes a CSV with id_number (身份证号) and optional name (姓名), with the same \
-            rules as the roster import: encodings and headers are detected, every bad row is listed \
+            --file takes a CSV with id_number (身份证号), optional name (姓名) and, without --event, \
+            event_id (培训编号) to fill many events from one file, with the same rules as the roster import: encodings and headers are detected, every bad row is listed \
             (line, column, value, reason: an unknown person, one not employed, a wrong department), \
             nothing is written and esw exits 3, unless --skip-invalid.
 
@@ -217,7 +217,7 @@ struct EnrollCommand: ParsableCommand {
               esw enroll --event 12 --file union-staff.csv
             """)
 
-        @Option(help: "The event's id.") var event: Int
+        @Option(help: "The event's id (with --file, optional when the file has an event_id column).") var event: Int?
         @Option(help: "One person's resident ID number.") var idNumber: String?
         @Option(help: "A CSV of people to enroll.") var file: String?
         @Option(help: "When the request was made (default now), to enter past enrollments.") var at: LocalDateTime?
@@ -226,6 +226,7 @@ struct EnrollCommand: ParsableCommand {
 
         func validate() throws {
             if (idNumber == nil) == (file == nil) { throw ValidationError("give --id-number or --file") }
+            if idNumber != nil && event == nil { throw ValidationError("--id-number needs --event") }
         }
 
         func run() throws {
@@ -236,7 +237,7 @@ struct EnrollCommand: ParsableCommand {
                     finishImport(try training.enroll(eventID: event, path: file, at: at, options: flags.options()))
                     return
                 }
-                let outcome = try training.enroll(eventID: event, idNumber: idNumber!, at: at, today: .today())
+                let outcome = try training.enroll(eventID: event!, idNumber: idNumber!, at: at, today: .today())
                 let position = outcome.waitlistPosition.map { " (position \($0))" } ?? ""
                 print(outcome.changed ? "\(outcome.status.rawValue)\(position)" : "already \(outcome.status.rawValue)\(position); nothing changed")
             }
