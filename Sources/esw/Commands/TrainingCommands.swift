@@ -357,8 +357,10 @@ struct TrainingCommand: ParsableCommand {
                     ]).serialized(pretty: true))
                 case .table:
                     print(TextTable(headers: headers, rows: rows, rightAligned: [4, 5]).render(), terminator: "")
-                    print("by department: " + report.byDepartment.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", "))
-                    print("by kind: " + report.byKind.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", "))
+                    let departments = report.byDepartment.map { "\($0.0.rawValue) \($0.1)" }
+                    let kinds = report.byKind.map { "\($0.0.rawValue) \($0.1)" }
+                    print("by department: " + (departments.isEmpty ? "none" : departments.joined(separator: ", ")))
+                    print("by kind: " + (kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))
                     print("total: \(report.total) hours")
                 }
             }
