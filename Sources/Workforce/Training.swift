@@ -328,7 +328,13 @@ public struct Training {
             if changed {
                 try Audit.record(on: db, action: "enroll", subject: "event \(eventID)", detail: ["id_number": id, "status": status.rawValue])
             }
-            let position = try event(id: eventID).enrollments.first { $0.idNumber == id }?.waitlistPosition
+            let position: Int? = status == .waitlisted ? try db.query("""
+                SELECT count(*) FROM enrollment e
+                JOIN enrollment mine ON mine.event_id = e.event_id AND mine.person_id = \(personID)
+                WHERE e.event_id = \(eventID) AND e.status = 'waitlisted' AND e.queue_position <= mine.queue_position
+                  AND (e.department = mine.department OR NOT EXISTS (
+                          SELECT 1 FROM event_quota q WHERE q.event_id = e.event_id AND q.department IN (e.department, mine.department)))
+                """).single().decode(0) : nil
             return EnrollOutcome(status: status, changed: changed, waitlistPosition: position)
         }
     }
@@ -421,11 +427,18 @@ public struct Training {
     }
 
     private func checkOpenForEnrollment(eventID: Int, at: LocalDateTime) throws {
-        let summary = try event(id: eventID).summary
-        if summary.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled") }
-        if at >= summary.startsAt {
-            throw WorkforceError.conflict("enrollment in event \(eventID) closed when it started at \(summary.startsAt)")
+        let event = try state(ofEvent: eventID)
+        if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled") }
+        if at >= event.startsAt {
+            throw WorkforceError.conflict("enrollment in event \(eventID) closed when it started at \(event.startsAt)")
         }
+    }
+
+    /// What the enrollment and attendance rules need to know of an event.
+    private func state(ofEvent id: Int) throws -> (startsAt: LocalDateTime, cancelled: Bool, hours: String) {
+        let rows = try db.query("SELECT starts_at, cancelled_at IS NOT NULL, hours::text FROM training_event WHERE id = \(id)")
+        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no training event has id \(id)") }
+        return (try row.decode(0), try row.decode(1), try row.decode(2))
     }
 
     func personID(idNumber: String) throws -> Int {
@@ -543,12 +556,12 @@ public struct Training {
     }
 
     private func checkOpenForAttendance(eventID: Int, at: LocalDateTime) throws -> (hours: String, hoursValue: Decimal) {
-        let summary = try event(id: eventID).summary
-        if summary.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled; it credits no hours") }
-        if at < summary.startsAt {
-            throw WorkforceError.conflict("event \(eventID) starts at \(summary.startsAt); record attendance after it has started")
+        let event = try state(ofEvent: eventID)
+        if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled; it credits no hours") }
+        if at < event.startsAt {
+            throw WorkforceError.conflict("event \(eventID) starts at \(event.startsAt); record attendance after it has started")
         }
-        return (summary.hours, Decimal(string: summary.hours) ?? 0)
+        return (event.hours, Decimal(string: event.hours) ?? 0)
     }
 
     // MARK: Reports
