@@ -107,6 +107,25 @@ CREATE TRIGGER enrollment_count_seats
     AFTER INSERT OR DELETE OR UPDATE OF status, seat_quota, event_id ON enrollment
     FOR EACH ROW EXECUTE FUNCTION enrollment_count_seats();
 
+-- The employment a person enrolls from: active on the date, in a department of the event's
+-- audience, at the organizing enterprise or in the organizing region; the longest-standing one
+-- when several qualify. No row when none does. Plain SQL, so bulk enrollment can join it.
+CREATE FUNCTION eligible_employment(p_event bigint, p_person bigint, p_on date)
+RETURNS TABLE (enterprise_id bigint, department department_kind)
+LANGUAGE sql STABLE AS $$
+    SELECT em.enterprise_id, em.department
+    FROM training_event ev
+    JOIN employment em ON em.person_id = p_person
+    JOIN enterprise en ON en.id = em.enterprise_id
+    WHERE ev.id = p_event
+      AND employment_active_on(em.hired_on, em.left_on, p_on)
+      AND (ev.audience IS NULL OR em.department = ANY (ev.audience))
+      AND (ev.enterprise_id IS NULL OR em.enterprise_id = ev.enterprise_id)
+      AND (ev.region_code IS NULL OR in_region(en.region_code, ev.region_code))
+    ORDER BY em.hired_on NULLS LAST, em.id
+    LIMIT 1
+$$;
+
 -- Why a person may not enroll in an event on a date, or NULL when they may; also the employment
 -- they enroll from. The person must be tracked staff on that date, of a department in the
 -- event's audience, at the organizing enterprise or in the organizing region.
@@ -121,15 +140,8 @@ BEGIN
         problem := 'no training event has id ' || p_event;
         RETURN;
     END IF;
-    SELECT em.enterprise_id, em.department INTO enterprise_id, department
-    FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
-    WHERE em.person_id = p_person
-      AND employment_active_on(em.hired_on, em.left_on, p_on)
-      AND (ev.audience IS NULL OR em.department = ANY (ev.audience))
-      AND (ev.enterprise_id IS NULL OR em.enterprise_id = ev.enterprise_id)
-      AND (ev.region_code IS NULL OR in_region(en.region_code, ev.region_code))
-    ORDER BY em.hired_on NULLS LAST, em.id
-    LIMIT 1;
+    SELECT e.enterprise_id, e.department INTO enterprise_id, department
+    FROM eligible_employment(p_event, p_person, p_on) e;
     IF FOUND THEN
         RETURN;
     END IF;
