@@ -13,6 +13,9 @@ public struct ImportColumn: Sendable {
         self.required = required
     }
 
+    /// The resident ID number column, under the names Chinese spreadsheets give it.
+    static let idNumber = ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"])
+
     func matches(header: String) -> Bool {
         let normalized = ImportColumn.normalize(header)
         return ImportColumn.normalize(key) == normalized || aliases.contains { ImportColumn.normalize($0) == normalized }
@@ -123,6 +126,16 @@ struct RowFields {
     }
 
     var headers: [String: String] { layout.headerForKey }
+
+    /// Checks a code column: its normalized form, or nil after rejecting it with the reason.
+    mutating func code(_ key: String, _ check: (String) -> CodeCheck) -> String? {
+        switch check(value(key)) {
+        case .valid(let normalized): return normalized
+        case .invalid(let reason):
+            reject(key, reason)
+            return nil
+        }
+    }
 
     mutating func reject(_ key: String, _ reason: String) {
         errors.append(RowError(line: line, column: layout.headerForKey[key] ?? key, value: value(key), reason: reason))

@@ -44,12 +44,10 @@ public struct Roster {
     ]
 
     static func validateEnterprise(_ row: inout RowFields) -> [String?]? {
-        let uscc = Codes.checkUSCC(row.value("uscc"))
-        if let reason = uscc.reason { row.reject("uscc", reason) }
+        let uscc = row.code("uscc", Codes.checkUSCC)
         let name = row.value("name")
         if name.isEmpty { row.reject("name", "is empty") }
-        let region = Codes.checkRegion(row.value("region_code"))
-        if let reason = region.reason { row.reject("region_code", reason) }
+        let region = row.code("region_code", Codes.checkRegion)
         var employees: String?
         let employeesText = row.value("employees")
         if !employeesText.isEmpty {
@@ -58,7 +56,7 @@ public struct Roster {
             }
         }
         guard row.errors.isEmpty else { return nil }
-        return [uscc.normalized, name, region.normalized, employees]
+        return [uscc, name, region, employees]
     }
 
     /// Imports enterprises (USCC, name, region code, optional employee count); re-importing
@@ -174,7 +172,7 @@ public struct Roster {
 
     static let staffColumns = [
         ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业统一社会信用代码", "uscc", "单位统一社会信用代码"]),
-        ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"]),
+        ImportColumn.idNumber,
         ImportColumn("name", aliases: ["姓名"]),
         ImportColumn("department", aliases: ["部门", "所在部门"]),
         ImportColumn("hired_on", aliases: ["入职日期", "入职时间"], required: false),
@@ -196,10 +194,8 @@ public struct Roster {
                 "hired_on date", "left_on date",
             ],
             validate: { row in
-                let uscc = usccChecks[row.value("enterprise_uscc")]
-                if let reason = uscc.reason { row.reject("enterprise_uscc", reason) }
-                let id = Codes.checkIDNumber(row.value("id_number"), today: today)
-                if let reason = id.reason { row.reject("id_number", reason) }
+                let uscc = row.code("enterprise_uscc") { usccChecks[$0] }
+                let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let name = row.value("name")
                 if name.isEmpty { row.reject("name", "is empty") }
                 let department = Department(spreadsheetValue: row.value("department"))
@@ -212,7 +208,7 @@ public struct Roster {
                     row.reject("left_on", "is not after the hiring date \(hired)")
                 }
                 guard row.errors.isEmpty else { return nil }
-                return [uscc.normalized, id.normalized, name, department?.rawValue, hired?.iso, left?.iso]
+                return [uscc, id, name, department?.rawValue, hired?.iso, left?.iso]
             },
             crossChecks: [
                 """
@@ -355,7 +351,7 @@ public struct Roster {
     // MARK: Certificates
 
     static let certificateColumns = [
-        ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"]),
+        ImportColumn.idNumber,
         ImportColumn("level", aliases: ["证书等级", "等级", "级别"]),
         ImportColumn("certificate_no", aliases: ["证书编号", "管理号", "证书管理号"]),
         ImportColumn("issued_on", aliases: ["发证日期", "取得日期", "颁发日期"]),
@@ -364,8 +360,7 @@ public struct Roster {
     ]
 
     static func validateCertificate(_ row: inout RowFields, today: CalendarDate) -> [String?]? {
-        let id = Codes.checkIDNumber(row.value("id_number"), today: today)
-        if let reason = id.reason { row.reject("id_number", reason) }
+        let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
         let level = CertificateLevel(spreadsheetValue: row.value("level"))
         if level == nil { row.reject("level", "unknown level; use one of \(CertificateLevel.acceptedValues)") }
         let number = row.value("certificate_no")
@@ -382,7 +377,7 @@ public struct Roster {
         }
         let name = row.value("name")
         guard row.errors.isEmpty else { return nil }
-        return [id.normalized, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name]
+        return [id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name]
     }
 
     static let certificateCrossChecks = [

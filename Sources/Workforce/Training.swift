@@ -340,7 +340,7 @@ public struct Training {
     }
 
     static let enrollColumns = [
-        ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"]),
+        ImportColumn.idNumber,
         ImportColumn("name", aliases: ["姓名"], required: false),
         ImportColumn("event_id", aliases: ["event", "培训编号", "活动编号"], required: false),
     ]
@@ -358,8 +358,7 @@ public struct Training {
             columns: Training.enrollColumns,
             stagingColumns: ["id_number text COLLATE \"C\"", "name text", "event_id bigint"],
             validate: { row in
-                let id = Codes.checkIDNumber(row.value("id_number"), today: today)
-                if let reason = id.reason { row.reject("id_number", reason) }
+                let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 var event = eventID
                 if event == nil {
                     event = Int(row.value("event_id"))
@@ -367,7 +366,7 @@ public struct Training {
                 }
                 guard row.errors.isEmpty, let event else { return nil }
                 let name = row.value("name")
-                return [id.normalized, name.isEmpty ? nil : name, String(event)]
+                return [id, name.isEmpty ? nil : name, String(event)]
             },
             crossChecks: [
                 """
@@ -491,7 +490,7 @@ public struct Training {
     // MARK: Attendance
 
     static let attendanceColumns = [
-        ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"]),
+        ImportColumn.idNumber,
         ImportColumn("attended", aliases: ["出勤", "出席", "attendance", "status"], required: false),
         ImportColumn("hours", aliases: ["学时", "时长", "credited_hours"], required: false),
         ImportColumn("name", aliases: ["姓名"], required: false),
@@ -533,8 +532,7 @@ public struct Training {
             columns: Training.attendanceColumns,
             stagingColumns: ["id_number text COLLATE \"C\"", "attended boolean", "hours numeric"],
             validate: { row in
-                let id = Codes.checkIDNumber(row.value("id_number"), today: today)
-                if let reason = id.reason { row.reject("id_number", reason) }
+                let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let attendedText = row.value("attended").lowercased()
                 var attended: Bool?
                 switch attendedText {
@@ -550,7 +548,7 @@ public struct Training {
                     }
                 }
                 guard row.errors.isEmpty, let attended else { return nil }
-                return [id.normalized, attended ? "t" : "f", attended ? (hours.map { "\($0)" } ?? "\(maximum)") : nil]
+                return [id, attended ? "t" : "f", attended ? (hours.map { "\($0)" } ?? "\(maximum)") : nil]
             },
             crossChecks: [
                 """
