@@ -32,7 +32,7 @@ struct ESW: ParsableCommand {
         subcommands: [
             DatabaseCommand.self, CheckCommand.self, EnterpriseCommand.self, StaffCommand.self,
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
-            AttendanceCommand.self, TrainingCommand.self,
+            AttendanceCommand.self, TrainingCommand.self, ExamCommand.self,
         ]
     )
 

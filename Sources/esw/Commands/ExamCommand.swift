@@ -1,0 +1,247 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+struct ExamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exam",
+        abstract: "The national social worker exam: sessions, windows, pass lines, registration, scores, results.",
+        subcommands: [Session.self, Window.self, PassLine.self, Register.self, Scores.self, Results.self]
+    )
+
+    struct Session: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create and list exam sessions (one per year and level).",
+            subcommands: [Create.self, List.self])
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create the session of a year and level; prints its id alone on stdout.",
+                discussion: """
+                The national pass line of 60 is set for each of the level's subjects; change it, or \
+                add local lines, with esw exam passline set. Exit 3 when the session exists already.
+
+                Example:
+                  esw exam session create --year 2013 --level intermediate --date 2013-06-15
+                """)
+
+            @Option(help: "The exam year.") var year: Int
+            @Option(help: "junior, intermediate or senior.") var level: String
+            @Option(help: "The exam date.") var date: CalendarDate
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    guard let level = CertificateLevel(spreadsheetValue: level) else {
+                        throw WorkforceError.invalid(field: "--level", value: self.level, reason: "use junior, intermediate or senior")
+                    }
+                    print(try Exams(db: try database.connect()).createSession(year: year, level: level, examDate: date))
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List exam sessions with their windows and registrations.")
+            @Option(help: "table, json or csv.") var format: OutputFormat = .table
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    let sessions = try Exams(db: try database.connect()).sessions()
+                    let headers = ["id", "year", "level", "exam_date", "registered", "windows"]
+                    let rows = sessions.map { [String($0.id), String($0.year), $0.level.rawValue, $0.examDate.iso, String($0.registrations), $0.windows.joined(separator: "; ")] }
+                    switch format {
+                    case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [0, 4]).render(), terminator: "")
+                    case .csv: printCSV(headers: headers, rows: rows)
+                    case .json:
+                        print(JSON.array(sessions.map { session in
+                            .object([("id", .int(session.id)), ("year", .int(session.year)), ("level", .string(session.level.rawValue)),
+                                     ("exam_date", .string(session.examDate.iso)), ("registered", .int(session.registrations)),
+                                     ("windows", .array(session.windows.map(JSON.string)))])
+                        }).serialized(pretty: true))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Window: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a province's registration window for a session.",
+            subcommands: [Set.self])
+
+        struct Set: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set (or move) one province's registration window.",
+                discussion: """
+                Example:
+                  esw exam window set --session 3 --province 440000 --opens 2013-03-14 --closes 2013-03-26
+                """)
+            @Option(help: "The session's id.") var session: Int
+            @Option(help: "The province's code (xx0000).") var province: String
+            @Option(help: "First day of registration.") var opens: CalendarDate
+            @Option(help: "Last day of registration.") var closes: CalendarDate
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    try Exams(db: try database.connect()).setWindow(sessionID: session, province: province, opens: opens, closes: closes)
+                    print("window set")
+                }
+            }
+        }
+    }
+
+    struct PassLine: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "passline",
+            abstract: "Set a subject's national pass line, or a local line for an area.",
+            subcommands: [Set.self])
+
+        struct Set: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set a pass line; with --region, a local line whose passes are valid locally only.",
+                discussion: """
+                Example:
+                  esw exam passline set --session 3 --subject practice --mark 55 --region 513200
+                """)
+            @Option(help: "The session's id.") var session: Int
+            @Option(help: "comprehensive, practice or regulations (or the Chinese name).") var subject: String
+            @Option(help: "The lowest passing score, 0-100.") var mark: String
+            @Option(help: "The area a local line applies to (a region code).") var region: String?
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    guard let subject = ExamSubject(text: subject) else {
+                        throw WorkforceError.invalid(field: "--subject", value: self.subject, reason: "use comprehensive, practice or regulations")
+                    }
+                    guard let mark = Decimal(string: mark) else {
+                        throw WorkforceError.invalid(field: "--mark", value: self.mark, reason: "is not a number")
+                    }
+                    try Exams(db: try database.connect()).setPassLine(sessionID: session, subject: subject, mark: mark, region: region)
+                    print("pass line set")
+                }
+            }
+        }
+    }
+
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a person for an exam session.",
+            discussion: """
+            Refused with the reason and exit 3 outside the registration window of the province the \
+            person works in, twice for the same session, for a person with no active employment, or \
+            for a subject the level does not have. Education and years of work are not recorded yet, \
+            so registrations are flagged "eligibility unverified".
+
+            Example:
+              esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice --on 2013-03-20
+            """)
+        @Option(help: "The session's id.") var session: Int
+        @Option(help: "The person's resident ID number.") var idNumber: String
+        @Option(help: "Subjects, comma-separated (default: all of the level's).") var subjects: String?
+        @Option(help: "The day the registration was made (default today).") var on: CalendarDate?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let chosen = try subjects.map { text in
+                    try text.split(separator: ",").map { part in
+                        guard let subject = ExamSubject(text: String(part)) else {
+                            throw WorkforceError.invalid(field: "--subjects", value: String(part), reason: "use comprehensive, practice or regulations")
+                        }
+                        return subject
+                    }
+                }
+                let registered = try Exams(db: try database.connect()).register(
+                    sessionID: session, idNumber: idNumber, subjects: chosen, on: on ?? .today(), today: .today())
+                print("registered for \(registered.map(\.rawValue).joined(separator: ", ")) (eligibility unverified)")
+            }
+        }
+    }
+
+    struct Scores: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import exam scores.",
+            subcommands: [Import.self])
+
+        struct Import: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import scores: id_number, session, subject, score.",
+                discussion: """
+                Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); subjects as keys or \
+                Chinese names. A score for someone with no registration for that session and subject, \
+                an unknown session or subject, or a score outside 0-100 is a bad row: every bad row is \
+                listed, nothing is written and esw exits 3, unless --skip-invalid.
+
+                Example:
+                  esw exam scores import scores-2013.csv
+                """)
+            @Argument(help: "The CSV file.") var file: String
+            @OptionGroup var flags: ImportFlags
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    finishImport(try Exams(db: try database.connect()).importScores(path: file, options: flags.options()))
+                }
+            }
+        }
+    }
+
+    struct Results: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Who passed what: subjects, levels, national or local, and what remains.",
+            discussion: """
+            A level is passed when each of its subjects has a pass within the level's window of \
+            consecutive exam years: junior in one year, intermediate within two (exam_level_rule). \
+            For those not through: the subjects that remain and the last exam year in which their \
+            earlier passes still count.
+
+            Example:
+              esw exam results --id-number 110105199003071239 --format json
+            """)
+        @Option(help: "A session's candidates.") var session: Int?
+        @Option(help: "An enterprise's staff (USCC).") var enterprise: String?
+        @Option(help: "Staff of enterprises in a region.") var region: String?
+        @Option(help: "One person.") var idNumber: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if [session != nil, enterprise != nil, region != nil, idNumber != nil].filter({ $0 }).count != 1 {
+                throw ValidationError("give one of --session, --enterprise, --region or --id-number")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let results = try Exams(db: try database.connect()).results(
+                    sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
+                if format == .json {
+                    let json: JSON = idNumber != nil
+                        ? .object([("id_number", .string(results.first?.idNumber ?? idNumber!)), ("levels", .array(results.map(\.json)))])
+                        : .array(results.map { result in
+                            .object([("id_number", .string(result.idNumber)), ("name", .string(result.name))] + {
+                                if case .object(let members) = result.json { return members } else { return [] }
+                            }())
+                        })
+                    print(json.serialized(pretty: true))
+                    return
+                }
+                let headers = ["id_number", "name", "level", "passed", "year", "scope", "subjects", "remaining", "valid_through"]
+                let rows = results.map { result in
+                    [result.idNumber, result.name, result.level.rawValue, result.passed ? "yes" : "no",
+                     result.passedYear.map(String.init) ?? "", result.scope ?? "",
+                     result.subjects.map { "\($0.subject.rawValue) \($0.year) \($0.score)\($0.passed ? "✓" : "✗")" }.joined(separator: "; "),
+                     result.remaining.map(\.rawValue).joined(separator: ", "), result.earlierPassesValidThrough.map(String.init) ?? ""]
+                }
+                if format == .csv { printCSV(headers: headers, rows: rows) } else {
+                    print(TextTable(headers: headers, rows: rows).render(), terminator: "")
+                }
+            }
+        }
+    }
+}

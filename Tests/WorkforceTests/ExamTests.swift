@@ -1,0 +1,152 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+import Workforce
+
+/// Exam sessions of several years with open windows in Guangdong and Beijing, and staff to
+/// register (RosterWorld's enterprises; persons 1-6 in Shenzhen's union, 20 in Beijing).
+struct ExamWorld {
+    let training: TrainingWorld
+    let exams: Exams
+    var sessions: [String: Int] = [:]
+
+    init(db: Connection, years: [Int], levels: [CertificateLevel] = [.junior, .intermediate]) throws {
+        training = try TrainingWorld(db: db)
+        exams = Exams(db: db)
+        for year in years {
+            for level in levels {
+                let id = try exams.createSession(year: year, level: level, examDate: CalendarDate(year: year, month: 6, day: 15)!)
+                for province in ["440000", "110000"] {
+                    try exams.setWindow(sessionID: id, province: province, opens: CalendarDate(year: year, month: 3, day: 1)!,
+                                        closes: CalendarDate(year: year, month: 3, day: 31)!)
+                }
+                sessions["\(year) \(level.rawValue)"] = id
+            }
+        }
+    }
+
+    func session(_ year: Int, _ level: CertificateLevel) -> Int { sessions["\(year) \(level.rawValue)"]! }
+
+    func register(_ person: Int, _ year: Int, _ level: CertificateLevel, _ subjects: [ExamSubject]? = nil) throws {
+        _ = try exams.register(sessionID: session(year, level), idNumber: RosterWorld.person(person), subjects: subjects,
+                               on: CalendarDate(year: year, month: 3, day: 15)!, today: RosterWorld.today)
+    }
+
+    /// Registers and scores in one go: (year, subject, score) for one person and level.
+    func sit(_ person: Int, _ level: CertificateLevel, _ attempts: [(Int, ExamSubject, String)]) throws {
+        var csv = "身份证号,考试场次,科目,成绩\n"
+        for year in Set(attempts.map(\.0)).sorted() {
+            try register(person, year, level, attempts.filter { $0.0 == year }.map(\.1))
+        }
+        for (year, subject, score) in attempts {
+            csv += "\(RosterWorld.person(person)),\(session(year, level)),\(subject.chineseName),\(score)\n"
+        }
+        _ = try exams.importScores(path: try temporaryFile(text: csv), options: ImportOptions(today: RosterWorld.today))
+    }
+
+    func result(_ person: Int, _ level: CertificateLevel) throws -> LevelResult? {
+        try exams.results(idNumber: RosterWorld.person(person), today: RosterWorld.today).first { $0.level == level }
+    }
+}
+
+@Suite(.database) struct ExamRuleTests {
+    @Test func theNationalLineIsSixtyAndALocalLineGivesALocalPass() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            try world.sit(1, .junior, [(2013, .comprehensive, "59.5"), (2013, .practice, "70")])
+            #expect(try world.result(1, .junior)?.passed == false)
+            #expect(try world.result(1, .junior)?.remaining == [.comprehensive])
+            // A local line of 55 for Shenzhen's Nanshan district (440305) covers person 2, not Beijing's 20.
+            try world.exams.setPassLine(sessionID: world.session(2013, .junior), subject: .comprehensive, mark: 55, region: "440305")
+            try world.sit(2, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
+            try world.sit(20, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
+            let local = try #require(try world.result(2, .junior))
+            #expect(local.passed && local.scope == "local" && local.passedYear == 2013)
+            #expect(try world.result(20, .junior)?.passed == false)
+            #expect(try world.result(1, .junior)?.passed == true)  // 59.5 passes on the local line of 55 too
+        }
+    }
+
+    @Test func juniorPassesMustFallInOneExamYear() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013, 2014])
+            try world.sit(1, .junior, [(2013, .comprehensive, "80"), (2014, .practice, "80")])
+            let result = try #require(try world.result(1, .junior))
+            #expect(!result.passed)
+            #expect(result.remaining == [.comprehensive])
+            #expect(result.earlierPassesValidThrough == 2014)
+        }
+    }
+
+    /// domain.md §1.4's worked examples, in their own years.
+    @Test func intermediatePassesRollOverTwoConsecutiveYears() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2024, 2025, 2026], levels: [.intermediate])
+            // Comprehensive in 2024, regulations in 2025: in 2026 the 2024 pass has lapsed.
+            try world.sit(1, .intermediate, [(2024, .comprehensive, "70"), (2025, .regulations, "70"), (2026, .practice, "70")])
+            let lapsed = try #require(try world.result(1, .intermediate))
+            #expect(!lapsed.passed)
+            #expect(lapsed.remaining == [.comprehensive])
+            #expect(lapsed.earlierPassesValidThrough == 2026)
+            // Two subjects in 2025 and the third in 2026 qualifies.
+            try world.sit(2, .intermediate, [(2025, .comprehensive, "65"), (2025, .regulations, "61"), (2025, .practice, "40"),
+                                             (2026, .practice, "72.5")])
+            let passed = try #require(try world.result(2, .intermediate))
+            #expect(passed.passed && passed.passedYear == 2026 && passed.scope == "national")
+            #expect(passed.subjects.map(\.subject) == [.comprehensive, .regulations, .practice])
+            #expect(passed.subjects.last?.score == "72.50")
+        }
+    }
+
+    @Test func registrationFollowsWindowsLevelsAndEmployment() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            let outside = #expect(throws: WorkforceError.self) {
+                _ = try world.exams.register(sessionID: world.session(2013, .junior), idNumber: RosterWorld.person(1), subjects: nil,
+                                             on: CalendarDate(iso: "2013-04-02")!, today: RosterWorld.today)
+            }
+            #expect(outside?.description.contains("is open from 2013-03-01 to 2013-03-31, not on 2013-04-02") == true)
+            let wrongSubject = #expect(throws: WorkforceError.self) { try world.register(1, 2013, .junior, [.regulations]) }
+            #expect(wrongSubject?.description.contains("is not a subject of the junior exam") == true)
+            try world.register(1, 2013, .junior)
+            let twice = #expect(throws: WorkforceError.self) { try world.register(1, 2013, .junior) }
+            #expect(twice?.description.contains("already registered") == true)
+            try world.training.world.roster.recordLeaving(
+                idNumber: RosterWorld.person(3), enterpriseUSCC: RosterWorld.shenzhen, department: nil,
+                on: CalendarDate(iso: "2013-01-01")!, today: RosterWorld.today)
+            let gone = #expect(throws: WorkforceError.self) { try world.register(3, 2013, .junior) }
+            #expect(gone?.description.contains("no active employment") == true)
+            let flagged: Bool = try db.query("SELECT bool_and(eligibility_unverified) FROM exam_registration").single().decode(0)
+            #expect(flagged)
+        }
+    }
+
+    @Test func scoreRowsAreCheckedAgainstRegistrations() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            try world.register(1, 2013, .junior, [.practice])
+            let junior = world.session(2013, .junior)
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.exams.importScores(path: try temporaryFile(text: """
+                    id_number,session,subject,score
+                    \(RosterWorld.person(1)),\(junior),practice,75
+                    \(RosterWorld.person(1)),\(junior),comprehensive,75
+                    \(RosterWorld.person(2)),\(junior),practice,75
+                    \(RosterWorld.person(1)),999,practice,75
+                    \(RosterWorld.person(1)),\(junior),law,75
+                    \(RosterWorld.person(1)),\(junior),practice,101
+
+                    """), options: ImportOptions(today: RosterWorld.today))
+            }
+            let reasons = Dictionary(grouping: try #require(rejection).errors, by: \.line).mapValues { $0.map(\.reason) }
+            #expect(reasons[2] == nil)
+            #expect(reasons[3] == ["is not registered for comprehensive in session \(junior)"])
+            #expect(reasons[4] == ["has no registration for session \(junior)"])
+            #expect(reasons[5] == ["no exam session has this id"])
+            #expect(reasons[6]?.first?.contains("unknown subject") == true)
+            #expect(reasons[7] == ["must be a number from 0 to 100"])
+            #expect(try db.query("SELECT count(*) FROM exam_score").single().decode(0, as: Int.self) == 0)
+        }
+    }
+}
