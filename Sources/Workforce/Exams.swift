@@ -208,34 +208,93 @@ public struct Exams {
                 throw WorkforceError.conflict("\(id) is already registered for the \(year) \(level.rawValue) exam")
             }
             let source = try db.query("""
-                SELECT em.enterprise_id, en.region_code, w.opens_on, w.closes_on, rg.name
-                FROM employment em
-                JOIN enterprise en ON en.id = em.enterprise_id
-                JOIN region rg ON rg.code = en.province_code
-                LEFT JOIN registration_window w ON w.session_id = \(sessionID) AND w.province_code = en.province_code
-                WHERE em.person_id = \(personID) AND employment_active_on(em.hired_on, em.left_on, \(date))
-                ORDER BY (w.opens_on <= \(date) AND w.closes_on >= \(date)) DESC NULLS LAST, em.hired_on NULLS LAST, em.id
-                LIMIT 1
-                """)
-            guard let row = source.first(where: { _ in true }) else {
-                throw WorkforceError.conflict("\(id) has no active employment in a tracked department on \(date)")
-            }
-            let opens: CalendarDate? = try row.decode(2), closes: CalendarDate? = try row.decode(3)
-            let province: String = try row.decode(4)
-            guard let opens, let closes else {
-                throw WorkforceError.conflict("no registration window is set for \(province) in session \(sessionID); see esw exam window set")
-            }
-            guard opens <= date, date <= closes else {
-                throw WorkforceError.conflict("registration for session \(sessionID) in \(province) is open from \(opens) to \(closes), not on \(date)")
-            }
+                SELECT enterprise_id, region_code, problem FROM exam_registration_source(\(sessionID), \(personID), \(date))
+                """).single()
+            if let problem: String = try source.decode(2) { throw WorkforceError.conflict("\(id) \(problem)") }
             try db.execute("""
                 INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
-                VALUES (\(sessionID), \(personID), \(try row.decode(0, as: Int.self)), \(try row.decode(1, as: String.self)),
+                VALUES (\(sessionID), \(personID), \(try source.decode(0, as: Int.self)), \(try source.decode(1, as: String.self)),
                         \(chosen.map(\.rawValue))::exam_subject[], \(date))
                 """)
             try Audit.record(on: db, action: "exam register", subject: "session \(sessionID)", detail: ["id_number": id])
             return chosen
         }
+    }
+
+    static let registrationColumns = [
+        ImportColumn.idNumber,
+        ImportColumn("session", aliases: ["考试场次", "场次", "session_id"], required: false),
+        ImportColumn("subjects", aliases: ["科目", "报考科目"], required: false),
+    ]
+
+    /// Registers a coordinator's batch: id_number, and session unless `sessionID` is given,
+    /// optional subjects (separated by ; 、 or spaces; default all of the level's). All or nothing
+    /// unless `skipInvalid`, with the same refusals as one registration.
+    public func register(sessionID: Int?, path: String, on date: CalendarDate, options: ImportOptions) throws -> ImportSummary {
+        if let sessionID { _ = try session(sessionID) }
+        let levels = Dictionary(uniqueKeysWithValues: try sessions().map { ($0.id, $0.level) })
+        let rules = try self.rules()
+        let today = options.today
+        let definition = ImportDefinition(
+            action: "exam register file",
+            columns: Exams.registrationColumns,
+            stagingColumns: ["id_number text COLLATE \"C\"", "session_id bigint", "subjects exam_subject[]"],
+            validate: { row in
+                let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
+                let session = sessionID ?? Int(row.value("session"))
+                guard let session, let level = levels[session] else {
+                    row.reject("session", "is not an exam session; see esw exam session list")
+                    return nil
+                }
+                let rule = rules[level]!
+                let separators = CharacterSet(charactersIn: ";；、, ")
+                let parts = row.value("subjects").components(separatedBy: separators).filter { !$0.isEmpty }
+                var subjects: [ExamSubject] = []
+                for part in parts {
+                    guard let subject = ExamSubject(text: part), rule.subjects.contains(subject) else {
+                        row.reject("subjects", "'\(part)' is not a subject of the \(level.rawValue) exam")
+                        return nil
+                    }
+                    subjects.append(subject)
+                }
+                guard row.errors.isEmpty else { return nil }
+                let chosen = subjects.isEmpty ? rule.subjects : subjects
+                return [id, String(session), "{" + chosen.map(\.rawValue).joined(separator: ",") + "}"]
+            },
+            crossChecks: [
+                """
+                SELECT s.line, 'id_number', s.id_number, 'no person has this ID number; import the roster first'
+                FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                """,
+                """
+                SELECT s.line, 'id_number', s.id_number, 'is already registered for session ' || s.session_id
+                FROM import_staging s JOIN person p ON p.id_number = s.id_number
+                JOIN exam_registration r ON r.session_id = s.session_id AND r.person_id = p.id
+                """,
+                """
+                SELECT line, 'id_number', id_number, format('line %s registers the same person for this session', first_line)
+                FROM (SELECT line, id_number, first_value(line) OVER w AS first_line
+                      FROM import_staging WINDOW w AS (PARTITION BY id_number, session_id ORDER BY line)) x
+                WHERE line <> first_line
+                """,
+                """
+                SELECT s.line, 'id_number', s.id_number, src.problem
+                FROM import_staging s JOIN person p ON p.id_number = s.id_number
+                CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, '\(date.iso)'::date) src
+                WHERE src.problem IS NOT NULL
+                """,
+            ],
+            merge: { db in
+                let inserted = try db.execute("""
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                    SELECT s.session_id, p.id, src.enterprise_id, src.region_code, s.subjects, \(date)
+                    FROM import_staging s JOIN person p ON p.id_number = s.id_number
+                    CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, \(date)) src
+                    ORDER BY s.line
+                    """)
+                return (inserted, 0, 0)
+            })
+        return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
     static let scoreColumns = [
@@ -382,5 +441,79 @@ public struct Exams {
                 passedYear: passedYear, scope: scope, subjects: subjects, remaining: remaining,
                 earlierPassesValidThrough: passedYear == nil ? earliest.map { $0 + rule.windowYears - 1 } : nil)
         }
+    }
+
+    // MARK: Certificates and the funnel
+
+    /// Those who passed a level and have no certificate of that level or higher on record yet:
+    /// the list to chase the national authority's certificates for.
+    public func pendingCertificates(enterpriseUSCC: String? = nil, region: String? = nil, today: CalendarDate) throws -> [LevelResult] {
+        let passed = try results(enterpriseUSCC: enterpriseUSCC, region: region, today: today).filter(\.passed)
+        guard !passed.isEmpty else { return [] }
+        var held: [String: CertificateLevel] = [:]
+        for row in try db.query("""
+            SELECT p.id_number, max(c.level)::text FROM certificate c JOIN person p ON p.id = c.person_id
+            WHERE p.id_number = ANY(\(Array(Set(passed.map(\.idNumber))))) GROUP BY p.id_number
+            """) {
+            held[try row.decode(0)] = CertificateLevel(rawValue: try row.decode(1))
+        }
+        return passed.filter { result in held[result.idNumber].map { $0 < result.level } ?? true }
+    }
+
+    /// One line of the exam funnel.
+    public struct FunnelLine: Sendable, Equatable {
+        public let level: CertificateLevel
+        /// nil for all departments together (each person once).
+        public let department: Department?
+        public let registered: Int
+        public let sat: Int
+        public let passed: Int
+        public let certified: Int
+    }
+
+    /// Registered → sat → passed → certified for one exam year in a region, per level and per
+    /// department of the registering employment (a person in two departments counts in each, and
+    /// once in the level's total). Passed means the level was passed in that year; certified
+    /// means a certificate of that level or higher issued on or after that year's exam.
+    public func funnel(region: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
+        let code = try Roster.validRegion(region)
+        let passedThisYear = Set(try results(region: code, today: today)
+            .filter { $0.passedYear == year }.map { "\($0.idNumber) \($0.level.rawValue)" })
+        struct Candidate { let key: String; let level: CertificateLevel; let departments: [Department]; let sat: Bool; let certified: Bool }
+        let candidates = try db.query("""
+            SELECT p.id_number, s.level::text,
+                   coalesce((SELECT array_agg(DISTINCT em.department::text) FROM employment em
+                             WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                               AND employment_active_on(em.hired_on, em.left_on, r.registered_on))::text, '{}'),
+                   EXISTS (SELECT 1 FROM exam_score sc WHERE sc.registration_id = r.id),
+                   EXISTS (SELECT 1 FROM certificate c WHERE c.person_id = r.person_id AND c.level >= s.level
+                           AND c.issued_on >= s.exam_date)
+            FROM exam_registration r
+            JOIN exam_session s ON s.id = r.session_id
+            JOIN person p ON p.id = r.person_id
+            WHERE s.year = \(year) AND in_region(r.region_code, \(code))
+            """).map { row in
+            let departments = try row.decode(2, as: String.self).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+                .split(separator: ",").compactMap { Department(rawValue: String($0)) }
+            let level = CertificateLevel(rawValue: try row.decode(1))!
+            return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue)", level: level,
+                             departments: departments, sat: try row.decode(3), certified: try row.decode(4))
+        }
+        var lines: [FunnelLine] = []
+        for level in CertificateLevel.allCases {
+            let ofLevel = candidates.filter { $0.level == level }
+            guard !ofLevel.isEmpty else { continue }
+            func line(_ department: Department?, _ group: [Candidate]) -> FunnelLine {
+                FunnelLine(level: level, department: department, registered: group.count, sat: group.filter(\.sat).count,
+                           passed: group.filter { passedThisYear.contains($0.key) }.count,
+                           certified: group.filter(\.certified).count)
+            }
+            lines.append(line(nil, ofLevel))
+            for department in Department.allCases {
+                let group = ofLevel.filter { $0.departments.contains(department) }
+                if !group.isEmpty { lines.append(line(department, group)) }
+            }
+        }
+        return lines
     }
 }

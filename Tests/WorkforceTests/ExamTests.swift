@@ -150,3 +150,65 @@ struct ExamWorld {
         }
     }
 }
+
+@Suite(.database) struct ExamBatchAndFunnelTests {
+    @Test func aBatchRegistersAllOrNothing() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            let intermediate = world.session(2013, .intermediate)
+            try world.register(4, 2013, .intermediate)
+            let bad = """
+                身份证号,考试场次,科目
+                \(RosterWorld.person(1)),\(intermediate),
+                \(RosterWorld.person(2)),\(intermediate),法规与政策;实务
+                \(RosterWorld.person(2)),\(intermediate),
+                \(RosterWorld.person(4)),\(intermediate),
+                \(RosterWorld.person(5)),\(intermediate),高级实务
+
+                """
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.exams.register(sessionID: nil, path: try temporaryFile(text: bad), on: CalendarDate(iso: "2013-03-10")!,
+                                         options: ImportOptions(today: RosterWorld.today))
+            }
+            let lines = Set(try #require(rejection).errors.map(\.line))
+            #expect(lines == [4, 5, 6])
+            #expect(try db.query("SELECT count(*) FROM exam_registration").single().decode(0, as: Int.self) == 1)
+            let good = "身份证号,科目\n\(RosterWorld.person(1)),\n\(RosterWorld.person(2)),法规与政策、实务\n"
+            let summary = try world.exams.register(sessionID: intermediate, path: try temporaryFile(text: good),
+                                                   on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
+            #expect(summary.inserted == 2)
+            let subjects: String = try db.query("""
+                SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id WHERE p.id_number = \(RosterWorld.person(2))
+                """).single().decode(0)
+            #expect(subjects == "{regulations,practice}")
+            let late = #expect(throws: ImportRejected.self) {
+                try world.exams.register(sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
+                                         on: CalendarDate(iso: "2013-05-10")!, options: ImportOptions(today: RosterWorld.today))
+            }
+            #expect(late?.errors.first?.reason.contains("is open from 2013-03-01 to 2013-03-31") == true)
+        }
+    }
+
+    @Test func passesWithoutCertificatesAreListedAndTheFunnelCountsEachStage() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            try world.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
+            try world.sit(2, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
+            try world.sit(7, .junior, [(2013, .comprehensive, "40"), (2013, .practice, "70")])
+            try world.register(3, 2013, .junior)  // registered, never sat
+            _ = try world.training.world.importCertificates("""
+                id_number,level,certificate_no,issued_on
+                \(RosterWorld.person(1)),junior,J2013-1,2013-09-01
+
+                """)
+            let pending = try world.exams.pendingCertificates(region: "440000", today: RosterWorld.today)
+            #expect(pending.map(\.idNumber) == [RosterWorld.person(2)])
+            let funnel = try world.exams.funnel(region: "440000", year: 2013, today: RosterWorld.today)
+            let all = try #require(funnel.first { $0.level == .junior && $0.department == nil })
+            #expect([all.registered, all.sat, all.passed, all.certified] as [Int] == [4, 3, 2, 1])
+            let party = try #require(funnel.first { $0.level == .junior && $0.department == .party })
+            #expect([party.registered, party.sat, party.passed, party.certified] as [Int] == [1, 1, 0, 0])
+            #expect(try world.exams.funnel(region: "110000", year: 2013, today: RosterWorld.today).isEmpty)
+        }
+    }
+}

@@ -7,7 +7,7 @@ struct ExamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam",
         abstract: "The national social worker exam: sessions, windows, pass lines, registration, scores, results.",
-        subcommands: [Session.self, Window.self, PassLine.self, Register.self, Scores.self, Results.self]
+        subcommands: [Session.self, Window.self, PassLine.self, Register.self, Scores.self, Results.self, Funnel.self]
     )
 
     struct Session: ParsableCommand {
@@ -129,24 +129,41 @@ struct ExamCommand: ParsableCommand {
 
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a person for an exam session.",
+            abstract: "Register a person, or a spreadsheet of people, for an exam session.",
             discussion: """
             Refused with the reason and exit 3 outside the registration window of the province the \
             person works in, twice for the same session, for a person with no active employment, or \
             for a subject the level does not have. Education and years of work are not recorded yet, \
             so registrations are flagged "eligibility unverified".
 
-            Example:
+            --file takes a CSV with id_number (身份证号), session (考试场次, unless --session) and \
+            optional subjects (科目, separated by ; or 、; default all of the level's), with the roster \
+            import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
+
+            Examples:
               esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice --on 2013-03-20
+              esw exam register --session 3 --file candidates.csv --on 2013-03-20
             """)
-        @Option(help: "The session's id.") var session: Int
-        @Option(help: "The person's resident ID number.") var idNumber: String
+        @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?
+        @Option(help: "One person's resident ID number.") var idNumber: String?
+        @Option(help: "A CSV of candidates.") var file: String?
         @Option(help: "Subjects, comma-separated (default: all of the level's).") var subjects: String?
         @Option(help: "The day the registration was made (default today).") var on: CalendarDate?
+        @OptionGroup var flags: ImportFlags
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if (idNumber == nil) == (file == nil) { throw ValidationError("give --id-number or --file") }
+            if idNumber != nil && session == nil { throw ValidationError("--id-number needs --session") }
+        }
 
         func run() throws {
             try reportingErrors {
+                let exams = Exams(db: try database.connect())
+                if let file {
+                    finishImport(try exams.register(sessionID: session, path: file, on: on ?? .today(), options: flags.options()))
+                    return
+                }
                 let chosen = try subjects.map { text in
                     try text.split(separator: ",").map { part in
                         guard let subject = ExamSubject(text: String(part)) else {
@@ -155,8 +172,8 @@ struct ExamCommand: ParsableCommand {
                         return subject
                     }
                 }
-                let registered = try Exams(db: try database.connect()).register(
-                    sessionID: session, idNumber: idNumber, subjects: chosen, on: on ?? .today(), today: .today())
+                let registered = try exams.register(
+                    sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
                 print("registered for \(registered.map(\.rawValue).joined(separator: ", ")) (eligibility unverified)")
             }
         }
@@ -207,19 +224,25 @@ struct ExamCommand: ParsableCommand {
         @Option(help: "An enterprise's staff (USCC).") var enterprise: String?
         @Option(help: "Staff of enterprises in a region.") var region: String?
         @Option(help: "One person.") var idNumber: String?
+        @Flag(help: "Only those who passed a level and have no certificate of it recorded yet.") var pendingCertificates = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
-            if [session != nil, enterprise != nil, region != nil, idNumber != nil].filter({ $0 }).count != 1 {
-                throw ValidationError("give one of --session, --enterprise, --region or --id-number")
+            let filters = [session != nil, enterprise != nil, region != nil, idNumber != nil].filter { $0 }.count
+            if pendingCertificates ? filters > 1 || session != nil || idNumber != nil : filters != 1 {
+                throw ValidationError(pendingCertificates
+                    ? "--pending-certificates takes --enterprise, --region or no filter"
+                    : "give one of --session, --enterprise, --region or --id-number")
             }
         }
 
         func run() throws {
             try reportingErrors {
-                let results = try Exams(db: try database.connect()).results(
-                    sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
+                let exams = Exams(db: try database.connect())
+                let results = pendingCertificates
+                    ? try exams.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
+                    : try exams.results(sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
                 if format == .json {
                     let json: JSON = idNumber != nil
                         ? .object([("id_number", .string(results.first?.idNumber ?? idNumber!)), ("levels", .array(results.map(\.json)))])
@@ -240,6 +263,41 @@ struct ExamCommand: ParsableCommand {
                 }
                 if format == .csv { printCSV(headers: headers, rows: rows) } else {
                     print(TextTable(headers: headers, rows: rows).render(), terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Funnel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Registered → sat → passed → certified for one exam year in a region.",
+            discussion: """
+            Per level, then per department kind of the registering employment (a person in two \
+            departments counts in each). Passed: the level was passed that year. Certified: a \
+            certificate of that level or higher issued on or after that year's exam.
+
+            Example:
+              esw exam funnel --region 440000 --year 2013
+            """)
+        @Option(help: "The region (province, city or county code).") var region: String
+        @Option(help: "The exam year.") var year: Int
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let lines = try Exams(db: try database.connect()).funnel(region: region, year: year, today: .today())
+                let headers = ["level", "department", "registered", "sat", "passed", "certified"]
+                let rows = lines.map { [$0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered), String($0.sat), String($0.passed), String($0.certified)] }
+                switch format {
+                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [2, 3, 4, 5]).render(), terminator: "")
+                case .csv: printCSV(headers: headers, rows: rows)
+                case .json:
+                    print(JSON.array(lines.map { line in
+                        .object([("level", .string(line.level.rawValue)), ("department", .optional(line.department?.rawValue)),
+                                 ("registered", .int(line.registered)), ("sat", .int(line.sat)),
+                                 ("passed", .int(line.passed)), ("certified", .int(line.certified))])
+                    }).serialized(pretty: true))
                 }
             }
         }
