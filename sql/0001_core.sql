@@ -212,6 +212,29 @@ CREATE TABLE certificate (
 );
 CREATE INDEX certificate_person_idx ON certificate (person_id) INCLUDE (level, issued_on, revoked_on);
 
+-- Registration (登记) keeps a certificate active: a first registration within a year of issue,
+-- valid three years, then re-registration in the months before it lapses (民发〔2009〕44号;
+-- the numbers are rows of registration_rule).
+CREATE TABLE certificate_registration (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    certificate_id bigint NOT NULL REFERENCES certificate (id),
+    registered_on date NOT NULL,
+    valid_until date NOT NULL,
+    renewal boolean NOT NULL,
+    CONSTRAINT certificate_registration_once UNIQUE (certificate_id, registered_on),
+    CONSTRAINT certificate_registration_order CHECK (valid_until > registered_on)
+);
+
+CREATE TABLE registration_rule (
+    jurisdiction text PRIMARY KEY DEFAULT 'national',
+    first_within_months integer NOT NULL CHECK (first_within_months > 0),
+    period_years integer NOT NULL CHECK (period_years > 0),
+    renewal_window_months integer NOT NULL CHECK (renewal_window_months > 0),
+    source text NOT NULL
+);
+INSERT INTO registration_rule (first_within_months, period_years, renewal_window_months, source)
+VALUES (12, 3, 3, '社会工作者职业水平证书登记办法 (民发〔2009〕44号) 第四条');
+
 -- Every write a user makes, attributed: who (the database role and the OS user esw ran as), when, what.
 CREATE TABLE audit_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

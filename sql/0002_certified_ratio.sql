@@ -6,6 +6,7 @@
 --   SELECT * FROM enterprise_ratio_on('2013-12-31') WHERE enterprise_id = 1;
 --   SELECT * FROM enterprise_ratio_on('2013-12-31', '440000');   -- Guangdong's enterprises
 --   SELECT * FROM enterprise_department_ratio_on('2013-12-31');
+--   SELECT * FROM enterprise_ratio_on('2013-12-31', NULL, true);  -- registered certificates only
 
 -- An employment counts on a date from its hiring day (an unknown hiring day counts) until the
 -- day before it ends.
@@ -44,13 +45,18 @@ $$;
 
 -- Tracked staff on a date: one row per enterprise, person and department with an employment
 -- active on that date, and the highest certificate level the person holds on it (NULL if none).
-CREATE FUNCTION staff_on(as_of date, region text DEFAULT NULL)
+-- With registered_only, a certificate counts only while a registration of it is in force; the
+-- planner folds the condition away when it is false.
+CREATE FUNCTION staff_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
 RETURNS TABLE (enterprise_id bigint, person_id bigint, department department_kind, level certificate_level)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT e.enterprise_id, e.person_id, e.department, max(c.level)
     FROM employment e
     LEFT JOIN certificate c
         ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
+       AND (NOT registered_only OR EXISTS (
+               SELECT 1 FROM certificate_registration r
+               WHERE r.certificate_id = c.id AND r.registered_on <= as_of AND r.valid_until > as_of))
     WHERE employment_active_on(e.hired_on, e.left_on, as_of)
       AND (region IS NULL
            OR e.enterprise_id IN (SELECT en.id FROM enterprise en WHERE in_region(en.region_code, region)))
@@ -61,7 +67,7 @@ $$;
 -- counted by their highest level. Every enterprise of the region appears, with zeros when it has
 -- no staff. The same rows as staff_on, grouped by person rather than by department: a person in
 -- two departments counts once here.
-CREATE FUNCTION enterprise_ratio_on(as_of date, region text DEFAULT NULL)
+CREATE FUNCTION enterprise_ratio_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
 RETURNS TABLE (enterprise_id bigint, tracked bigint, certified bigint,
                junior bigint, intermediate bigint, senior bigint, ratio numeric)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -82,6 +88,9 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
             FROM employment e
             LEFT JOIN certificate c
                 ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
+               AND (NOT registered_only OR EXISTS (
+                       SELECT 1 FROM certificate_registration r
+                       WHERE r.certificate_id = c.id AND r.registered_on <= as_of AND r.valid_until > as_of))
             WHERE employment_active_on(e.hired_on, e.left_on, as_of)
               AND (region IS NULL
                    OR e.enterprise_id IN (SELECT r.id FROM enterprise r WHERE in_region(r.region_code, region)))
@@ -93,11 +102,11 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 -- Per enterprise and department: a person in two departments counts once in each.
-CREATE FUNCTION enterprise_department_ratio_on(as_of date, region text DEFAULT NULL)
+CREATE FUNCTION enterprise_department_ratio_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
 RETURNS TABLE (enterprise_id bigint, department department_kind, tracked bigint, certified bigint, ratio numeric)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT s.enterprise_id, s.department, count(*), count(s.level),
            certified_ratio(count(s.level), count(*))
-    FROM staff_on(as_of, region) s
+    FROM staff_on(as_of, region, registered_only) s
     GROUP BY s.enterprise_id, s.department
 $$;

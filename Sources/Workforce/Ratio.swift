@@ -90,17 +90,17 @@ public struct RatioService {
     }
 
     /// One enterprise's ratio on a date, with departments and levels.
-    public func enterprise(uscc: String, asOf: CalendarDate) throws -> RatioEntry {
+    public func enterprise(uscc: String, asOf: CalendarDate, registeredOnly: Bool = false) throws -> RatioEntry {
         let (id, enterprise) = try lookUp(uscc: uscc)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
         // employment index, so one enterprise costs milliseconds whatever the country's size.
         let row = try db.query("""
             SELECT tracked, certified, ratio::text, junior, intermediate, senior
-            FROM enterprise_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
+            FROM enterprise_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
             """).single()
         let departments = try db.query("""
             SELECT department::text AS department_key, tracked, certified, ratio::text
-            FROM enterprise_department_ratio_on(\(asOf)) WHERE enterprise_id = \(id)
+            FROM enterprise_department_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
             ORDER BY department
             """).map { row in
             DepartmentRatio(
@@ -118,7 +118,9 @@ public struct RatioService {
     /// of its enterprises; or, with no region, the country's with each province and enterprise.
     ///
     /// - Parameter includeDepartments: also compute the department breakdown (a second scan).
-    public func report(region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true) throws -> RatioReport {
+    /// - Parameter registeredOnly: count only certificates whose registration is in force.
+    public func report(region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
+                       registeredOnly: Bool = false) throws -> RatioReport {
         let region = try regionCode.map { try Roster.validRegion($0) }
         let regionNames = try self.regionNames()
         var enterprises: [String: RatioEntry] = [:]
@@ -132,7 +134,7 @@ public struct RatioService {
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
                    coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
                    coalesce(sum(r.senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf), \(region)) r
+            FROM enterprise_ratio_on(\(asOf), \(region), \(registeredOnly)) r
             JOIN enterprise en ON en.id = r.enterprise_id
             GROUP BY GROUPING SETS ((en.province_code, en.uscc), (en.province_code), ())
             ORDER BY level, en.province_code, min(en.region_code), min(en.name), en.uscc
@@ -163,7 +165,7 @@ public struct RatioService {
                 SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
                        sum(d.tracked)::bigint, sum(d.certified)::bigint,
                        certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
-                FROM enterprise_department_ratio_on(\(asOf), \(region)) d
+                FROM enterprise_department_ratio_on(\(asOf), \(region), \(registeredOnly)) d
                 JOIN enterprise en ON en.id = d.enterprise_id
                 GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department), (d.department))
                 ORDER BY d.department
@@ -186,7 +188,8 @@ public struct RatioService {
     }
 
     /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region.
-    public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [TrendPoint] {
+    public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
+                      registeredOnly: Bool = false) throws -> [TrendPoint] {
         guard from <= to else {
             throw WorkforceError.invalid(field: "--from", value: from.iso, reason: "is after --to \(to)")
         }
@@ -206,7 +209,7 @@ public struct RatioService {
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text
             FROM unnest(\(dates)::date[]) AS day
             CROSS JOIN LATERAL (
-                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day, \(region)) r
+                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day, \(region), \(registeredOnly)) r
                 WHERE \(enterpriseID)::bigint IS NULL OR r.enterprise_id = \(enterpriseID)
             ) r
             GROUP BY day ORDER BY day

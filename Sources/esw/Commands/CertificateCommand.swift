@@ -7,7 +7,7 @@ struct CertificateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
         abstract: "Import and add social worker certificates.",
-        subcommands: [Import.self, Add.self]
+        subcommands: [Import.self, Add.self, Register.self, Status.self]
     )
 
     struct Import: ParsableCommand {
@@ -64,6 +64,77 @@ struct CertificateCommand: ParsableCommand {
                     idNumber: idNumber, level: level, certificateNo: number, issuedOn: issued, revokedOn: revoked,
                     name: name, today: .today())
                 print(summary.inserted == 1 ? "added" : summary.updated == 1 ? "updated" : "unchanged")
+            }
+        }
+    }
+
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a certificate's registration (登记), first or renewal.",
+            discussion: """
+            The first registration must fall within 12 months of issue and runs 3 years; a renewal \
+            falls in the 3 months before the registration lapses, needs the period's \
+            continuing-education hours (72 junior, 90 intermediate and senior, from training \
+            attendance) and extends it by 3 years (registration_rule, continuing_education_rule). \
+            Refused with the reason and exit 3 otherwise.
+
+            Example:
+              esw certificate register --certificate 201344030100000001 --on 2014-03-01
+            """)
+
+        @Option(help: "The certificate number.") var certificate: String
+        @Option(help: "The day of registration.") var on: CalendarDate
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let until = try CertificateRegistry(db: try database.connect()).register(certificateNo: certificate, on: on, today: .today())
+                print("registered until \(until)")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each certificate's registration state, when it is due, and its continuing-education hours.",
+            discussion: """
+            States: unregistered (first registration still possible), overdue (its deadline has \
+            passed), registered, renewal_due (within the window before it lapses), lapsed. Hours \
+            are those credited since the registration in force began (or since issue).
+
+            Example:
+              esw certificate status --enterprise 91440305200000195U --as-of 2015-01-01
+            """)
+
+        @Option(help: "Staff of this enterprise (USCC).") var enterprise: String?
+        @Option(help: "Staff of enterprises in this region.") var region: String?
+        @Option(help: "The day to judge on (default today).") var asOf: CalendarDate?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let statuses = try CertificateRegistry(db: try database.connect())
+                    .status(enterpriseUSCC: enterprise, region: region, asOf: asOf ?? .today())
+                let headers = ["certificate_no", "id_number", "name", "level", "issued_on", "state", "valid_until", "due_by", "hours", "required"]
+                let rows = statuses.map {
+                    [$0.certificateNo, $0.idNumber, $0.name, $0.level.rawValue, $0.issuedOn.iso, $0.state.rawValue,
+                     $0.validUntil?.iso ?? "", $0.dueBy.iso, $0.creditedHours, $0.requiredHours]
+                }
+                switch format {
+                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [8, 9]).render(), terminator: "")
+                case .csv: printCSV(headers: headers, rows: rows)
+                case .json:
+                    print(JSON.array(statuses.map { status in
+                        .object([
+                            ("certificate_no", .string(status.certificateNo)), ("id_number", .string(status.idNumber)),
+                            ("name", .string(status.name)), ("level", .string(status.level.rawValue)),
+                            ("issued_on", .string(status.issuedOn.iso)), ("state", .string(status.state.rawValue)),
+                            ("valid_until", .optional(status.validUntil?.iso)), ("due_by", .string(status.dueBy.iso)),
+                            ("credited_hours", .number(status.creditedHours)), ("required_hours", .number(status.requiredHours)),
+                        ])
+                    }).serialized(pretty: true))
+                }
             }
         }
     }

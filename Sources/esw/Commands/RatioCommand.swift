@@ -31,11 +31,17 @@ struct RatioCommand: ParsableCommand {
         case department, level
     }
 
+    enum Counting: String, ExpressibleByArgument, CaseIterable {
+        case all
+        case registeredOnly = "registered-only"
+    }
+
     @Option(help: "One enterprise, by USCC.") var enterprise: String?
     @Option(help: "One region: a province (440000), city (440300) or county (440305) code.") var region: String?
     @Option(help: "The date to count on (default: today).") var asOf: CalendarDate?
     @Option(help: "Break the counts down by department or by certificate level.") var by: Breakdown?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @Option(help: "Which certificates count: all held (default), or registered-only (registration in force).") var count: Counting = .all
     @Flag(help: "Show the ratio over time instead of on one date.") var trend = false
     @Option(help: "With --trend: the first date.") var from: CalendarDate?
     @Option(help: "With --trend: the last date.") var to: CalendarDate?
@@ -56,17 +62,19 @@ struct RatioCommand: ParsableCommand {
         try reportingErrors {
             let service = RatioService(db: try database.connect())
             if trend {
-                let points = try service.trend(uscc: enterprise, region: region, from: from!, to: to!, every: every)
+                let points = try service.trend(uscc: enterprise, region: region, from: from!, to: to!, every: every,
+                                               registeredOnly: count == .registeredOnly)
                 printTrend(points)
                 return
             }
             let asOf = self.asOf ?? .today()
             if let enterprise {
-                let entry = try service.enterprise(uscc: enterprise, asOf: asOf)
+                let entry = try service.enterprise(uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
                 printEntries([entry], asOf: asOf, json: .object(entry.json(asOf: asOf)))
             } else {
                 let report = try service.report(
-                    region: region, asOf: asOf, includeDepartments: format == .json || by == .department)
+                    region: region, asOf: asOf, includeDepartments: format == .json || by == .department,
+                    registeredOnly: count == .registeredOnly)
                 printEntries(report.enterprises + report.provinces + [report.total], asOf: asOf, json: report.json)
             }
         }
