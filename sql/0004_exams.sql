@@ -11,12 +11,15 @@ CREATE TABLE exam_level_rule (
     subjects exam_subject[] NOT NULL CHECK (cardinality(subjects) > 0),
     -- Passes count together within this many consecutive exam years (1: all in one year).
     window_years integer NOT NULL CHECK (window_years > 0),
+    -- For a level whose pass is only a step (senior: a review must follow), how many exam years
+    -- the pass stays valid; NULL when passing is the end of it.
+    pass_valid_years integer CHECK (pass_valid_years > 0),
     source text NOT NULL
 );
-INSERT INTO exam_level_rule (level, subjects, window_years, source) VALUES
-    ('junior', '{comprehensive,practice}', 1, '助理社会工作师、社会工作师职业水平考试实施办法 第四条'),
-    ('intermediate', '{comprehensive,regulations,practice}', 2, '助理社会工作师、社会工作师职业水平考试实施办法 第四条'),
-    ('senior', '{practice}', 1, '高级社会工作师评价办法 (人社部规〔2018〕2号)');
+INSERT INTO exam_level_rule (level, subjects, window_years, pass_valid_years, source) VALUES
+    ('junior', '{comprehensive,practice}', 1, NULL, '助理社会工作师、社会工作师职业水平考试实施办法 第四条'),
+    ('intermediate', '{comprehensive,regulations,practice}', 2, NULL, '助理社会工作师、社会工作师职业水平考试实施办法 第四条'),
+    ('senior', '{practice}', 1, 3, '高级社会工作师评价办法 (人社部规〔2018〕2号)');
 
 CREATE TABLE exam_session (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -118,3 +121,6 @@ LEFT JOIN LATERAL (
     WHERE l.session_id = s.id AND l.subject = sc.subject AND l.region_code IS NOT NULL
       AND in_region(r.region_code, l.region_code)
 ) local_line ON true;
+
+-- A certificate may name the exam session whose pass it came from.
+ALTER TABLE certificate ADD COLUMN exam_session_id bigint REFERENCES exam_session (id);

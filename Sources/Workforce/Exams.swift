@@ -61,6 +61,8 @@ public struct LevelResult: Sendable, Equatable {
     public let remaining: [ExamSubject]
     /// The last exam year in which the earlier passes still count.
     public let earlierPassesValidThrough: Int?
+    /// For a pass that is only a step (senior: the review must follow), its last valid year.
+    public let passValidThrough: Int?
 
     public var json: JSON {
         .object([
@@ -72,6 +74,7 @@ public struct LevelResult: Sendable, Equatable {
             })),
             ("remaining", .array(remaining.map { .string($0.rawValue) })),
             ("earlier_passes_valid_through", earlierPassesValidThrough.map(JSON.int) ?? .null),
+            ("pass_valid_through", passValidThrough.map(JSON.int) ?? .null),
         ])
     }
 }
@@ -80,6 +83,7 @@ public struct LevelResult: Sendable, Equatable {
 struct LevelRule {
     let subjects: [ExamSubject]
     let windowYears: Int
+    let passValidYears: Int?
 }
 
 /// Exam sessions, registration windows, pass lines, registrations, scores and results.
@@ -92,10 +96,11 @@ public struct Exams {
 
     func rules() throws -> [CertificateLevel: LevelRule] {
         var rules: [CertificateLevel: LevelRule] = [:]
-        for row in try db.query("SELECT level::text, subjects::text[]::text, window_years FROM exam_level_rule") {
+        for row in try db.query("SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule") {
             let subjects = try row.decode(1, as: String.self).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
                 .split(separator: ",").compactMap { ExamSubject(rawValue: String($0)) }
-            rules[CertificateLevel(rawValue: try row.decode(0))!] = LevelRule(subjects: subjects, windowYears: try row.decode(2))
+            rules[CertificateLevel(rawValue: try row.decode(0))!] = LevelRule(
+                subjects: subjects, windowYears: try row.decode(2), passValidYears: try row.decode(3))
         }
         return rules
     }
@@ -439,7 +444,8 @@ public struct Exams {
             return LevelResult(
                 idNumber: person.key, name: person.name, level: person.level, passed: passedYear != nil,
                 passedYear: passedYear, scope: scope, subjects: subjects, remaining: remaining,
-                earlierPassesValidThrough: passedYear == nil ? earliest.map { $0 + rule.windowYears - 1 } : nil)
+                earlierPassesValidThrough: passedYear == nil ? earliest.map { $0 + rule.windowYears - 1 } : nil,
+                passValidThrough: passedYear.flatMap { year in rule.passValidYears.map { year + $0 - 1 } })
         }
     }
 

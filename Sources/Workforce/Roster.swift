@@ -357,6 +357,7 @@ public struct Roster {
         ImportColumn("issued_on", aliases: ["发证日期", "取得日期", "颁发日期"]),
         ImportColumn("revoked_on", aliases: ["注销日期", "撤销日期"], required: false),
         ImportColumn("name", aliases: ["姓名"], required: false),
+        ImportColumn("exam_session", aliases: ["考试场次", "exam_session_id"], required: false),
     ]
 
     static func validateCertificate(_ row: inout RowFields, today: CalendarDate) -> [String?]? {
@@ -376,8 +377,11 @@ public struct Roster {
             row.reject("revoked_on", "is not after the issue date \(issued)")
         }
         let name = row.value("name")
+        let sessionText = row.value("exam_session")
+        let session = Int(sessionText)
+        if !sessionText.isEmpty && session == nil { row.reject("exam_session", "is not an exam session id") }
         guard row.errors.isEmpty else { return nil }
-        return [id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name]
+        return [id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name, session.map(String.init)]
     }
 
     static let certificateCrossChecks = [
@@ -406,6 +410,18 @@ public struct Roster {
         JOIN person p ON p.id = c.person_id
         WHERE (p.id_number::text, c.level, c.issued_on) IS DISTINCT FROM (s.id_number, s.level, s.issued_on)
         """,
+        """
+        SELECT s.line, 'exam_session', s.exam_session_id::text,
+               CASE WHEN e.id IS NULL THEN 'no exam session has this id'
+                    WHEN e.level <> s.level THEN 'is the ' || e.year || ' ' || e.level || ' session, not ' || s.level
+                    ELSE 'the holder has no registration for this session' END
+        FROM import_staging s
+        LEFT JOIN exam_session e ON e.id = s.exam_session_id
+        WHERE s.exam_session_id IS NOT NULL
+          AND (e.id IS NULL OR e.level <> s.level OR NOT EXISTS (
+                  SELECT 1 FROM exam_registration r JOIN person p ON p.id = r.person_id
+                  WHERE r.session_id = s.exam_session_id AND p.id_number = s.id_number))
+        """,
     ]
 
     static let certificateMerge = """
@@ -425,7 +441,7 @@ public struct Roster {
             columns: Roster.certificateColumns,
             stagingColumns: [
                 "id_number text COLLATE \"C\"", "level certificate_level", "certificate_no text COLLATE \"C\"", "issued_on date",
-                "revoked_on date", "name text",
+                "revoked_on date", "name text", "exam_session_id bigint",
             ],
             validate: { row in Roster.validateCertificate(&row, today: today) },
             crossChecks: Roster.certificateCrossChecks,
@@ -437,17 +453,20 @@ public struct Roster {
         try db.execute(script: certificateMerge)
         let counts = try db.query("""
             WITH source AS (
-                SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on
+                SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on, exam_session_id
                 FROM import_staging ORDER BY certificate_no, line
             ), updated AS (
-                UPDATE certificate c SET revoked_on = s.revoked_on
+                UPDATE certificate c
+                SET revoked_on = coalesce(s.revoked_on, c.revoked_on),
+                    exam_session_id = coalesce(s.exam_session_id, c.exam_session_id)
                 FROM source s
-                WHERE c.certificate_no = s.certificate_no AND s.revoked_on IS NOT NULL
-                  AND c.revoked_on IS DISTINCT FROM s.revoked_on
+                WHERE c.certificate_no = s.certificate_no
+                  AND ((s.revoked_on IS NOT NULL AND c.revoked_on IS DISTINCT FROM s.revoked_on)
+                       OR (s.exam_session_id IS NOT NULL AND c.exam_session_id IS DISTINCT FROM s.exam_session_id))
                 RETURNING 1
             ), inserted AS (
-                INSERT INTO certificate (person_id, level, certificate_no, issued_on, revoked_on)
-                SELECT p.id, s.level, s.certificate_no, s.issued_on, s.revoked_on
+                INSERT INTO certificate (person_id, level, certificate_no, issued_on, revoked_on, exam_session_id)
+                SELECT p.id, s.level, s.certificate_no, s.issued_on, s.revoked_on, s.exam_session_id
                 FROM source s JOIN person p ON p.id_number = s.id_number
                 WHERE NOT EXISTS (SELECT 1 FROM certificate c WHERE c.certificate_no = s.certificate_no)
                 RETURNING 1
@@ -475,11 +494,11 @@ public struct Roster {
         return try db.transaction { db in
             try db.execute(script: """
                 CREATE TEMP TABLE import_staging (line integer NOT NULL, id_number text, level certificate_level,
-                    certificate_no text, issued_on date, revoked_on date, name text) ON COMMIT DROP
+                    certificate_no text, issued_on date, revoked_on date, name text, exam_session_id bigint) ON COMMIT DROP
                 """)
             try db.execute("""
                 INSERT INTO import_staging VALUES (0, \(values[0]), \(values[1])::certificate_level, \(values[2]),
-                    \(values[3])::date, \(values[4])::date, \(values[5]))
+                    \(values[3])::date, \(values[4])::date, \(values[5]), \(values[6])::bigint)
                 """)
             for check in Roster.certificateCrossChecks {
                 if let row = try db.query(SQLQuery(unsafeSQL: check)).first(where: { _ in true }) {

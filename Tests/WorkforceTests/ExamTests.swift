@@ -212,3 +212,41 @@ struct ExamWorld {
         }
     }
 }
+
+@Suite(.database) struct SeniorAndCertificateLinkTests {
+    @Test func aSeniorPassStaysValidForThreeExamYears() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2019], levels: [.senior])
+            try world.sit(1, .senior, [(2019, .practice, "66")])
+            let result = try #require(try world.result(1, .senior))
+            #expect(result.passed && result.passedYear == 2019)
+            #expect(result.passValidThrough == 2021)
+            #expect(try world.result(1, .senior)?.json.serialized().contains(#""pass_valid_through":2021"#) == true)
+        }
+    }
+
+    @Test func aCertificateCanNameTheSessionItCameFrom() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            try world.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
+            let junior = world.session(2013, .junior), intermediate = world.session(2013, .intermediate)
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.training.world.importCertificates("""
+                    id_number,level,certificate_no,issued_on,exam_session
+                    \(RosterWorld.person(1)),junior,E1,2013-12-20,\(intermediate)
+                    \(RosterWorld.person(2)),junior,E2,2013-12-20,\(junior)
+
+                    """)
+            }
+            #expect(rejection?.errors.map(\.reason) == ["is the 2013 intermediate session, not junior", "the holder has no registration for this session"])
+            let summary = try world.training.world.importCertificates("""
+                id_number,level,certificate_no,issued_on,exam_session
+                \(RosterWorld.person(1)),junior,E1,2013-12-20,\(junior)
+
+                """)
+            #expect(summary.inserted == 1)
+            let linked: Int = try db.query("SELECT exam_session_id FROM certificate WHERE certificate_no = 'E1'").single().decode(0)
+            #expect(linked == junior)
+        }
+    }
+}
