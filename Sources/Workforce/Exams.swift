@@ -109,7 +109,11 @@ public struct Exams {
 
     /// Creates the session of one year and level, with the national pass line of 60 for each of
     /// its subjects (change it with ``setPassLine(sessionID:subject:mark:region:)``).
-    public func createSession(year: Int, level: CertificateLevel, examDate: CalendarDate) throws -> Int {
+    ///
+    /// - Parameter workYearsCutoff: the day years of social work are counted to; by default
+    ///   31 December of the year before the exam.
+    public func createSession(year: Int, level: CertificateLevel, examDate: CalendarDate,
+                              workYearsCutoff: CalendarDate? = nil) throws -> Int {
         guard examDate.year == year else {
             throw WorkforceError.invalid(field: "--date", value: examDate.iso, reason: "is not in \(year)")
         }
@@ -119,7 +123,9 @@ public struct Exams {
                 throw WorkforceError.conflict("the \(year) \(level.rawValue) session exists already (id \(try row.decode(0, as: Int.self)))")
             }
             let id: Int = try db.query("""
-                INSERT INTO exam_session (year, level, exam_date) VALUES (\(year), \(level.rawValue)::certificate_level, \(examDate))
+                INSERT INTO exam_session (year, level, exam_date, work_years_cutoff)
+                VALUES (\(year), \(level.rawValue)::certificate_level, \(examDate),
+                        \(workYearsCutoff ?? CalendarDate(year: year - 1, month: 12, day: 31)!))
                 RETURNING id
                 """).single().decode(0)
             try db.execute("""
@@ -199,7 +205,10 @@ public struct Exams {
 
     /// Registers a person for a session, within their province's window, from an active
     /// employment; subjects default to all of the level's.
-    public func register(sessionID: Int, idNumber: String, subjects: [ExamSubject]?, on date: CalendarDate, today: CalendarDate) throws -> [ExamSubject] {
+    /// - Returns: the subjects registered, and whether eligibility could be verified (false when
+    ///   the person's education or start of social work is not recorded).
+    public func register(sessionID: Int, idNumber: String, subjects: [ExamSubject]?, on date: CalendarDate,
+                         today: CalendarDate) throws -> (subjects: [ExamSubject], eligibilityVerified: Bool) {
         let id = try Roster.validIDNumber(idNumber, today: today)
         let (year, level) = try session(sessionID)
         let rule = try rules()[level]!
@@ -216,13 +225,18 @@ public struct Exams {
                 SELECT enterprise_id, region_code, problem FROM exam_registration_source(\(sessionID), \(personID), \(date))
                 """).single()
             if let problem: String = try source.decode(2) { throw WorkforceError.conflict("\(id) \(problem)") }
+            let eligibility: String = try db.query("SELECT exam_eligibility(\(sessionID), \(personID))").single().decode(0)
+            guard eligibility == "eligible" || eligibility == "unverified" else {
+                throw WorkforceError.conflict("\(id) \(eligibility)")
+            }
             try db.execute("""
-                INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
+                                               eligibility_unverified)
                 VALUES (\(sessionID), \(personID), \(try source.decode(0, as: Int.self)), \(try source.decode(1, as: String.self)),
-                        \(chosen.map(\.rawValue))::exam_subject[], \(date))
+                        \(chosen.map(\.rawValue))::exam_subject[], \(date), \(eligibility == "unverified"))
                 """)
             try Audit.record(on: db, action: "exam register", subject: "session \(sessionID)", detail: ["id_number": id])
-            return chosen
+            return (chosen, eligibility == "eligible")
         }
     }
 
@@ -288,11 +302,19 @@ public struct Exams {
                 CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, '\(date.iso)'::date) src
                 WHERE src.problem IS NOT NULL
                 """,
+                """
+                SELECT s.line, 'id_number', s.id_number, exam_eligibility(s.session_id, p.id)
+                FROM import_staging s JOIN person p ON p.id_number = s.id_number
+                JOIN exam_session e ON e.id = s.session_id
+                WHERE exam_eligibility(s.session_id, p.id) NOT IN ('eligible', 'unverified')
+                """,
             ],
             merge: { db in
                 let inserted = try db.execute("""
-                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
-                    SELECT s.session_id, p.id, src.enterprise_id, src.region_code, s.subjects, \(date)
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
+                                                   eligibility_unverified)
+                    SELECT s.session_id, p.id, src.enterprise_id, src.region_code, s.subjects, \(date),
+                           exam_eligibility(s.session_id, p.id) = 'unverified'
                     FROM import_staging s JOIN person p ON p.id_number = s.id_number
                     CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, \(date)) src
                     ORDER BY s.line

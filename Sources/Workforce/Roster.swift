@@ -177,6 +177,9 @@ public struct Roster {
         ImportColumn("department", aliases: ["部门", "所在部门"]),
         ImportColumn("hired_on", aliases: ["入职日期", "入职时间"], required: false),
         ImportColumn("left_on", aliases: ["离职日期", "离职时间"], required: false),
+        ImportColumn("education", aliases: ["学历"], required: false),
+        ImportColumn("social_work_major", aliases: ["社会工作专业", "是否社会工作专业"], required: false),
+        ImportColumn("social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
     ]
 
     /// Imports roster rows: one per person, enterprise and department. Creates persons and
@@ -191,7 +194,8 @@ public struct Roster {
             columns: Roster.staffColumns,
             stagingColumns: [
                 "enterprise_uscc text COLLATE \"C\"", "id_number text COLLATE \"C\"", "name text", "department department_kind",
-                "hired_on date", "left_on date",
+                "hired_on date", "left_on date", "education education_level", "social_work_major boolean",
+                "social_work_since date",
             ],
             validate: { row in
                 let uscc = row.code("enterprise_uscc") { usccChecks[$0] }
@@ -207,8 +211,18 @@ public struct Roster {
                 if let hired, let left, left <= hired {
                     row.reject("left_on", "is not after the hiring date \(hired)")
                 }
+                let educationText = row.value("education")
+                let education = EducationLevel(spreadsheetValue: educationText)
+                if !educationText.isEmpty && education == nil {
+                    row.reject("education", "unknown education; use 高中/中专, 大专, 本科, 硕士 or 博士")
+                }
+                let majorText = row.value("social_work_major")
+                let major = spreadsheetBool(majorText)
+                if !majorText.isEmpty && major == nil { row.reject("social_work_major", "write yes or no (是/否)") }
+                let since = Roster.optionalDate(&row, "social_work_since", today: today)
                 guard row.errors.isEmpty else { return nil }
-                return [uscc, id, name, department?.rawValue, hired?.iso, left?.iso]
+                return [uscc, id, name, department?.rawValue, hired?.iso, left?.iso, education?.rawValue,
+                        major.map { $0 ? "t" : "f" }, since?.iso]
             },
             crossChecks: [
                 """
@@ -254,6 +268,18 @@ public struct Roster {
                     JOIN enterprise e ON e.uscc = s.enterprise_uscc
                     GROUP BY 1, 2, 3, 4;
                     ANALYZE import_resolved;
+                    UPDATE person p
+                    SET education = coalesce(s.education, p.education),
+                        social_work_major = coalesce(s.social_work_major, p.social_work_major),
+                        social_work_since = coalesce(s.social_work_since, p.social_work_since)
+                    FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
+                          FROM import_staging
+                          WHERE education IS NOT NULL OR social_work_major IS NOT NULL OR social_work_since IS NOT NULL
+                          ORDER BY id_number, line DESC) s
+                    WHERE p.id_number = s.id_number
+                      AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
+                          (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
+                           coalesce(s.social_work_since, p.social_work_since));
                     """)
                 let counts = try db.query("""
                     WITH updated AS (

@@ -74,6 +74,36 @@ public enum CertificateLevel: String, CaseIterable, Sendable, Comparable, Codabl
     }
 }
 
+/// Education levels the exam's eligibility rules distinguish (domain.md §1.6).
+public enum EducationLevel: String, CaseIterable, Sendable {
+    case secondary, associate, bachelor, master, doctorate
+
+    public init?(spreadsheetValue text: String) {
+        let value = text.trimmingSpaces.lowercased()
+        if let level = EducationLevel(rawValue: value) {
+            self = level
+            return
+        }
+        switch value {
+        case "高中", "中专", "中职", "高中/中专", "高中或中专", "技校": self = .secondary
+        case "大专", "专科", "大学专科": self = .associate
+        case "本科", "大学本科", "学士": self = .bachelor
+        case "硕士", "研究生", "硕士研究生": self = .master
+        case "博士", "博士研究生": self = .doctorate
+        default: return nil
+        }
+    }
+}
+
+/// Reads yes/no answers as spreadsheets carry them.
+func spreadsheetBool(_ text: String) -> Bool? {
+    switch text.trimmingSpaces.lowercased() {
+    case "yes", "y", "true", "1", "是", "对", "社会工作": return true
+    case "no", "n", "false", "0", "否", "不是": return false
+    default: return nil
+    }
+}
+
 extension CalendarDate {
     /// The common case, YYYY-MM-DD, read straight from the bytes.
     static func parseISO(_ bytes: String.UTF8View) -> CalendarDate? {

@@ -250,3 +250,66 @@ struct ExamWorld {
         }
     }
 }
+
+@Suite(.database) struct ExamEligibilityTests {
+    /// Persons 30-35 in Shenzhen's union with recorded education; person 1 has none recorded.
+    func world(_ db: Connection) throws -> ExamWorld {
+        let world = try ExamWorld(db: db, years: [2014], levels: [.junior, .intermediate, .senior])
+        _ = try world.training.world.importStaff("""
+            enterprise_uscc,id_number,name,department,hired_on,学历,社会工作专业,从事社会工作时间
+            \(RosterWorld.shenzhen),\(RosterWorld.person(30)),应届,union,2012-01-01,本科,是,2013-07-01
+            \(RosterWorld.shenzhen),\(RosterWorld.person(31)),中专三年,union,2012-01-01,中专,否,2010-06-01
+            \(RosterWorld.shenzhen),\(RosterWorld.person(32)),本科外专业,union,2012-01-01,本科,否,2009-06-01
+            \(RosterWorld.shenzhen),\(RosterWorld.person(33)),本科外专业长,union,2012-01-01,本科,否,2008-06-01
+            \(RosterWorld.shenzhen),\(RosterWorld.person(34)),中专持证,union,2000-01-01,高中,否,2000-01-01
+
+            """)
+        _ = try world.training.world.importCertificates("""
+            id_number,level,certificate_no,issued_on
+            \(RosterWorld.person(34)),junior,EL1,2007-11-01
+
+            """)
+        return world
+    }
+
+    @Test func eligibilityFollowsTheRuleRows() throws {
+        try TestDatabase.withSchema { db in
+            let world = try world(db)
+            // A social-work bachelor may sit the junior exam with no years of work.
+            #expect(try world.exams.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(30), subjects: nil,
+                                             on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today).eligibilityVerified)
+            // Secondary education needs 4 years by 2013-12-31; 3.5 are not enough.
+            let short = #expect(throws: WorkforceError.self) { try world.register(31, 2014, .junior) }
+            #expect(short?.description.contains("meets no eligibility rule for the junior exam (education secondary, 3 years of social work by 2013-12-31)") == true)
+            // Other-major bachelor: the intermediate exam needs 3 + 2 = 5 years.
+            #expect(throws: WorkforceError.self) { try world.register(32, 2014, .intermediate) }
+            try world.register(33, 2014, .intermediate)
+            // Secondary with a junior certificate 6 years old by the cut-off.
+            try world.register(34, 2014, .intermediate)
+            // The senior exam needs a bachelor's degree and an intermediate certificate.
+            #expect(throws: WorkforceError.self) { try world.register(33, 2014, .senior) }
+            // Nothing recorded: accepted, flagged.
+            let unverified = try world.exams.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(1),
+                                                      subjects: nil, on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today)
+            #expect(!unverified.eligibilityVerified)
+            let flags = try db.query("""
+                SELECT p.id_number, r.eligibility_unverified FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
+                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
+            #expect(flags.filter { $0.1 }.map(\.0) == [RosterWorld.person(1)])
+        }
+    }
+
+    @Test func theDatabaseRefusesSubjectsOfAnotherLevel() throws {
+        try TestDatabase.withSchema { db in
+            let world = try world(db)
+            let error = #expect(throws: PostgresError.self) {
+                try db.execute("""
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                    SELECT \(world.session(2014, .junior)), p.id, e.id, e.region_code, '{regulations}', '2014-03-10'
+                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1)) AND e.uscc = \(RosterWorld.shenzhen)
+                    """)
+            }
+            #expect(error?.constraint == "exam_registration_subjects_of_level")
+        }
+    }
+}

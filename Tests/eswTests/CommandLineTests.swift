@@ -194,3 +194,53 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
         }
     }
 }
+
+@Suite(.database) struct ExamCommandLineTests {
+    @Test func anExamCycleFromTheCommandLine() throws {
+        try TestDatabase.withSchema { _, url in
+            let database = ["--database-url", url]
+            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+            let person = Fixtures.idNumber(sequence: 1)
+            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
+            let roster = "enterprise_uscc,id_number,name,department,hired_on\n\(shenzhen),\(person),张伟,工会,2010-01-01\n"
+            #expect(try esw(["staff", "import", try temporaryFile(text: roster)] + database).status == 0)
+            var sessions: [String] = []
+            for year in ["2013", "2014"] {
+                let created = try esw(["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"] + database)
+                #expect(created.status == 0)
+                let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                sessions.append(id)
+                #expect(try esw(["exam", "window", "set", "--session", id, "--province", "440000",
+                                 "--opens", "\(year)-03-01", "--closes", "\(year)-03-31"] + database).status == 0)
+            }
+            let outside = try esw(["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-04-01"] + database)
+            #expect(outside.status == 3)
+            let registered = try esw(["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-03-10"] + database)
+            #expect(registered.stdout.contains("eligibility unverified"))
+            #expect(try esw(["exam", "register", "--session", sessions[1], "--id-number", person,
+                             "--subjects", "practice", "--on", "2014-03-10"] + database).status == 0)
+            let scores = """
+                身份证号,考试场次,科目,成绩
+                \(person),\(sessions[0]),社会工作综合能力（中级）,66
+                \(person),\(sessions[0]),社会工作法规与政策,60
+                \(person),\(sessions[0]),社会工作实务（中级）,59.5
+                \(person),\(sessions[1]),实务,71
+
+                """
+            #expect(try esw(["exam", "scores", "import", try temporaryFile(text: scores)] + database).status == 0)
+            let results = try esw(["exam", "results", "--id-number", person, "--format", "json"] + database)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
+            #expect(object["id_number"] as? String == person)
+            let level = try #require((object["levels"] as? [[String: Any]])?.first)
+            #expect(level["level"] as? String == "intermediate")
+            #expect(level["passed"] as? Bool == true)
+            #expect(level["passed_year"] as? Int == 2014)
+            #expect(level["scope"] as? String == "national")
+            #expect((level["remaining"] as? [Any])?.isEmpty == true)
+            let pending = try esw(["exam", "results", "--pending-certificates", "--enterprise", shenzhen, "--format", "csv"] + database)
+            #expect(pending.stdout.contains(person))
+            let funnel = try esw(["exam", "funnel", "--region", "440000", "--year", "2013", "--format", "csv"] + database)
+            #expect(funnel.stdout.contains("intermediate,all,1,1,0,0"))
+        }
+    }
+}

@@ -29,6 +29,7 @@ struct ExamCommand: ParsableCommand {
             @Option(help: "The exam year.") var year: Int
             @Option(help: "junior, intermediate or senior.") var level: String
             @Option(help: "The exam date.") var date: CalendarDate
+            @Option(help: "The day years of social work are counted to (default: 31 December of the year before).") var workYearsCutoff: CalendarDate?
             @OptionGroup var database: DatabaseOptions
 
             func run() throws {
@@ -36,7 +37,8 @@ struct ExamCommand: ParsableCommand {
                     guard let level = CertificateLevel(spreadsheetValue: level) else {
                         throw WorkforceError.invalid(field: "--level", value: self.level, reason: "use junior, intermediate or senior")
                     }
-                    print(try Exams(db: try database.connect()).createSession(year: year, level: level, examDate: date))
+                    print(try Exams(db: try database.connect()).createSession(
+                        year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
                 }
             }
         }
@@ -133,8 +135,9 @@ struct ExamCommand: ParsableCommand {
             discussion: """
             Refused with the reason and exit 3 outside the registration window of the province the \
             person works in, twice for the same session, for a person with no active employment, or \
-            for a subject the level does not have. Education and years of work are not recorded yet, \
-            so registrations are flagged "eligibility unverified".
+            for a subject the level does not have, or for a person whose recorded education and years of \
+            social work meet no eligibility rule (exam_eligibility_rule). Where education or the start \
+            of social work is not recorded, the registration is accepted and flagged "eligibility unverified".
 
             --file takes a CSV with id_number (身份证号), session (考试场次, unless --session) and \
             optional subjects (科目, separated by ; or 、; default all of the level's), with the roster \
@@ -174,7 +177,8 @@ struct ExamCommand: ParsableCommand {
                 }
                 let registered = try exams.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
-                print("registered for \(registered.map(\.rawValue).joined(separator: ", ")) (eligibility unverified)")
+                let subjects = registered.subjects.map(\.rawValue).joined(separator: ", ")
+                print("registered for \(subjects)\(registered.eligibilityVerified ? "" : " (eligibility unverified: education or start of social work not recorded)")")
             }
         }
     }

@@ -20,7 +20,9 @@ struct StaffCommand: ParsableCommand {
             department (部门), hired_on (入职日期, optional), left_on (离职日期, optional). \
             Departments: party 党组织, union 工会, youth_league 共青团, womens_federation 妇联, \
             human_resources 人力资源部门, social_org 社会组织. Dates: 2013-06-01, 2013/6/1 or \
-            2013年6月1日. UTF-8 (with or without BOM) or GB18030/GBK is detected.
+            2013年6月1日. UTF-8 (with or without BOM) or GB18030/GBK is detected. Optional columns \
+            for the exam's eligibility rules: education (学历: 高中/中专, 大专, 本科, 硕士, 博士), \
+            social_work_major (社会工作专业: 是/否) and social_work_since (从事社会工作时间).
 
             Re-importing the same file changes nothing; a later file with a leaving date \
             closes that employment. One person in two departments or two enterprises is \
