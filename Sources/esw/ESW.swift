@@ -32,7 +32,8 @@ struct ESW: ParsableCommand {
         subcommands: [
             DatabaseCommand.self, CheckCommand.self, EnterpriseCommand.self, StaffCommand.self,
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
-            AttendanceCommand.self, TrainingCommand.self, ExamCommand.self,
+            AttendanceCommand.self, TrainingCommand.self, ExamCommand.self, PilotCommand.self,
+            PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self,
         ]
     )
 

@@ -1,0 +1,296 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+
+struct PilotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pilot",
+        abstract: "Pilot programs and the applications of regions and units.",
+        subcommands: [Program.self, Apply.self, Advance.self, List.self, History.self]
+    )
+
+    struct Program: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create and list pilot programs.", subcommands: [Create.self, List.self])
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a pilot program with its deadlines; prints its id alone on stdout.",
+                discussion: """
+                Refused with the reason and exit 3 when the dates are out of order.
+
+                Example:
+                  esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
+                """)
+            @Option(help: "The program's name.") var name: String
+            @Option(help: "The notice it comes from, e.g. 民函〔2013〕132号.") var document: String?
+            @Option(help: "Applications are due by this day.") var applyBy: CalendarDate
+            @Option(help: "Pilots are confirmed by this day.") var confirmBy: CalendarDate
+            @Option(help: "How long a pilot runs, in months.") var pilotMonths: Int
+            @Option(help: "Summaries are due by this day.") var summaryBy: CalendarDate
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    print(try Pilots(db: try database.connect()).createProgram(
+                        name: name, document: document, applyBy: applyBy, confirmBy: confirmBy, pilotMonths: pilotMonths, summaryBy: summaryBy))
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List pilot programs.")
+            @OptionGroup var database: DatabaseOptions
+
+            func run() throws {
+                try reportingErrors {
+                    let db = try database.connect()
+                    var table = TextTable(headers: ["id", "name", "document", "apply by", "confirm by", "months", "summary by"], rightAligned: [0, 5])
+                    for row in try db.query("SELECT id, name, coalesce(document, ''), apply_by::text, confirm_by::text, pilot_months, summary_by::text FROM pilot_program ORDER BY id") {
+                        table.rows.append((0..<7).map { row.text($0) ?? "" })
+                    }
+                    print(table.render(), terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply to a program for a region, an enterprise or a service organization; prints the id.",
+            discussion: """
+            Refused with exit 3 after the program's deadline (unless --late, which is recorded) and \
+            when the same applicant has applied to the program already.
+
+            Example:
+              esw pilot apply --program 1 --enterprise 91440305200000195U --plan plan.txt --on 2013-05-20
+            """)
+        @Option(help: "The program's id.") var program: Int
+        @Option(help: "A region applying (code).") var region: String?
+        @Option(help: "An enterprise applying (USCC).") var enterprise: String?
+        @Option(help: "A service organization applying (USCC).") var serviceOrg: String?
+        @Option(help: "A text file with the planned measures.") var plan: String?
+        @Option(help: "The day of the application (default today).") var on: CalendarDate?
+        @Flag(help: "Accept it after the deadline; the lateness is recorded.") var late = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if [region, enterprise, serviceOrg].compactMap({ $0 }).count != 1 {
+                throw ValidationError("give one of --region, --enterprise or --service-org")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let applicant: Applicant = region.map { .region($0) } ?? enterprise.map { .enterprise(uscc: $0) } ?? .serviceOrg(uscc: serviceOrg!)
+                let planText = try plan.map { path -> String in
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw WorkforceError.invalid(field: "--plan", value: path, reason: "cannot be read as UTF-8 text")
+                    }
+                    return text
+                }
+                print(try Pilots(db: try database.connect()).apply(
+                    programID: program, applicant: applicant, plan: planText, on: on ?? .today(), late: late))
+            }
+        }
+    }
+
+    struct Advance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move an application on: approved, rejected, in_pilot, summarized, designated_demonstration, closed.",
+            discussion: """
+            The moves allowed are submitted → approved | rejected, approved → in_pilot, in_pilot → \
+            summarized, summarized → designated_demonstration | closed, rejected → closed; any other is \
+            refused with exit 3. Each move is dated and attributed.
+            """)
+        @Option(help: "The application's id.") var application: Int
+        @Option(help: "The new state.") var to: String
+        @Option(help: "The day of the change (default today).") var on: CalendarDate?
+        @Option(help: "A note for the history.") var note: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let status = ApplicationStatus(rawValue: to) else {
+                    throw WorkforceError.invalid(field: "--to", value: to, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                try Pilots(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
+                print(status.rawValue)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List applications, by program, province or state.")
+        @Option(help: "Only this program.") var program: Int?
+        @Option(help: "Only applicants in this province (or region).") var province: String?
+        @Option(help: "Only this state.") var status: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let state = try status.map { text -> ApplicationStatus in
+                    guard let value = ApplicationStatus(rawValue: text) else {
+                        throw WorkforceError.invalid(field: "--status", value: text, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return value
+                }
+                let applications = try Pilots(db: try database.connect()).applications(programID: program, province: province, status: state)
+                let headers = ["id", "program", "applicant", "province", "status", "submitted_on", "late"]
+                let rows = applications.map { [String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso, $0.late ? "yes" : ""] }
+                switch format {
+                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [0, 1]).render(), terminator: "")
+                case .csv: printCSV(headers: headers, rows: rows)
+                case .json:
+                    print(JSON.array(applications.map { application in
+                        .object([("id", .int(application.id)), ("program", .int(application.programID)), ("applicant", .string(application.applicant)),
+                                 ("province", .string(application.province)), ("status", .string(application.status.rawValue)),
+                                 ("submitted_on", .string(application.submittedOn.iso)), ("late", .bool(application.late))])
+                    }).serialized(pretty: true))
+                }
+            }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An application's dated, attributed history of states.")
+        @Argument(help: "The application's id.") var application: Int
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let history = try Pilots(db: try database.connect()).history(applicationID: application)
+                let rows = history.map { [$0.on.iso, $0.from ?? "", $0.to, $0.actor, $0.note ?? ""] }
+                print(TextTable(headers: ["date", "from", "to", "by", "note"], rows: rows).render(), terminator: "")
+            }
+        }
+    }
+}
+
+struct PostCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "post", abstract: "Social-work posts developed (岗位开发).", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a post; prints its id.",
+            discussion: """
+            Example:
+              esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 --created-on 2013-08-01
+            """)
+        @Option(help: "The enterprise (USCC).") var enterprise: String
+        @Option(help: "The department kind.") var department: Department
+        @Option(help: "The post's title.") var title: String
+        @Option(help: "Who fills it (resident ID number).") var filledBy: String?
+        @Option(help: "When it was created (default today).") var createdOn: CalendarDate?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                print(try Pilots(db: try database.connect()).addPost(
+                    enterpriseUSCC: enterprise, department: department, title: title, filledBy: filledBy,
+                    createdOn: createdOn ?? .today(), today: .today()))
+            }
+        }
+    }
+}
+
+struct OrgCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "org", abstract: "Social-work service organizations (机构培育).", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a service organization, or update the one with this USCC.",
+            discussion: """
+            Example:
+              esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 --founded 2012-05-01
+            """)
+        @Option(help: "Its unified social credit code.") var uscc: String
+        @Option(help: "Its name.") var name: String
+        @Option(help: "Its division code.") var region: String
+        @Option(help: "When it was founded.") var founded: CalendarDate?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try Pilots(db: try database.connect()).addServiceOrg(uscc: uscc, name: name, region: region, founded: founded)
+                print("saved")
+            }
+        }
+    }
+}
+
+struct ServiceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "service", abstract: "Services delivered (服务开展).", subcommands: [Record.self])
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a service delivered; prints its id.",
+            discussion: """
+            Kinds: emotional_counseling 情绪疏导, psychological_comfort 精神抚慰, production_adaptation \
+            生产适应, skill_improvement 技能提升, family_support 家庭帮扶, behavior_correction 行为矫治, \
+            support_network 社会支持网络建设, labor_relations 劳资关系调节, enterprise_culture 企业文化建设.
+
+            Example:
+              esw service record --enterprise 91440305200000195U --kind emotional_counseling --date 2013-10-12 --beneficiaries 35 --provider 52440300MJ000123XJ
+            """)
+        @Option(help: "The enterprise (USCC).") var enterprise: String
+        @Option(help: "The kind of service.") var kind: String
+        @Option(help: "When it took place.") var date: CalendarDate
+        @Option(help: "How many people it served.") var beneficiaries: Int
+        @Option(help: "Who provided it: a resident ID number or a service organization's USCC.") var provider: String?
+        @Option(help: "Volunteers involved.") var volunteers: Int?
+        @Option(help: "Hours of service.") var hours: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let kind = ServiceKind(text: kind) else {
+                    throw WorkforceError.invalid(field: "--kind", value: self.kind, reason: "use one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let hoursValue = try hours.map { text -> Decimal in
+                    guard let value = Decimal(string: text) else { throw WorkforceError.invalid(field: "--hours", value: text, reason: "is not a number") }
+                    return value
+                }
+                print(try Pilots(db: try database.connect()).recordService(
+                    enterpriseUSCC: enterprise, kind: kind, on: date, beneficiaries: beneficiaries, provider: provider,
+                    volunteers: volunteers, hours: hoursValue, today: .today()))
+            }
+        }
+    }
+}
+
+struct FundingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "funding", abstract: "Money put in (资金投入).", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record money received by an enterprise or a region; prints its id.",
+            discussion: """
+            Amounts are exact: yuan with at most two decimals (12345.67), stored as numeric, never as \
+            floating point. Refused with exit 3 otherwise.
+
+            Example:
+              esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
+            """)
+        @Option(help: "The enterprise receiving it (USCC).") var enterprise: String?
+        @Option(help: "The region receiving it (code).") var region: String?
+        @Option(help: "government_purchase, enterprise or other.") var source: String
+        @Option(help: "The amount in yuan, e.g. 12345.67.") var amount: String
+        @Option(help: "When it was received.") var on: CalendarDate
+        @Option(help: "The service organization providing the purchased service (USCC).") var providerOrg: String?
+        @Option(help: "The contract number.") var contract: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let source = FundingSource(rawValue: source) else {
+                    throw WorkforceError.invalid(field: "--source", value: self.source, reason: "use government_purchase, enterprise or other")
+                }
+                print(try Pilots(db: try database.connect()).addFunding(
+                    enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,
+                    providerOrg: providerOrg, contract: contract))
+            }
+        }
+    }
+}
