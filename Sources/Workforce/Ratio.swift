@@ -195,8 +195,11 @@ public struct RatioService {
         }
         var dates: [CalendarDate] = []
         var index = 0
+        // A trend that starts on a month's last day keeps to month ends (quarter ends, year ends).
+        let monthEnds = from.day == CalendarDate.daysIn(month: from.month, year: from.year)
         while true {
-            let date = from.adding(months: step.months * index)
+            var date = from.adding(months: step.months * index)
+            if monthEnds { date = CalendarDate(year: date.year, month: date.month, day: CalendarDate.daysIn(month: date.month, year: date.year))! }
             guard date <= to, dates.count < 1200 else { break }
             dates.append(date)
             index += 1

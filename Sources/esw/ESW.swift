@@ -33,7 +33,7 @@ struct ESW: ParsableCommand {
             DatabaseCommand.self, CheckCommand.self, EnterpriseCommand.self, StaffCommand.self,
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
             AttendanceCommand.self, TrainingCommand.self, ExamCommand.self, PilotCommand.self,
-            PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self,
+            PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self, ReportCommand.self,
         ]
     )
 

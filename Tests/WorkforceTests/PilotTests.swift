@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import PostgresClient
 import TestSupport
 import Testing
@@ -101,6 +104,56 @@ import Workforce
                 try pilots.recordService(enterpriseUSCC: RosterWorld.shenzhen, kind: .skillImprovement, on: CalendarDate(iso: "2013-11-02")!,
                                          beneficiaries: 8, provider: "not-a-code", volunteers: nil, hours: nil, today: RosterWorld.today)
             }
+        }
+    }
+}
+
+@Suite(.database) struct ProvinceReportTests {
+    @Test func theProvinceReportAddsUpAndIsAWellFormedDocumentWithCharts() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            let world = try RosterWorld(db: db)
+            let guangzhou = Fixtures.uscc(region: "440106", serial: 3)
+            try world.roster.addEnterprise(uscc: guangzhou, name: "广州测试", regionCode: "440106", employees: nil)
+            _ = try world.importStaff("""
+                enterprise_uscc,id_number,name,department,hired_on
+                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),一,union,2012-01-01
+                \(RosterWorld.shenzhen),\(RosterWorld.person(2)),二,union,2012-01-01
+                \(guangzhou),\(RosterWorld.person(3)),三,party,2012-01-01
+                \(guangzhou),\(RosterWorld.person(4)),四,party,2012-01-01
+                \(guangzhou),\(RosterWorld.person(5)),五,party,2012-01-01
+                \(RosterWorld.beijing),\(RosterWorld.person(6)),六,party,2012-01-01
+                """)
+            _ = try world.importCertificates("""
+                id_number,level,certificate_no,issued_on
+                \(RosterWorld.person(1)),junior,P1,2013-01-01
+                \(RosterWorld.person(3)),junior,P3,2014-01-01
+                \(RosterWorld.person(6)),junior,P6,2013-01-01
+                """)
+            let pilots = Pilots(db: db)
+            let program = try pilots.createProgram(name: "试点", document: nil, applyBy: CalendarDate(iso: "2013-06-01")!,
+                                                   confirmBy: CalendarDate(iso: "2013-06-30")!, pilotMonths: 12, summaryBy: CalendarDate(iso: "2014-06-30")!)
+            _ = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: nil, on: CalendarDate(iso: "2013-05-01")!, late: false)
+            let report = try Reports(db: db).province(region: "440000", asOf: CalendarDate(iso: "2014-06-30")!)
+            // Guangdong: 5 tracked, 2 certified; Shenzhen 1/2 ranks above Guangzhou 1/3; Beijing is left out.
+            #expect(report.total == RatioCounts(tracked: 5, certified: 2, ratio: "0.4000"))
+            #expect(report.enterprises.map(\.code) == [RosterWorld.shenzhen, guangzhou])
+            #expect(report.cities.map(\.code) == ["440100", "440300"])
+            #expect(report.cities.map(\.counts.certified) == [1, 1])
+            #expect(report.pilots.count == 1)
+            #expect(report.trend.count == 8)
+            #expect(report.trend.first?.date == CalendarDate(iso: "2012-09-30"))
+            #expect(report.trend.map(\.date.iso) == ["2012-09-30", "2012-12-31", "2013-03-31", "2013-06-30", "2013-09-30",
+                                                     "2013-12-31", "2014-03-31", "2014-06-30"])
+            #expect(report.trend.map(\.counts.certified) == [0, 0, 1, 1, 1, 1, 2, 2])
+            let html = report.html
+            let parser = XMLParser(data: Data(html.utf8))
+            #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
+            #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+            #expect(html.contains("@page { size: A4"))
+            #expect(!html.contains("<script"))
+            #expect(!html.contains(RosterWorld.person(1)), "no ID numbers in HTML reports")
+            let json = report.json.serialized()
+            #expect(json.hasPrefix(#"{"schema_version":1,"report":"province""#))
         }
     }
 }

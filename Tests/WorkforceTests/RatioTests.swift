@@ -125,8 +125,8 @@ import Workforce
             let points = try RatioService(db: db).trend(
                 uscc: RosterWorld.shenzhen, region: nil, from: CalendarDate(iso: "2013-11-30")!,
                 to: CalendarDate(iso: "2014-03-15")!, every: .month)
-            #expect(points.map(\.date.iso) == ["2013-11-30", "2013-12-30", "2014-01-30", "2014-02-28", "2014-03-15"])
-            // 2014-01-30: p3 hired, p8 gone, p7 certified; 2014-02-28: p5's certificate counts;
+            #expect(points.map(\.date.iso) == ["2013-11-30", "2013-12-31", "2014-01-31", "2014-02-28", "2014-03-15"], "a month-end start keeps to month ends")
+            // 2014-01-31: p3 hired, p8 gone, p7 certified; 2014-02-28: p5's certificate counts;
             // 2014-03-15: p7's certificate is revoked.
             #expect(points[2].counts == RatioCounts(tracked: 9, certified: 4, ratio: "0.4444"))
             #expect(points[3].counts == RatioCounts(tracked: 9, certified: 5, ratio: "0.5556"))

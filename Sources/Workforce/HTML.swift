@@ -1,0 +1,132 @@
+/// Small helpers to write self-contained, well-formed HTML documents and inline SVG charts:
+/// no script, no network, A4 print styles.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+
+    /// A whole document: title, a running header with the region and date, and the body.
+    public static func document(title: String, subtitle: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8"/>
+        <title>\(escape(title))</title>
+        <style>
+        @page { size: A4; margin: 18mm 15mm; }
+        body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #222; margin: 0 auto; max-width: 180mm; }
+        header { border-bottom: 2px solid #a4262c; margin-bottom: 6mm; padding-bottom: 2mm; }
+        h1 { font-size: 17pt; margin: 0 0 1mm; color: #a4262c; }
+        h2 { font-size: 13pt; margin: 7mm 0 2mm; border-left: 4px solid #a4262c; padding-left: 2mm; page-break-after: avoid; }
+        .sub { color: #555; font-size: 9.5pt; }
+        small.en { color: #888; font-size: 7.5pt; font-weight: normal; }
+        table { border-collapse: collapse; width: 100%; margin: 2mm 0; page-break-inside: auto; }
+        th, td { border: 1px solid #bbb; padding: 1.2mm 2mm; text-align: left; }
+        th { background: #f3e9e9; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        tr { page-break-inside: avoid; }
+        thead { display: table-header-group; }
+        .chart { margin: 2mm 0 4mm; }
+        .totals { font-size: 12pt; margin: 2mm 0; }
+        section { page-break-inside: auto; }
+        section.break { page-break-before: always; }
+        footer { margin-top: 8mm; color: #777; font-size: 8pt; border-top: 1px solid #ccc; padding-top: 2mm; }
+        </style>
+        </head>
+        <body>
+        <header><h1>\(escape(title))</h1><div class="sub">\(escape(subtitle))</div></header>
+        \(body)
+        <footer>esw — 企业社会工作培训与持证追踪 (enterprise social work tracker). 数据以生成时数据库为准。</footer>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// A heading in Chinese with its English key in small print.
+    public static func heading(_ chinese: String, _ english: String) -> String {
+        "<h2>\(escape(chinese)) <small class=\"en\">\(escape(english))</small></h2>"
+    }
+
+    /// A table; `numeric` columns are right-aligned.
+    public static func table(headers: [String], rows: [[String]], numeric: Set<Int> = []) -> String {
+        var output = "<table><thead><tr>"
+        for header in headers { output += "<th>\(escape(header))</th>" }
+        output += "</tr></thead><tbody>"
+        for row in rows {
+            output += "<tr>"
+            for (index, cell) in row.enumerated() {
+                output += numeric.contains(index) ? "<td class=\"n\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
+            }
+            output += "</tr>"
+        }
+        return output + "</tbody></table>"
+    }
+
+    /// A horizontal bar chart of values between 0 and 1 (ratios), labelled.
+    public static func barChart(_ bars: [(label: String, value: Double?)], title: String) -> String {
+        let rowHeight = 16, labelWidth = 150, chartWidth = 440
+        let height = max(1, bars.count) * rowHeight + 24
+        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(labelWidth + chartWidth + 60)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        for (index, bar) in bars.enumerated() {
+            let y = index * rowHeight + 4
+            let width = Int((bar.value ?? 0) * Double(chartWidth))
+            svg += "<text x=\"\(labelWidth - 4)\" y=\"\(y + 11)\" font-size=\"10\" text-anchor=\"end\">\(escape(bar.label))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(width)\" height=\"\(rowHeight - 4)\" fill=\"#a4262c\"/>"
+            let text = bar.value.map { percentage($0) } ?? "—"
+            svg += "<text x=\"\(labelWidth + width + 4)\" y=\"\(y + 11)\" font-size=\"10\">\(text)</text>"
+        }
+        let axisY = bars.count * rowHeight + 8
+        svg += "<line x1=\"\(labelWidth)\" y1=\"\(axisY)\" x2=\"\(labelWidth + chartWidth)\" y2=\"\(axisY)\" stroke=\"#888\"/>"
+        svg += "<text x=\"\(labelWidth)\" y=\"\(axisY + 12)\" font-size=\"9\">0%</text>"
+        svg += "<text x=\"\(labelWidth + chartWidth)\" y=\"\(axisY + 12)\" font-size=\"9\" text-anchor=\"end\">100%</text>"
+        return svg + "</svg>"
+    }
+
+    /// A line chart of ratios over time.
+    public static func lineChart(_ points: [(label: String, value: Double?)], title: String) -> String {
+        let width = 600, height = 200, left = 40, bottom = 30, top = 10
+        let plotWidth = width - left - 40, plotHeight = height - bottom - top
+        let known = points.compactMap(\.value)
+        let maximum = max(0.05, (known.max() ?? 0) * 1.15)
+        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(escape(title))\">"
+        svg += "<title>\(escape(title))</title>"
+        svg += "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"#888\"/>"
+        svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"#888\"/>"
+        svg += "<text x=\"\(left - 4)\" y=\"\(top + 8)\" font-size=\"9\" text-anchor=\"end\">\(percentage(maximum))</text>"
+        svg += "<text x=\"\(left - 4)\" y=\"\(top + plotHeight)\" font-size=\"9\" text-anchor=\"end\">0%</text>"
+        let step = points.count > 1 ? Double(plotWidth) / Double(points.count - 1) : 0
+        var path: [String] = []
+        for (index, point) in points.enumerated() {
+            let x = Double(left) + step * Double(index)
+            if let value = point.value {
+                let y = Double(top) + Double(plotHeight) * (1 - value / maximum)
+                path.append("\(Int(x)),\(Int(y))")
+                svg += "<circle cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"3\" fill=\"#a4262c\"/>"
+                svg += "<text x=\"\(Int(x))\" y=\"\(Int(y) - 6)\" font-size=\"8\" text-anchor=\"middle\">\(percentage(value))</text>"
+            }
+            svg += "<text x=\"\(Int(x))\" y=\"\(top + plotHeight + 14)\" font-size=\"8\" text-anchor=\"middle\">\(escape(point.label))</text>"
+        }
+        if path.count > 1 {
+            svg += "<polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#a4262c\" stroke-width=\"2\"/>"
+        }
+        return svg + "</svg>"
+    }
+
+    static func percentage(_ value: Double) -> String {
+        let tenths = Int((value * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+}
