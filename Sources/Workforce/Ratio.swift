@@ -208,14 +208,8 @@ public struct RatioService {
         let enterpriseID = try uscc.map { try lookUp(uscc: $0).id }
         let region = try regionCode.map { try Roster.validRegion($0) }
         return try db.query("""
-            SELECT day, sum(r.tracked)::bigint, sum(r.certified)::bigint,
-                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text
-            FROM unnest(\(dates)::date[]) AS day
-            CROSS JOIN LATERAL (
-                SELECT r.tracked, r.certified FROM enterprise_ratio_on(day, \(region), \(registeredOnly)) r
-                WHERE \(enterpriseID)::bigint IS NULL OR r.enterprise_id = \(enterpriseID)
-            ) r
-            GROUP BY day ORDER BY day
+            SELECT as_of, tracked, certified, ratio::text
+            FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
             """).map { row in
             TrendPoint(
                 date: try row.decode(0),
