@@ -97,8 +97,7 @@ public struct Exams {
     func rules() throws -> [CertificateLevel: LevelRule] {
         var rules: [CertificateLevel: LevelRule] = [:]
         for row in try db.query("SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule") {
-            let subjects = try row.decode(1, as: String.self).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
-                .split(separator: ",").compactMap { ExamSubject(rawValue: String($0)) }
+            let subjects = arrayElements(try row.decode(1, as: String.self)).compactMap(ExamSubject.init(rawValue:))
             rules[CertificateLevel(rawValue: try row.decode(0))!] = LevelRule(
                 subjects: subjects, windowYears: try row.decode(2), passValidYears: try row.decode(3))
         }
@@ -521,8 +520,7 @@ public struct Exams {
             JOIN person p ON p.id = r.person_id
             WHERE s.year = \(year) AND in_region(r.region_code, \(code))
             """).map { row in
-            let departments = try row.decode(2, as: String.self).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
-                .split(separator: ",").compactMap { Department(rawValue: String($0)) }
+            let departments = arrayElements(try row.decode(2, as: String.self)).compactMap(Department.init(rawValue:))
             let level = CertificateLevel(rawValue: try row.decode(1))!
             return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue)", level: level,
                              departments: departments, sat: try row.decode(3), certified: try row.decode(4))

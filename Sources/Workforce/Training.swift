@@ -271,7 +271,7 @@ public struct Training {
         guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no training event has id \(id)") }
         let audienceText: String? = try row.decode(13)
         let audience = audienceText.map { text in
-            text.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Department(rawValue: String($0)) }
+            arrayElements(text).compactMap(Department.init(rawValue:))
         }
         let quotas = try db.query("""
             SELECT department::text, seats, seats_taken FROM event_quota WHERE event_id = \(id) ORDER BY department
@@ -680,8 +680,7 @@ public struct Training {
                               WHERE e.person_id = s.person_id AND e.status = 'attended' AND ev.starts_at < \(asOf)::date + 1)
             ORDER BY 1, 2
             """).map { row in
-            let departments: [String] = try row.decode(3, as: String.self)
-                .trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init)
+            let departments = arrayElements(try row.decode(3, as: String.self))
             return TrainingGap(
                 reason: TrainingGap.Reason(rawValue: try row.decode(0))!, idNumber: try row.decode(1), name: try row.decode(2),
                 departments: departments.compactMap { Department(rawValue: $0) },

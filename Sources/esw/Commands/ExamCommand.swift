@@ -116,9 +116,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    guard let subject = ExamSubject(text: subject) else {
-                        throw WorkforceError.invalid(field: "--subject", value: self.subject, reason: "use comprehensive, practice or regulations")
-                    }
+                    let subject = try examSubject(subject, field: "--subject")
                     guard let mark = Decimal(string: mark) else {
                         throw WorkforceError.invalid(field: "--mark", value: self.mark, reason: "is not a number")
                     }
@@ -168,12 +166,7 @@ struct ExamCommand: ParsableCommand {
                     return
                 }
                 let chosen = try subjects.map { text in
-                    try text.split(separator: ",").map { part in
-                        guard let subject = ExamSubject(text: String(part)) else {
-                            throw WorkforceError.invalid(field: "--subjects", value: String(part), reason: "use comprehensive, practice or regulations")
-                        }
-                        return subject
-                    }
+                    try text.split(separator: ",").map { try examSubject(String($0), field: "--subjects") }
                 }
                 let registered = try exams.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
@@ -306,4 +299,12 @@ struct ExamCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// Reads a subject key or Chinese name given on the command line.
+func examSubject(_ text: String, field: String) throws -> ExamSubject {
+    guard let subject = ExamSubject(text: text) else {
+        throw WorkforceError.invalid(field: field, value: text, reason: "use comprehensive, practice or regulations")
+    }
+    return subject
 }

@@ -111,9 +111,7 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                guard let status = ApplicationStatus(rawValue: to) else {
-                    throw WorkforceError.invalid(field: "--to", value: to, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let status = try applicationStatus(to, field: "--to")
                 try Pilots(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
                 print(status.rawValue)
             }
@@ -130,12 +128,7 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let state = try status.map { text -> ApplicationStatus in
-                    guard let value = ApplicationStatus(rawValue: text) else {
-                        throw WorkforceError.invalid(field: "--status", value: text, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    return value
-                }
+                let state = try status.map { try applicationStatus($0, field: "--status") }
                 let applications = try Pilots(db: try database.connect()).applications(programID: program, province: province, status: state)
                 let headers = ["id", "program", "applicant", "province", "status", "submitted_on", "late"]
                 let rows = applications.map { [String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso, $0.late ? "yes" : ""] }
@@ -166,6 +159,14 @@ struct PilotCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// Reads an application state given on the command line.
+func applicationStatus(_ text: String, field: String) throws -> ApplicationStatus {
+    guard let status = ApplicationStatus(rawValue: text) else {
+        throw WorkforceError.invalid(field: field, value: text, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return status
 }
 
 struct PostCommand: ParsableCommand {
