@@ -140,18 +140,12 @@ public struct Reports {
                 total = counts
             }
         }
-        let pilots = try db.query("""
-            SELECT a.id, p.name, coalesce(en.name, o.name, rg.name, a.region_code), a.status::text, a.submitted_on
-            FROM pilot_application a
-            JOIN pilot_program p ON p.id = a.program_id
-            LEFT JOIN enterprise en ON en.id = a.enterprise_id
-            LEFT JOIN service_org o ON o.id = a.service_org_id
-            LEFT JOIN region rg ON rg.code = a.region_code
-            WHERE in_region(coalesce(a.region_code, en.region_code, o.region_code), \(code))
-            ORDER BY a.id
-            """).map { row in
-            ProvinceReport.Pilot(id: try row.decode(0), program: try row.decode(1), applicant: try row.decode(2),
-                                 status: try row.decode(3), submittedOn: try row.decode(4))
+        var programNames: [Int: String] = [:]
+        for row in try db.query("SELECT id, name FROM pilot_program") { programNames[try row.decode(0)] = try row.decode(1) }
+        let pilots = try Pilots(db: db).applications(province: code).sorted { $0.id < $1.id }.map { application in
+            ProvinceReport.Pilot(id: application.id, program: programNames[application.programID] ?? "",
+                                 applicant: application.applicant, status: application.status.rawValue,
+                                 submittedOn: application.submittedOn)
         }
         let trend = try RatioService(db: db).trend(uscc: nil, region: code, from: asOf.adding(months: -21), to: asOf, every: .quarter)
         return ProvinceReport(regionCode: code, regionName: name, asOf: asOf, total: total,
