@@ -404,6 +404,13 @@ public struct Exams {
     /// pass within the level's window of consecutive exam years (exam_level_rule).
     public func results(sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
                         idNumber: String? = nil, today: CalendarDate) throws -> [LevelResult] {
+        try results(sessionID: sessionID, enterpriseUSCC: enterpriseUSCC, region: region, idNumber: idNumber,
+                    enterpriseIDs: nil, today: today)
+    }
+
+    /// `enterpriseIDs` narrows to the staff (past or present) of these enterprises.
+    func results(sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
+                 idNumber: String? = nil, enterpriseIDs: [Int]?, today: CalendarDate) throws -> [LevelResult] {
         let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
         let regionCode = try region.map { try Roster.validRegion($0) }
         let id = try idNumber.map { try Roster.validIDNumber($0, today: today) }
@@ -421,6 +428,8 @@ public struct Exams {
                       SELECT em.person_id FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
                       WHERE in_region(en.region_code, \(regionCode))))
               AND (\(id)::text IS NULL OR p.id_number = \(id))
+              AND (\(enterpriseIDs)::bigint[] IS NULL OR r.person_id IN (
+                      SELECT em.person_id FROM employment em WHERE em.enterprise_id = ANY (\(enterpriseIDs))))
             ORDER BY p.id_number, r.level, r.year, r.subject
             """)
         struct Attempt { let year: Int; let subject: ExamSubject; let score: String; let passed: Bool; let national: Bool }
@@ -504,26 +513,37 @@ public struct Exams {
     /// means a certificate of that level or higher issued on or after that year's exam.
     public func funnel(region: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
         let code = try Roster.validRegion(region)
-        let passedThisYear = Set(try results(region: code, today: today)
-            .filter { $0.passedYear == year }.map { "\($0.idNumber) \($0.level.rawValue)" })
+        return try funnel(registrations: "s.year = \(year) AND in_region(r.region_code, \(code))",
+                          passes: try results(region: code, today: today), certifiedBy: today)
+    }
+
+    /// The funnel of the sessions held between two dates, for registrations from these
+    /// enterprises; certified counts certificates issued up to `to`.
+    public func funnel(enterpriseIDs: [Int], from: CalendarDate, to: CalendarDate, today: CalendarDate) throws -> [FunnelLine] {
+        try funnel(registrations: "s.exam_date BETWEEN \(from) AND \(to) AND r.enterprise_id = ANY (\(enterpriseIDs))",
+                   passes: try results(enterpriseIDs: enterpriseIDs, today: today), certifiedBy: to)
+    }
+
+    private func funnel(registrations filter: SQLQuery, passes: [LevelResult], certifiedBy: CalendarDate) throws -> [FunnelLine] {
+        let passedInYear = Set(passes.compactMap { result in result.passedYear.map { "\(result.idNumber) \(result.level.rawValue) \($0)" } })
         struct Candidate { let key: String; let level: CertificateLevel; let departments: [Department]; let sat: Bool; let certified: Bool }
         let candidates = try db.query("""
-            SELECT p.id_number, s.level::text,
+            SELECT p.id_number, s.level::text, s.year,
                    coalesce((SELECT array_agg(DISTINCT em.department::text) FROM employment em
                              WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
                                AND employment_active_on(em.hired_on, em.left_on, r.registered_on))::text, '{}'),
                    EXISTS (SELECT 1 FROM exam_score sc WHERE sc.registration_id = r.id),
                    EXISTS (SELECT 1 FROM certificate c WHERE c.person_id = r.person_id AND c.level >= s.level
-                           AND c.issued_on >= s.exam_date)
+                           AND c.issued_on >= s.exam_date AND c.issued_on <= \(certifiedBy))
             FROM exam_registration r
             JOIN exam_session s ON s.id = r.session_id
             JOIN person p ON p.id = r.person_id
-            WHERE s.year = \(year) AND in_region(r.region_code, \(code))
+            WHERE \(filter)
             """).map { row in
-            let departments = arrayElements(try row.decode(2, as: String.self)).compactMap(Department.init(rawValue:))
+            let departments = arrayElements(try row.decode(3, as: String.self)).compactMap(Department.init(rawValue:))
             let level = CertificateLevel(rawValue: try row.decode(1))!
-            return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue)", level: level,
-                             departments: departments, sat: try row.decode(3), certified: try row.decode(4))
+            return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue) \(try row.decode(2, as: Int.self))", level: level,
+                             departments: departments, sat: try row.decode(4), certified: try row.decode(5))
         }
         var lines: [FunnelLine] = []
         for level in CertificateLevel.allCases {
@@ -531,7 +551,7 @@ public struct Exams {
             guard !ofLevel.isEmpty else { continue }
             func line(_ department: Department?, _ group: [Candidate]) -> FunnelLine {
                 FunnelLine(level: level, department: department, registered: group.count, sat: group.filter(\.sat).count,
-                           passed: group.filter { passedThisYear.contains($0.key) }.count,
+                           passed: group.filter { passedInYear.contains($0.key) }.count,
                            certified: group.filter(\.certified).count)
             }
             lines.append(line(nil, ofLevel))

@@ -7,6 +7,18 @@ public enum ApplicationStatus: String, CaseIterable, Sendable {
     case summarized
     case designatedDemonstration = "designated_demonstration"
     case closed
+
+    public var chineseName: String {
+        switch self {
+        case .submitted: "已申报"
+        case .approved: "已批准"
+        case .rejected: "未批准"
+        case .inPilot: "试点中"
+        case .summarized: "已总结"
+        case .designatedDemonstration: "示范单位"
+        case .closed: "已结束"
+        }
+    }
 }
 
 public enum ServiceKind: String, CaseIterable, Sendable {
@@ -44,6 +56,14 @@ public enum ServiceKind: String, CaseIterable, Sendable {
 public enum FundingSource: String, CaseIterable, Sendable {
     case governmentPurchase = "government_purchase"
     case enterprise, other
+
+    public var chineseName: String {
+        switch self {
+        case .governmentPurchase: "政府购买服务"
+        case .enterprise: "企业投入"
+        case .other: "其他来源"
+        }
+    }
 }
 
 /// Who applies to a pilot program: a region, an enterprise or a service organization.

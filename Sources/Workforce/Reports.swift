@@ -43,7 +43,7 @@ public struct ProvinceReport: Sendable {
             ("region", .object([("code", .string(regionCode)), ("name", .string(regionName))])),
             ("as_of", .string(asOf.iso)),
             ("total", .object(ProvinceReport.ratioJSON(total))),
-            ("cities", .array(cities.map { .object([("code", .string($0.code))] + ProvinceReport.ratioJSON($0.counts)) })),
+            ("cities", .array(cities.map { .object([("code", .string($0.code)), ("name", .string($0.name))] + ProvinceReport.ratioJSON($0.counts)) })),
             ("enterprises", .array(enterprises.enumerated().map { index, line in
                 .object([("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
                          ("region_code", .string(line.regionCode))] + ProvinceReport.ratioJSON(line.counts))
@@ -97,9 +97,7 @@ public struct ProvinceReport: Sendable {
     }
 
     static func statusName(_ status: String) -> String {
-        let names = ["submitted": "已申报", "approved": "已批准", "rejected": "未批准", "in_pilot": "试点中",
-                     "summarized": "已总结", "designated_demonstration": "示范单位", "closed": "已结束"]
-        return "\(names[status] ?? status) \(status)"
+        ApplicationStatus(rawValue: status).map { "\($0.chineseName) \(status)" } ?? status
     }
 }
 
@@ -117,6 +115,7 @@ public struct Reports {
             throw WorkforceError.invalid(field: "--region", value: region, reason: "is not a province-level code (it should end in 0000)")
         }
         let name: String = try db.query("SELECT name FROM region WHERE code = \(code)").single().decode(0)
+        let regionNames = try RatioService(db: db).regionNames()
         var total = RatioCounts(tracked: 0, certified: 0, ratio: nil)
         var cities: [ProvinceReport.Line] = []
         var enterprises: [ProvinceReport.Line] = []
@@ -135,7 +134,7 @@ public struct Reports {
                 enterprises.append(.init(code: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4), counts: counts))
             case 1:
                 let city = try row.decode(1, as: String.self) + "00"
-                cities.append(.init(code: city, name: city, regionCode: city, counts: counts))
+                cities.append(.init(code: city, name: regionNames[city] ?? city, regionCode: city, counts: counts))
             default:
                 total = counts
             }

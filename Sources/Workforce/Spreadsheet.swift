@@ -262,6 +262,13 @@ public struct CSVWriter {
 
     public static let byteOrderMark = "\u{FEFF}"
 
+    /// A whole file: the byte-order mark, the header line and the rows.
+    public static func document(headers: [String], rows: [[String]]) -> String {
+        var output = byteOrderMark + line(headers)
+        for row in rows { output += line(row) }
+        return output
+    }
+
     static func escape(_ field: String) -> String {
         let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
         guard needsQuotes else { return field }

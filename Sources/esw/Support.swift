@@ -153,7 +153,5 @@ extension String {
 
 /// Prints CSV for spreadsheets: UTF-8 with BOM, CRLF.
 func printCSV(headers: [String], rows: [[String]]) {
-    var output = CSVWriter.byteOrderMark + CSVWriter.line(headers)
-    for row in rows { output += CSVWriter.line(row) }
-    FileHandle.standardOutput.write(Data(output.utf8))
+    FileHandle.standardOutput.write(Data(CSVWriter.document(headers: headers, rows: rows).utf8))
 }

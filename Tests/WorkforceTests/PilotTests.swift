@@ -138,6 +138,7 @@ import Workforce
             #expect(report.total == RatioCounts(tracked: 5, certified: 2, ratio: "0.4000"))
             #expect(report.enterprises.map(\.code) == [RosterWorld.shenzhen, guangzhou])
             #expect(report.cities.map(\.code) == ["440100", "440300"])
+            #expect(report.cities.map(\.name) == ["广州市", "深圳市"])
             #expect(report.cities.map(\.counts.certified) == [1, 1])
             #expect(report.pilots.count == 1)
             #expect(report.trend.count == 8)
@@ -154,6 +155,146 @@ import Workforce
             #expect(!html.contains(RosterWorld.person(1)), "no ID numbers in HTML reports")
             let json = report.json.serialized()
             #expect(json.hasPrefix(#"{"schema_version":1,"report":"province""#))
+        }
+    }
+}
+
+/// A pilot year (2025-07-01 to 2026-06-30) of the Shenzhen enterprise, with something in every
+/// work area inside the period, and something just outside it that must not count.
+struct PilotWorld {
+    let exams: ExamWorld
+    let db: Connection
+    let enterpriseApplication: Int
+    let regionApplication: Int
+    static let org = "52440300MJ000123XJ"
+
+    init(db: Connection) throws {
+        self.db = db
+        exams = try ExamWorld(db: db, years: [2026])
+        let world = exams.training.world
+        let day = { (text: String) in CalendarDate(iso: text)! }
+        _ = try world.importStaff("""
+            enterprise_uscc,id_number,name,department,hired_on
+            \(RosterWorld.shenzhen),\(RosterWorld.person(14)),新人,union,2026-01-01
+            \(RosterWorld.shenzhen),\(RosterWorld.person(15)),社工,social_org,2025-10-01
+            """)
+        _ = try world.importCertificates("""
+            id_number,level,certificate_no,issued_on
+            \(RosterWorld.person(1)),junior,J-1,2024-01-01
+            \(RosterWorld.person(2)),junior,J-2,2026-06-20
+            \(RosterWorld.person(7)),intermediate,M-7,2026-08-01
+            """)
+        // Training: 1 attends (3 h), 2 attends for 2 h, 3 is absent; a Beijing event does not count.
+        let training = exams.training
+        let event = try training.event(capacity: 10)
+        for n in 1...3 { _ = try training.enroll(event, n) }
+        for (n, attended, hours) in [(1, true, nil), (2, true, Decimal(2)), (3, false, nil)] as [(Int, Bool, Decimal?)] {
+            try training.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(n), attended: attended, hours: hours,
+                                                   at: TrainingWorld.afterStart, today: RosterWorld.today)
+        }
+        let beijingEvent = try training.event(capacity: 5, enterprise: RosterWorld.beijing)
+        _ = try training.enroll(beijingEvent, 20)
+        // Exams of 2026 (held 2026-06-15): 2 passes and is certified, 7 fails, 3 never sits.
+        try exams.sit(2, .junior, [(2026, .comprehensive, "70"), (2026, .practice, "70")])
+        try exams.sit(7, .junior, [(2026, .comprehensive, "40"), (2026, .practice, "70")])
+        try exams.register(3, 2026, .junior)
+
+        let pilots = Pilots(db: db)
+        let program = try pilots.createProgram(name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2025-06-01"),
+                                               confirmBy: day("2025-06-30"), pilotMonths: 12, summaryBy: day("2026-06-30"))
+        enterpriseApplication = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: "开发岗位；购买服务",
+                                                 on: day("2025-05-20"), late: false)
+        regionApplication = try pilots.apply(programID: program, applicant: .region("440300"), plan: nil, on: day("2025-05-21"), late: false)
+        for id in [enterpriseApplication, regionApplication] {
+            try pilots.advance(applicationID: id, to: .approved, on: day("2025-06-20"), note: nil)
+            try pilots.advance(applicationID: id, to: .inPilot, on: day("2025-07-01"), note: nil)
+        }
+        try pilots.addServiceOrg(uscc: PilotWorld.org, name: "深圳市启航社会工作服务中心", region: "440305", founded: day("2025-08-01"))
+        for (created, filledBy) in [("2025-01-01", nil), ("2025-09-01", RosterWorld.person(5)), ("2025-10-01", nil), ("2026-08-01", nil)] as [(String, String?)] {
+            _ = try pilots.addPost(enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "社会工作岗位 \(created)",
+                                   filledBy: filledBy, createdOn: day(created), today: RosterWorld.today)
+        }
+        for (kind, date, beneficiaries, enterprise) in [
+            (ServiceKind.emotionalCounseling, "2025-10-12", 35, RosterWorld.shenzhen), (.familySupport, "2026-02-01", 8, RosterWorld.shenzhen),
+            (.emotionalCounseling, "2026-07-15", 10, RosterWorld.shenzhen), (.skillImprovement, "2025-10-12", 99, RosterWorld.beijing),
+        ] {
+            _ = try pilots.recordService(enterpriseUSCC: enterprise, kind: kind, on: day(date), beneficiaries: beneficiaries,
+                                         provider: kind == .emotionalCounseling ? PilotWorld.org : nil, volunteers: 4, hours: 6, today: RosterWorld.today)
+        }
+        for (source, amount, date) in [(FundingSource.governmentPurchase, "0.10", "2025-09-01"), (.governmentPurchase, "0.20", "2025-09-01"),
+                                       (.governmentPurchase, "60000", "2025-09-01"), (.enterprise, "1234.56", "2026-06-30"),
+                                       (.enterprise, "999.99", "2026-07-01")] {
+            _ = try pilots.addFunding(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: source, amount: amount, on: day(date),
+                                      providerOrg: source == .governmentPurchase ? PilotWorld.org : nil, contract: nil)
+        }
+        _ = try pilots.addFunding(enterpriseUSCC: nil, region: "440300", source: .governmentPurchase, amount: "5000.00", on: day("2025-12-01"),
+                                  providerOrg: nil, contract: nil)
+    }
+}
+
+@Suite(.database) struct PilotReportTests {
+    @Test func thePilotReportComparesTheBaselineWithTheEndAndSumsEachWorkArea() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            let world = try PilotWorld(db: db)
+            let report = try Reports(db: db).pilot(applicationID: world.enterpriseApplication, today: RosterWorld.today)
+            #expect(report.scope.from == CalendarDate(iso: "2025-07-01"))
+            #expect(report.scope.to == CalendarDate(iso: "2026-06-30"))
+            // 13 staff and 1 certificate at the start; 15 staff (two hired) and 2 certificates at the end
+            // (the intermediate certificate of 2026-08-01 is after the period).
+            #expect(report.totalStart == RatioCounts(tracked: 13, certified: 1, ratio: "0.0769"))
+            #expect(report.totalEnd == RatioCounts(tracked: 15, certified: 2, ratio: "0.1333"))
+            let union = try #require(report.departments.first { $0.department == .union })
+            #expect(union.start == RatioCounts(tracked: 6, certified: 1, ratio: "0.1667"))
+            #expect(union.end == RatioCounts(tracked: 7, certified: 2, ratio: "0.2857"))
+            #expect(report.enterprises.map(\.uscc) == [RosterWorld.shenzhen])
+            #expect(report.training.map(\.kind) == [.seminar])
+            #expect(report.training.map { [$0.events, $0.enrolled, $0.participants] } == [[1, 3, 2]])
+            #expect(report.training.map(\.personHours) == ["5.00"])
+            let junior = try #require(report.funnel.first { $0.level == .junior && $0.department == nil })
+            #expect([junior.registered, junior.sat, junior.passed, junior.certified] as [Int] == [3, 2, 1, 1])
+            #expect(report.postsBefore == 1)
+            #expect(report.posts.count == 2)
+            #expect(report.postsFilled == 1)
+            #expect((report.practitionersStart, report.practitionersEnd) == (0, 1))
+            #expect(report.organizations.map(\.uscc) == [PilotWorld.org])
+            #expect(report.organizationsFounded == 1)
+            #expect(report.services.map(\.kind) == [.emotionalCounseling, .familySupport])
+            #expect(report.services.map(\.beneficiaries) == [35, 8])
+            #expect(report.funding.map(\.amount) == ["60000.30", "1234.56"])
+            #expect(report.fundingTotal == "61234.86")
+
+            let json = report.json().serialized()
+            #expect(json.contains(#""change":0.0564"#))
+            #expect(json.contains(#""total":"61234.86""#))
+            #expect(json.contains(maskedIDNumber(RosterWorld.person(5))))
+            #expect(!json.contains(RosterWorld.person(5)), "ID numbers are masked unless asked for")
+            #expect(report.json(includeIDNumbers: true).serialized().contains(RosterWorld.person(5)))
+            #expect(maskedIDNumber("110105199003070016") == "110105********0016")
+
+            // The region's report covers its enterprises and the money paid to the region itself.
+            let region = try Reports(db: db).pilot(applicationID: world.regionApplication, today: RosterWorld.today)
+            #expect(region.scope.applicantName == "深圳市")
+            #expect(region.enterprises.count == 1)
+            #expect(region.fundingTotal == "66234.86")
+            // A shorter period moves the end: on 2025-12-31 person 14 is not hired yet.
+            let half = try Reports(db: db).pilot(applicationID: world.enterpriseApplication, to: CalendarDate(iso: "2025-12-31"), today: RosterWorld.today)
+            #expect(half.totalEnd == RatioCounts(tracked: 14, certified: 1, ratio: "0.0714"))
+            #expect(half.fundingTotal == "60000.30")
+        }
+    }
+
+    @Test func thePilotReportIsAWellFormedDocumentWithItsChartsAndNoIDNumbers() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            let world = try PilotWorld(db: db)
+            let html = try Reports(db: db).pilot(applicationID: world.enterpriseApplication, today: RosterWorld.today).html
+            let parser = XMLParser(data: Data(html.utf8))
+            #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
+            #expect(html.components(separatedBy: "<svg").count - 1 == 2, "the before/after bars and the exam funnel")
+            #expect(html.contains("+5.64 个百分点"))
+            #expect(!html.contains("<script"))
+            for n in [1, 2, 5] {
+                #expect(!html.contains(RosterWorld.person(n)) && !html.contains(maskedIDNumber(RosterWorld.person(n))))
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for provincial bureaus (HTML for print, CSV, JSON).",
-        subcommands: [Province.self]
+        subcommands: [Province.self, Pilot.self]
     )
 
     struct Province: ParsableCommand {
@@ -35,9 +35,56 @@ struct ReportCommand: ParsableCommand {
                 switch format {
                 case .html: text = report.html
                 case .json: text = report.json.serialized(pretty: true) + "\n"
+                case .csv: text = CSVWriter.document(headers: report.csvRows.headers, rows: report.csvRows.rows)
+                }
+                try emit(text, to: out)
+            }
+        }
+    }
+
+    struct Pilot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A pilot region's or unit's report: baseline and end of the period in the five work areas.",
+            discussion: """
+            For one application: the certified ratio at the start and the end of the period with \
+            the change (in total, by department, by enterprise), training held by kind (events, \
+            enrolled, participants, person-hours), the exam funnel of the sessions held in the \
+            period, posts developed and filled, service organizations, services by kind, and \
+            funding by source, exact to the fen.
+
+            The period defaults to the pilot year: from the day the application entered the pilot \
+            (or the day after the program's confirmation deadline) for the program's pilot months.
+            The enterprises involved are a region's enterprises, the enterprise itself, or those a \
+            service organization served or was paid for.
+
+            ID numbers appear in CSV and JSON masked (first 6 and last 4 characters) unless \
+            --include-id-numbers is given; HTML never shows them. Output goes to stdout or to \
+            --out FILE through a temporary file and a rename.
+
+            Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
+            nothing is written.
+
+            Example:
+              esw report pilot --application 1 --format html --out pilot-1.html
+            """)
+        @Option(help: "The pilot application.") var application: Int
+        @Option(help: "First day of the period (default: the pilot year's).") var from: CalendarDate?
+        @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
+        @Option(help: "html, csv or json.") var format: ReportFormat = .html
+        @Option(help: "Write to this file instead of stdout.") var out: String?
+        @Flag(help: "Show whole ID numbers in CSV and JSON (never in HTML).") var includeIDNumbers = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let report = try Reports(db: try database.connect()).pilot(applicationID: application, from: from, to: to, today: .today())
+                let text: String
+                switch format {
+                case .html: text = report.html
+                case .json: text = report.json(includeIDNumbers: includeIDNumbers).serialized(pretty: true) + "\n"
                 case .csv:
-                    let table = report.csvRows
-                    text = CSVWriter.byteOrderMark + CSVWriter.line(table.headers) + table.rows.map(CSVWriter.line).joined()
+                    let table = report.csvRows(includeIDNumbers: includeIDNumbers)
+                    text = CSVWriter.document(headers: table.headers, rows: table.rows)
                 }
                 try emit(text, to: out)
             }

@@ -1,0 +1,318 @@
+public import Foundation
+public import PostgresClient
+
+/// What an application covers: its applicant, the enterprises involved, and the period the
+/// report looks at.
+public struct PilotScope: Sendable, Equatable {
+    public enum Kind: String, Sendable { case region, enterprise, serviceOrg = "service_org" }
+
+    public let applicationID: Int
+    public let programName: String
+    public let programDocument: String?
+    public let kind: Kind
+    /// The region code or the USCC of the applicant.
+    public let applicantCode: String
+    public let applicantName: String
+    /// The applicant's region (the region itself, or where the unit is).
+    public let regionCode: String
+    public let provinceName: String
+    public let status: ApplicationStatus
+    public let submittedOn: CalendarDate
+    public let inPilotOn: CalendarDate?
+    public let plan: String?
+    public let from: CalendarDate
+    public let to: CalendarDate
+    /// A region's enterprises; the enterprise; or the enterprises a service organization served
+    /// or was paid for (its service records and funding entries).
+    public let enterpriseIDs: [Int]
+    let serviceOrgID: Int?
+}
+
+/// The report of one pilot region or unit for a period: the five work areas of the notice, each
+/// at the start and the end of the period or summed over it. The pilot is judged on change.
+public struct PilotReport: Sendable {
+    public struct EnterpriseLine: Sendable, Equatable {
+        public let uscc: String
+        public let name: String
+        public let regionCode: String
+        public let start: RatioCounts
+        public let end: RatioCounts
+    }
+    public struct DepartmentLine: Sendable, Equatable {
+        public let department: Department
+        public let start: RatioCounts
+        public let end: RatioCounts
+    }
+    public struct TrainingLine: Sendable, Equatable {
+        public let kind: EventKind
+        public let events: Int
+        public let enrolled: Int
+        public let participants: Int
+        /// Attended hours summed over people, exact decimal text.
+        public let personHours: String
+    }
+    public struct PostLine: Sendable, Equatable {
+        public let enterprise: String
+        public let department: Department
+        public let title: String
+        public let createdOn: CalendarDate
+        public let filledByName: String?
+        public let filledByIDNumber: String?
+    }
+    public struct OrganizationLine: Sendable, Equatable {
+        public let uscc: String
+        public let name: String
+        public let regionCode: String
+        public let foundedOn: CalendarDate?
+        public let foundedInPeriod: Bool
+        public let servicesInPeriod: Int
+    }
+    public struct ServiceLine: Sendable, Equatable {
+        public let kind: ServiceKind
+        public let count: Int
+        public let beneficiaries: Int
+        public let volunteers: Int
+        public let hours: String
+    }
+    public struct FundingLine: Sendable, Equatable {
+        public let source: FundingSource
+        public let count: Int
+        /// Yuan, exact to the fen.
+        public let amount: String
+    }
+
+    public static let schemaVersion = 1
+    public let scope: PilotScope
+    public let enterprises: [EnterpriseLine]
+    public let totalStart: RatioCounts
+    public let totalEnd: RatioCounts
+    public let departments: [DepartmentLine]
+    public let training: [TrainingLine]
+    public let funnel: [Exams.FunnelLine]
+    public let postsBefore: Int
+    public let posts: [PostLine]
+    public let practitionersStart: Int
+    public let practitionersEnd: Int
+    public let organizations: [OrganizationLine]
+    public let services: [ServiceLine]
+    public let funding: [FundingLine]
+    public let fundingTotal: String
+
+    public var postsFilled: Int { posts.filter { $0.filledByName != nil }.count }
+    public var organizationsFounded: Int { organizations.filter(\.foundedInPeriod).count }
+}
+
+/// The change of a ratio between two counts, in the ratio's units (nil when either is unknown).
+func ratioChange(_ start: RatioCounts, _ end: RatioCounts) -> Decimal? {
+    guard let before = start.ratio.flatMap({ Decimal(string: $0) }), let after = end.ratio.flatMap({ Decimal(string: $0) }) else { return nil }
+    return after - before
+}
+
+/// "+5.20 个百分点 (pp)" style text of a ratio change, in percentage points to two places.
+func percentagePoints(_ change: Decimal?) -> String {
+    guard let change else { return "—" }
+    var points = change * 100
+    var rounded = Decimal()
+    NSDecimalRound(&rounded, &points, 2, .plain)
+    let text = String(format: "%.2f", NSDecimalNumber(decimal: rounded).doubleValue)
+    return (rounded > 0 ? "+" : "") + text
+}
+
+/// The ID number as reports show it: first 6 and last 4 characters, the rest starred.
+public func maskedIDNumber(_ id: String) -> String {
+    let characters = Array(id)
+    guard characters.count > 10 else { return String(repeating: "*", count: characters.count) }
+    return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10) + String(characters.suffix(4))
+}
+
+extension Reports {
+    /// Resolves an application to what its reports cover. The period defaults to the pilot year:
+    /// from the day the application entered the pilot (or the day after the program's
+    /// confirmation deadline, if it has not) for the program's pilot months.
+    public func pilotScope(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil) throws -> PilotScope {
+        let rows = try db.query("""
+            SELECT a.status::text, a.submitted_on, a.plan, a.region_code, a.enterprise_id, a.service_org_id,
+                   pr.name, pr.document, pr.confirm_by, pr.pilot_months,
+                   coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
+                   coalesce(a.region_code, en.region_code, o.region_code)::text,
+                   (SELECT name FROM region WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),
+                   (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id AND ev.to_status = 'in_pilot')
+            FROM pilot_application a
+            JOIN pilot_program pr ON pr.id = a.program_id
+            LEFT JOIN enterprise en ON en.id = a.enterprise_id
+            LEFT JOIN service_org o ON o.id = a.service_org_id
+            LEFT JOIN region r ON r.code = a.region_code
+            WHERE a.id = \(applicationID)
+            """)
+        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+        let regionApplicant: String? = try row.decode(3)
+        let enterpriseApplicant: Int? = try row.decode(4)
+        let orgApplicant: Int? = try row.decode(5)
+        let confirmBy: CalendarDate = try row.decode(8)
+        let pilotMonths: Int = try row.decode(9)
+        let inPilotOn: CalendarDate? = try row.decode(14)
+        let start = from ?? inPilotOn ?? confirmBy.adding(days: 1)
+        let end = to ?? start.adding(months: pilotMonths).adding(days: -1)
+        guard end >= start else { throw WorkforceError.invalid(field: "--to", value: end.iso, reason: "is before --from \(start)") }
+        let kind: PilotScope.Kind
+        let enterpriseIDs: [Int]
+        if let regionApplicant {
+            kind = .region
+            enterpriseIDs = try db.query("SELECT id FROM enterprise WHERE in_region(region_code, \(regionApplicant)) ORDER BY id").map { try $0.decode(0) }
+        } else if let enterpriseApplicant {
+            kind = .enterprise
+            enterpriseIDs = [enterpriseApplicant]
+        } else {
+            kind = .serviceOrg
+            enterpriseIDs = try db.query("""
+                SELECT enterprise_id FROM service_record WHERE provider_org_id = \(orgApplicant) AND served_on <= \(end)
+                UNION
+                SELECT enterprise_id FROM funding WHERE provider_org_id = \(orgApplicant) AND enterprise_id IS NOT NULL AND received_on <= \(end)
+                ORDER BY 1
+                """).map { try $0.decode(0) }
+        }
+        return PilotScope(
+            applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7), kind: kind,
+            applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
+            provinceName: try row.decode(13) ?? "", status: ApplicationStatus(rawValue: try row.decode(0))!,
+            submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
+            enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
+    }
+
+    /// The pilot report of an application for its period (default: the pilot year).
+    public func pilot(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate) throws -> PilotReport {
+        let scope = try pilotScope(applicationID: applicationID, from: from, to: to)
+        return try pilot(scope: scope, today: today)
+    }
+
+    func pilot(scope: PilotScope, today: CalendarDate) throws -> PilotReport {
+        let ids = scope.enterpriseIDs, from = scope.from, to = scope.to
+        // A region applicant's filter goes to the ratio function so that it reaches the scan.
+        let region = scope.kind == .region ? scope.applicantCode : nil
+        func counts(_ row: Row, _ offset: Int) throws -> RatioCounts {
+            RatioCounts(tracked: try row.decode(offset), certified: try row.decode(offset + 1), ratio: try row.decode(offset + 2))
+        }
+        var enterprises: [PilotReport.EnterpriseLine] = []
+        var totalStart = RatioCounts(tracked: 0, certified: 0, ratio: nil), totalEnd = totalStart
+        for row in try db.query("""
+            WITH start AS (SELECT * FROM enterprise_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids))),
+                 finish AS (SELECT * FROM enterprise_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids)))
+            SELECT grouping(en.uscc), en.uscc, min(en.name), min(en.region_code),
+                   coalesce(sum(s.tracked), 0)::bigint, coalesce(sum(s.certified), 0)::bigint,
+                   certified_ratio(sum(s.certified)::bigint, sum(s.tracked)::bigint)::text,
+                   coalesce(sum(f.tracked), 0)::bigint, coalesce(sum(f.certified), 0)::bigint,
+                   certified_ratio(sum(f.certified)::bigint, sum(f.tracked)::bigint)::text
+            FROM enterprise en
+            LEFT JOIN start s ON s.enterprise_id = en.id
+            LEFT JOIN finish f ON f.enterprise_id = en.id
+            WHERE en.id = ANY (\(ids))
+            GROUP BY GROUPING SETS ((en.uscc), ())
+            ORDER BY 1, 10 DESC NULLS LAST, 9 DESC, 2
+            """) {
+            if try row.decode(0, as: Int.self) == 0 {
+                enterprises.append(.init(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                                         start: try counts(row, 4), end: try counts(row, 7)))
+            } else {
+                totalStart = try counts(row, 4)
+                totalEnd = try counts(row, 7)
+            }
+        }
+        let departments = try db.query("""
+            WITH start AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
+                           FROM enterprise_department_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids)) GROUP BY department),
+                 finish AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
+                            FROM enterprise_department_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids)) GROUP BY department)
+            SELECT coalesce(s.department, f.department)::text,
+                   coalesce(s.tracked, 0)::bigint, coalesce(s.certified, 0)::bigint, certified_ratio(s.certified::bigint, s.tracked::bigint)::text,
+                   coalesce(f.tracked, 0)::bigint, coalesce(f.certified, 0)::bigint, certified_ratio(f.certified::bigint, f.tracked::bigint)::text
+            FROM start s FULL JOIN finish f ON f.department = s.department
+            ORDER BY coalesce(s.department, f.department)
+            """).map { row in
+            PilotReport.DepartmentLine(department: Department(rawValue: try row.decode(0))!, start: try counts(row, 1), end: try counts(row, 4))
+        }
+        let training = try db.query("""
+            SELECT ev.kind::text, count(DISTINCT ev.id), count(*) FILTER (WHERE e.status <> 'cancelled'),
+                   count(DISTINCT e.person_id) FILTER (WHERE e.status = 'attended'),
+                   coalesce(sum(e.hours) FILTER (WHERE e.status = 'attended'), 0)::text
+            FROM enrollment e
+            JOIN training_event ev ON ev.id = e.event_id
+            WHERE e.enterprise_id = ANY (\(ids)) AND ev.cancelled_at IS NULL
+              AND ev.starts_at >= \(from)::date AND ev.starts_at < \(to)::date + 1
+            GROUP BY ev.kind ORDER BY ev.kind
+            """).map { row in
+            PilotReport.TrainingLine(kind: EventKind(rawValue: try row.decode(0))!, events: try row.decode(1), enrolled: try row.decode(2),
+                                     participants: try row.decode(3), personHours: try row.decode(4))
+        }
+        let funnel = try Exams(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
+        let postsBefore: Int = try db.query("""
+            SELECT count(*) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on < \(from)
+            """).single().decode(0)
+        let posts = try db.query("""
+            SELECT en.name, po.department::text, po.title, po.created_on, p.name, p.id_number
+            FROM social_work_post po
+            JOIN enterprise en ON en.id = po.enterprise_id
+            LEFT JOIN person p ON p.id = po.filled_by
+            WHERE po.enterprise_id = ANY (\(ids)) AND po.created_on BETWEEN \(from) AND \(to)
+            ORDER BY po.created_on, po.id
+            """).map { row in
+            PilotReport.PostLine(enterprise: try row.decode(0), department: Department(rawValue: try row.decode(1))!, title: try row.decode(2),
+                                 createdOn: try row.decode(3), filledByName: try row.decode(4), filledByIDNumber: try row.decode(5))
+        }
+        let practitioners = try db.query("""
+            SELECT count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(from))),
+                   count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(to)))
+            FROM employment em WHERE em.enterprise_id = ANY (\(ids)) AND em.department = 'social_org'
+            """).single()
+        // The organizations of a region are those registered in it; of an enterprise, those that
+        // served it or were paid for it; of a service organization, itself.
+        let organizations = try db.query("""
+            SELECT o.uscc, o.name, o.region_code, o.founded_on, coalesce(o.founded_on BETWEEN \(from) AND \(to), false),
+                   (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id AND s.served_on BETWEEN \(from) AND \(to)
+                      AND s.enterprise_id = ANY (\(ids)))
+            FROM service_org o
+            WHERE CASE \(scope.kind.rawValue)
+                  WHEN 'region' THEN in_region(o.region_code, \(scope.applicantCode))
+                  WHEN 'service_org' THEN o.id = \(scope.serviceOrgID)
+                  ELSE o.id IN (SELECT provider_org_id FROM service_record WHERE enterprise_id = ANY (\(ids)) AND served_on <= \(to)
+                                UNION SELECT provider_org_id FROM funding WHERE enterprise_id = ANY (\(ids)) AND received_on <= \(to))
+                  END
+            ORDER BY o.founded_on NULLS LAST, o.uscc
+            """).map { row in
+            PilotReport.OrganizationLine(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
+                                         foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
+        }
+        let services = try db.query("""
+            SELECT s.kind::text, count(*), coalesce(sum(s.beneficiaries), 0)::bigint, coalesce(sum(s.volunteers), 0)::bigint,
+                   coalesce(sum(s.hours), 0)::text
+            FROM service_record s
+            WHERE s.enterprise_id = ANY (\(ids)) AND s.served_on BETWEEN \(from) AND \(to)
+              AND (\(scope.serviceOrgID)::bigint IS NULL OR s.provider_org_id = \(scope.serviceOrgID))
+            GROUP BY s.kind ORDER BY s.kind
+            """).map { row in
+            PilotReport.ServiceLine(kind: ServiceKind(rawValue: try row.decode(0))!, count: try row.decode(1),
+                                    beneficiaries: try row.decode(2), volunteers: try row.decode(3), hours: try row.decode(4))
+        }
+        var funding: [PilotReport.FundingLine] = []
+        var fundingTotal = "0.00"
+        for row in try db.query("""
+            SELECT grouping(f.source), f.source::text, count(*), sum(f.amount)::text
+            FROM funding f
+            WHERE f.received_on BETWEEN \(from) AND \(to)
+              AND (f.enterprise_id = ANY (\(ids)) OR (\(region)::text IS NOT NULL AND in_region(f.region_code, \(region))))
+              AND (\(scope.serviceOrgID)::bigint IS NULL OR f.provider_org_id = \(scope.serviceOrgID))
+            GROUP BY GROUPING SETS ((f.source), ())
+            ORDER BY 1, f.source
+            """) {
+            if try row.decode(0, as: Int.self) == 0 {
+                funding.append(.init(source: FundingSource(rawValue: try row.decode(1))!, count: try row.decode(2), amount: try row.decode(3)))
+            } else {
+                fundingTotal = try row.decode(3, as: String?.self) ?? "0.00"
+            }
+        }
+        return PilotReport(
+            scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd, departments: departments,
+            training: training, funnel: funnel, postsBefore: postsBefore, posts: posts,
+            practitionersStart: try practitioners.decode(0), practitionersEnd: try practitioners.decode(1),
+            organizations: organizations, services: services, funding: funding, fundingTotal: fundingTotal)
+    }
+}
