@@ -42,6 +42,7 @@ public enum HTML {
         section { page-break-inside: auto; }
         section.break { page-break-before: always; }
         table.fields th { width: 32%; font-weight: normal; }
+        table.signatures td { height: 28mm; vertical-align: bottom; text-align: right; }
         .change-up { color: #1a7f37; } .change-down { color: #a4262c; }
         footer { margin-top: 8mm; color: #777; font-size: 8pt; border-top: 1px solid #ccc; padding-top: 2mm; }
         </style>

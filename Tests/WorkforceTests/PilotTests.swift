@@ -297,4 +297,21 @@ struct PilotWorld {
             }
         }
     }
+
+    @Test func theApplicationFormIsFilledFromTheTrackersData() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            let world = try PilotWorld(db: db)
+            let form = try Reports(db: db).applicationForm(applicationID: world.enterpriseApplication, asOf: CalendarDate(iso: "2026-06-30")!)
+            #expect(form.total == RatioCounts(tracked: 15, certified: 2, ratio: "0.1333"))
+            #expect(form.levels == LevelCounts(junior: 2))
+            #expect(form.departments.first { $0.department == .socialOrg }?.counts.tracked == 1)
+            #expect((form.posts, form.postsFilled) == (3, 1))
+            let html = form.html
+            let parser = XMLParser(data: Data(html.utf8))
+            #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
+            #expect(html.contains("<p>开发岗位；购买服务</p>"), "the plan filed with the application")
+            #expect(html.contains(RosterWorld.shenzhen) && html.contains("申报表"))
+            #expect(!html.contains(RosterWorld.person(5)))
+        }
+    }
 }

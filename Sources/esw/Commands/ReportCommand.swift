@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for provincial bureaus (HTML for print, CSV, JSON).",
-        subcommands: [Province.self, Pilot.self]
+        subcommands: [Province.self, Pilot.self, ApplicationFormCommand.self]
     )
 
     struct Province: ParsableCommand {
@@ -88,6 +88,38 @@ struct ReportCommand: ParsableCommand {
                 }
                 try emit(text, to: out)
             }
+        }
+    }
+}
+
+struct ApplicationFormCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "application-form",
+        abstract: "The application form (申报表) of a pilot application, filled from the tracker's data.",
+        discussion: """
+        The unit or region, its program, staff of the five departments and the practitioners with \
+        their certified counts and ratio, certified staff by level, posts, the planned measures \
+        of the plan filed with the application (esw pilot apply --plan), and boxes for the \
+        endorsements. Figures are those on --as-of (default today). One self-contained HTML file \
+        that prints on A4.
+
+        Bad input: an unknown application is refused with exit 3 and nothing is written.
+
+        Example:
+          esw report application-form --application 1 --format html --out form-1.html
+        """)
+    enum FormFormat: String, ExpressibleByArgument, CaseIterable { case html }
+
+    @Option(help: "The pilot application.") var application: Int
+    @Option(help: "The date of the figures (default today).") var asOf: CalendarDate?
+    @Option(help: "html (the form is for print).") var format: FormFormat = .html
+    @Option(help: "Write to this file instead of stdout.") var out: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let form = try Reports(db: try database.connect()).applicationForm(applicationID: application, asOf: asOf ?? .today())
+            try emit(form.html, to: out)
         }
     }
 }
