@@ -18,6 +18,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The evidence pack: a ZIP archive, with SHA-256 digests in its manifest.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +44,11 @@ let package = Package(
         ),
         .target(
             name: "Workforce",
-            dependencies: ["PostgresClient"],
+            dependencies: [
+                "PostgresClient",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
         ),
@@ -71,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkforceTests",
-            dependencies: ["Workforce", "PostgresClient", "TestSupport"],
+            dependencies: ["Workforce", "PostgresClient", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,7 +21,7 @@ public struct ApplicationForm: Sendable {
             ("申报主体名称 name", scope.applicantName),
             ("主体类型 kind", scope.kind.chineseName),
             (scope.kind == .region ? "行政区划代码 region code" : "统一社会信用代码 USCC", scope.applicantCode),
-            ("所在地区 region", "\(scope.provinceName) \(scope.regionCode)"),
+            ("所在地区 region", scope.regionLabel),
             ("申报项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
             ("申报日期 submitted", scope.submittedOn.iso),
             ("涉及企业 enterprises", "\(enterprises) 家"),
@@ -53,7 +53,8 @@ public struct ApplicationForm: Sendable {
         body += "</tbody></table>"
         return HTML.document(
             title: "企业社会工作试点申报表",
-            subtitle: "\(scope.applicantName) · \(scope.provinceName) \(scope.regionCode) · 申请编号 \(scope.applicationID) · 数据截至 \(asOf.iso) · application form",
+            subtitle: "\(scope.applicantName) · \(scope.regionLabel) · 申请编号 \(scope.applicationID) · 数据截至 \(asOf.iso) · application form",
+            running: "\(scope.applicantName) · \(scope.regionLabel) · 数据截至 \(asOf.iso)",
             body: body)
     }
 }

@@ -16,7 +16,9 @@ public enum HTML {
     }
 
     /// A whole document: title, a running header with the region and date, and the body.
-    public static func document(title: String, subtitle: String, body: String) -> String {
+    /// `running` is printed at the top of every page (the region and date), with the page number
+    /// at the bottom.
+    public static func document(title: String, subtitle: String, running: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -24,7 +26,11 @@ public enum HTML {
         <meta charset="utf-8"/>
         <title>\(escape(title))</title>
         <style>
-        @page { size: A4; margin: 18mm 15mm; }
+        @page { size: A4; margin: 18mm 15mm;
+                @top-left { content: "\(cssString(title))"; font-size: 7.5pt; color: #888; }
+                @top-right { content: "\(cssString(running))"; font-size: 7.5pt; color: #888; }
+                @bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 7.5pt; color: #888; } }
+        @page :first { @top-left { content: none; } @top-right { content: none; } }
         body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #222; margin: 0 auto; max-width: 180mm; }
         header { border-bottom: 2px solid #a4262c; margin-bottom: 6mm; padding-bottom: 2mm; }
         h1 { font-size: 17pt; margin: 0 0 1mm; color: #a4262c; }
@@ -55,6 +61,23 @@ public enum HTML {
         </html>
 
         """
+    }
+
+    /// Text inside a CSS string literal.
+    static func cssString(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            switch character {
+            case "\\": output += "\\\\"
+            case "\"": output += "\\\""
+            case "\n", "\r": output += " "
+            // Hex escapes keep the style element well-formed markup as well as valid CSS.
+            case "<": output += "\\3C "
+            case "&": output += "\\26 "
+            default: output.append(character)
+            }
+        }
+        return output
     }
 
     /// A heading in Chinese with its English key in small print.

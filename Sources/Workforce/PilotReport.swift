@@ -16,6 +16,8 @@ public struct PilotScope: Sendable, Equatable {
     /// The applicant's region (the region itself, or where the unit is).
     public let regionCode: String
     public let provinceName: String
+    /// The prefecture-level city the applicant is in, when the region table names it.
+    public let cityName: String?
     public let status: ApplicationStatus
     public let submittedOn: CalendarDate
     public let inPilotOn: CalendarDate?
@@ -26,6 +28,12 @@ public struct PilotScope: Sendable, Equatable {
     /// or was paid for (its service records and funding entries).
     public let enterpriseIDs: [Int]
     let serviceOrgID: Int?
+
+    /// "广东省深圳市（440305）"
+    public var regionLabel: String {
+        let city = cityName.map { $0.hasPrefix(provinceName) ? String($0.dropFirst(provinceName.count)) : $0 } ?? ""
+        return "\(provinceName)\(city)（\(regionCode)）"
+    }
 }
 
 /// The report of one pilot region or unit for a period: the five work areas of the notice, each
@@ -136,7 +144,9 @@ extension Reports {
                    coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
                    coalesce(a.region_code, en.region_code, o.region_code)::text,
                    (SELECT name FROM region WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),
-                   (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id AND ev.to_status = 'in_pilot')
+                   (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id AND ev.to_status = 'in_pilot'),
+                   (SELECT name FROM region WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 4) || '00'
+                      AND level = 'city')
             FROM pilot_application a
             JOIN pilot_program pr ON pr.id = a.program_id
             LEFT JOIN enterprise en ON en.id = a.enterprise_id
@@ -174,7 +184,7 @@ extension Reports {
         return PilotScope(
             applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7), kind: kind,
             applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
-            provinceName: try row.decode(13) ?? "", status: ApplicationStatus(rawValue: try row.decode(0))!,
+            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: ApplicationStatus(rawValue: try row.decode(0))!,
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
             enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
     }
@@ -247,16 +257,12 @@ extension Reports {
         let postsBefore: Int = try db.query("""
             SELECT count(*) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on < \(from)
             """).single().decode(0)
-        let posts = try db.query("""
-            SELECT en.name, po.department::text, po.title, po.created_on, p.name, p.id_number
-            FROM social_work_post po
-            JOIN enterprise en ON en.id = po.enterprise_id
-            LEFT JOIN person p ON p.id = po.filled_by
-            WHERE po.enterprise_id = ANY (\(ids)) AND po.created_on BETWEEN \(from) AND \(to)
-            ORDER BY po.created_on, po.id
-            """).map { row in
-            PilotReport.PostLine(enterprise: try row.decode(0), department: Department(rawValue: try row.decode(1))!, title: try row.decode(2),
-                                 createdOn: try row.decode(3), filledByName: try row.decode(4), filledByIDNumber: try row.decode(5))
+        let records = WorkAreaFilter(scope: scope)
+        let pilots = Pilots(db: db)
+        let posts = try pilots.posts(records, includeIDNumbers: true).rows.map { row in
+            PilotReport.PostLine(enterprise: row[3], department: Department(rawValue: row[4])!, title: row[5],
+                                 createdOn: CalendarDate(iso: row[1])!, filledByName: row[6].isEmpty ? nil : row[6],
+                                 filledByIDNumber: row[7].isEmpty ? nil : row[7])
         }
         let practitioners = try db.query("""
             SELECT count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(from))),
@@ -281,34 +287,20 @@ extension Reports {
             PilotReport.OrganizationLine(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
                                          foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
         }
-        let services = try db.query("""
-            SELECT s.kind::text, count(*), coalesce(sum(s.beneficiaries), 0)::bigint, coalesce(sum(s.volunteers), 0)::bigint,
-                   coalesce(sum(s.hours), 0)::text
-            FROM service_record s
-            WHERE s.enterprise_id = ANY (\(ids)) AND s.served_on BETWEEN \(from) AND \(to)
-              AND (\(scope.serviceOrgID)::bigint IS NULL OR s.provider_org_id = \(scope.serviceOrgID))
-            GROUP BY s.kind ORDER BY s.kind
-            """).map { row in
-            PilotReport.ServiceLine(kind: ServiceKind(rawValue: try row.decode(0))!, count: try row.decode(1),
-                                    beneficiaries: try row.decode(2), volunteers: try row.decode(3), hours: try row.decode(4))
+        let serviceRows = try pilots.services(records).rows
+        let services = ServiceKind.allCases.compactMap { kind -> PilotReport.ServiceLine? in
+            let ofKind = serviceRows.filter { $0[4] == kind.rawValue }
+            guard !ofKind.isEmpty else { return nil }
+            return PilotReport.ServiceLine(kind: kind, count: ofKind.count, beneficiaries: ofKind.compactMap { Int($0[5]) }.reduce(0, +),
+                                           volunteers: ofKind.compactMap { Int($0[7]) }.reduce(0, +), hours: PilotReport.sum(ofKind.map { $0[8] }))
         }
-        var funding: [PilotReport.FundingLine] = []
-        var fundingTotal = "0.00"
-        for row in try db.query("""
-            SELECT grouping(f.source), f.source::text, count(*), sum(f.amount)::text
-            FROM funding f
-            WHERE f.received_on BETWEEN \(from) AND \(to)
-              AND (f.enterprise_id = ANY (\(ids)) OR (\(region)::text IS NOT NULL AND in_region(f.region_code, \(region))))
-              AND (\(scope.serviceOrgID)::bigint IS NULL OR f.provider_org_id = \(scope.serviceOrgID))
-            GROUP BY GROUPING SETS ((f.source), ())
-            ORDER BY 1, f.source
-            """) {
-            if try row.decode(0, as: Int.self) == 0 {
-                funding.append(.init(source: FundingSource(rawValue: try row.decode(1))!, count: try row.decode(2), amount: try row.decode(3)))
-            } else {
-                fundingTotal = try row.decode(3, as: String?.self) ?? "0.00"
-            }
+        // Sums of exact decimal texts: money never passes through floating point.
+        let fundingRows = try pilots.funding(records).rows
+        let funding = FundingSource.allCases.compactMap { source -> PilotReport.FundingLine? in
+            let ofSource = fundingRows.filter { $0[4] == source.rawValue }
+            return ofSource.isEmpty ? nil : PilotReport.FundingLine(source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map { $0[5] }))
         }
+        let fundingTotal = PilotReport.sum(fundingRows.map { $0[5] })
         return PilotReport(
             scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd, departments: departments,
             training: training, funnel: funnel, postsBefore: postsBefore, posts: posts,

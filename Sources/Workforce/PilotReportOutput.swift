@@ -155,7 +155,7 @@ extension PilotReport {
         body += HTML.fields([
             ("申报主体 applicant", "\(scope.applicantName)（\(scope.kind.chineseName)）"),
             ("代码 code", scope.applicantCode),
-            ("所在地区 region", "\(scope.provinceName) \(scope.regionCode)"),
+            ("所在地区 region", scope.regionLabel),
             ("试点项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
             ("申报编号 application", "\(scope.applicationID)，\(scope.submittedOn.iso) 申报"),
             ("当前状态 status", "\(scope.status.chineseName) \(scope.status.rawValue)"),
@@ -187,7 +187,7 @@ extension PilotReport {
         body += HTML.pairedBarChart(ratioBars, title: barsTitle, beforeLabel: "期初 \(scope.from.iso)", afterLabel: "期末 \(scope.to.iso)")
         if enterprises.count > 30 { body += "<p class=\"sub\">图中列出持证比例最高的 30 家企业，全部企业见附表。</p>" }
 
-        body += HTML.heading("二、人才队伍：持证情况（分部门）", "certification by department")
+        body += HTML.heading("二、人才队伍（一）持证情况（分部门）", "certification by department")
         body += HTML.table(
             headers: ["部门 department", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例", "变化 (pp)"],
             rows: departments.map { line in
@@ -196,7 +196,7 @@ extension PilotReport {
             },
             numeric: [1, 2, 3, 4, 5, 6, 7])
 
-        body += HTML.heading("二、人才队伍：培训", "training held, by kind")
+        body += HTML.heading("二、人才队伍（二）培训", "training held, by kind")
         let trainingByKind = Dictionary(uniqueKeysWithValues: training.map { ($0.kind, $0) })
         body += HTML.table(
             headers: ["培训方式 kind", "场次 events", "报名人次 enrolled", "参训人数 participants", "人·学时 person-hours"],
@@ -208,7 +208,7 @@ extension PilotReport {
                   PilotReport.sum(training.map(\.personHours))]],
             numeric: [1, 2, 3, 4])
 
-        body += HTML.heading("二、人才队伍：职业水平考试", "exam funnel")
+        body += HTML.heading("二、人才队伍（三）职业水平考试", "exam funnel")
         let levelTotals = funnel.filter { $0.department == nil }
         if levelTotals.isEmpty {
             body += "<p>报告期内无考试报名 (no exam registrations in the period)。</p>"
@@ -277,7 +277,8 @@ extension PilotReport {
         body += "</section>"
         return HTML.document(
             title: "\(scope.applicantName)企业社会工作试点工作报告",
-            subtitle: "\(scope.provinceName) \(scope.regionCode) · \(scope.programName) · 报告期 \(period) · pilot report",
+            subtitle: "\(scope.regionLabel) · \(scope.programName) · 报告期 \(period) · pilot report",
+            running: "\(scope.regionLabel) · 报告期 \(period)",
             body: body)
     }
 }

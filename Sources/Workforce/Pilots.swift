@@ -249,6 +249,9 @@ public struct Pilots {
             throw WorkforceError.invalid(field: "--beneficiaries", value: String(beneficiaries), reason: "must be 0 or more")
         }
         guard date <= today else { throw WorkforceError.invalid(field: "--date", value: date.iso, reason: "is after today (\(today))") }
+        if let hours, hours < 0 || !isPlainDecimal(NSDecimalNumber(decimal: hours).stringValue) {
+            throw WorkforceError.invalid(field: "--hours", value: "\(hours)", reason: "must be a number of hours with at most two decimals, e.g. 1.5")
+        }
         let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         if let provider {
@@ -279,11 +282,7 @@ public struct Pilots {
         }
         // Money is read as decimal text and must have at most two places: no floating point on the way.
         let trimmed = amount.trimmingSpaces
-        let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCIIDigitCharacter),
-            parts.count == 1 || ((1...2).contains(parts[1].count) && parts[1].allSatisfy(\.isASCIIDigitCharacter)),
-            let value = Decimal(string: trimmed), value > 0
-        else {
+        guard isPlainDecimal(trimmed), let value = Decimal(string: trimmed), value > 0 else {
             throw WorkforceError.invalid(field: "--amount", value: amount, reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
         let enterpriseID = try enterpriseUSCC.map { try RatioService(db: db).lookUp(uscc: $0).id }

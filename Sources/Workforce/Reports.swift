@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import PostgresClient
 #if canImport(Glibc)
 import Glibc
@@ -93,6 +93,7 @@ public struct ProvinceReport: Sendable {
         return HTML.document(
             title: "\(regionName)企业社会工作人才持证情况报告",
             subtitle: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso) · as of \(asOf.iso)",
+            running: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso)",
             body: body)
     }
 
@@ -155,9 +156,17 @@ public struct Reports {
 /// Writes a report to a file through a temporary file and a rename, so that a failed run never
 /// leaves half a report behind.
 public func writeAtomically(_ text: String, to path: String) throws {
+    try writeAtomically(Data(text.utf8), to: path)
+}
+
+public func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    try Data(text.utf8).write(to: temporary)
+    do {
+        try data.write(to: temporary)
+    } catch {
+        throw WorkforceError.invalid(field: "--out", value: path, reason: "cannot be written: \(error.localizedDescription)")
+    }
     // rename(2) replaces the destination in one step, whether or not it exists.
     guard rename(temporary.path, url.path) == 0 else {
         let reason = String(cString: strerror(errno))

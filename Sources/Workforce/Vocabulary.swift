@@ -152,3 +152,11 @@ extension CalendarDate {
         self.init(year: year, month: month, day: day)
     }
 }
+
+/// Whether text is a plain decimal with at most `places` decimals ("12345.67", "6"): what the
+/// database stores exactly, so that nothing is rounded on the way in.
+func isPlainDecimal(_ text: String, places: Int = 2) -> Bool {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    return (1...2).contains(parts.count) && !parts[0].isEmpty && parts[0].allSatisfy(\.isASCIIDigitCharacter)
+        && (parts.count == 1 || ((1...places).contains(parts[1].count) && parts[1].allSatisfy(\.isASCIIDigitCharacter)))
+}

@@ -155,3 +155,34 @@ extension String {
 func printCSV(headers: [String], rows: [[String]]) {
     FileHandle.standardOutput.write(Data(CSVWriter.document(headers: headers, rows: rows).utf8))
 }
+
+/// Prints a listing as a table, CSV or JSON (an array of objects; `numeric` columns as numbers).
+func printRecords(_ records: RecordTable, format: OutputFormat, numeric: Set<Int> = []) {
+    switch format {
+    case .table: print(TextTable(headers: records.headers, rows: records.rows, rightAligned: numeric).render(), terminator: "")
+    case .csv: printCSV(headers: records.headers, rows: records.rows)
+    case .json:
+        print(JSON.array(records.rows.map { row in
+            .object(zip(records.headers, row).enumerated().map { index, pair in
+                (pair.0, pair.1.isEmpty ? .null : numeric.contains(index) ? .number(pair.1) : .string(pair.1))
+            })
+        }).serialized(pretty: true))
+    }
+}
+
+/// The filters every work-area listing takes.
+struct WorkAreaListOptions: ParsableArguments {
+    @Option(help: "Only this enterprise (USCC).") var enterprise: String?
+    @Option(help: "Only enterprises in this region (province, city or county code).") var region: String?
+    @Option(help: "From this date.") var from: CalendarDate?
+    @Option(help: "To this date (inclusive).") var to: CalendarDate?
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func validate() throws {
+        if enterprise != nil && region != nil { throw ValidationError("give --enterprise or --region, not both") }
+    }
+
+    func filter(_ pilots: Pilots) throws -> WorkAreaFilter {
+        try pilots.filter(enterpriseUSCC: enterprise, region: region, from: from, to: to)
+    }
+}

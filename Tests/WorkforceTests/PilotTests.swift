@@ -6,6 +6,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import ZIPFoundation
 
 @Suite(.database) struct PilotTests {
     func program(_ pilots: Pilots) throws -> Int {
@@ -104,6 +105,37 @@ import Workforce
                 try pilots.recordService(enterpriseUSCC: RosterWorld.shenzhen, kind: .skillImprovement, on: CalendarDate(iso: "2013-11-02")!,
                                          beneficiaries: 8, provider: "not-a-code", volunteers: nil, hours: nil, today: RosterWorld.today)
             }
+        }
+    }
+}
+
+@Suite(.database) struct ServiceImportTests {
+    @Test func aServiceSheetIsAllOrNothingAndImportsOnce() throws {
+        try TestDatabase.withSchema { db in
+            _ = try RosterWorld(db: db)
+            let pilots = Pilots(db: db)
+            try pilots.addServiceOrg(uscc: "52440300MJ000123XJ", name: "深圳市测试社会工作服务中心", region: "440300", founded: nil)
+            let options = ImportOptions(today: RosterWorld.today)
+            let good = try temporaryFile(text: """
+                统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,服务时长
+                \(RosterWorld.shenzhen),家庭帮扶,2013/11/2,12,52440300MJ000123XJ,2,3.5
+                \(RosterWorld.shenzhen),skill_improvement,2014年1月8日,40,,,
+
+                """)
+            #expect(try pilots.importServices(path: good, options: options).inserted == 2)
+            let again = try pilots.importServices(path: good, options: options)
+            #expect((again.inserted, again.unchanged) == (0, 2))
+            let bad = try temporaryFile(text: """
+                enterprise_uscc,kind,served_on,beneficiaries,provider,hours
+                \(RosterWorld.shenzhen),家庭帮扶,2013-12-01,5,,
+                \(RosterWorld.shenzhen),cooking,2013-12-01,5,,1.234
+                \(RosterWorld.beijing),家庭帮扶,2013-12-01,5,52440300MJ000131X6,
+
+                """)
+            let rejected = #expect(throws: ImportRejected.self) { try pilots.importServices(path: bad, options: options) }
+            #expect(rejected?.errors.map { "\($0.line) \($0.column)" } == ["3 hours", "3 kind", "4 provider"])
+            let count: Int = try db.query("SELECT count(*) FROM service_record").single().decode(0)
+            #expect(count == 2, "nothing of the bad file was written")
         }
     }
 }
@@ -312,6 +344,50 @@ struct PilotWorld {
             #expect(html.contains("<p>开发岗位；购买服务</p>"), "the plan filed with the application")
             #expect(html.contains(RosterWorld.shenzhen) && html.contains("申报表"))
             #expect(!html.contains(RosterWorld.person(5)))
+        }
+    }
+
+    @Test func theEvidencePackListsEveryFileInItsManifestAndVerificationCatchesAnyChange() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            let world = try PilotWorld(db: db)
+            let (report, files) = try Reports(db: db).evidence(applicationID: world.enterpriseApplication, includeIDNumbers: false,
+                                                               today: RosterWorld.today)
+            let names = files.map(\.name)
+            #expect(names.first == "pilot-report.html")
+            for name in ["pilot-report.json", "certificates.csv", "exam-funnel.csv", "posts.csv", "services.csv", "funding.csv"] {
+                #expect(names.contains(name), "\(name)")
+            }
+            // One attendance sheet: the Shenzhen event; the Beijing one is not the pilot's.
+            #expect(names.filter { $0.hasPrefix("attendance/") }.count == 1)
+            for file in files where file.name.hasSuffix(".csv") {
+                #expect(file.data.starts(with: [0xEF, 0xBB, 0xBF]), "\(file.name) is UTF-8 with BOM")
+                let text = String(decoding: file.data, as: UTF8.self)
+                for n in [1, 2, 5] { #expect(!text.contains(RosterWorld.person(n)), "\(file.name): ID numbers are masked") }
+            }
+            let funding = String(decoding: try #require(files.first { $0.name == "funding.csv" }).data, as: UTF8.self)
+            #expect(funding.components(separatedBy: "\r\n").count - 2 == 4, "four payments in the period")
+            #expect(report.fundingTotal == "61234.86")
+
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-\(UUID().uuidString).zip").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let digest = try EvidencePack.write(files: files, header: ["as_of: 2026-11-27"], to: path, modified: Date())
+            let intact = try EvidencePack.verify(path: path)
+            #expect(intact.problems.isEmpty)
+            #expect(intact.checked == files.count)
+            #expect(intact.manifestDigest == digest)
+            #expect(intact.header == ["as_of: 2026-11-27"])
+
+            // Change one file after submission, as someone editing the pack would.
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
+            try archive.remove(try #require(archive["funding.csv"]))
+            let forged = Data("\u{FEFF}id,amount\r\n1,999999.00\r\n".utf8)
+            try archive.addEntry(with: "funding.csv", type: .file, uncompressedSize: Int64(forged.count)) { position, size in
+                forged.subdata(in: Int(position)..<Int(position) + size)
+            }
+            try archive.addEntry(with: "extra.txt", type: .file, uncompressedSize: Int64(1)) { (_: Int64, _: Int) in Data("x".utf8) }
+            let tampered = try EvidencePack.verify(path: path)
+            #expect(tampered.problems == ["funding.csv: changed (its SHA-256 is not the one in MANIFEST)",
+                                          "extra.txt: in the pack but not listed in MANIFEST"])
         }
     }
 }

@@ -244,3 +244,61 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
         }
     }
 }
+
+@Suite(.database) struct ReportCommandLineTests {
+    /// A bureau's cycle from the command line: a pilot with a filled post, its report in CSV
+    /// (BOM, masked ID numbers unless asked), and the evidence pack verified.
+    @Test func aPilotsReportsAndEvidencePack() throws {
+        try TestDatabase.withSchema { _, url in
+            let database = ["--database-url", url]
+            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+            let worker = Fixtures.idNumber(sequence: 1)
+            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
+            let roster = try temporaryFile(text: "enterprise_uscc,id_number,name,department,hired_on\n\(shenzhen),\(worker),张伟,工会,2012-01-01\n")
+            #expect(try esw(["staff", "import", roster] + database).status == 0)
+            let program = try esw(["pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by", "2013-06-30",
+                                   "--pilot-months", "12", "--summary-by", "2014-06-30"] + database).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let application = try esw(["pilot", "apply", "--program", program, "--enterprise", shenzhen, "--on", "2013-05-20"] + database)
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            for (state, day) in [("approved", "2013-06-20"), ("in_pilot", "2013-07-01")] {
+                #expect(try esw(["pilot", "advance", "--application", application, "--to", state, "--on", day] + database).status == 0)
+            }
+            #expect(try esw(["post", "add", "--enterprise", shenzhen, "--department", "union", "--title", "专员", "--filled-by", worker,
+                             "--created-on", "2013-08-01"] + database).status == 0)
+
+            let csv = try esw(["report", "pilot", "--application", application, "--format", "csv"] + database)
+            #expect(csv.status == 0)
+            #expect(csv.stdout.hasPrefix("\u{FEFF}section,item,measure,value\r\n"))
+            #expect(csv.stdout.contains("posts,,developed,1"))
+            #expect(csv.stdout.contains(String(worker.prefix(6)) + "********" + String(worker.suffix(4))))
+            #expect(!csv.stdout.contains(worker))
+            let whole = try esw(["report", "pilot", "--application", application, "--format", "json", "--include-id-numbers"] + database)
+            #expect(whole.stdout.contains(worker))
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("esw-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let html = directory.appendingPathComponent("pilot.html").path
+            let written = try esw(["report", "pilot", "--application", application, "--out", html] + database)
+            #expect(written.stderr.contains("report written to \(html)"))
+            #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+
+            let pack = directory.appendingPathComponent("evidence.zip").path
+            let evidence = try esw(["report", "evidence", "--application", application, "--out", pack] + database)
+            #expect(evidence.status == 0)
+            let digest = try #require(evidence.stdout.split(separator: " ").first.map(String.init))
+            #expect(digest.count == 64)
+            let verified = try esw(["report", "verify", pack])
+            #expect(verified.status == 0)
+            #expect(verified.stdout.contains("\(digest)  MANIFEST"))
+            #expect(verified.stdout.contains("intact"))
+            let notAPack = try esw(["report", "verify", html])
+            #expect(notAPack.status == 3)
+            #expect(notAPack.stderr.contains("is not a ZIP archive"))
+
+            let unknown = try esw(["report", "pilot", "--application", "999"] + database)
+            #expect(unknown.status == 3)
+            #expect(unknown.stderr.contains("no pilot application has id 999"))
+        }
+    }
+}

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for provincial bureaus (HTML for print, CSV, JSON).",
-        subcommands: [Province.self, Pilot.self, ApplicationFormCommand.self]
+        subcommands: [Province.self, Pilot.self, ApplicationFormCommand.self, Evidence.self, Verify.self]
     )
 
     struct Province: ParsableCommand {
@@ -120,6 +120,79 @@ struct ApplicationFormCommand: ParsableCommand {
         try reportingErrors {
             let form = try Reports(db: try database.connect()).applicationForm(applicationID: application, asOf: asOf ?? .today())
             try emit(form.html, to: out)
+        }
+    }
+}
+
+struct Evidence: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The evidence pack of a pilot application: a ZIP with a MANIFEST of SHA-256 digests.",
+        discussion: """
+        The pack holds the pilot report (pilot-report.html and .json), the attendance sheet of \
+        every training event of the period (attendance/event-N.csv), the certificates held by \
+        the staff (certificates.csv), the exam funnel, posts, services and funding (CSV, UTF-8 \
+        with BOM), and MANIFEST: the application, the period and the as-of date as comment \
+        lines, then one "<sha256>  <file>" line per file (the format of sha256sum, so that \
+        `sha256sum -c MANIFEST` checks an unzipped pack too). The command prints the SHA-256 of \
+        the MANIFEST itself: record it with the submission, and `esw report verify` will show \
+        the same number for an unchanged pack.
+
+        ID numbers are masked (first 6 and last 4 characters) unless --include-id-numbers.
+
+        Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
+        no file is written; the ZIP is written to a temporary file and renamed.
+
+        Example:
+          esw report evidence --application 1 --out evidence-1.zip
+        """)
+    @Option(help: "The pilot application.") var application: Int
+    @Option(help: "First day of the period (default: the pilot year's).") var from: CalendarDate?
+    @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
+    @Option(help: "The ZIP file to write.") var out: String
+    @Flag(help: "Put whole ID numbers in the CSV and JSON files.") var includeIDNumbers = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let today = CalendarDate.today()
+            let (report, files) = try Reports(db: try database.connect())
+                .evidence(applicationID: application, from: from, to: to, includeIDNumbers: includeIDNumbers, today: today)
+            let scope = report.scope
+            let header = ["esw evidence pack", "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
+                          "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(today)",
+                          "id_numbers: \(includeIDNumbers ? "included" : "masked")"]
+            let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
+            print("\(digest)  MANIFEST")
+            printError("esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and MANIFEST)")
+        }
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check an evidence pack against its MANIFEST.",
+        discussion: """
+        Recomputes the SHA-256 of every file in the pack and compares it with the MANIFEST. \
+        Prints the MANIFEST's header and its own SHA-256 (compare it with the one recorded at \
+        submission), then "intact" and exit 0; or one line per changed, missing or unlisted \
+        file and exit 3. A file that is not a pack (not a ZIP, no MANIFEST) is refused with exit \
+        3. No database is needed.
+
+        Example:
+          esw report verify evidence-1.zip
+        """)
+    @Argument(help: "The evidence pack (ZIP).") var file: String
+
+    func run() throws {
+        try reportingErrors {
+            let result = try EvidencePack.verify(path: file)
+            for line in result.header { print(line) }
+            print("\(result.manifestDigest)  MANIFEST")
+            guard result.problems.isEmpty else {
+                for problem in result.problems { printError("esw: \(problem)") }
+                throw ExitStatus.invalidInput
+            }
+            print("intact: \(result.checked) files match their SHA-256 in MANIFEST")
         }
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+public import PostgresClient
+
+extension Pilots {
+    static let serviceColumns = [
+        ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业", "enterprise", "uscc"]),
+        ImportColumn("kind", aliases: ["服务类别", "类别", "服务类型"]),
+        ImportColumn("served_on", aliases: ["服务日期", "日期", "date"]),
+        ImportColumn("beneficiaries", aliases: ["服务人次", "受益人数", "受益人次"]),
+        ImportColumn("provider", aliases: ["服务提供者", "提供方", "服务机构"], required: false),
+        ImportColumn("volunteers", aliases: ["志愿者", "志愿者人数"], required: false),
+        ImportColumn("hours", aliases: ["服务时长", "时长", "小时"], required: false),
+    ]
+
+    /// Records the services of a spreadsheet, all or nothing (or the good rows with
+    /// `skipInvalid`). A row identical to a service on record (same enterprise, kind, date,
+    /// provider, beneficiaries, volunteers and hours) is left unchanged, so a file can be
+    /// imported again safely.
+    public func importServices(path: String, options: ImportOptions) throws -> ImportSummary {
+        let today = options.today
+        let definition = ImportDefinition(
+            action: "service import",
+            columns: Pilots.serviceColumns,
+            stagingColumns: ["enterprise_uscc text COLLATE \"C\"", "kind service_kind", "served_on date", "beneficiaries integer",
+                             "provider_id_number text COLLATE \"C\"", "provider_uscc text COLLATE \"C\"", "volunteers integer", "hours numeric"],
+            validate: { row in
+                let enterprise = row.code("enterprise_uscc", Codes.checkUSCC)
+                let kind = ServiceKind(text: row.value("kind"))
+                if kind == nil { row.reject("kind", "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))") }
+                let date = Roster.optionalDate(&row, "served_on", today: today)
+                if date == nil && row.value("served_on").isEmpty { row.reject("served_on", "is empty") }
+                let beneficiaries = Int(row.value("beneficiaries"))
+                if beneficiaries == nil || beneficiaries! < 0 { row.reject("beneficiaries", "must be a whole number, 0 or more") }
+                var providerID: String?, providerUSCC: String?
+                let provider = row.value("provider")
+                if !provider.isEmpty {
+                    if case .valid(let id) = Codes.checkIDNumber(provider, today: today) {
+                        providerID = id
+                    } else if case .valid(let code) = Codes.checkUSCC(provider) {
+                        providerUSCC = code
+                    } else {
+                        row.reject("provider", "is neither a valid resident ID number nor a valid USCC")
+                    }
+                }
+                let volunteersText = row.value("volunteers")
+                let volunteers = Int(volunteersText)
+                if !volunteersText.isEmpty && (volunteers == nil || volunteers! < 0) { row.reject("volunteers", "must be a whole number, 0 or more") }
+                let hoursText = row.value("hours")
+                if !hoursText.isEmpty && !isPlainDecimal(hoursText) {
+                    row.reject("hours", "must be a number of hours with at most two decimals, e.g. 1.5")
+                }
+                guard row.errors.isEmpty, let enterprise, let kind, let date, let beneficiaries else { return nil }
+                return [enterprise, kind.rawValue, date.iso, String(beneficiaries), providerID, providerUSCC,
+                        volunteersText.isEmpty ? nil : volunteersText, hoursText.isEmpty ? nil : hoursText]
+            },
+            crossChecks: [
+                """
+                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
+                       'no enterprise has this USCC; add it with esw enterprise add or esw enterprise import first'
+                FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
+                """,
+                """
+                SELECT s.line, 'provider', s.provider_id_number, 'no person on record has this ID number'
+                FROM import_staging s
+                WHERE s.provider_id_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.provider_id_number)
+                """,
+                """
+                SELECT s.line, 'provider', s.provider_uscc, 'no service organization has this USCC; add it with esw org add'
+                FROM import_staging s
+                WHERE s.provider_uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM service_org o WHERE o.uscc = s.provider_uscc)
+                """,
+            ],
+            merge: { db in
+                let row = try db.query("""
+                    WITH source AS (
+                        SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries, p.id AS person_id, o.id AS org_id,
+                               s.volunteers, s.hours
+                        FROM import_staging s
+                        JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                        LEFT JOIN person p ON p.id_number = s.provider_id_number
+                        LEFT JOIN service_org o ON o.uscc = s.provider_uscc
+                    ), inserted AS (
+                        INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id, provider_org_id, volunteers, hours)
+                        SELECT * FROM source
+                        WHERE NOT EXISTS (
+                            SELECT 1 FROM service_record r
+                            WHERE r.enterprise_id = source.enterprise_id AND r.kind = source.kind AND r.served_on = source.served_on
+                              AND r.beneficiaries = source.beneficiaries
+                              AND r.provider_person_id IS NOT DISTINCT FROM source.person_id
+                              AND r.provider_org_id IS NOT DISTINCT FROM source.org_id
+                              AND r.volunteers IS NOT DISTINCT FROM source.volunteers AND r.hours IS NOT DISTINCT FROM source.hours)
+                        RETURNING 1
+                    )
+                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), 0::bigint
+                    """).single()
+                return try Roster.mergeCounts(row)
+            })
+        return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
+    }
+}
