@@ -190,6 +190,21 @@ public struct RatioService {
     /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region.
     public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
                       registeredOnly: Bool = false) throws -> [TrendPoint] {
+        let dates = try RatioService.trendDates(from: from, to: to, every: step)
+        let enterpriseID = try uscc.map { try lookUp(uscc: $0).id }
+        let region = try regionCode.map { try Roster.validRegion($0) }
+        return try db.query("""
+            SELECT as_of, tracked, certified, ratio::text
+            FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
+            """).map { row in
+            TrendPoint(
+                date: try row.decode(0),
+                counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
+        }
+    }
+
+    /// The dates of a trend: every step from `from`, and `to` itself.
+    public static func trendDates(from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [CalendarDate] {
         guard from <= to else {
             throw WorkforceError.invalid(field: "--from", value: from.iso, reason: "is after --to \(to)")
         }
@@ -205,16 +220,7 @@ public struct RatioService {
             index += 1
         }
         if dates.last != to { dates.append(to) }
-        let enterpriseID = try uscc.map { try lookUp(uscc: $0).id }
-        let region = try regionCode.map { try Roster.validRegion($0) }
-        return try db.query("""
-            SELECT as_of, tracked, certified, ratio::text
-            FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
-            """).map { row in
-            TrendPoint(
-                date: try row.decode(0),
-                counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
-        }
+        return dates
     }
 
     func lookUp(uscc: String) throws -> (id: Int, enterprise: Enterprise) {

@@ -120,26 +120,34 @@ public struct Reports {
         var total = RatioCounts(tracked: 0, certified: 0, ratio: nil)
         var cities: [ProvinceReport.Line] = []
         var enterprises: [ProvinceReport.Line] = []
+        var trendCounts: [CalendarDate: RatioCounts] = [:]
+        // One pass gives every enterprise at every quarter end; the enterprises and cities are
+        // read at the report's date, the province at each date.
+        let dates = try RatioService.trendDates(from: asOf.adding(months: -21), to: asOf, every: .quarter)
         for row in try db.query("""
-            SELECT grouping(left(en.region_code, 4), en.uscc), left(en.region_code, 4), en.uscc, min(en.name), min(en.region_code),
-                   coalesce(sum(r.tracked), 0)::bigint, coalesce(sum(r.certified), 0)::bigint,
-                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text
-            FROM enterprise_ratio_on(\(asOf), \(code)) r
-            JOIN enterprise en ON en.id = r.enterprise_id
-            GROUP BY GROUPING SETS ((left(en.region_code, 4), en.uscc), (left(en.region_code, 4)), ())
-            ORDER BY 1, 8 DESC NULLS LAST, 7 DESC, 4
+            SELECT grouping(left(en.region_code, 4), en.uscc), b.as_of, left(en.region_code, 4), en.uscc, min(en.name), min(en.region_code),
+                   sum(b.tracked)::bigint, sum(b.certified)::bigint, certified_ratio(sum(b.certified)::bigint, sum(b.tracked)::bigint)::text
+            FROM enterprise_ratio_by_day(\(dates)::date[], \(code)) b
+            JOIN enterprise en ON en.id = b.enterprise_id
+            GROUP BY GROUPING SETS ((b.as_of, left(en.region_code, 4), en.uscc), (b.as_of, left(en.region_code, 4)), (b.as_of))
+            HAVING b.as_of = \(asOf) OR grouping(left(en.region_code, 4), en.uscc) = 3
+            ORDER BY 1, 9 DESC NULLS LAST, 8 DESC, 5, 2
             """) {
-            let counts = RatioCounts(tracked: try row.decode(5), certified: try row.decode(6), ratio: try row.decode(7))
+            let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
             switch try row.decode(0, as: Int.self) {
             case 0:
-                enterprises.append(.init(code: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4), counts: counts))
+                enterprises.append(.init(code: try row.decode(3), name: try row.decode(4), regionCode: try row.decode(5), counts: counts))
             case 1:
-                let city = try row.decode(1, as: String.self) + "00"
+                let city = try row.decode(2, as: String.self) + "00"
                 cities.append(.init(code: city, name: regionNames[city] ?? city, regionCode: city, counts: counts))
             default:
-                total = counts
+                let day: CalendarDate = try row.decode(1)
+                trendCounts[day] = counts
+                if day == asOf { total = counts }
             }
         }
+        // A province with no enterprises yet still has its dates, at zero.
+        let trend = dates.map { TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil)) }
         var programNames: [Int: String] = [:]
         for row in try db.query("SELECT id, name FROM pilot_program") { programNames[try row.decode(0)] = try row.decode(1) }
         let pilots = try Pilots(db: db).applications(province: code).sorted { $0.id < $1.id }.map { application in
@@ -147,7 +155,6 @@ public struct Reports {
                                  applicant: application.applicant, status: application.status.rawValue,
                                  submittedOn: application.submittedOn)
         }
-        let trend = try RatioService(db: db).trend(uscc: nil, region: code, from: asOf.adding(months: -21), to: asOf, every: .quarter)
         return ProvinceReport(regionCode: code, regionName: name, asOf: asOf, total: total,
                               cities: cities.sorted { $0.code < $1.code }, enterprises: enterprises, pilots: pilots, trend: trend)
     }

@@ -150,4 +150,53 @@ import Workforce
             #expect(try row.decode(2, as: String.self) == "0.5000")
         }
     }
+
+    @Test func theBitSetOfDaysFollowsTheRulesOfEachDay() throws {
+        try TestDatabase.withSchema { db in
+            // Every interval over a small calendar, open at either end or not, against the rules.
+            let mismatches: Int = try db.query("""
+                WITH calendar AS (SELECT ARRAY(SELECT d::date FROM generate_series(DATE '2013-01-01', DATE '2013-01-10', '1 day') d) AS days),
+                     bound AS (SELECT b::date AS day FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b UNION ALL SELECT NULL)
+                SELECT count(*)
+                FROM calendar, bound s, bound e, unnest(calendar.days) WITH ORDINALITY AS u(day, i)
+                WHERE ((days_active(s.day, e.day, calendar.days) >> (u.i - 1)::int) & 1 = 1)
+                      IS DISTINCT FROM employment_active_on(s.day, e.day, u.day)
+                   OR (s.day IS NOT NULL AND ((days_active(s.day, e.day, calendar.days) >> (u.i - 1)::int) & 1 = 1)
+                      IS DISTINCT FROM certificate_valid_on(s.day, e.day, u.day))
+                """).single().decode(0)
+            #expect(mismatches == 0)
+        }
+    }
+
+    @Test func theOnePassCountsEqualEachDaysRatioForEveryEnterprise() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            try db.execute("""
+                INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
+                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate WHERE certificate_no IN ('C1', 'C4b', 'C9')
+                """)
+            let days = try RatioService.trendDates(from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
+            #expect(days.count == 37)
+            for registeredOnly in [false, true] {
+                let mismatches: Int = try db.query("""
+                    SELECT count(*) FROM enterprise_ratio_by_day(\(days)::date[], NULL, NULL, \(registeredOnly)) b
+                    FULL JOIN (SELECT d.day, r.* FROM unnest(\(days)::date[]) AS d(day),
+                               LATERAL enterprise_ratio_on(d.day, NULL, \(registeredOnly)) r) o
+                        ON o.day = b.as_of AND o.enterprise_id = b.enterprise_id
+                    WHERE (b.tracked, b.certified, b.ratio) IS DISTINCT FROM (o.tracked, o.certified, o.ratio)
+                    """).single().decode(0)
+                #expect(mismatches == 0, "registered only: \(registeredOnly)")
+                // The trend takes the one-pass form up to 62 days and the per-day form beyond; both agree.
+                let long = try RatioService.trendDates(from: CalendarDate(iso: "2008-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
+                #expect(long.count > 62)
+                let pairs: Int = try db.query("""
+                    SELECT count(*) FROM ratio_trend(\(long)::date[], '440000', NULL, \(registeredOnly)) l
+                    JOIN ratio_trend(\(days)::date[], '440000', NULL, \(registeredOnly)) s ON s.as_of = l.as_of
+                    WHERE (l.tracked, l.certified) = (s.tracked, s.certified)
+                    """).single().decode(0)
+                #expect(pairs == days.count)
+            }
+        }
+    }
 }
