@@ -390,4 +390,25 @@ struct PilotWorld {
                                           "extra.txt: in the pack but not listed in MANIFEST"])
         }
     }
+
+    @Test func aServiceOrganizationsReportCoversWhatItProvided() throws {
+        try TestDatabase.withSchema { (db: Connection) throws in
+            _ = try PilotWorld(db: db)
+            let pilots = Pilots(db: db)
+            let program: Int = try db.query("SELECT min(id) FROM pilot_program").single().decode(0)
+            let id = try pilots.apply(programID: program, applicant: .serviceOrg(uscc: PilotWorld.org), plan: nil,
+                                      on: CalendarDate(iso: "2025-05-22")!, late: false)
+            try pilots.advance(applicationID: id, to: .approved, on: CalendarDate(iso: "2025-06-20")!, note: nil)
+            try pilots.advance(applicationID: id, to: .inPilot, on: CalendarDate(iso: "2025-07-01")!, note: nil)
+            let report = try Reports(db: db).pilot(applicationID: id, today: RosterWorld.today)
+            #expect(report.scope.kind == .serviceOrg)
+            #expect(report.enterprises.map(\.uscc) == [RosterWorld.shenzhen], "the enterprise it served")
+            // Only its own services and the money paid for them: not the family support by a person,
+            // not the enterprise's own money.
+            #expect(report.services.map(\.kind) == [.emotionalCounseling])
+            #expect(report.services.map(\.beneficiaries) == [35])
+            #expect(report.fundingTotal == "60000.30")
+            #expect(report.organizations.map(\.uscc) == [PilotWorld.org])
+        }
+    }
 }
