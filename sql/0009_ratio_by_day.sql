@@ -16,8 +16,29 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            & ~((1::bigint << coalesce(width_bucket(starts - 1, days), 0)) - 1)
 $$;
 
+-- Whether a list of days can be a bit set: at most 62, ascending, distinct, no NULL.
+CREATE FUNCTION days_fit_bit_set(days date[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT cardinality(days) <= 62
+           AND days = ARRAY(SELECT DISTINCT u.day FROM unnest(days) AS u(day) WHERE u.day IS NOT NULL ORDER BY u.day)
+$$;
+
+-- True, or an error naming the rule: a wrong list must not give wrong counts. IMMUTABLE, so with
+-- constant days the check runs once, when the query is planned.
+CREATE FUNCTION require_days_bit_set(days date[]) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF NOT days_fit_bit_set(days) THEN
+        RAISE EXCEPTION 'enterprise_ratio_by_day takes at most 62 distinct dates in ascending order'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'use ratio_trend, which takes any list of dates';
+    END IF;
+    RETURN true;
+END
+$$;
+
 -- Every enterprise of the region (or one enterprise) at each of the days: distinct tracked
 -- persons and how many of them are certified, the same counts as enterprise_ratio_on on each day.
+-- The days must fit a bit set (days_fit_bit_set); ratio_trend takes any list.
 --
 --   SELECT * FROM enterprise_ratio_by_day('{2013-12-31,2014-12-31}', '440000');
 CREATE FUNCTION enterprise_ratio_by_day(days date[], region text DEFAULT NULL, enterprise bigint DEFAULT NULL,
@@ -57,6 +78,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
             GROUP BY p.enterprise_id, p.tracked_days, p.certified_days
         ) g ON g.enterprise_id = en.id
         WHERE (enterprise IS NULL OR en.id = enterprise) AND in_region(en.region_code, region)
+          AND require_days_bit_set(days)
         GROUP BY d.day, en.id
     ) x
 $$;
@@ -72,14 +94,15 @@ CREATE FUNCTION ratio_trend(days date[], region text DEFAULT NULL, enterprise bi
 RETURNS TABLE (as_of date, tracked bigint, certified bigint, ratio numeric)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH one_pass AS (
-        SELECT cardinality(days) <= 62 AND days = ARRAY(SELECT DISTINCT u.day FROM unnest(days) AS u(day) ORDER BY u.day) AS fits
+        SELECT days_fit_bit_set(days) AS fits
     )
     SELECT d.day, coalesce(t.tracked, 0), coalesce(t.certified, 0),
            certified_ratio(coalesce(t.certified, 0), coalesce(t.tracked, 0))
     FROM one_pass, unnest(days) AS d(day)
     LEFT JOIN (
         SELECT b.as_of AS day, sum(b.tracked)::bigint AS tracked, sum(b.certified)::bigint AS certified
-        FROM enterprise_ratio_by_day(days, region, enterprise, registered_only) b
+        -- Given no days at all when they do not fit, so that its check never fires here.
+        FROM enterprise_ratio_by_day(CASE WHEN days_fit_bit_set(days) THEN days ELSE '{}' END, region, enterprise, registered_only) b
         GROUP BY b.as_of
     ) t ON t.day = d.day
     WHERE one_pass.fits

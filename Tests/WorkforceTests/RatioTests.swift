@@ -197,6 +197,11 @@ import Workforce
                     """).single().decode(0)
                 #expect(pairs == days.count)
             }
+            // Dates out of order would give wrong bits: refused, not answered.
+            let error = #expect(throws: PostgresError.self) {
+                try db.query("SELECT * FROM enterprise_ratio_by_day('{2014-01-01,2013-01-01}')")
+            }
+            #expect(error?.message.contains("at most 62 distinct dates in ascending order") == true)
         }
     }
 }
