@@ -68,12 +68,12 @@ extension Reports {
             SELECT coalesce(sum(tracked), 0)::bigint, coalesce(sum(certified), 0)::bigint,
                    certified_ratio(sum(certified)::bigint, sum(tracked)::bigint)::text,
                    coalesce(sum(junior), 0)::bigint, coalesce(sum(intermediate), 0)::bigint, coalesce(sum(senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf)) WHERE enterprise_id = ANY (\(ids))
+            FROM enterprise_ratio_on(\(asOf), \(scope.ratioRegion)) WHERE enterprise_id = ANY (\(ids))
             """).single()
         let departments = try db.query("""
             SELECT d.department::text, sum(d.tracked)::bigint, sum(d.certified)::bigint,
                    certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
-            FROM enterprise_department_ratio_on(\(asOf)) d WHERE d.enterprise_id = ANY (\(ids))
+            FROM enterprise_department_ratio_on(\(asOf), \(scope.ratioRegion)) d WHERE d.enterprise_id = ANY (\(ids))
             GROUP BY d.department ORDER BY d.department
             """).map { row in
             DepartmentRatio(department: Department(rawValue: try row.decode(0))!,

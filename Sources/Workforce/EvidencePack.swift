@@ -120,8 +120,7 @@ extension Reports {
             JOIN training_event ev ON ev.id = e.event_id
             JOIN person p ON p.id = e.person_id
             JOIN enterprise en ON en.id = e.enterprise_id
-            WHERE e.enterprise_id = ANY (\(scope.enterpriseIDs)) AND ev.cancelled_at IS NULL
-              AND ev.starts_at >= \(scope.from)::date AND ev.starts_at < \(scope.to)::date + 1
+            WHERE \(scope.trainingCondition)
             ORDER BY ev.id, en.name, p.id_number
             """) {
             let event: Int = try row.decode(0)

@@ -29,6 +29,18 @@ public struct PilotScope: Sendable, Equatable {
     public let enterpriseIDs: [Int]
     let serviceOrgID: Int?
 
+    /// The enrollments (e) in training events (ev) that belong to the pilot: its enterprises'
+    /// staff, in events held in the period and not cancelled.
+    var trainingCondition: SQLQuery {
+        """
+        e.enterprise_id = ANY (\(enterpriseIDs)) AND ev.cancelled_at IS NULL
+        AND ev.starts_at >= \(from)::date AND ev.starts_at < \(to)::date + 1
+        """
+    }
+
+    /// The region to hand to the ratio functions, so that a region's filter reaches their scan.
+    var ratioRegion: String? { kind == .region ? applicantCode : nil }
+
     /// "广东省深圳市（440305）"
     public var regionLabel: String {
         let city = cityName.map { $0.hasPrefix(provinceName) ? String($0.dropFirst(provinceName.count)) : $0 } ?? ""
@@ -119,11 +131,18 @@ func ratioChange(_ start: RatioCounts, _ end: RatioCounts) -> Decimal? {
 /// "+5.20 个百分点 (pp)" style text of a ratio change, in percentage points to two places.
 func percentagePoints(_ change: Decimal?) -> String {
     guard let change else { return "—" }
-    var points = change * 100
+    let points = twoPlaces(change * 100)
+    return (points.hasPrefix("-") || points == "0.00" ? "" : "+") + points
+}
+
+/// A decimal rounded to two places, written with both ("78.00", "-5.60"): exact, no floating point.
+func twoPlaces(_ value: Decimal) -> String {
+    var value = value
     var rounded = Decimal()
-    NSDecimalRound(&rounded, &points, 2, .plain)
-    let text = String(format: "%.2f", NSDecimalNumber(decimal: rounded).doubleValue)
-    return (rounded > 0 ? "+" : "") + text
+    NSDecimalRound(&rounded, &value, 2, .plain)
+    let parts = NSDecimalNumber(decimal: rounded).stringValue.split(separator: ".", omittingEmptySubsequences: false)
+    let fraction = parts.count > 1 ? String(parts[1]) : ""
+    return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
 }
 
 /// The ID number as reports show it: first 6 and last 4 characters, the rest starred.
@@ -197,8 +216,7 @@ extension Reports {
 
     func pilot(scope: PilotScope, today: CalendarDate) throws -> PilotReport {
         let ids = scope.enterpriseIDs, from = scope.from, to = scope.to
-        // A region applicant's filter goes to the ratio function so that it reaches the scan.
-        let region = scope.kind == .region ? scope.applicantCode : nil
+        let region = scope.ratioRegion
         func counts(_ row: Row, _ offset: Int) throws -> RatioCounts {
             RatioCounts(tracked: try row.decode(offset), certified: try row.decode(offset + 1), ratio: try row.decode(offset + 2))
         }
@@ -246,8 +264,7 @@ extension Reports {
                    coalesce(sum(e.hours) FILTER (WHERE e.status = 'attended'), 0)::text
             FROM enrollment e
             JOIN training_event ev ON ev.id = e.event_id
-            WHERE e.enterprise_id = ANY (\(ids)) AND ev.cancelled_at IS NULL
-              AND ev.starts_at >= \(from)::date AND ev.starts_at < \(to)::date + 1
+            WHERE \(scope.trainingCondition)
             GROUP BY ev.kind ORDER BY ev.kind
             """).map { row in
             PilotReport.TrainingLine(kind: EventKind(rawValue: try row.decode(0))!, events: try row.decode(1), enrolled: try row.decode(2),

@@ -19,20 +19,11 @@ extension PilotReport {
 
     /// The exact sum of decimal texts, shown with two places ("78.00").
     static func sum(_ texts: [String]) -> String {
-        var total = texts.compactMap { Decimal(string: $0) }.reduce(0, +)
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &total, 2, .plain)
-        let parts = NSDecimalNumber(decimal: rounded).stringValue.split(separator: ".", omittingEmptySubsequences: false)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
-    }
-
-    static func ratioJSON(_ counts: RatioCounts, asOf: CalendarDate) -> JSON {
-        .object([("as_of", .string(asOf.iso))] + ProvinceReport.ratioJSON(counts))
+        twoPlaces(texts.compactMap { Decimal(string: $0) }.reduce(0, +))
     }
 
     func startEndJSON(_ start: RatioCounts, _ end: RatioCounts) -> [(String, JSON)] {
-        [("start", PilotReport.ratioJSON(start, asOf: scope.from)), ("end", PilotReport.ratioJSON(end, asOf: scope.to)),
+        [("start", ProvinceReport.ratioJSON(start, asOf: scope.from)), ("end", ProvinceReport.ratioJSON(end, asOf: scope.to)),
          ("change", PilotReport.changeText(start, end).map(JSON.number) ?? .null)]
     }
 

@@ -66,6 +66,26 @@ public enum FundingSource: String, CaseIterable, Sendable {
     }
 }
 
+/// Who provided a service, as written: a resident ID number (a person) or a USCC (a service
+/// organization), normalized.
+enum ServiceProvider {
+    case person(idNumber: String)
+    case organization(uscc: String)
+    case invalid
+
+    static let invalidReason = "is neither a valid resident ID number nor a valid USCC"
+
+    init(_ text: String, today: CalendarDate) {
+        if case .valid(let id) = Codes.checkIDNumber(text, today: today) {
+            self = .person(idNumber: id)
+        } else if case .valid(let code) = Codes.checkUSCC(text) {
+            self = .organization(uscc: code)
+        } else {
+            self = .invalid
+        }
+    }
+}
+
 /// Who applies to a pilot program: a region, an enterprise or a service organization.
 public enum Applicant: Sendable, Equatable {
     case region(String)
@@ -254,14 +274,11 @@ public struct Pilots {
         }
         let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
-        if let provider {
-            if case .valid(let id) = Codes.checkIDNumber(provider, today: today) {
-                personID = try Training(db: db).personID(idNumber: id)
-            } else if case .valid = Codes.checkUSCC(provider) {
-                orgID = try serviceOrgID(uscc: provider)
-            } else {
-                throw WorkforceError.invalid(field: "--provider", value: provider, reason: "is neither a valid resident ID number nor a valid USCC")
-            }
+        switch provider.map({ ServiceProvider($0, today: today) }) {
+        case .person(let id)?: personID = try Training(db: db).personID(idNumber: id)
+        case .organization(let uscc)?: orgID = try serviceOrgID(uscc: uscc)
+        case .invalid?: throw WorkforceError.invalid(field: "--provider", value: provider!, reason: ServiceProvider.invalidReason)
+        case nil: break
         }
         return try db.transaction { db in
             let id: Int = try db.query("""

@@ -37,6 +37,11 @@ public struct ProvinceReport: Sendable {
         [("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)), ("ratio", counts.ratio.map(JSON.number) ?? .null)]
     }
 
+    /// Counts on a date: {"as_of", "tracked", "certified", "ratio"}.
+    static func ratioJSON(_ counts: RatioCounts, asOf: CalendarDate) -> JSON {
+        .object([("as_of", .string(asOf.iso))] + ratioJSON(counts))
+    }
+
     public var json: JSON {
         .object([
             ("schema_version", .int(ProvinceReport.schemaVersion)), ("report", .string("province")),
@@ -52,7 +57,7 @@ public struct ProvinceReport: Sendable {
                 .object([("id", .int(pilot.id)), ("program", .string(pilot.program)), ("applicant", .string(pilot.applicant)),
                          ("status", .string(pilot.status)), ("submitted_on", .string(pilot.submittedOn.iso))])
             })),
-            ("trend", .array(trend.map { .object([("as_of", .string($0.date.iso))] + ProvinceReport.ratioJSON($0.counts)) })),
+            ("trend", .array(trend.map { ProvinceReport.ratioJSON($0.counts, asOf: $0.date) })),
         ])
     }
 

@@ -34,12 +34,10 @@ extension Pilots {
                 var providerID: String?, providerUSCC: String?
                 let provider = row.value("provider")
                 if !provider.isEmpty {
-                    if case .valid(let id) = Codes.checkIDNumber(provider, today: today) {
-                        providerID = id
-                    } else if case .valid(let code) = Codes.checkUSCC(provider) {
-                        providerUSCC = code
-                    } else {
-                        row.reject("provider", "is neither a valid resident ID number nor a valid USCC")
+                    switch ServiceProvider(provider, today: today) {
+                    case .person(let id): providerID = id
+                    case .organization(let uscc): providerUSCC = uscc
+                    case .invalid: row.reject("provider", ServiceProvider.invalidReason)
                     }
                 }
                 let volunteersText = row.value("volunteers")

@@ -20,17 +20,24 @@ public struct WorkAreaFilter: Sendable {
 
     /// The records of a pilot's period.
     init(scope: PilotScope) {
-        self.init(enterpriseIDs: scope.enterpriseIDs, region: scope.kind == .region ? scope.applicantCode : nil,
+        self.init(enterpriseIDs: scope.enterpriseIDs, region: scope.ratioRegion,
                   from: scope.from, to: scope.to, providerOrgID: scope.serviceOrgID)
     }
 
     /// The SQL condition on an enterprise id column and a date column.
     func condition(enterprise: SQLQuery, date: SQLQuery) -> SQLQuery {
+        "\(enterpriseCondition(enterprise)) AND \(dateCondition(date))"
+    }
+
+    func enterpriseCondition(_ enterprise: SQLQuery) -> SQLQuery {
         """
         (\(enterpriseIDs)::bigint[] IS NULL OR \(enterprise) = ANY (\(enterpriseIDs)))
         AND (\(region)::text IS NULL OR \(enterprise) IN (SELECT id FROM enterprise WHERE in_region(region_code, \(region))))
-        AND (\(from)::date IS NULL OR \(date) >= \(from)::date) AND (\(to)::date IS NULL OR \(date) <= \(to)::date)
         """
+    }
+
+    func dateCondition(_ date: SQLQuery) -> SQLQuery {
+        "(\(from)::date IS NULL OR \(date) >= \(from)::date) AND (\(to)::date IS NULL OR \(date) <= \(to)::date)"
     }
 }
 
@@ -92,10 +99,9 @@ extension Pilots {
             LEFT JOIN enterprise en ON en.id = f.enterprise_id
             LEFT JOIN region r ON r.code = f.region_code
             LEFT JOIN service_org o ON o.id = f.provider_org_id
-            WHERE (\(filter.from)::date IS NULL OR f.received_on >= \(filter.from)::date)
-              AND (\(filter.to)::date IS NULL OR f.received_on <= \(filter.to)::date)
+            WHERE \(filter.dateCondition("f.received_on"))
               AND (\(filter.providerOrgID)::bigint IS NULL OR f.provider_org_id = \(filter.providerOrgID))
-              AND ((f.enterprise_id IS NOT NULL AND \(filter.condition(enterprise: "f.enterprise_id", date: "f.received_on")))
+              AND ((f.enterprise_id IS NOT NULL AND \(filter.enterpriseCondition("f.enterprise_id")))
                    OR (f.region_code IS NOT NULL AND CASE WHEN \(filter.region)::text IS NULL THEN \(filter.enterpriseIDs)::bigint[] IS NULL
                                                           ELSE in_region(f.region_code, \(filter.region)) END))
             ORDER BY f.received_on, f.id
