@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "esw", targets: ["esw"]),
         .executable(name: "esw-bench", targets: ["ESWBench"]),
         .library(name: "Workforce", targets: ["Workforce"]),
+        .library(name: "WorkforceOutput", targets: ["WorkforceOutput"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
     ],
     dependencies: [
@@ -44,13 +45,19 @@ let package = Package(
         ),
         .target(
             name: "Workforce",
+            dependencies: ["PostgresClient"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations"]
+        ),
+        .target(
+            name: "WorkforceOutput",
             dependencies: [
+                "Workforce",
                 "PostgresClient",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: swiftSettings,
-            plugins: ["EmbedMigrations"]
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "ESWBench",
@@ -61,6 +68,7 @@ let package = Package(
             name: "esw",
             dependencies: [
                 "Workforce",
+                "WorkforceOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -78,12 +86,15 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkforceTests",
-            dependencies: ["Workforce", "PostgresClient", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "eswTests",
-            dependencies: ["esw", "Workforce", "PostgresClient", "TestSupport"],
+            dependencies: ["esw", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 /// The connection options every database command takes.
 struct DatabaseOptions: ParsableArguments {
@@ -35,7 +36,9 @@ struct ImportFlags: ParsableArguments {
     var rejects: String?
 
     func options() -> ImportOptions {
-        var options = ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects, today: CalendarDate.today())
+        var options = ImportOptions(
+            skipInvalid: skipInvalid, rejectsPath: rejects, today: CalendarDate.today(),
+            saveRejects: { rejected, path in try RejectsFile.write(rejected, to: path, reason: CommandLineWords.rejectedValue) })
         if isatty(STDERR_FILENO) == 1 {
             let started = Date()
             options.progress = { @Sendable rows in
@@ -62,13 +65,13 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as ValidationError {
         throw error
     } catch let error as ImportRejected {
-        printError(error.description)
+        printError(CommandLineWords.message(error))
         throw ExitStatus.invalidInput
     } catch let error as SpreadsheetError {
         printError("esw: \(error)")
         throw ExitStatus.invalidInput
     } catch let error as WorkforceError {
-        printError("esw: \(error)")
+        printError("esw: \(CommandLineWords.message(error))")
         throw ExitStatus.invalidInput
     } catch let error as MigrationError {
         printError("esw: \(error)")

@@ -3,6 +3,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import WorkforceOutput
 
 /// Exam sessions of several years with open windows in Guangdong and Beijing, and staff to
 /// register (RosterWorld's enterprises; persons 1-6 in Shenzhen's union, 20 in Beijing).
@@ -139,7 +140,7 @@ struct ExamWorld {
 
                     """), options: ImportOptions(today: RosterWorld.today))
             }
-            let reasons = Dictionary(grouping: try #require(rejection).errors, by: \.line).mapValues { $0.map(\.reason) }
+            let reasons = Dictionary(grouping: try #require(rejection).errors, by: \.line).mapValues { $0.map(\.reason.description) }
             #expect(reasons[2] == nil)
             #expect(reasons[3] == ["is not registered for comprehensive in session \(junior)"])
             #expect(reasons[4] == ["has no registration for session \(junior)"])
@@ -185,7 +186,7 @@ struct ExamWorld {
                 try world.exams.register(sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
                                          on: CalendarDate(iso: "2013-05-10")!, options: ImportOptions(today: RosterWorld.today))
             }
-            #expect(late?.errors.first?.reason.contains("is open from 2013-03-01 to 2013-03-31") == true)
+            #expect(late?.errors.first?.reason.description.contains("is open from 2013-03-01 to 2013-03-31") == true)
         }
     }
 

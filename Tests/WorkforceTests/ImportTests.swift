@@ -3,6 +3,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import WorkforceOutput
 
 /// A small world: two enterprises, valid people, and helpers to import CSV text.
 struct RosterWorld {
@@ -22,7 +23,8 @@ struct RosterWorld {
     static func person(_ sequence: Int) -> String { Fixtures.idNumber(sequence: sequence) }
 
     func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
-        try roster.importStaff(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today))
+        try roster.importStaff(path: try temporaryFile(text: csv), options: ImportOptions(
+            skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
     }
 
     func importCertificates(_ csv: String, skipInvalid: Bool = false) throws -> ImportSummary {
@@ -166,7 +168,8 @@ struct RosterWorld {
             // The saved file, once fixed, imports like any roster.
             let fixed = saved.replacingOccurrences(of: "110105199003071238", with: "110105199003071239")
             let again = try world.roster.importStaff(
-                path: try temporaryFile(text: fixed), options: ImportOptions(skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today))
+                path: try temporaryFile(text: fixed), options: ImportOptions(
+                    skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
             #expect(again.inserted == 1)
             #expect(again.rejected == 1)
         }
@@ -178,7 +181,7 @@ struct RosterWorld {
             let error = #expect(throws: SpreadsheetError.self) {
                 try world.importStaff("id_number,name,department\n\(RosterWorld.person(1)),张伟,union\n")
             }
-            #expect(error?.reason.contains("missing column: enterprise_uscc") == true)
+            #expect(error?.reason.description.contains("missing column: enterprise_uscc") == true)
         }
     }
 
@@ -189,7 +192,7 @@ struct RosterWorld {
             let rejection = #expect(throws: ImportRejected.self) {
                 try world.importStaff(header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2014-01-01,\n")
             }
-            #expect(rejection?.errors.first?.reason.contains("already employed in union there since 2013-01-01") == true)
+            #expect(rejection?.errors.first?.reason.description.contains("already employed in union there since 2013-01-01") == true)
         }
     }
 
@@ -253,11 +256,11 @@ struct RosterWorld {
                     """)
             }
             let lines = Dictionary(grouping: try #require(rejection).errors, by: \.line)
-            #expect(lines[2]?.first?.reason.contains("no person has this ID number") == true)
+            #expect(lines[2]?.first?.reason.description.contains("no person has this ID number") == true)
             #expect(lines[3]?.first?.column == "level")
-            #expect(lines[4]?.first?.reason.contains("is not after the issue date 2013-09-01") == true)
+            #expect(lines[4]?.first?.reason.description.contains("is not after the issue date 2013-09-01") == true)
             #expect(lines[5] == nil)
-            #expect(lines[6]?.first?.reason.contains("line 5 has the same certificate number") == true)
+            #expect(lines[6]?.first?.reason.description.contains("line 5 has the same certificate number") == true)
         }
     }
 
@@ -295,4 +298,9 @@ struct RosterWorld {
             #expect(try world.roster.enterprises(inRegion: "440300").map(\.uscc) == [RosterWorld.shenzhen])
         }
     }
+}
+
+/// Saves rejected rows the way the command line does, with each reason in the domain's words.
+let saveRejectsAsTheCLIDoes: @Sendable (RejectedRows, String) throws -> Void = { rejected, path in
+    try RejectsFile.write(rejected, to: path) { "\($0.column) '\($0.value)': \($0.reason)" }
 }

@@ -6,6 +6,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import WorkforceOutput
 import ZIPFoundation
 
 @Suite(.database) struct PilotTests {
@@ -350,8 +351,9 @@ struct PilotWorld {
     @Test func theEvidencePackListsEveryFileInItsManifestAndVerificationCatchesAnyChange() throws {
         try TestDatabase.withSchema { (db: Connection) throws in
             let world = try PilotWorld(db: db)
-            let (report, files) = try Reports(db: db).evidence(applicationID: world.enterpriseApplication, includeIDNumbers: false,
-                                                               today: RosterWorld.today)
+            let evidence = try Reports(db: db).evidence(applicationID: world.enterpriseApplication, includeIDNumbers: false,
+                                                        today: RosterWorld.today)
+            let (report, files) = (evidence.report, EvidencePack.files(evidence))
             let names = files.map(\.name)
             #expect(names.first == "pilot-report.html")
             for name in ["pilot-report.json", "certificates.csv", "exam-funnel.csv", "posts.csv", "services.csv", "funding.csv"] {

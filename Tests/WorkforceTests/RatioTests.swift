@@ -3,6 +3,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import WorkforceOutput
 
 /// The ratio edge cases of DESIGN.md, on 2013-12-31, with hand-counted expectations.
 @Suite(.database) struct RatioTests {

@@ -64,19 +64,6 @@ public struct LevelResult: Sendable, Equatable {
     /// For a pass that is only a step (senior: the review must follow), its last valid year.
     public let passValidThrough: Int?
 
-    public var json: JSON {
-        .object([
-            ("level", .string(level.rawValue)), ("passed", .bool(passed)),
-            ("passed_year", passedYear.map(JSON.int) ?? .null), ("scope", .optional(scope)),
-            ("subjects", .array(subjects.map { attempt in
-                .object([("subject", .string(attempt.subject.rawValue)), ("year", .int(attempt.year)),
-                         ("score", .number(attempt.score)), ("passed", .bool(attempt.passed))])
-            })),
-            ("remaining", .array(remaining.map { .string($0.rawValue) })),
-            ("earlier_passes_valid_through", earlierPassesValidThrough.map(JSON.int) ?? .null),
-            ("pass_valid_through", passValidThrough.map(JSON.int) ?? .null),
-        ])
-    }
 }
 
 /// The rules of one level, as exam_level_rule holds them.
@@ -114,7 +101,7 @@ public struct Exams {
     public func createSession(year: Int, level: CertificateLevel, examDate: CalendarDate,
                               workYearsCutoff: CalendarDate? = nil) throws -> Int {
         guard examDate.year == year else {
-            throw WorkforceError.invalid(field: "--date", value: examDate.iso, reason: "is not in \(year)")
+            throw WorkforceError.invalid(field: "date", value: examDate.iso, reason: "is not in \(year)")
         }
         return try db.transaction { db in
             let existing = try db.query("SELECT id FROM exam_session WHERE year = \(year) AND level = \(level.rawValue)::certificate_level")
@@ -163,10 +150,10 @@ public struct Exams {
     public func setWindow(sessionID: Int, province: String, opens: CalendarDate, closes: CalendarDate) throws {
         let code = try Roster.validRegion(province)
         guard code.hasSuffix("0000") else {
-            throw WorkforceError.invalid(field: "--province", value: province, reason: "is not a province-level code (it should end in 0000)")
+            throw WorkforceError.invalid(field: "province", value: province, reason: "is not a province-level code (it should end in 0000)")
         }
         guard closes >= opens else {
-            throw WorkforceError.invalid(field: "--closes", value: closes.iso, reason: "is before --opens \(opens)")
+            throw WorkforceError.invalid(field: "closes", value: closes.iso, reason: "is before \(field: "opens") \(opens)")
         }
         _ = try session(sessionID)
         try db.transaction { db in
@@ -183,10 +170,10 @@ public struct Exams {
     public func setPassLine(sessionID: Int, subject: ExamSubject, mark: Decimal, region: String?) throws {
         let (_, level) = try session(sessionID)
         guard let rule = try rules()[level], rule.subjects.contains(subject) else {
-            throw WorkforceError.invalid(field: "--subject", value: subject.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
+            throw WorkforceError.invalid(field: "subject", value: subject.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         guard mark >= 0, mark <= 100 else {
-            throw WorkforceError.invalid(field: "--mark", value: "\(mark)", reason: "must be between 0 and 100")
+            throw WorkforceError.invalid(field: "mark", value: "\(mark)", reason: "must be between 0 and 100")
         }
         let code = try region.map { try Roster.validRegion($0) }
         try db.transaction { db in
@@ -213,7 +200,7 @@ public struct Exams {
         let rule = try rules()[level]!
         let chosen = subjects ?? rule.subjects
         if let wrong = chosen.first(where: { !rule.subjects.contains($0) }) {
-            throw WorkforceError.invalid(field: "--subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
+            throw WorkforceError.invalid(field: "subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         return try db.transaction { db in
             let personID = try Training(db: db).personID(idNumber: id)
@@ -261,7 +248,7 @@ public struct Exams {
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let session = sessionID ?? Int(row.value("session"))
                 guard let session, let level = levels[session] else {
-                    row.reject("session", "is not an exam session; see esw exam session list")
+                    row.reject("session", "is not an exam session; see \(remedy: .listExamSessions)")
                     return nil
                 }
                 let rule = rules[level]!
@@ -341,7 +328,7 @@ public struct Exams {
             validate: { row in
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let session = Int(row.value("session"))
-                if session == nil { row.reject("session", "is not a session id; see esw exam session list") }
+                if session == nil { row.reject("session", "is not a session id; see \(remedy: .listExamSessions)") }
                 let subject = ExamSubject(text: row.value("subject"))
                 if subject == nil { row.reject("subject", "unknown subject; use comprehensive (综合能力), practice (实务) or regulations (法规与政策)") }
                 let score = Decimal(string: row.value("score"))

@@ -26,14 +26,15 @@ public struct ImportColumn: Sendable {
     }
 }
 
-/// One rejected value: the file line, the column as the file names it, the value and the reason.
+/// One rejected value: the file line, the column as the file names it (or the field key, for a
+/// record given field by field), the value and the reason.
 public struct RowError: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let column: String
     public let value: String
-    public let reason: String
+    public let reason: Reason
 
-    public init(line: Int, column: String, value: String, reason: String) {
+    public init(line: Int, column: String, value: String, reason: Reason) {
         self.line = line
         self.column = column
         self.value = value
@@ -51,7 +52,7 @@ public struct ImportSummary: Sendable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var rejected = 0
-    /// Where the rejected rows were saved, with a reason column, when --skip-invalid was used.
+    /// Where the rejected rows were saved, with a reason column, when invalid rows were skipped.
     public var rejectsFile: String?
 
     public var description: String {
@@ -67,15 +68,20 @@ public struct ImportOptions: Sendable {
     public var skipInvalid = false
     /// Where to save rejected rows; default: next to the input, as NAME.rejected.csv.
     public var rejectsPath: String?
+    /// Saves the rejected rows to a path; the front end chooses the file's format and words. It
+    /// runs inside the import's transaction, so a failure to save imports nothing.
+    public var saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)?
     /// Called every so many rows with the count read so far.
     public var progress: (@Sendable (Int) -> Void)?
     /// The day that dates in the file must not be after.
     public var today: CalendarDate
 
     public init(skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate,
+                saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)? = nil,
                 progress: (@Sendable (Int) -> Void)? = nil) {
         self.skipInvalid = skipInvalid
         self.rejectsPath = rejectsPath
+        self.saveRejects = saveRejects
         self.today = today
         self.progress = progress
     }
@@ -132,12 +138,12 @@ struct RowFields {
         switch check(value(key)) {
         case .valid(let normalized): return normalized
         case .invalid(let reason):
-            reject(key, reason)
+            reject(key, Reason(reason))
             return nil
         }
     }
 
-    mutating func reject(_ key: String, _ reason: String) {
+    mutating func reject(_ key: String, _ reason: Reason) {
         errors.append(RowError(line: line, column: layout.headerForKey[key] ?? key, value: value(key), reason: reason))
     }
 }
@@ -199,7 +205,7 @@ struct ImportPipeline {
                     let key: String = try row.decode(1)
                     errors.append(RowError(
                         line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
-                        value: try row.decode(2, as: String?.self) ?? "", reason: try row.decode(3)))
+                        value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3))))
                 }
             }
             errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
@@ -215,10 +221,12 @@ struct ImportPipeline {
                         rejectedRecords[try row.decode(0)] = values
                     }
                 }
-                let rejectsPath = options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path)
-                try writeRejects(to: rejectsPath, records: rejectedRecords, errors: errors, mapping: mapping)
                 summary.rejected = badLines.count
-                summary.rejectsFile = rejectsPath
+                if let save = options.saveRejects {
+                    let rejectsPath = options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path)
+                    try save(rejectedRows(records: rejectedRecords, errors: errors, mapping: mapping), rejectsPath)
+                    summary.rejectsFile = rejectsPath
+                }
             }
             let merged = try definition.merge(db)
             summary.inserted = merged.inserted
@@ -271,18 +279,30 @@ struct ImportPipeline {
         return mapping
     }
 
-    private func writeRejects(to path: String, records: [Int: [String: String]], errors: [RowError], mapping: HeaderMapping) throws {
+    private func rejectedRows(records: [Int: [String: String]], errors: [RowError], mapping: HeaderMapping) -> RejectedRows {
         let keys = definition.columns.map(\.key).filter { mapping.headerForKey[$0] != nil }
-        var text = CSVWriter.byteOrderMark
-        text += CSVWriter.line(keys.map { mapping.headerForKey[$0]! } + ["line", "reason"])
         let reasons = Dictionary(grouping: errors, by: \.line)
-        for line in records.keys.sorted() {
-            let values = records[line]!
-            let reason = (reasons[line] ?? []).map { "\($0.column) '\($0.value)': \($0.reason)" }.joined(separator: "; ")
-            text += CSVWriter.line(keys.map { values[$0] ?? "" } + [String(line), reason])
-        }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return RejectedRows(
+            headers: keys.compactMap { mapping.headerForKey[$0] },
+            rows: records.keys.sorted().map { line in
+                let values = records[line] ?? [:]
+                return .init(line: line, values: keys.map { values[$0] ?? "" }, errors: reasons[line] ?? [])
+            })
     }
+}
+
+/// The rows an import skipped, as the file had them, each with what was wrong with it.
+public struct RejectedRows: Sendable {
+    public struct Row: Sendable {
+        public let line: Int
+        /// The row's values, in the order of `headers`.
+        public let values: [String]
+        public let errors: [RowError]
+    }
+
+    /// The input file's own headers of the columns the import read.
+    public let headers: [String]
+    public let rows: [Row]
 }
 
 /// An import refused because of bad rows; nothing was written.
@@ -296,6 +316,5 @@ public struct ImportRejected: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "\(path): \(badLines) of \(read) rows are invalid, nothing was imported\n"
             + errors.map { "  \($0)" }.joined(separator: "\n")
-            + "\nFix these rows and import again, or pass --skip-invalid to import the valid rows and save the rejected ones."
     }
 }

@@ -252,26 +252,3 @@ final class GB18030Converter {
         return []
     }
 }
-
-/// Writes CSV for people: UTF-8 with a BOM so that Excel opens Chinese text correctly, CRLF line
-/// ends, and quotes only where a field needs them.
-public struct CSVWriter {
-    public static func line(_ fields: [String]) -> String {
-        fields.map(escape).joined(separator: ",") + "\r\n"
-    }
-
-    public static let byteOrderMark = "\u{FEFF}"
-
-    /// A whole file: the byte-order mark, the header line and the rows.
-    public static func document(headers: [String], rows: [[String]]) -> String {
-        var output = byteOrderMark + line(headers)
-        for row in rows { output += line(row) }
-        return output
-    }
-
-    static func escape(_ field: String) -> String {
-        let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}

@@ -115,15 +115,15 @@ public struct Pilots {
     /// Creates a pilot program with its deadlines; returns its id.
     public func createProgram(name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
                               pilotMonths: Int, summaryBy: CalendarDate) throws -> Int {
-        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "--name", value: name, reason: "is empty") }
+        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "name", value: name, reason: "is empty") }
         guard confirmBy >= applyBy else {
-            throw WorkforceError.invalid(field: "--confirm-by", value: confirmBy.iso, reason: "is before --apply-by \(applyBy)")
+            throw WorkforceError.invalid(field: "confirm_by", value: confirmBy.iso, reason: "is before \(field: "apply_by") \(applyBy)")
         }
         guard summaryBy >= confirmBy else {
-            throw WorkforceError.invalid(field: "--summary-by", value: summaryBy.iso, reason: "is before --confirm-by \(confirmBy)")
+            throw WorkforceError.invalid(field: "summary_by", value: summaryBy.iso, reason: "is before \(field: "confirm_by") \(confirmBy)")
         }
         guard pilotMonths > 0 else {
-            throw WorkforceError.invalid(field: "--pilot-months", value: String(pilotMonths), reason: "must be at least 1")
+            throw WorkforceError.invalid(field: "pilot_months", value: String(pilotMonths), reason: "must be at least 1")
         }
         return try db.transaction { db in
             let id: Int = try db.query("""
@@ -142,7 +142,7 @@ public struct Pilots {
         guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
         if date > applyBy && !late {
-            throw WorkforceError.conflict("applications to program \(programID) closed on \(applyBy); pass --late to record a late application")
+            throw WorkforceError.conflict("applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application")
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
         switch applicant {
@@ -222,19 +222,19 @@ public struct Pilots {
     // MARK: Work areas
 
     func serviceOrgID(uscc: String) throws -> Int {
-        let code = try Roster.validUSCC(uscc, field: "--service-org")
+        let code = try Roster.validUSCC(uscc, field: "service_org")
         let rows = try db.query("SELECT id FROM service_org WHERE uscc = \(code)")
         guard let row = rows.first(where: { _ in true }) else {
-            throw WorkforceError.notFound("no service organization has USCC \(code); add it with esw org add")
+            throw WorkforceError.notFound("no service organization has USCC \(code); add it with \(remedy: .addServiceOrganization)")
         }
         return try row.decode(0)
     }
 
     /// Adds a social-work service organization (or updates the one with this USCC).
     public func addServiceOrg(uscc: String, name: String, region: String, founded: CalendarDate?) throws {
-        let code = try Roster.validUSCC(uscc, field: "--uscc")
+        let code = try Roster.validUSCC(uscc, field: "uscc")
         let regionCode = try Roster.validRegion(region)
-        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "--name", value: name, reason: "is empty") }
+        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "name", value: name, reason: "is empty") }
         try db.transaction { db in
             try db.execute("""
                 INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name.trimmingSpaces), \(regionCode), \(founded))
@@ -248,9 +248,9 @@ public struct Pilots {
     /// Records a post developed for social work; returns its id.
     public func addPost(enterpriseUSCC: String, department: Department, title: String, filledBy idNumber: String?,
                         createdOn: CalendarDate, today: CalendarDate) throws -> Int {
-        guard !title.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "--title", value: title, reason: "is empty") }
+        guard !title.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "title", value: title, reason: "is empty") }
         let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
-        let personID = try idNumber.map { try Training(db: db).personID(idNumber: try Roster.validIDNumber($0, today: today, field: "--filled-by")) }
+        let personID = try idNumber.map { try Training(db: db).personID(idNumber: try Roster.validIDNumber($0, today: today, field: "filled_by")) }
         return try db.transaction { db in
             let id: Int = try db.query("""
                 INSERT INTO social_work_post (enterprise_id, department, title, created_on, filled_by)
@@ -266,18 +266,18 @@ public struct Pilots {
     public func recordService(enterpriseUSCC: String, kind: ServiceKind, on date: CalendarDate, beneficiaries: Int,
                               provider: String?, volunteers: Int?, hours: Decimal?, today: CalendarDate) throws -> Int {
         guard beneficiaries >= 0 else {
-            throw WorkforceError.invalid(field: "--beneficiaries", value: String(beneficiaries), reason: "must be 0 or more")
+            throw WorkforceError.invalid(field: "beneficiaries", value: String(beneficiaries), reason: "must be 0 or more")
         }
-        guard date <= today else { throw WorkforceError.invalid(field: "--date", value: date.iso, reason: "is after today (\(today))") }
+        guard date <= today else { throw WorkforceError.invalid(field: "date", value: date.iso, reason: "is after today (\(today))") }
         if let hours, hours < 0 || !isPlainDecimal(NSDecimalNumber(decimal: hours).stringValue) {
-            throw WorkforceError.invalid(field: "--hours", value: "\(hours)", reason: "must be a number of hours with at most two decimals, e.g. 1.5")
+            throw WorkforceError.invalid(field: "hours", value: "\(hours)", reason: "must be a number of hours with at most two decimals, e.g. 1.5")
         }
         let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         switch provider.map({ ServiceProvider($0, today: today) }) {
         case .person(let id)?: personID = try Training(db: db).personID(idNumber: id)
         case .organization(let uscc)?: orgID = try serviceOrgID(uscc: uscc)
-        case .invalid?: throw WorkforceError.invalid(field: "--provider", value: provider!, reason: ServiceProvider.invalidReason)
+        case .invalid?: throw WorkforceError.invalid(field: "provider", value: provider!, reason: Reason(ServiceProvider.invalidReason))
         case nil: break
         }
         return try db.transaction { db in
@@ -295,12 +295,12 @@ public struct Pilots {
     public func addFunding(enterpriseUSCC: String?, region: String?, source: FundingSource, amount: String,
                            on date: CalendarDate, providerOrg: String?, contract: String?) throws -> Int {
         guard (enterpriseUSCC == nil) != (region == nil) else {
-            throw WorkforceError.invalid(field: "--enterprise", value: enterpriseUSCC ?? "", reason: "give --enterprise or --region, one of them")
+            throw WorkforceError.invalid(field: "enterprise", value: enterpriseUSCC ?? "", reason: "give \(field: "enterprise") or \(field: "region"), one of them")
         }
         // Money is read as decimal text and must have at most two places: no floating point on the way.
         let trimmed = amount.trimmingSpaces
         guard isPlainDecimal(trimmed), let value = Decimal(string: trimmed), value > 0 else {
-            throw WorkforceError.invalid(field: "--amount", value: amount, reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
+            throw WorkforceError.invalid(field: "amount", value: amount, reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
         let enterpriseID = try enterpriseUSCC.map { try RatioService(db: db).lookUp(uscc: $0).id }
         let regionCode = try region.map { try Roster.validRegion($0) }

@@ -37,7 +37,7 @@ extension Pilots {
                     switch ServiceProvider(provider, today: today) {
                     case .person(let id): providerID = id
                     case .organization(let uscc): providerUSCC = uscc
-                    case .invalid: row.reject("provider", ServiceProvider.invalidReason)
+                    case .invalid: row.reject("provider", Reason(ServiceProvider.invalidReason))
                     }
                 }
                 let volunteersText = row.value("volunteers")
@@ -54,7 +54,7 @@ extension Pilots {
             crossChecks: [
                 """
                 SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
-                       'no enterprise has this USCC; add it with esw enterprise add or esw enterprise import first'
+                       'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first'
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
                 """,
                 """
@@ -63,7 +63,7 @@ extension Pilots {
                 WHERE s.provider_id_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.provider_id_number)
                 """,
                 """
-                SELECT s.line, 'provider', s.provider_uscc, 'no service organization has this USCC; add it with esw org add'
+                SELECT s.line, 'provider', s.provider_uscc, 'no service organization has this USCC; add it with {remedy:add_service_organization}'
                 FROM import_staging s
                 WHERE s.provider_uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM service_org o WHERE o.uscc = s.provider_uscc)
                 """,

@@ -45,6 +45,11 @@ public struct WorkAreaFilter: Sendable {
 public struct RecordTable: Sendable {
     public let headers: [String]
     public let rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
 }
 
 extension Pilots {

@@ -206,7 +206,7 @@ public struct RatioService {
     /// The dates of a trend: every step from `from`, and `to` itself.
     public static func trendDates(from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [CalendarDate] {
         guard from <= to else {
-            throw WorkforceError.invalid(field: "--from", value: from.iso, reason: "is after --to \(to)")
+            throw WorkforceError.invalid(field: "from", value: from.iso, reason: "is after \(field: "to") \(to)")
         }
         var dates: [CalendarDate] = []
         var index = 0
@@ -227,7 +227,7 @@ public struct RatioService {
         let code = try Roster.validUSCC(uscc)
         let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
         guard let row = rows.first(where: { _ in true }) else {
-            throw WorkforceError.notFound("no enterprise has USCC \(code); see esw enterprise list")
+            throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
         }
         return (try row.decode(0), Enterprise(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))
     }
@@ -236,51 +236,5 @@ public struct RatioService {
         var names: [String: String] = [:]
         for row in try db.query("SELECT code, name FROM region") { names[try row.decode(0)] = try row.decode(1) }
         return names
-    }
-}
-
-extension RatioEntry {
-    /// The JSON object of the documented shape: as_of, the scope, tracked, certified, ratio,
-    /// by_department and by_level.
-    public func json(asOf: CalendarDate) -> [(String, JSON)] {
-        var members: [(String, JSON)] = [("as_of", .string(asOf.iso))]
-        switch scope {
-        case .enterprise(let enterprise):
-            members.append(("enterprise", .object([
-                ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
-                ("region_code", .string(enterprise.regionCode)),
-            ])))
-        case .region(let code, let name):
-            members.append(("region", .object([("code", .string(code)), ("name", .optional(name))])))
-        case .country:
-            members.append(("region", .null))
-        }
-        members += [
-            ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
-            ("ratio", counts.ratio.map(JSON.number) ?? .null),
-            ("by_department", .array(departments.map { department in
-                .object([
-                    ("department", .string(department.department.rawValue)),
-                    ("tracked", .int(department.counts.tracked)), ("certified", .int(department.counts.certified)),
-                    ("ratio", department.counts.ratio.map(JSON.number) ?? .null),
-                ])
-            })),
-            ("by_level", .object([
-                ("junior", .int(levels.junior)), ("intermediate", .int(levels.intermediate)), ("senior", .int(levels.senior)),
-            ])),
-        ]
-        return members
-    }
-}
-
-extension RatioReport {
-    /// The region object with its enterprises, or the country object with provinces and enterprises.
-    public var json: JSON {
-        var members = total.json(asOf: asOf)
-        if case .country = total.scope {
-            members.append(("provinces", .array(provinces.map { .object($0.json(asOf: asOf)) })))
-        }
-        members.append(("enterprises", .array(enterprises.map { .object($0.json(asOf: asOf)) })))
-        return .object(members)
     }
 }

@@ -122,36 +122,6 @@ public struct PilotReport: Sendable {
     public var organizationsFounded: Int { organizations.filter(\.foundedInPeriod).count }
 }
 
-/// The change of a ratio between two counts, in the ratio's units (nil when either is unknown).
-func ratioChange(_ start: RatioCounts, _ end: RatioCounts) -> Decimal? {
-    guard let before = start.ratio.flatMap({ Decimal(string: $0) }), let after = end.ratio.flatMap({ Decimal(string: $0) }) else { return nil }
-    return after - before
-}
-
-/// "+5.20 个百分点 (pp)" style text of a ratio change, in percentage points to two places.
-func percentagePoints(_ change: Decimal?) -> String {
-    guard let change else { return "—" }
-    let points = twoPlaces(change * 100)
-    return (points.hasPrefix("-") || points == "0.00" ? "" : "+") + points
-}
-
-/// A decimal rounded to two places, written with both ("78.00", "-5.60"): exact, no floating point.
-func twoPlaces(_ value: Decimal) -> String {
-    var value = value
-    var rounded = Decimal()
-    NSDecimalRound(&rounded, &value, 2, .plain)
-    let parts = NSDecimalNumber(decimal: rounded).stringValue.split(separator: ".", omittingEmptySubsequences: false)
-    let fraction = parts.count > 1 ? String(parts[1]) : ""
-    return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
-}
-
-/// The ID number as reports show it: first 6 and last 4 characters, the rest starred.
-public func maskedIDNumber(_ id: String) -> String {
-    let characters = Array(id)
-    guard characters.count > 10 else { return String(repeating: "*", count: characters.count) }
-    return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10) + String(characters.suffix(4))
-}
-
 extension Reports {
     /// Resolves an application to what its reports cover. The period defaults to the pilot year:
     /// from the day the application entered the pilot (or the day after the program's
@@ -182,7 +152,7 @@ extension Reports {
         let inPilotOn: CalendarDate? = try row.decode(14)
         let start = from ?? inPilotOn ?? confirmBy.adding(days: 1)
         let end = to ?? start.adding(months: pilotMonths).adding(days: -1)
-        guard end >= start else { throw WorkforceError.invalid(field: "--to", value: end.iso, reason: "is before --from \(start)") }
+        guard end >= start else { throw WorkforceError.invalid(field: "to", value: end.iso, reason: "is before \(field: "from") \(start)") }
         let kind: PilotScope.Kind
         let enterpriseIDs: [Int]
         if let regionApplicant {

@@ -53,7 +53,7 @@ public struct CertificateRegistry {
     /// reason outside the allowed window or without the continuing-education hours a renewal needs.
     /// Returns the day the registration runs until.
     public func register(certificateNo: String, on date: CalendarDate, today: CalendarDate) throws -> CalendarDate {
-        guard date <= today else { throw WorkforceError.invalid(field: "--on", value: date.iso, reason: "is after today (\(today))") }
+        guard date <= today else { throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))") }
         let rule = try self.rule()
         return try db.transaction { db in
             let rows = try db.query("""
@@ -71,7 +71,7 @@ public struct CertificateRegistry {
             let revoked: CalendarDate? = try row.decode(2)
             if let revoked, revoked <= date { throw WorkforceError.conflict("certificate \(certificateNo) was revoked on \(revoked)") }
             guard date >= issued else {
-                throw WorkforceError.invalid(field: "--on", value: date.iso, reason: "is before the certificate was issued (\(issued))")
+                throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is before the certificate was issued (\(issued))")
             }
             let lastValidUntil: CalendarDate? = try row.decode(6)
             let validUntil: CalendarDate

@@ -114,10 +114,10 @@ public struct Roster {
         var fields = RowFields(
             line: 0,
             values: ["uscc": uscc, "name": name.trimmingSpaces, "region_code": regionCode, "employees": employees.map(String.init) ?? ""],
-            headers: ["uscc": "--uscc", "name": "--name", "region_code": "--region", "employees": "--employees"])
+            headers: ["uscc": "uscc", "name": "name", "region_code": "region", "employees": "employees"])
         guard let values = Roster.validateEnterprise(&fields) else {
             let error = fields.errors[0]
-            throw WorkforceError.invalid(field: error.column, value: error.value, reason: error.reason)
+            throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
         return try db.transaction { db in
             let row = try db.query("""
@@ -150,21 +150,21 @@ public struct Roster {
     static func validRegion(_ code: String) throws -> String {
         switch Codes.checkRegion(code) {
         case .valid(let normalized): return normalized
-        case .invalid(let reason): throw WorkforceError.invalid(field: "--region", value: code, reason: reason)
+        case .invalid(let reason): throw WorkforceError.invalid(field: "region", value: code, reason: Reason(reason))
         }
     }
 
-    static func validUSCC(_ code: String, field: String = "--enterprise") throws -> String {
+    static func validUSCC(_ code: String, field: Field = "enterprise") throws -> String {
         switch Codes.checkUSCC(code) {
         case .valid(let normalized): return normalized
-        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: code, reason: reason)
+        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: code, reason: Reason(reason))
         }
     }
 
-    static func validIDNumber(_ id: String, today: CalendarDate, field: String = "--id-number") throws -> String {
+    static func validIDNumber(_ id: String, today: CalendarDate, field: Field = "id_number") throws -> String {
         switch Codes.checkIDNumber(id, today: today) {
         case .valid(let normalized): return normalized
-        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: id, reason: reason)
+        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: id, reason: Reason(reason))
         }
     }
 
@@ -227,7 +227,7 @@ public struct Roster {
             crossChecks: [
                 """
                 SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
-                       'no enterprise has this USCC; add it with esw enterprise add or esw enterprise import first'
+                       'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first'
                 FROM import_staging s
                 WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
                 """,
@@ -244,7 +244,7 @@ public struct Roster {
                 """,
                 """
                 SELECT s.line, 'hired_on', coalesce(s.hired_on::text, ''),
-                       format('already employed in %s there since %s; record the leaving first (esw staff leave)',
+                       format('already employed in %s there since %s; record the leaving first ({remedy:record_leaving})',
                               s.department, coalesce(em.hired_on::text, 'an unknown date'))
                 FROM import_staging s
                 JOIN person p ON p.id_number = s.id_number
@@ -341,7 +341,7 @@ public struct Roster {
         let id = try Roster.validIDNumber(idNumber, today: today)
         let uscc = try Roster.validUSCC(enterpriseUSCC)
         guard date <= today else {
-            throw WorkforceError.invalid(field: "--on", value: date.iso, reason: "is after today (\(today))")
+            throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))")
         }
         return try db.transaction { db in
             let open = try db.query("""
@@ -363,7 +363,7 @@ public struct Roster {
                 let kind = Department(rawValue: try row.decode(1))!
                 if let hired, date <= hired {
                     throw WorkforceError.invalid(
-                        field: "--on", value: date.iso, reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
+                        field: "on", value: date.iso, reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
                 }
                 try db.execute("UPDATE employment SET left_on = \(date) WHERE id = \(try row.decode(0, as: Int.self))")
                 closed.append(kind)
@@ -511,11 +511,11 @@ public struct Roster {
             line: 0,
             values: ["id_number": idNumber, "level": level, "certificate_no": certificateNo.trimmingSpaces,
                      "issued_on": issuedOn, "revoked_on": revokedOn ?? "", "name": name?.trimmingSpaces ?? ""],
-            headers: ["id_number": "--id-number", "level": "--level", "certificate_no": "--number",
-                      "issued_on": "--issued", "revoked_on": "--revoked", "name": "--name"])
+            headers: ["id_number": "id_number", "level": "level", "certificate_no": "number",
+                      "issued_on": "issued", "revoked_on": "revoked", "name": "name"])
         guard let values = Roster.validateCertificate(&fields, today: today) else {
             let error = fields.errors[0]
-            throw WorkforceError.invalid(field: error.column, value: error.value, reason: error.reason)
+            throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
         return try db.transaction { db in
             try db.execute(script: """
@@ -529,7 +529,8 @@ public struct Roster {
             for check in Roster.certificateCrossChecks {
                 if let row = try db.query(SQLQuery(unsafeSQL: check)).first(where: { _ in true }) {
                     let field = fields.headers[try row.decode(1, as: String.self)] ?? "value"
-                    throw WorkforceError.invalid(field: field, value: try row.decode(2, as: String?.self) ?? "", reason: try row.decode(3))
+                    throw WorkforceError.invalid(
+                        field: Field(field), value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3)))
                 }
             }
             let merged = try Roster.mergeCertificates(db)

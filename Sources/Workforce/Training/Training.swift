@@ -94,30 +94,7 @@ public struct EventDetail: Sendable {
     public let quotas: [(department: Department, seats: Int, taken: Int)]
     public let enrollments: [EnrollmentLine]
 
-    /// The documented JSON object of `esw event show --format json`.
-    public var json: JSON {
-        .object([
-            ("id", .int(summary.id)), ("kind", .string(summary.kind.rawValue)), ("title", .string(summary.title)),
-            ("starts_at", .string(summary.startsAt.description)), ("ends_at", .string(summary.endsAt.description)),
-            ("hours", .number(summary.hours)), ("organizer", .string(summary.organizer)),
-            ("location", .optional(location)),
-            ("audience", audience.map { .array($0.map { .string($0.rawValue) }) } ?? .null),
-            ("quotas", .array(quotas.map { .object([
-                ("department", .string($0.department.rawValue)), ("seats", .int($0.seats)), ("taken", .int($0.taken)),
-            ]) })),
-            ("cancelled", .bool(summary.cancelled)),
-            ("capacity", .int(summary.capacity)), ("enrolled", .int(summary.enrolled)),
-            ("waitlisted", .int(summary.waitlisted)), ("attended", .int(summary.attended)),
-            ("enrollments", .array(enrollments.map { line in
-                .object([
-                    ("id_number", .string(line.idNumber)), ("name", .string(line.name)),
-                    ("department", .string(line.department.rawValue)), ("status", .string(line.status.rawValue)),
-                    ("waitlist_position", line.waitlistPosition.map(JSON.int) ?? .null),
-                    ("hours", line.hours.map(JSON.number) ?? .null),
-                ])
-            })),
-        ])
-    }
+
 }
 
 /// The answer to one enrollment request.
@@ -178,28 +155,28 @@ public struct Training {
     /// Schedules an event and returns its id.
     public func createEvent(_ draft: EventDraft) throws -> Int {
         let title = draft.title.trimmingSpaces
-        guard !title.isEmpty else { throw WorkforceError.invalid(field: "--title", value: draft.title, reason: "is empty") }
+        guard !title.isEmpty else { throw WorkforceError.invalid(field: "title", value: draft.title, reason: "is empty") }
         guard draft.endsAt > draft.startsAt else {
-            throw WorkforceError.invalid(field: "--ends", value: draft.endsAt.description, reason: "is not after --starts \(draft.startsAt)")
+            throw WorkforceError.invalid(field: "ends", value: draft.endsAt.description, reason: "is not after \(field: "starts") \(draft.startsAt)")
         }
         let spanHours = Decimal(draft.endsAt.minutesSinceEpoch - draft.startsAt.minutesSinceEpoch) / 60
         guard draft.hours > 0, draft.hours <= spanHours else {
             throw WorkforceError.invalid(
-                field: "--hours", value: "\(draft.hours)", reason: "must be more than 0 and at most the event's span (\(spanHours) hours)")
+                field: "hours", value: "\(draft.hours)", reason: "must be more than 0 and at most the event's span (\(spanHours) hours)")
         }
         guard draft.capacity > 0 else {
-            throw WorkforceError.invalid(field: "--capacity", value: String(draft.capacity), reason: "must be at least 1")
+            throw WorkforceError.invalid(field: "capacity", value: String(draft.capacity), reason: "must be at least 1")
         }
         let reserved = draft.quotas.values.reduce(0, +)
         guard draft.quotas.values.allSatisfy({ $0 > 0 }), reserved <= draft.capacity else {
             throw WorkforceError.invalid(
-                field: "--quota", value: "\(reserved) seats", reason: "quotas must be positive and together at most the capacity \(draft.capacity)")
+                field: "quota", value: "\(reserved) seats", reason: "quotas must be positive and together at most the capacity \(draft.capacity)")
         }
         if let audience = draft.audience, let outside = draft.quotas.keys.first(where: { !audience.contains($0) }) {
-            throw WorkforceError.invalid(field: "--quota", value: outside.rawValue, reason: "is not in the event's --audience")
+            throw WorkforceError.invalid(field: "quota", value: outside.rawValue, reason: "is not in the event's \(field: "audience")")
         }
         guard draft.enterpriseUSCC == nil || draft.regionCode == nil else {
-            throw WorkforceError.invalid(field: "--enterprise", value: draft.enterpriseUSCC!, reason: "give --enterprise or --region, not both")
+            throw WorkforceError.invalid(field: "enterprise", value: draft.enterpriseUSCC!, reason: "give \(field: "enterprise") or \(field: "region"), not both")
         }
         let region = try draft.regionCode.map { try Roster.validRegion($0) }
         return try db.transaction { db in
@@ -362,7 +339,7 @@ public struct Training {
                 var event = eventID
                 if event == nil {
                     event = Int(row.value("event_id"))
-                    if event == nil { row.reject("event_id", "is not an event id; give --event or an event_id column") }
+                    if event == nil { row.reject("event_id", "is not an event id; give \(field: "event") or an event_id column") }
                 }
                 guard row.errors.isEmpty, let event else { return nil }
                 let name = row.value("name")
@@ -483,7 +460,7 @@ public struct Training {
         } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == SQLState("P0002") {
             let message = error.message.replacingOccurrences(
                 of: #"^person \d+: "#, with: "", options: .regularExpression)
-            throw error.sqlState == .checkViolation ? WorkforceError.conflict(message) : WorkforceError.notFound(message)
+            throw error.sqlState == .checkViolation ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
         }
     }
 
@@ -503,7 +480,7 @@ public struct Training {
         try db.transaction { db in
             let event = try checkOpenForAttendance(eventID: eventID, at: at)
             if let hours, hours < 0 || hours > event.hoursValue {
-                throw WorkforceError.invalid(field: "--hours", value: "\(hours)", reason: "must be between 0 and the event's \(event.hours) hours")
+                throw WorkforceError.invalid(field: "hours", value: "\(hours)", reason: "must be between 0 and the event's \(event.hours) hours")
             }
             let updated = try db.execute("""
                 UPDATE enrollment e

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

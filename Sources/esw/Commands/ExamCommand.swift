@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 struct ExamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct ExamCommand: ParsableCommand {
             func run() throws {
                 try reportingErrors {
                     guard let level = CertificateLevel(spreadsheetValue: level) else {
-                        throw WorkforceError.invalid(field: "--level", value: self.level, reason: "use junior, intermediate or senior")
+                        throw WorkforceError.invalid(field: "level", value: self.level, reason: "use junior, intermediate or senior")
                     }
                     print(try Exams(db: try database.connect()).createSession(
                         year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
@@ -116,9 +117,9 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    let subject = try examSubject(subject, field: "--subject")
+                    let subject = try examSubject(subject, field: "subject")
                     guard let mark = Decimal(string: mark) else {
-                        throw WorkforceError.invalid(field: "--mark", value: self.mark, reason: "is not a number")
+                        throw WorkforceError.invalid(field: "mark", value: self.mark, reason: "is not a number")
                     }
                     try Exams(db: try database.connect()).setPassLine(sessionID: session, subject: subject, mark: mark, region: region)
                     print("pass line set")
@@ -166,7 +167,7 @@ struct ExamCommand: ParsableCommand {
                     return
                 }
                 let chosen = try subjects.map { text in
-                    try text.split(separator: ",").map { try examSubject(String($0), field: "--subjects") }
+                    try text.split(separator: ",").map { try examSubject(String($0), field: "subjects") }
                 }
                 let registered = try exams.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
@@ -302,7 +303,7 @@ struct ExamCommand: ParsableCommand {
 }
 
 /// Reads a subject key or Chinese name given on the command line.
-func examSubject(_ text: String, field: String) throws -> ExamSubject {
+func examSubject(_ text: String, field: Field) throws -> ExamSubject {
     guard let subject = ExamSubject(text: text) else {
         throw WorkforceError.invalid(field: field, value: text, reason: "use comprehensive, practice or regulations")
     }

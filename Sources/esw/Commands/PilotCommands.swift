@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 struct PilotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,7 +86,7 @@ struct PilotCommand: ParsableCommand {
                 let applicant: Applicant = region.map { .region($0) } ?? enterprise.map { .enterprise(uscc: $0) } ?? .serviceOrg(uscc: serviceOrg!)
                 let planText = try plan.map { path -> String in
                     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw WorkforceError.invalid(field: "--plan", value: path, reason: "cannot be read as UTF-8 text")
+                        throw WorkforceError.invalid(field: "plan", value: path, reason: "cannot be read as UTF-8 text")
                     }
                     return text
                 }
@@ -111,7 +112,7 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let status = try applicationStatus(to, field: "--to")
+                let status = try applicationStatus(to, field: "to")
                 try Pilots(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
                 print(status.rawValue)
             }
@@ -128,7 +129,7 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let state = try status.map { try applicationStatus($0, field: "--status") }
+                let state = try status.map { try applicationStatus($0, field: "status") }
                 let applications = try Pilots(db: try database.connect()).applications(programID: program, province: province, status: state)
                 let headers = ["id", "program", "applicant", "province", "status", "submitted_on", "late"]
                 let rows = applications.map { [String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso, $0.late ? "yes" : ""] }
@@ -162,7 +163,7 @@ struct PilotCommand: ParsableCommand {
 }
 
 /// Reads an application state given on the command line.
-func applicationStatus(_ text: String, field: String) throws -> ApplicationStatus {
+func applicationStatus(_ text: String, field: Field) throws -> ApplicationStatus {
     guard let status = ApplicationStatus(rawValue: text) else {
         throw WorkforceError.invalid(field: field, value: text, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
     }
@@ -314,10 +315,10 @@ struct ServiceCommand: ParsableCommand {
                 }
                 guard let enterprise, let kindText = self.kind, let date, let beneficiaries else { return }
                 guard let kind = ServiceKind(text: kindText) else {
-                    throw WorkforceError.invalid(field: "--kind", value: kindText, reason: "use one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw WorkforceError.invalid(field: "kind", value: kindText, reason: "use one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let hoursValue = try hours.map { text -> Decimal in
-                    guard let value = Decimal(string: text) else { throw WorkforceError.invalid(field: "--hours", value: text, reason: "is not a number") }
+                    guard let value = Decimal(string: text) else { throw WorkforceError.invalid(field: "hours", value: text, reason: "is not a number") }
                     return value
                 }
                 print(try Pilots(db: try database.connect()).recordService(
@@ -368,7 +369,7 @@ struct FundingCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 guard let source = FundingSource(rawValue: source) else {
-                    throw WorkforceError.invalid(field: "--source", value: self.source, reason: "use government_purchase, enterprise or other")
+                    throw WorkforceError.invalid(field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
                 }
                 print(try Pilots(db: try database.connect()).addFunding(
                     enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,

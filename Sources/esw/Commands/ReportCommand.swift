@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -155,9 +156,10 @@ struct Evidence: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let today = CalendarDate.today()
-            let (report, files) = try Reports(db: try database.connect())
+            let evidence = try Reports(db: try database.connect())
                 .evidence(applicationID: application, from: from, to: to, includeIDNumbers: includeIDNumbers, today: today)
-            let scope = report.scope
+            let files = EvidencePack.files(evidence)
+            let scope = evidence.report.scope
             let header = ["esw evidence pack", "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
                           "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(today)",
                           "id_numbers: \(includeIDNumbers ? "included" : "masked")"]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

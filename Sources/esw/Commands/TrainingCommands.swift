@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
+import WorkforceOutput
 
 /// Now on the wall clock, for operations that default to "now".
 func localNow() -> LocalDateTime {
@@ -54,10 +55,10 @@ struct EventCommand: ParsableCommand {
                 } else if let time = LocalDateTime(text: ends) {
                     endsAt = time
                 } else {
-                    throw WorkforceError.invalid(field: "--ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+                    throw WorkforceError.invalid(field: "ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
                 }
                 guard let creditHours = Decimal(string: hours) else {
-                    throw WorkforceError.invalid(field: "--hours", value: hours, reason: "is not a number")
+                    throw WorkforceError.invalid(field: "hours", value: hours, reason: "is not a number")
                 }
                 let draft = EventDraft(
                     kind: kind, title: title, startsAt: starts, endsAt: endsAt, hours: creditHours, capacity: capacity,
@@ -171,7 +172,7 @@ struct EventCommand: ParsableCommand {
 func parseDepartments(_ text: String) throws -> [Department] {
     try text.split(separator: ",").map { part in
         guard let department = Department(spreadsheetValue: String(part)) else {
-            throw WorkforceError.invalid(field: "--audience", value: String(part), reason: "unknown department; use one of \(Department.acceptedValues)")
+            throw WorkforceError.invalid(field: "audience", value: String(part), reason: "unknown department; use one of \(Department.acceptedValues)")
         }
         return department
     }
@@ -182,7 +183,7 @@ func parseQuotas(_ text: String) throws -> [Department: Int] {
     for part in text.split(separator: ",") {
         let pieces = part.split(separator: "=")
         guard pieces.count == 2, let department = Department(spreadsheetValue: String(pieces[0])), let seats = Int(pieces[1]) else {
-            throw WorkforceError.invalid(field: "--quota", value: String(part), reason: "write DEPARTMENT=SEATS, e.g. union=10")
+            throw WorkforceError.invalid(field: "quota", value: String(part), reason: "write DEPARTMENT=SEATS, e.g. union=10")
         }
         quotas[department] = seats
     }

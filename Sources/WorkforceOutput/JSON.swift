@@ -1,3 +1,5 @@
+public import PostgresClient
+public import Workforce
 /// A JSON value that keeps its keys in the order they were written, so output reads the way the
 /// documentation shows it. Numbers are kept as their exact text (ratios come from SQL numerics).
 public indirect enum JSON: Sendable, Equatable {

@@ -1,6 +1,7 @@
+public import PostgresClient
 import Crypto
 public import Foundation
-public import PostgresClient
+public import Workforce
 import ZIPFoundation
 
 /// The evidence pack a designation review asks for: the pilot report, the attendance sheets, the
@@ -45,7 +46,7 @@ public enum EvidencePack {
                 file.data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        guard let data = archive.data else { throw WorkforceError.invalid(field: "--out", value: path, reason: "the archive could not be built") }
+        guard let data = archive.data else { throw WorkforceError.invalid(field: "out", value: path, reason: "the archive could not be built") }
         try writeAtomically(data, to: path)
         return hex(manifest)
     }
@@ -58,7 +59,7 @@ public enum EvidencePack {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw WorkforceError.invalid(field: "FILE", value: path, reason: "is not a ZIP archive")
+            throw WorkforceError.invalid(field: "file", value: path, reason: "is not a ZIP archive")
         }
         var contents: [String: Data] = [:]
         for entry in archive where entry.type == .file {
@@ -66,12 +67,12 @@ public enum EvidencePack {
             do {
                 _ = try archive.extract(entry) { data.append($0) }
             } catch {
-                throw WorkforceError.invalid(field: "FILE", value: path, reason: "\(entry.path) cannot be read (\(error))")
+                throw WorkforceError.invalid(field: "file", value: path, reason: "\(entry.path) cannot be read (\(error))")
             }
             contents[entry.path] = data
         }
         guard let manifest = contents.removeValue(forKey: manifestName), let text = String(data: manifest, encoding: .utf8) else {
-            throw WorkforceError.invalid(field: "FILE", value: path, reason: "has no \(manifestName)")
+            throw WorkforceError.invalid(field: "file", value: path, reason: "has no \(manifestName)")
         }
         var header: [String] = []
         var problems: [String] = []
@@ -98,60 +99,27 @@ public enum EvidencePack {
     }
 }
 
-extension Reports {
-    /// The files of an application's evidence pack for its period (default: the pilot year).
-    public func evidence(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil,
-                         includeIDNumbers: Bool, today: CalendarDate) throws -> (report: PilotReport, files: [EvidencePack.File]) {
-        let scope = try pilotScope(applicationID: applicationID, from: from, to: to)
-        let report = try pilot(scope: scope, today: today)
-        let records = WorkAreaFilter(scope: scope)
-        let pilots = Pilots(db: db)
+extension EvidencePack {
+    /// The files of a pack, in the order the MANIFEST lists them.
+    public static func files(_ evidence: PilotEvidence) -> [File] {
         func csv(_ table: RecordTable) -> Data { Data(CSVWriter.document(headers: table.headers, rows: table.rows).utf8) }
-        func shown(_ id: String) -> String { includeIDNumbers ? id : maskedIDNumber(id) }
+        let report = evidence.report
         var files = [
-            EvidencePack.File(name: "pilot-report.html", data: Data(report.html.utf8)),
-            EvidencePack.File(name: "pilot-report.json", data: Data((report.json(includeIDNumbers: includeIDNumbers).serialized(pretty: true) + "\n").utf8)),
+            File(name: "pilot-report.html", data: Data(report.html.utf8)),
+            File(name: "pilot-report.json",
+                 data: Data((report.json(includeIDNumbers: evidence.includesIDNumbers).serialized(pretty: true) + "\n").utf8)),
         ]
-        var sheets: [Int: [[String]]] = [:]
-        for row in try db.query("""
-            SELECT ev.id, ev.title, ev.kind::text, to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI'), p.id_number, p.name, en.name,
-                   e.department::text, e.status::text, coalesce(e.hours::text, '')
-            FROM enrollment e
-            JOIN training_event ev ON ev.id = e.event_id
-            JOIN person p ON p.id = e.person_id
-            JOIN enterprise en ON en.id = e.enterprise_id
-            WHERE \(scope.trainingCondition)
-            ORDER BY ev.id, en.name, p.id_number
-            """) {
-            let event: Int = try row.decode(0)
-            sheets[event, default: []].append([String(event), try row.decode(1), try row.decode(2), try row.decode(3), shown(try row.decode(4)),
-                                               try row.decode(5), try row.decode(6), try row.decode(7), try row.decode(8), try row.decode(9)])
+        for (event, sheet) in evidence.attendance {
+            files.append(File(name: "attendance/event-\(event).csv", data: csv(sheet)))
         }
-        for (event, rows) in sheets.sorted(by: { $0.key < $1.key }) {
-            files.append(.init(name: "attendance/event-\(event).csv", data: csv(RecordTable(
-                headers: ["event_id", "title", "kind", "starts_at", "id_number", "name", "enterprise", "department", "status", "hours"], rows: rows))))
-        }
-        // Certificates held by anyone on the staff of the enterprises during the period.
-        let certificates = try db.query("""
-            SELECT p.id_number, p.name, c.level::text, c.certificate_no, c.issued_on::text, coalesce(c.revoked_on::text, '')
-            FROM certificate c
-            JOIN person p ON p.id = c.person_id
-            WHERE c.issued_on <= \(scope.to)
-              AND EXISTS (SELECT 1 FROM employment em WHERE em.person_id = c.person_id AND em.enterprise_id = ANY (\(scope.enterpriseIDs))
-                          AND em.hired_on <= \(scope.to) AND (em.left_on IS NULL OR em.left_on > \(scope.from)))
-            ORDER BY p.id_number, c.issued_on, c.certificate_no
-            """).map { row in
-            [shown(try row.decode(0)), try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4), try row.decode(5)]
-        }
-        files.append(.init(name: "certificates.csv", data: csv(RecordTable(
-            headers: ["id_number", "name", "level", "certificate_no", "issued_on", "revoked_on"], rows: certificates))))
-        files.append(.init(name: "exam-funnel.csv", data: csv(RecordTable(
+        files.append(File(name: "certificates.csv", data: csv(evidence.certificates)))
+        files.append(File(name: "exam-funnel.csv", data: csv(RecordTable(
             headers: ["level", "department", "registered", "sat", "passed", "certified"],
             rows: report.funnel.map { [$0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered), String($0.sat),
                                        String($0.passed), String($0.certified)] }))))
-        files.append(.init(name: "posts.csv", data: csv(try pilots.posts(records, includeIDNumbers: includeIDNumbers))))
-        files.append(.init(name: "services.csv", data: csv(try pilots.services(records))))
-        files.append(.init(name: "funding.csv", data: csv(try pilots.funding(records))))
-        return (report, files)
+        files.append(File(name: "posts.csv", data: csv(evidence.posts)))
+        files.append(File(name: "services.csv", data: csv(evidence.services)))
+        files.append(File(name: "funding.csv", data: csv(evidence.funding)))
+        return files
     }
 }

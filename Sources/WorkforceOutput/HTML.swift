@@ -1,3 +1,5 @@
+public import PostgresClient
+public import Workforce
 /// Small helpers to write self-contained, well-formed HTML documents and inline SVG charts:
 /// no script, no network, A4 print styles.
 public enum HTML {

@@ -1,5 +1,14 @@
-import Foundation
-import PostgresClient
+public import PostgresClient
+public import Foundation
+public import Workforce
+
+/// "+5.20 个百分点 (pp)" style text of a ratio change, in percentage points to two places.
+func percentagePoints(_ change: Decimal?) -> String {
+    guard let change else { return "—" }
+    let points = twoPlaces(change * 100)
+    return (points.hasPrefix("-") || points == "0.00" ? "" : "+") + points
+}
+
 
 extension PilotScope.Kind {
     var chineseName: String {
@@ -15,11 +24,6 @@ extension PilotReport {
     /// The change's exact decimal text (ratio units, 4 places), or nil.
     static func changeText(_ start: RatioCounts, _ end: RatioCounts) -> String? {
         ratioChange(start, end).map { NSDecimalNumber(decimal: $0).stringValue }
-    }
-
-    /// The exact sum of decimal texts, shown with two places ("78.00").
-    static func sum(_ texts: [String]) -> String {
-        twoPlaces(texts.compactMap { Decimal(string: $0) }.reduce(0, +))
     }
 
     func startEndJSON(_ start: RatioCounts, _ end: RatioCounts) -> [(String, JSON)] {

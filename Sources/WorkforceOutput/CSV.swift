@@ -1,0 +1,37 @@
+import Foundation
+public import PostgresClient
+public import Workforce
+/// Writes CSV for people: UTF-8 with a BOM so that Excel opens Chinese text correctly, CRLF line
+/// ends, and quotes only where a field needs them.
+public struct CSVWriter {
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    public static let byteOrderMark = "\u{FEFF}"
+
+    /// A whole file: the byte-order mark, the header line and the rows.
+    public static func document(headers: [String], rows: [[String]]) -> String {
+        var output = byteOrderMark + line(headers)
+        for row in rows { output += line(row) }
+        return output
+    }
+
+    static func escape(_ field: String) -> String {
+        let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// The rows an import skipped, saved for the person to fix: the file's own columns, then the
+/// line and the reasons.
+public enum RejectsFile {
+    public static func write(_ rejected: RejectedRows, to path: String, reason: (RowError) -> String) throws {
+        var text = CSVWriter.byteOrderMark + CSVWriter.line(rejected.headers + ["line", "reason"])
+        for row in rejected.rows {
+            text += CSVWriter.line(row.values + [String(row.line), row.errors.map(reason).joined(separator: "; ")])
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
