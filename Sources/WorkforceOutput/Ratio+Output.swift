@@ -1,6 +1,16 @@
 public import PostgresClient
 public import Workforce
 
+extension RatioCounts {
+    /// "34.29%", or "—" when nobody is tracked.
+    public var percentage: String {
+        guard let ratio, let value = Double(ratio) else { return "—" }
+        let hundredths = Int((value * 10_000).rounded())
+        let fraction = String(hundredths % 100)
+        return "\(hundredths / 100).\(fraction.count == 1 ? "0" + fraction : fraction)%"
+    }
+}
+
 extension RatioEntry {
     /// The JSON object of the documented shape: as_of, the scope, tracked, certified, ratio,
     /// by_department and by_level.
@@ -44,5 +54,86 @@ extension RatioReport {
         }
         members.append(("enterprises", .array(enterprises.map { .object($0.json(asOf: asOf)) })))
         return .object(members)
+    }
+}
+
+/// The ratio on one date, or over time, as the `ratio` listing shows it.
+public enum RatioOutput {
+    public enum Breakdown: String, CaseIterable, Sendable {
+        case department, level
+    }
+
+    /// Entries (enterprises, regions, the country) on one date; `json` is the documented object.
+    public static func entries(
+        _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: JSON, format: OutputFormat
+    ) -> String {
+        if format == .json {
+            return json.serialized(pretty: true) + "\n"
+        }
+        var headers = ["scope", "code", "name", "tracked", "certified", "ratio"]
+        if breakdown == .department { headers.insert("department", at: 3) }
+        if breakdown == .level { headers += ["junior", "intermediate", "senior"] }
+        var rows: [[String]] = []
+        for entry in entries {
+            let (scope, code, name) = describe(entry.scope)
+            func row(_ department: String?, _ counts: RatioCounts) -> [String] {
+                var cells = [scope, code, name, String(counts.tracked), String(counts.certified),
+                             format == .csv ? (counts.ratio ?? "") : counts.percentage]
+                if let department { cells.insert(department, at: 3) }
+                if breakdown == .level {
+                    cells += [String(entry.levels.junior), String(entry.levels.intermediate), String(entry.levels.senior)]
+                }
+                return cells
+            }
+            if breakdown == .department {
+                rows.append(row("all", entry.counts))
+                for department in entry.departments { rows.append(row(department.department.rawValue, department.counts)) }
+            } else {
+                rows.append(row(nil, entry.counts))
+            }
+        }
+        if format == .csv {
+            return CSVWriter.document(headers: headers, rows: rows)
+        }
+        let textColumns: Set = ["scope", "code", "name", "department"]
+        let numeric = Set(headers.indices.filter { !textColumns.contains(headers[$0]) })
+        return "certified-worker ratio as of \(asOf)\n"
+            + TextTable(headers: headers, rows: rows, rightAligned: numeric).render()
+    }
+
+    private static func describe(_ scope: RatioEntry.Scope) -> (String, String, String) {
+        switch scope {
+        case .enterprise(let enterprise): ("enterprise", enterprise.uscc, enterprise.name)
+        case .region(let code, let name): (code.hasSuffix("0000") ? "province" : "region", code, name ?? "")
+        case .country: ("country", "", "全国")
+        }
+    }
+
+    /// The ratio at each step of a trend, of one enterprise or region.
+    public static func trend(
+        _ points: [TrendPoint], enterprise: String?, region: String?, every: TrendStep, format: OutputFormat
+    ) -> String {
+        switch format {
+        case .json:
+            var members: [(String, JSON)] = []
+            if let enterprise { members.append(("enterprise", .string(enterprise))) }
+            if let region { members.append(("region", .string(region))) }
+            members.append(("every", .string(every.rawValue)))
+            members.append(("points", .array(points.map { point in
+                .object([
+                    ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
+                    ("certified", .int(point.counts.certified)), ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
+                ])
+            })))
+            return JSON.object(members).serialized(pretty: true) + "\n"
+        case .csv:
+            return CSVWriter.document(headers: ["as_of", "tracked", "certified", "ratio"], rows: points.map {
+                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+            })
+        case .table:
+            return TextTable(headers: ["as of", "tracked", "certified", "ratio"], rows: points.map {
+                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
+            }, rightAligned: [1, 2, 3]).render()
+        }
     }
 }

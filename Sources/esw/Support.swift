@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import PostgresClient
 import Workforce
@@ -23,8 +23,12 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
+extension OutputFormat: ExpressibleByArgument {}
+extension RatioOutput.Breakdown: ExpressibleByArgument {}
+
+/// Writes a rendered result to standard output as it is (it ends with its own line break).
+func emit(_ text: String) {
+    print(text, terminator: "")
 }
 
 /// Options shared by the spreadsheet imports.
@@ -107,70 +111,6 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// A plain text table whose columns line up with Chinese text (which is two columns wide).
-struct TextTable {
-    var headers: [String]
-    var rows: [[String]] = []
-    /// Columns aligned to the right (numbers).
-    var rightAligned: Set<Int> = []
-
-    func render() -> String {
-        var widths = headers.map(displayWidth)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                let padding = String(repeating: " ", count: widths[index] - displayWidth(cell))
-                return rightAligned.contains(index) ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingTrailingSpaces
-        }
-        var output = line(headers) + "\n"
-        output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for row in rows { output += line(row) + "\n" }
-        return output
-    }
-
-    private func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { width, scalar in
-            let value = scalar.value
-            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
-                || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
-                || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
-                || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1FAFF).contains(value)
-                || (0x20000...0x3FFFD).contains(value)
-            return width + (wide ? 2 : 1)
-        }
-    }
-}
-
-extension String {
-    var trimmingTrailingSpaces: String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
-    }
-}
-
-/// Prints CSV for spreadsheets: UTF-8 with BOM, CRLF.
-func printCSV(headers: [String], rows: [[String]]) {
-    FileHandle.standardOutput.write(Data(CSVWriter.document(headers: headers, rows: rows).utf8))
-}
-
-/// Prints a listing as a table, CSV or JSON (an array of objects; `numeric` columns as numbers).
-func printRecords(_ records: RecordTable, format: OutputFormat, numeric: Set<Int> = []) {
-    switch format {
-    case .table: print(TextTable(headers: records.headers, rows: records.rows, rightAligned: numeric).render(), terminator: "")
-    case .csv: printCSV(headers: records.headers, rows: records.rows)
-    case .json:
-        print(JSON.array(records.rows.map { row in
-            .object(zip(records.headers, row).enumerated().map { index, pair in
-                (pair.0, pair.1.isEmpty ? .null : numeric.contains(index) ? .number(pair.1) : .string(pair.1))
-            })
-        }).serialized(pretty: true))
-    }
 }
 
 /// The filters every work-area listing takes.

@@ -103,6 +103,17 @@ public struct PilotApplication: Sendable, Equatable {
     public let late: Bool
 }
 
+/// A pilot program (e.g. the 2013 enterprise social work pilot) and its deadlines.
+public struct PilotProgram: Sendable, Equatable {
+    public let id: Int
+    public let name: String
+    public let document: String?
+    public let applyBy: CalendarDate
+    public let confirmBy: CalendarDate
+    public let pilotMonths: Int
+    public let summaryBy: CalendarDate
+}
+
 /// Pilot programs and applications, and the work areas bureaus follow: posts, service
 /// organizations, services and funding.
 public struct Pilots {
@@ -110,6 +121,17 @@ public struct Pilots {
 
     public init(db: Connection) {
         self.db = db
+    }
+
+    /// Every pilot program, oldest first.
+    public func programs() throws -> [PilotProgram] {
+        try db.query("""
+            SELECT id, name, document, apply_by, confirm_by, pilot_months, summary_by FROM pilot_program ORDER BY id
+            """).map { row in
+            PilotProgram(
+                id: try row.decode(0), name: try row.decode(1), document: try row.decode(2), applyBy: try row.decode(3),
+                confirmBy: try row.decode(4), pilotMonths: try row.decode(5), summaryBy: try row.decode(6))
+        }
     }
 
     /// Creates a pilot program with its deadlines; returns its id.

@@ -117,25 +117,7 @@ struct CertificateCommand: ParsableCommand {
             try reportingErrors {
                 let statuses = try CertificateRegistry(db: try database.connect())
                     .status(enterpriseUSCC: enterprise, region: region, asOf: asOf ?? .today())
-                let headers = ["certificate_no", "id_number", "name", "level", "issued_on", "state", "valid_until", "due_by", "hours", "required"]
-                let rows = statuses.map {
-                    [$0.certificateNo, $0.idNumber, $0.name, $0.level.rawValue, $0.issuedOn.iso, $0.state.rawValue,
-                     $0.validUntil?.iso ?? "", $0.dueBy.iso, $0.creditedHours, $0.requiredHours]
-                }
-                switch format {
-                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [8, 9]).render(), terminator: "")
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .json:
-                    print(JSON.array(statuses.map { status in
-                        .object([
-                            ("certificate_no", .string(status.certificateNo)), ("id_number", .string(status.idNumber)),
-                            ("name", .string(status.name)), ("level", .string(status.level.rawValue)),
-                            ("issued_on", .string(status.issuedOn.iso)), ("state", .string(status.state.rawValue)),
-                            ("valid_until", .optional(status.validUntil?.iso)), ("due_by", .string(status.dueBy.iso)),
-                            ("credited_hours", .number(status.creditedHours)), ("required_hours", .number(status.requiredHours)),
-                        ])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.certificateStatuses(statuses).rendered(as: format))
             }
         }
     }

@@ -84,21 +84,7 @@ struct EnterpriseCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let enterprises = try Roster(db: try database.connect()).enterprises(inRegion: region)
-                let rows = enterprises.map { [$0.uscc, $0.name, $0.regionCode, $0.employees.map(String.init) ?? ""] }
-                switch format {
-                case .table:
-                    print(TextTable(headers: ["uscc", "name", "region", "employees"], rows: rows, rightAligned: [3]).render(), terminator: "")
-                case .csv:
-                    printCSV(headers: ["uscc", "name", "region_code", "employees"], rows: rows)
-                case .json:
-                    print(JSON.array(enterprises.map { enterprise in
-                        .object([
-                            ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
-                            ("region_code", .string(enterprise.regionCode)),
-                            ("employees", enterprise.employees.map(JSON.int) ?? .null),
-                        ])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.enterprises(enterprises, format: format).rendered(as: format))
             }
         }
     }

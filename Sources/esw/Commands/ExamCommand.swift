@@ -52,18 +52,7 @@ struct ExamCommand: ParsableCommand {
             func run() throws {
                 try reportingErrors {
                     let sessions = try Exams(db: try database.connect()).sessions()
-                    let headers = ["id", "year", "level", "exam_date", "registered", "windows"]
-                    let rows = sessions.map { [String($0.id), String($0.year), $0.level.rawValue, $0.examDate.iso, String($0.registrations), $0.windows.joined(separator: "; ")] }
-                    switch format {
-                    case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [0, 4]).render(), terminator: "")
-                    case .csv: printCSV(headers: headers, rows: rows)
-                    case .json:
-                        print(JSON.array(sessions.map { session in
-                            .object([("id", .int(session.id)), ("year", .int(session.year)), ("level", .string(session.level.rawValue)),
-                                     ("exam_date", .string(session.examDate.iso)), ("registered", .int(session.registrations)),
-                                     ("windows", .array(session.windows.map(JSON.string)))])
-                        }).serialized(pretty: true))
-                    }
+                    emit(Listing.examSessions(sessions).rendered(as: format))
                 }
             }
         }
@@ -241,27 +230,7 @@ struct ExamCommand: ParsableCommand {
                 let results = pendingCertificates
                     ? try exams.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
                     : try exams.results(sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
-                if format == .json {
-                    let json: JSON = idNumber != nil
-                        ? .object([("id_number", .string(results.first?.idNumber ?? idNumber!)), ("levels", .array(results.map(\.json)))])
-                        : .array(results.map { result in
-                            .object([("id_number", .string(result.idNumber)), ("name", .string(result.name))] + {
-                                if case .object(let members) = result.json { return members } else { return [] }
-                            }())
-                        })
-                    print(json.serialized(pretty: true))
-                    return
-                }
-                let headers = ["id_number", "name", "level", "passed", "year", "scope", "subjects", "remaining", "valid_through"]
-                let rows = results.map { result in
-                    [result.idNumber, result.name, result.level.rawValue, result.passed ? "yes" : "no",
-                     result.passedYear.map(String.init) ?? "", result.scope ?? "",
-                     result.subjects.map { "\($0.subject.rawValue) \($0.year) \($0.score)\($0.passed ? "✓" : "✗")" }.joined(separator: "; "),
-                     result.remaining.map(\.rawValue).joined(separator: ", "), result.earlierPassesValidThrough.map(String.init) ?? ""]
-                }
-                if format == .csv { printCSV(headers: headers, rows: rows) } else {
-                    print(TextTable(headers: headers, rows: rows).render(), terminator: "")
-                }
+                emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format))
             }
         }
     }
@@ -285,18 +254,7 @@ struct ExamCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let lines = try Exams(db: try database.connect()).funnel(region: region, year: year, today: .today())
-                let headers = ["level", "department", "registered", "sat", "passed", "certified"]
-                let rows = lines.map { [$0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered), String($0.sat), String($0.passed), String($0.certified)] }
-                switch format {
-                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [2, 3, 4, 5]).render(), terminator: "")
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .json:
-                    print(JSON.array(lines.map { line in
-                        .object([("level", .string(line.level.rawValue)), ("department", .optional(line.department?.rawValue)),
-                                 ("registered", .int(line.registered)), ("sat", .int(line.sat)),
-                                 ("passed", .int(line.passed)), ("certified", .int(line.certified))])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.examFunnel(lines).rendered(as: format))
             }
         }
     }

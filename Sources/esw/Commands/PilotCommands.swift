@@ -45,12 +45,7 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    let db = try database.connect()
-                    var table = TextTable(headers: ["id", "name", "document", "apply by", "confirm by", "months", "summary by"], rightAligned: [0, 5])
-                    for row in try db.query("SELECT id, name, coalesce(document, ''), apply_by::text, confirm_by::text, pilot_months, summary_by::text FROM pilot_program ORDER BY id") {
-                        table.rows.append((0..<7).map { row.text($0) ?? "" })
-                    }
-                    print(table.render(), terminator: "")
+                    emit(Listing.pilotPrograms(try Pilots(db: try database.connect()).programs()).rendered(as: .table))
                 }
             }
         }
@@ -131,18 +126,7 @@ struct PilotCommand: ParsableCommand {
             try reportingErrors {
                 let state = try status.map { try applicationStatus($0, field: "status") }
                 let applications = try Pilots(db: try database.connect()).applications(programID: program, province: province, status: state)
-                let headers = ["id", "program", "applicant", "province", "status", "submitted_on", "late"]
-                let rows = applications.map { [String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso, $0.late ? "yes" : ""] }
-                switch format {
-                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [0, 1]).render(), terminator: "")
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .json:
-                    print(JSON.array(applications.map { application in
-                        .object([("id", .int(application.id)), ("program", .int(application.programID)), ("applicant", .string(application.applicant)),
-                                 ("province", .string(application.province)), ("status", .string(application.status.rawValue)),
-                                 ("submitted_on", .string(application.submittedOn.iso)), ("late", .bool(application.late))])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.pilotApplications(applications).rendered(as: format))
             }
         }
     }
@@ -155,8 +139,7 @@ struct PilotCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let history = try Pilots(db: try database.connect()).history(applicationID: application)
-                let rows = history.map { [$0.on.iso, $0.from ?? "", $0.to, $0.actor, $0.note ?? ""] }
-                print(TextTable(headers: ["date", "from", "to", "by", "note"], rows: rows).render(), terminator: "")
+                emit(Listing.applicationHistory(history).rendered(as: .table))
             }
         }
     }
@@ -184,7 +167,7 @@ struct PostCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let pilots = Pilots(db: try database.connect())
-                printRecords(try pilots.posts(try list.filter(pilots), includeIDNumbers: includeIDNumbers), format: list.format, numeric: [0])
+                emit(Listing(records: try pilots.posts(try list.filter(pilots), includeIDNumbers: includeIDNumbers), numeric: [0]).rendered(as: list.format))
             }
         }
     }
@@ -223,7 +206,7 @@ struct OrgCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                printRecords(try Pilots(db: try database.connect()).serviceOrgs(), format: format, numeric: [4])
+                emit(Listing(records: try Pilots(db: try database.connect()).serviceOrgs(), numeric: [4]).rendered(as: format))
             }
         }
     }
@@ -261,7 +244,7 @@ struct ServiceCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let pilots = Pilots(db: try database.connect())
-                printRecords(try pilots.services(try list.filter(pilots)), format: list.format, numeric: [0, 5, 7, 8])
+                emit(Listing(records: try pilots.services(try list.filter(pilots)), numeric: [0, 5, 7, 8]).rendered(as: list.format))
             }
         }
     }
@@ -342,7 +325,7 @@ struct FundingCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let pilots = Pilots(db: try database.connect())
-                printRecords(try pilots.funding(try list.filter(pilots)), format: list.format, numeric: [0])
+                emit(Listing(records: try pilots.funding(try list.filter(pilots)), numeric: [0]).rendered(as: list.format))
             }
         }
     }

@@ -28,10 +28,6 @@ struct RatioCommand: ParsableCommand {
           esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every quarter
         """)
 
-    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
-        case department, level
-    }
-
     enum Counting: String, ExpressibleByArgument, CaseIterable {
         case all
         case registeredOnly = "registered-only"
@@ -40,7 +36,7 @@ struct RatioCommand: ParsableCommand {
     @Option(help: "One enterprise, by USCC.") var enterprise: String?
     @Option(help: "One region: a province (440000), city (440300) or county (440305) code.") var region: String?
     @Option(help: "The date to count on (default: today).") var asOf: CalendarDate?
-    @Option(help: "Break the counts down by department or by certificate level.") var by: Breakdown?
+    @Option(help: "Break the counts down by department or by certificate level.") var by: RatioOutput.Breakdown?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
     @Option(help: "Which certificates count: all held (default), or registered-only (registration in force).") var count: Counting = .all
     @Flag(help: "Show the ratio over time instead of on one date.") var trend = false
@@ -65,88 +61,20 @@ struct RatioCommand: ParsableCommand {
             if trend {
                 let points = try service.trend(uscc: enterprise, region: region, from: from!, to: to!, every: every,
                                                registeredOnly: count == .registeredOnly)
-                printTrend(points)
+                emit(RatioOutput.trend(points, enterprise: enterprise, region: region, every: every, format: format))
                 return
             }
             let asOf = self.asOf ?? .today()
             if let enterprise {
                 let entry = try service.enterprise(uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
-                printEntries([entry], asOf: asOf, json: .object(entry.json(asOf: asOf)))
+                emit(RatioOutput.entries([entry], asOf: asOf, by: by, json: .object(entry.json(asOf: asOf)), format: format))
             } else {
                 let report = try service.report(
                     region: region, asOf: asOf, includeDepartments: format == .json || by == .department,
                     registeredOnly: count == .registeredOnly)
-                printEntries(report.enterprises + report.provinces + [report.total], asOf: asOf, json: report.json)
+                emit(RatioOutput.entries(report.enterprises + report.provinces + [report.total], asOf: asOf, by: by,
+                                         json: report.json, format: format))
             }
-        }
-    }
-
-    private func printEntries(_ entries: [RatioEntry], asOf: CalendarDate, json: JSON) {
-        if format == .json {
-            print(json.serialized(pretty: true))
-            return
-        }
-        var headers = ["scope", "code", "name", "tracked", "certified", "ratio"]
-        if by == .department { headers.insert("department", at: 3) }
-        if by == .level { headers += ["junior", "intermediate", "senior"] }
-        var rows: [[String]] = []
-        for entry in entries {
-            let (scope, code, name) = describe(entry.scope)
-            func row(_ department: String?, _ counts: RatioCounts) -> [String] {
-                var cells = [scope, code, name, String(counts.tracked), String(counts.certified),
-                             format == .csv ? (counts.ratio ?? "") : counts.percentage]
-                if let department { cells.insert(department, at: 3) }
-                if by == .level {
-                    cells += [String(entry.levels.junior), String(entry.levels.intermediate), String(entry.levels.senior)]
-                }
-                return cells
-            }
-            if by == .department {
-                rows.append(row("all", entry.counts))
-                for department in entry.departments { rows.append(row(department.department.rawValue, department.counts)) }
-            } else {
-                rows.append(row(nil, entry.counts))
-            }
-        }
-        if format == .csv {
-            printCSV(headers: headers, rows: rows)
-        } else {
-            print("certified-worker ratio as of \(asOf)")
-            let numeric = Set(headers.indices.filter { headers[$0] != "scope" && headers[$0] != "code" && headers[$0] != "name" && headers[$0] != "department" })
-            print(TextTable(headers: headers, rows: rows, rightAligned: numeric).render(), terminator: "")
-        }
-    }
-
-    private func describe(_ scope: RatioEntry.Scope) -> (String, String, String) {
-        switch scope {
-        case .enterprise(let enterprise): ("enterprise", enterprise.uscc, enterprise.name)
-        case .region(let code, let name): (code.hasSuffix("0000") ? "province" : "region", code, name ?? "")
-        case .country: ("country", "", "全国")
-        }
-    }
-
-    private func printTrend(_ points: [TrendPoint]) {
-        switch format {
-        case .json:
-            var members: [(String, JSON)] = []
-            if let enterprise { members.append(("enterprise", .string(enterprise))) }
-            if let region { members.append(("region", .string(region))) }
-            members.append(("every", .string(every.rawValue)))
-            members.append(("points", .array(points.map { point in
-                .object([
-                    ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
-                    ("certified", .int(point.counts.certified)), ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
-                ])
-            })))
-            print(JSON.object(members).serialized(pretty: true))
-        case .csv:
-            printCSV(headers: ["as_of", "tracked", "certified", "ratio"], rows: points.map {
-                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
-            })
-        case .table:
-            print(TextTable(headers: ["as of", "tracked", "certified", "ratio"], rows: points.map {
-                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
-            }, rightAligned: [1, 2, 3]).render(), terminator: "")
         }
     }
 }

@@ -90,26 +90,7 @@ struct EventCommand: ParsableCommand {
             try reportingErrors {
                 let events = try Training(db: try database.connect())
                     .events(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
-                let headers = ["id", "kind", "title", "starts", "ends", "hours", "capacity", "organizer", "enrolled", "waitlisted", "attended", "cancelled"]
-                let rows = events.map { event in
-                    [String(event.id), event.kind.rawValue, event.title, event.startsAt.description, event.endsAt.description,
-                     event.hours, String(event.capacity), event.organizer, String(event.enrolled), String(event.waitlisted),
-                     String(event.attended), event.cancelled ? "yes" : ""]
-                }
-                switch format {
-                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [0, 5, 6, 8, 9, 10]).render(), terminator: "")
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .json:
-                    print(JSON.array(events.map { event in
-                        .object([
-                            ("id", .int(event.id)), ("kind", .string(event.kind.rawValue)), ("title", .string(event.title)),
-                            ("starts_at", .string(event.startsAt.description)), ("ends_at", .string(event.endsAt.description)),
-                            ("hours", .number(event.hours)), ("capacity", .int(event.capacity)), ("organizer", .string(event.organizer)),
-                            ("enrolled", .int(event.enrolled)), ("waitlisted", .int(event.waitlisted)),
-                            ("attended", .int(event.attended)), ("cancelled", .bool(event.cancelled)),
-                        ])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.events(events).rendered(as: format))
             }
         }
     }
@@ -131,23 +112,7 @@ struct EventCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let detail = try Training(db: try database.connect()).event(id: id)
-                if format == .json {
-                    print(detail.json.serialized(pretty: true))
-                    return
-                }
-                let event = detail.summary
-                print("\(event.id)  \(event.title)  [\(event.kind.rawValue) \(event.kind.chineseName)]\(event.cancelled ? "  CANCELLED" : "")")
-                print("\(event.startsAt) – \(event.endsAt), \(event.hours) hours, organizer \(event.organizer)\(detail.location.map { ", at \($0)" } ?? "")")
-                print("seats \(event.enrolled + event.attended)/\(event.capacity) taken, \(event.waitlisted) waiting, \(event.attended) attended")
-                for quota in detail.quotas {
-                    print("  quota \(quota.department.rawValue): \(quota.taken)/\(quota.seats)")
-                }
-                let rows = detail.enrollments.map {
-                    [$0.idNumber, $0.name, $0.department.rawValue, $0.status.rawValue,
-                     $0.waitlistPosition.map(String.init) ?? "", $0.hours ?? ""]
-                }
-                print(TextTable(headers: ["id number", "name", "department", "status", "waitlist", "hours"],
-                                rows: rows, rightAligned: [4, 5]).render(), terminator: "")
+                emit(format == .json ? detail.json.serialized(pretty: true) + "\n" : detail.text)
             }
         }
     }
@@ -341,29 +306,7 @@ struct TrainingCommand: ParsableCommand {
             try reportingErrors {
                 let report = try Training(db: try database.connect()).hours(
                     enterpriseUSCC: enterprise, region: region, idNumber: idNumber, from: from, to: to, today: .today())
-                let headers = ["id_number", "name", "enterprise", "department", "events", "hours"]
-                let rows = report.people.map { [$0.idNumber, $0.name, $0.enterpriseUSCC, $0.department.rawValue, String($0.events), $0.hours] }
-                switch format {
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .json:
-                    print(JSON.object([
-                        ("people", .array(report.people.map { person in
-                            .object([("id_number", .string(person.idNumber)), ("name", .string(person.name)),
-                                     ("enterprise_uscc", .string(person.enterpriseUSCC)), ("department", .string(person.department.rawValue)),
-                                     ("events", .int(person.events)), ("hours", .number(person.hours))])
-                        })),
-                        ("by_department", .object(report.byDepartment.map { ($0.0.rawValue, .number($0.1)) })),
-                        ("by_kind", .object(report.byKind.map { ($0.0.rawValue, .number($0.1)) })),
-                        ("total", .number(report.total)),
-                    ]).serialized(pretty: true))
-                case .table:
-                    print(TextTable(headers: headers, rows: rows, rightAligned: [4, 5]).render(), terminator: "")
-                    let departments = report.byDepartment.map { "\($0.0.rawValue) \($0.1)" }
-                    let kinds = report.byKind.map { "\($0.0.rawValue) \($0.1)" }
-                    print("by department: " + (departments.isEmpty ? "none" : departments.joined(separator: ", ")))
-                    print("by kind: " + (kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))
-                    print("total: \(report.total) hours")
-                }
+                emit(Listing.hours(report).rendered(as: format))
             }
         }
     }
@@ -390,27 +333,7 @@ struct TrainingCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let gaps = try Training(db: try database.connect()).gaps(enterpriseUSCC: enterprise, asOf: asOf ?? .today())
-                let headers = ["reason", "id_number", "name", "departments", "level", "period_start", "period_end", "credited", "required", "missing"]
-                let rows = gaps.map { gap in
-                    [gap.reason.rawValue, gap.idNumber, gap.name, gap.departments.map(\.rawValue).joined(separator: " "),
-                     gap.level?.rawValue ?? "", gap.periodStart?.iso ?? "", gap.periodEnd?.iso ?? "", gap.creditedHours,
-                     gap.requiredHours ?? "", gap.missingHours ?? ""]
-                }
-                switch format {
-                case .csv: printCSV(headers: headers, rows: rows)
-                case .table: print(TextTable(headers: headers, rows: rows, rightAligned: [7, 8, 9]).render(), terminator: "")
-                case .json:
-                    print(JSON.array(gaps.map { gap in
-                        .object([
-                            ("reason", .string(gap.reason.rawValue)), ("id_number", .string(gap.idNumber)), ("name", .string(gap.name)),
-                            ("departments", .array(gap.departments.map { .string($0.rawValue) })),
-                            ("level", .optional(gap.level?.rawValue)), ("period_start", .optional(gap.periodStart?.iso)),
-                            ("period_end", .optional(gap.periodEnd?.iso)), ("credited_hours", .number(gap.creditedHours)),
-                            ("required_hours", gap.requiredHours.map(JSON.number) ?? .null),
-                            ("missing_hours", gap.missingHours.map(JSON.number) ?? .null),
-                        ])
-                    }).serialized(pretty: true))
-                }
+                emit(Listing.trainingGaps(gaps).rendered(as: format))
             }
         }
     }
