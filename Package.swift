@@ -22,6 +22,8 @@ let package = Package(
         // The evidence pack: a ZIP archive, with SHA-256 digests in its manifest.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // HTML pages and reports as Mustache templates, escaped by the template engine.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -56,7 +58,10 @@ let package = Package(
                 "PostgresClient",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            // Compiled into the binary, so that an installed esw needs no files beside it.
+            resources: [.embedInCode("Templates")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

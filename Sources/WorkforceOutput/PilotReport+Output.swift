@@ -146,30 +146,6 @@ extension PilotReport {
         func change(_ start: RatioCounts, _ end: RatioCounts) -> String { percentagePoints(ratioChange(start, end)) }
         func difference(_ start: Int, _ end: Int) -> String { end - start > 0 ? "+\(end - start)" : String(end - start) }
         let period = "\(scope.from.iso) 至 \(scope.to.iso)"
-        var body = HTML.heading("基本情况", "the applicant")
-        body += HTML.fields([
-            ("申报主体 applicant", "\(scope.applicantName)（\(scope.kind.chineseName)）"),
-            ("代码 code", scope.applicantCode),
-            ("所在地区 region", scope.regionLabel),
-            ("试点项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
-            ("申报编号 application", "\(scope.applicationID)，\(scope.submittedOn.iso) 申报"),
-            ("当前状态 status", "\(scope.status.chineseName) \(scope.status.rawValue)"),
-            ("入选试点 in pilot since", scope.inPilotOn?.iso ?? "—"),
-            ("报告期 period", period),
-            ("涉及企业 enterprises", "\(enterprises.count) 家"),
-        ])
-
-        body += HTML.heading("一、主要指标期初期末对比", "baseline and end of period")
-        body += HTML.table(
-            headers: ["指标 measure", "期初 \(scope.from.iso)", "期末 \(scope.to.iso)", "变化 change"],
-            rows: [
-                ["在册人员 tracked staff", String(totalStart.tracked), String(totalEnd.tracked), difference(totalStart.tracked, totalEnd.tracked)],
-                ["持证人员 certified", String(totalStart.certified), String(totalEnd.certified), difference(totalStart.certified, totalEnd.certified)],
-                ["持证比例 certified ratio", totalStart.percentage, totalEnd.percentage, "\(change(totalStart, totalEnd)) 个百分点 (pp)"],
-                ["社会组织从业人员 practitioners", String(practitionersStart), String(practitionersEnd), difference(practitionersStart, practitionersEnd)],
-                ["社会工作岗位 posts", String(postsBefore), String(postsBefore + posts.count), difference(postsBefore, postsBefore + posts.count)],
-            ],
-            numeric: [1, 2, 3])
         let ratioBars: [(label: String, before: Double?, after: Double?)]
         let barsTitle: String
         if enterprises.count > 1 {
@@ -179,101 +155,125 @@ extension PilotReport {
             barsTitle = "各部门持证比例 期初与期末"
             ratioBars = departments.map { ($0.department.chineseName, value($0.start), value($0.end)) }
         }
-        body += HTML.pairedBarChart(ratioBars, title: barsTitle, beforeLabel: "期初 \(scope.from.iso)", afterLabel: "期末 \(scope.to.iso)")
-        if enterprises.count > 30 { body += "<p class=\"sub\">图中列出持证比例最高的 30 家企业，全部企业见附表。</p>" }
-
-        body += HTML.heading("二、人才队伍（一）持证情况（分部门）", "certification by department")
-        body += HTML.table(
-            headers: ["部门 department", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例", "变化 (pp)"],
-            rows: departments.map { line in
-                [line.department.chineseName, String(line.start.tracked), String(line.start.certified), line.start.percentage,
-                 String(line.end.tracked), String(line.end.certified), line.end.percentage, change(line.start, line.end)]
-            },
-            numeric: [1, 2, 3, 4, 5, 6, 7])
-
-        body += HTML.heading("二、人才队伍（二）培训", "training held, by kind")
         let trainingByKind = Dictionary(uniqueKeysWithValues: training.map { ($0.kind, $0) })
-        body += HTML.table(
-            headers: ["培训方式 kind", "场次 events", "报名人次 enrolled", "参训人数 participants", "人·学时 person-hours"],
-            rows: EventKind.allCases.map { kind in
-                let line = trainingByKind[kind]
-                return [kind.chineseName, String(line?.events ?? 0), String(line?.enrolled ?? 0), String(line?.participants ?? 0), line?.personHours ?? "0.00"]
-            } + [["合计 total", String(training.map(\.events).reduce(0, +)), String(training.map(\.enrolled).reduce(0, +)),
-                  String(training.map(\.participants).reduce(0, +)),
-                  PilotReport.sum(training.map(\.personHours))]],
-            numeric: [1, 2, 3, 4])
-
-        body += HTML.heading("二、人才队伍（三）职业水平考试", "exam funnel")
+        let servicesByKind = Dictionary(uniqueKeysWithValues: services.map { ($0.kind, $0) })
+        let fundingBySource = Dictionary(uniqueKeysWithValues: funding.map { ($0.source, $0) })
+        var context: [String: Any] = [
+            "applicant": Templates.fields([
+                ("申报主体 applicant", "\(scope.applicantName)（\(scope.kind.chineseName)）"),
+                ("代码 code", scope.applicantCode),
+                ("所在地区 region", scope.regionLabel),
+                ("试点项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
+                ("申报编号 application", "\(scope.applicationID)，\(scope.submittedOn.iso) 申报"),
+                ("当前状态 status", "\(scope.status.chineseName) \(scope.status.rawValue)"),
+                ("入选试点 in pilot since", scope.inPilotOn?.iso ?? "—"),
+                ("报告期 period", period),
+                ("涉及企业 enterprises", "\(enterprises.count) 家"),
+            ]),
+            "measures": Templates.table(
+                headers: ["指标 measure", "期初 \(scope.from.iso)", "期末 \(scope.to.iso)", "变化 change"],
+                rows: [
+                    ["在册人员 tracked staff", String(totalStart.tracked), String(totalEnd.tracked),
+                     difference(totalStart.tracked, totalEnd.tracked)],
+                    ["持证人员 certified", String(totalStart.certified), String(totalEnd.certified),
+                     difference(totalStart.certified, totalEnd.certified)],
+                    ["持证比例 certified ratio", totalStart.percentage, totalEnd.percentage,
+                     "\(change(totalStart, totalEnd)) 个百分点 (pp)"],
+                    ["社会组织从业人员 practitioners", String(practitionersStart), String(practitionersEnd),
+                     difference(practitionersStart, practitionersEnd)],
+                    ["社会工作岗位 posts", String(postsBefore), String(postsBefore + posts.count),
+                     difference(postsBefore, postsBefore + posts.count)],
+                ],
+                numeric: [1, 2, 3]),
+            "ratioChart": Charts.pairedBarChart(
+                ratioBars, title: barsTitle, beforeLabel: "期初 \(scope.from.iso)", afterLabel: "期末 \(scope.to.iso)"),
+            "topThirtyOnly": enterprises.count > 30,
+            "departments": Templates.table(
+                headers: ["部门 department", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例", "变化 (pp)"],
+                rows: departments.map { line in
+                    [line.department.chineseName, String(line.start.tracked), String(line.start.certified),
+                     line.start.percentage, String(line.end.tracked), String(line.end.certified), line.end.percentage,
+                     change(line.start, line.end)]
+                },
+                numeric: [1, 2, 3, 4, 5, 6, 7]),
+            "training": Templates.table(
+                headers: ["培训方式 kind", "场次 events", "报名人次 enrolled", "参训人数 participants", "人·学时 person-hours"],
+                rows: EventKind.allCases.map { kind in
+                    let line = trainingByKind[kind]
+                    return [kind.chineseName, String(line?.events ?? 0), String(line?.enrolled ?? 0),
+                            String(line?.participants ?? 0), line?.personHours ?? "0.00"]
+                } + [["合计 total", String(training.map(\.events).reduce(0, +)), String(training.map(\.enrolled).reduce(0, +)),
+                      String(training.map(\.participants).reduce(0, +)), PilotReport.sum(training.map(\.personHours))]],
+                numeric: [1, 2, 3, 4]),
+            "postsDeveloped": posts.count, "postsFilled": postsFilled, "postsBefore": postsBefore,
+            "organizationsFounded": organizationsFounded,
+            "practitionersStart": practitionersStart, "practitionersEnd": practitionersEnd,
+            "services": Templates.table(
+                headers: ["服务类别 kind", "次数 count", "服务人次 beneficiaries", "志愿者 volunteers", "服务时长 hours"],
+                rows: ServiceKind.allCases.map { kind in
+                    let line = servicesByKind[kind]
+                    return [kind.chineseName, String(line?.count ?? 0), String(line?.beneficiaries ?? 0),
+                            String(line?.volunteers ?? 0), line?.hours ?? "0.00"]
+                } + [["合计 total", String(services.map(\.count).reduce(0, +)),
+                      String(services.map(\.beneficiaries).reduce(0, +)), String(services.map(\.volunteers).reduce(0, +)),
+                      PilotReport.sum(services.map(\.hours))]],
+                numeric: [1, 2, 3, 4]),
+            "funding": Templates.table(
+                headers: ["资金来源 source", "笔数 entries", "金额（元）amount"],
+                rows: FundingSource.allCases.map { source in
+                    [source.chineseName, String(fundingBySource[source]?.count ?? 0), fundingBySource[source]?.amount ?? "0.00"]
+                } + [["合计 total", String(funding.map(\.count).reduce(0, +)), fundingTotal]],
+                numeric: [1, 2]),
+        ]
         let levelTotals = funnel.filter { $0.department == nil }
-        if levelTotals.isEmpty {
-            body += "<p>报告期内无考试报名 (no exam registrations in the period)。</p>"
-        } else {
-            body += HTML.stackedBarChart(
-                levelTotals.map { line in
-                    (line.level.chineseName, [min(line.certified, line.passed), line.passed - min(line.passed, line.certified),
-                                              line.sat - line.passed, line.registered - line.sat])
-                },
-                segmentNames: ["已取证 certified", "通过待取证 passed", "未通过 sat", "缺考 absent"], title: "考试报名、参考、通过与取证")
-            body += HTML.table(
-                headers: ["级别 level", "部门 department", "报名 registered", "参考 sat", "通过 passed", "取证 certified"],
-                rows: funnel.map { line in
-                    [line.level.chineseName, line.department?.chineseName ?? "合计 all", String(line.registered), String(line.sat),
-                     String(line.passed), String(line.certified)]
-                },
-                numeric: [2, 3, 4, 5])
+        if !levelTotals.isEmpty {
+            context["funnel"] = [
+                "chart": Charts.stackedBarChart(
+                    levelTotals.map { line in
+                        (line.level.chineseName, [min(line.certified, line.passed), line.passed - min(line.passed, line.certified),
+                                                  line.sat - line.passed, line.registered - line.sat])
+                    },
+                    segmentNames: ["已取证 certified", "通过待取证 passed", "未通过 sat", "缺考 absent"],
+                    title: "考试报名、参考、通过与取证"),
+                "table": Templates.table(
+                    headers: ["级别 level", "部门 department", "报名 registered", "参考 sat", "通过 passed", "取证 certified"],
+                    rows: funnel.map { line in
+                        [line.level.chineseName, line.department?.chineseName ?? "合计 all", String(line.registered),
+                         String(line.sat), String(line.passed), String(line.certified)]
+                    },
+                    numeric: [2, 3, 4, 5]),
+            ] as [String: Any]
         }
-
-        body += HTML.heading("三、岗位开发", "posts developed and filled")
-        body += "<p>报告期内新开发社会工作岗位 <b>\(posts.count)</b> 个，已配备人员 <b>\(postsFilled)</b> 个；期初已有岗位 \(postsBefore) 个。</p>"
         if !posts.isEmpty {
-            body += HTML.table(
+            context["posts"] = Templates.table(
                 headers: ["设立日期 created", "企业 enterprise", "部门 department", "岗位 title", "在岗人员 filled by"],
-                rows: posts.map { [$0.createdOn.iso, $0.enterprise, $0.department.chineseName, $0.title, $0.filledByName ?? "（空缺 vacant）"] })
+                rows: posts.map {
+                    [$0.createdOn.iso, $0.enterprise, $0.department.chineseName, $0.title, $0.filledByName ?? "（空缺 vacant）"]
+                })
         }
-
-        body += HTML.heading("四、机构培育", "service organizations")
-        body += "<p>报告期内新成立社会工作服务机构 <b>\(organizationsFounded)</b> 家；企业社会组织从业人员由 \(practitionersStart) 人变为 \(practitionersEnd) 人。</p>"
         if !organizations.isEmpty {
-            body += HTML.table(
+            context["organizations"] = Templates.table(
                 headers: ["机构 organization", "统一社会信用代码 USCC", "地区 region", "成立日期 founded", "报告期内服务 services"],
-                rows: organizations.map { [$0.name, $0.uscc, $0.regionCode, $0.foundedOn?.iso ?? "—", String($0.servicesInPeriod)] },
+                rows: organizations.map {
+                    [$0.name, $0.uscc, $0.regionCode, $0.foundedOn?.iso ?? "—", String($0.servicesInPeriod)]
+                },
                 numeric: [4])
         }
-
-        body += HTML.heading("五、服务开展", "services by kind")
-        let servicesByKind = Dictionary(uniqueKeysWithValues: services.map { ($0.kind, $0) })
-        body += HTML.table(
-            headers: ["服务类别 kind", "次数 count", "服务人次 beneficiaries", "志愿者 volunteers", "服务时长 hours"],
-            rows: ServiceKind.allCases.map { kind in
-                let line = servicesByKind[kind]
-                return [kind.chineseName, String(line?.count ?? 0), String(line?.beneficiaries ?? 0), String(line?.volunteers ?? 0), line?.hours ?? "0.00"]
-            } + [["合计 total", String(services.map(\.count).reduce(0, +)), String(services.map(\.beneficiaries).reduce(0, +)),
-                  String(services.map(\.volunteers).reduce(0, +)),
-                  PilotReport.sum(services.map(\.hours))]],
-            numeric: [1, 2, 3, 4])
-
-        body += HTML.heading("六、资金投入", "funding by source (yuan)")
-        let fundingBySource = Dictionary(uniqueKeysWithValues: funding.map { ($0.source, $0) })
-        body += HTML.table(
-            headers: ["资金来源 source", "笔数 entries", "金额（元）amount"],
-            rows: FundingSource.allCases.map { source in
-                [source.chineseName, String(fundingBySource[source]?.count ?? 0), fundingBySource[source]?.amount ?? "0.00"]
-            } + [["合计 total", String(funding.map(\.count).reduce(0, +)), fundingTotal]],
-            numeric: [1, 2])
-
-        body += "<section class=\"break\">" + HTML.heading("附表：涉及企业", "enterprises involved")
-        body += enterprises.isEmpty ? "<p>无 (none)</p>" : HTML.table(
-            headers: ["企业 enterprise", "地区 region", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例", "变化 (pp)"],
-            rows: enterprises.map { line in
-                [line.name, line.regionCode, String(line.start.tracked), String(line.start.certified), line.start.percentage,
-                 String(line.end.tracked), String(line.end.certified), line.end.percentage, change(line.start, line.end)]
-            },
-            numeric: [2, 3, 4, 5, 6, 7, 8])
-        body += "</section>"
-        return HTML.document(
+        if !enterprises.isEmpty {
+            context["enterprises"] = Templates.table(
+                headers: ["企业 enterprise", "地区 region", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例",
+                          "变化 (pp)"],
+                rows: enterprises.map { line in
+                    [line.name, line.regionCode, String(line.start.tracked), String(line.start.certified),
+                     line.start.percentage, String(line.end.tracked), String(line.end.certified), line.end.percentage,
+                     change(line.start, line.end)]
+                },
+                numeric: [2, 3, 4, 5, 6, 7, 8])
+        }
+        return Templates.page(
             title: "\(scope.applicantName)企业社会工作试点工作报告",
             subtitle: "\(scope.regionLabel) · \(scope.programName) · 报告期 \(period) · pilot report",
             running: "\(scope.regionLabel) · 报告期 \(period)",
-            body: body)
+            template: "pilot-report", context: context)
     }
 }

@@ -40,35 +40,38 @@ extension ProvinceReport {
         return (["section", "code", "name", "tracked", "certified", "ratio"], rows)
     }
 
+    /// The report as a bureau reads and prints it.
     public var html: String {
         func ratioValue(_ counts: RatioCounts) -> Double? { counts.ratio.flatMap(Double.init) }
-        var body = "<p class=\"totals\">全省持证比例 <small class=\"en\">province certified ratio</small>: <b>\(total.percentage)</b>"
-        body += "（\(total.certified) / \(total.tracked) 人）</p>"
-        body += HTML.heading("各市持证比例", "ratio by city")
-        body += HTML.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: "各市持证比例")
-        body += HTML.table(headers: ["城市 city", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
-                           rows: cities.map { [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage] },
-                           numeric: [1, 2, 3])
-        body += HTML.heading("持证比例季度趋势", "trend by quarter")
-        body += HTML.lineChart(trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势")
-        body += HTML.heading("试点申报与状态", "pilots")
-        body += pilots.isEmpty ? "<p>暂无 (none)</p>" : HTML.table(
-            headers: ["编号 id", "项目 program", "申报单位 applicant", "状态 status", "申报日期 submitted"],
-            rows: pilots.map { [String($0.id), $0.program, $0.applicant, ProvinceReport.statusName($0.status), $0.submittedOn.iso] },
-            numeric: [0])
-        body += "<section class=\"break\">" + HTML.heading("企业持证比例排名", "enterprises ranked by certified ratio")
-        body += HTML.table(
-            headers: ["排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified", "比例 ratio"],
-            rows: enterprises.enumerated().map { index, line in
-                [String(index + 1), line.name, line.regionCode, String(line.counts.tracked), String(line.counts.certified), line.counts.percentage]
-            },
-            numeric: [0, 3, 4, 5])
-        body += "</section>"
-        return HTML.document(
+        var context: [String: Any] = [
+            "totalPercentage": total.percentage, "totalCertified": total.certified, "totalTracked": total.tracked,
+            "cityChart": Charts.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: "各市持证比例"),
+            "cities": Templates.table(
+                headers: ["城市 city", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
+                rows: cities.map { [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage] },
+                numeric: [1, 2, 3]),
+            "trendChart": Charts.lineChart(trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
+            "enterprises": Templates.table(
+                headers: ["排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified", "比例 ratio"],
+                rows: enterprises.enumerated().map { index, line in
+                    [String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
+                     String(line.counts.certified), line.counts.percentage]
+                },
+                numeric: [0, 3, 4, 5]),
+        ]
+        if !pilots.isEmpty {
+            context["pilots"] = Templates.table(
+                headers: ["编号 id", "项目 program", "申报单位 applicant", "状态 status", "申报日期 submitted"],
+                rows: pilots.map {
+                    [String($0.id), $0.program, $0.applicant, ProvinceReport.statusName($0.status), $0.submittedOn.iso]
+                },
+                numeric: [0])
+        }
+        return Templates.page(
             title: "\(regionName)企业社会工作人才持证情况报告",
             subtitle: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso) · as of \(asOf.iso)",
             running: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso)",
-            body: body)
+            template: "province-report", context: context)
     }
 
     static func statusName(_ status: String) -> String {

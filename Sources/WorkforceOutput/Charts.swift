@@ -1,9 +1,9 @@
 public import PostgresClient
 public import Workforce
-/// Small helpers to write self-contained, well-formed HTML documents and inline SVG charts:
-/// no script, no network, A4 print styles.
-public enum HTML {
-    public static func escape(_ text: String) -> String {
+/// Inline SVG charts for the report pages (no script, no network), and the HTML escaping of
+/// their text. Pages themselves are Mustache templates (Templates).
+enum Charts {
+    static func escape(_ text: String) -> String {
         var output = ""
         for character in text {
             switch character {
@@ -11,99 +11,15 @@ public enum HTML {
             case "<": output += "&lt;"
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
+            case "'": output += "&#39;"
             default: output.append(character)
             }
         }
         return output
-    }
-
-    /// A whole document: title, a running header with the region and date, and the body.
-    /// `running` is printed at the top of every page (the region and date), with the page number
-    /// at the bottom.
-    public static func document(title: String, subtitle: String, running: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8"/>
-        <title>\(escape(title))</title>
-        <style>
-        @page { size: A4; margin: 18mm 15mm;
-                @top-left { content: "\(cssString(title))"; font-size: 7.5pt; color: #888; }
-                @top-right { content: "\(cssString(running))"; font-size: 7.5pt; color: #888; }
-                @bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 7.5pt; color: #888; } }
-        @page :first { @top-left { content: none; } @top-right { content: none; } }
-        body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt; color: #222; margin: 0 auto; max-width: 180mm; }
-        header { border-bottom: 2px solid #a4262c; margin-bottom: 6mm; padding-bottom: 2mm; }
-        h1 { font-size: 17pt; margin: 0 0 1mm; color: #a4262c; }
-        h2 { font-size: 13pt; margin: 7mm 0 2mm; border-left: 4px solid #a4262c; padding-left: 2mm; page-break-after: avoid; }
-        .sub { color: #555; font-size: 9.5pt; }
-        small.en { color: #888; font-size: 7.5pt; font-weight: normal; }
-        table { border-collapse: collapse; width: 100%; margin: 2mm 0; page-break-inside: auto; }
-        th, td { border: 1px solid #bbb; padding: 1.2mm 2mm; text-align: left; }
-        th { background: #f3e9e9; }
-        td.n { text-align: right; font-variant-numeric: tabular-nums; }
-        tr { page-break-inside: avoid; }
-        thead { display: table-header-group; }
-        .chart { margin: 2mm 0 4mm; }
-        .totals { font-size: 12pt; margin: 2mm 0; }
-        section { page-break-inside: auto; }
-        section.break { page-break-before: always; }
-        table.fields th { width: 32%; font-weight: normal; }
-        table.signatures td { height: 28mm; vertical-align: bottom; text-align: right; }
-        .change-up { color: #1a7f37; } .change-down { color: #a4262c; }
-        footer { margin-top: 8mm; color: #777; font-size: 8pt; border-top: 1px solid #ccc; padding-top: 2mm; }
-        </style>
-        </head>
-        <body>
-        <header><h1>\(escape(title))</h1><div class="sub">\(escape(subtitle))</div></header>
-        \(body)
-        <footer>esw — 企业社会工作培训与持证追踪 (enterprise social work tracker). 数据以生成时数据库为准。</footer>
-        </body>
-        </html>
-
-        """
-    }
-
-    /// Text inside a CSS string literal.
-    static func cssString(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "\\": output += "\\\\"
-            case "\"": output += "\\\""
-            case "\n", "\r": output += " "
-            // Hex escapes keep the style element well-formed markup as well as valid CSS.
-            case "<": output += "\\3C "
-            case "&": output += "\\26 "
-            default: output.append(character)
-            }
-        }
-        return output
-    }
-
-    /// A heading in Chinese with its English key in small print.
-    public static func heading(_ chinese: String, _ english: String) -> String {
-        "<h2>\(escape(chinese)) <small class=\"en\">\(escape(english))</small></h2>"
-    }
-
-    /// A table; `numeric` columns are right-aligned.
-    public static func table(headers: [String], rows: [[String]], numeric: Set<Int> = []) -> String {
-        var output = "<table><thead><tr>"
-        for header in headers { output += "<th>\(escape(header))</th>" }
-        output += "</tr></thead><tbody>"
-        for row in rows {
-            output += "<tr>"
-            for (index, cell) in row.enumerated() {
-                output += numeric.contains(index) ? "<td class=\"n\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
-            }
-            output += "</tr>"
-        }
-        return output + "</tbody></table>"
     }
 
     /// A horizontal bar chart of values between 0 and 1 (ratios), labelled.
-    public static func barChart(_ bars: [(label: String, value: Double?)], title: String) -> String {
+    static func barChart(_ bars: [(label: String, value: Double?)], title: String) -> String {
         let rowHeight = 16, labelWidth = 150, chartWidth = 440
         let height = max(1, bars.count) * rowHeight + 24
         var svg = svgStart(width: labelWidth + chartWidth + 60, height: height, title: title)
@@ -120,7 +36,7 @@ public enum HTML {
     }
 
     /// A line chart of ratios over time.
-    public static func lineChart(_ points: [(label: String, value: Double?)], title: String) -> String {
+    static func lineChart(_ points: [(label: String, value: Double?)], title: String) -> String {
         let width = 600, height = 200, left = 40, bottom = 30, top = 10
         let plotWidth = width - left - 40, plotHeight = height - bottom - top
         let known = points.compactMap(\.value)
@@ -149,7 +65,7 @@ public enum HTML {
     }
 
     /// Two bars per label, before and after, for values between 0 and 1 (ratios).
-    public static func pairedBarChart(_ bars: [(label: String, before: Double?, after: Double?)], title: String,
+    static func pairedBarChart(_ bars: [(label: String, before: Double?, after: Double?)], title: String,
                                       beforeLabel: String, afterLabel: String) -> String {
         let rowHeight = 26, labelWidth = 170, chartWidth = 420, legendHeight = 18
         let height = legendHeight + max(1, bars.count) * rowHeight + 22
@@ -174,7 +90,7 @@ public enum HTML {
 
     /// One horizontal bar per row, split into segments that add up to the row's total (counts);
     /// every bar shares one scale, so rows compare by length.
-    public static func stackedBarChart(_ rows: [(label: String, segments: [Int])], segmentNames: [String], title: String) -> String {
+    static func stackedBarChart(_ rows: [(label: String, segments: [Int])], segmentNames: [String], title: String) -> String {
         let rowHeight = 22, labelWidth = 150, chartWidth = 420, legendHeight = 18
         let palette = ["#a4262c", "#d1646a", "#e8a8ab", "#f1d6d7", "#cccccc"]
         let largest = max(1, rows.map { $0.segments.reduce(0, +) }.max() ?? 1)
@@ -202,13 +118,6 @@ public enum HTML {
             svg += "<text x=\"\(x + 4)\" y=\"\(y + 12)\" font-size=\"9\">\(row.segments.reduce(0, +))</text>"
         }
         return svg + "</svg>"
-    }
-
-    /// A two-column table of labelled values (a form's fields).
-    public static func fields(_ pairs: [(label: String, value: String)]) -> String {
-        var output = "<table class=\"fields\"><tbody>"
-        for pair in pairs { output += "<tr><th>\(escape(pair.label))</th><td>\(escape(pair.value))</td></tr>" }
-        return output + "</tbody></table>"
     }
 
     static func svgStart(width: Int, height: Int, title: String) -> String {

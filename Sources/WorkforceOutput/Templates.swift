@@ -1,0 +1,81 @@
+import Mustache
+
+/// The Mustache templates of Templates/, compiled into the binary: the page frame, the partials
+/// (`table`, `fields`) and one body per report. Values are HTML-escaped by the engine; only the
+/// SVG charts (built and escaped in Charts) and CSS strings go in with triple braces.
+enum Templates {
+    static let library: MustacheLibrary = {
+        let sources: [(name: String, bytes: [UInt8])] = [
+            ("document", PackageResources.document_mustache),
+            ("table", PackageResources.table_mustache),
+            ("fields", PackageResources.fields_mustache),
+            ("province-report", PackageResources.province_report_mustache),
+            ("pilot-report", PackageResources.pilot_report_mustache),
+            ("application-form", PackageResources.application_form_mustache),
+        ]
+        var library = MustacheLibrary()
+        for source in sources {
+            // A template's last line break belongs to the file, not to the text it stands for
+            // (partials are used inside lines).
+            var text = String(decoding: source.bytes, as: UTF8.self)
+            if text.hasSuffix("\n") { text.removeLast() }
+            do {
+                try library.register(text, named: source.name)
+            } catch {
+                // The templates are part of the program: one that does not parse is a bug that
+                // every rendering test catches, not a condition to recover from.
+                preconditionFailure("template \(source.name) does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    /// A whole HTML page: the frame with its title, the running header printed on every page
+    /// after the first, and the body rendered from `template` with `context`.
+    static func page(title: String, subtitle: String, running: String, template: String, context: [String: Any]) -> String {
+        let body = render(template, context)
+        return render("document", [
+            "title": title, "subtitle": subtitle, "cssTitle": cssString(title), "cssRunning": cssString(running),
+            "body": body,
+        ]) + "\n"
+    }
+
+    static func render(_ template: String, _ context: [String: Any]) -> String {
+        guard let text = library.render(context, withTemplate: template) else {
+            preconditionFailure("no template named \(template)")
+        }
+        return text
+    }
+
+    /// A table for the `table` partial; `numeric` columns are right-aligned.
+    static func table(headers: [String], rows: [[String]], numeric: Set<Int> = []) -> [String: Any] {
+        [
+            "headers": headers,
+            "rows": rows.map { row in
+                ["cells": row.enumerated().map { index, cell in ["text": cell, "numeric": numeric.contains(index)] }]
+            },
+        ]
+    }
+
+    /// A form's labelled values for the `fields` partial.
+    static func fields(_ pairs: [(label: String, value: String)]) -> [String: Any] {
+        ["fields": pairs.map { ["label": $0.label, "value": $0.value] }]
+    }
+
+    /// Text inside a CSS string literal.
+    static func cssString(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            switch character {
+            case "\\": output += "\\\\"
+            case "\"": output += "\\\""
+            case "\n", "\r": output += " "
+            // Hex escapes keep the style element well-formed markup as well as valid CSS.
+            case "<": output += "\\3C "
+            case "&": output += "\\26 "
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+}
