@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import Workforce
+import WorkforceOutput
+
+/// Now on the wall clock, for operations that default to "now".
+func localNow() -> LocalDateTime {
+    let calendar = Calendar(identifier: .gregorian)
+    let parts = calendar.dateComponents(in: .current, from: Date())
+    return LocalDateTime(date: CalendarDate.today(), hour: parts.hour ?? 0, minute: parts.minute ?? 0)
+}
+
+struct EventCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "event",
+        abstract: "Schedule, list, show and cancel training events.",
+        subcommands: [Create.self, List.self, Show.self, Cancel.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Schedule a training event; prints its id alone on stdout.",
+            discussion: """
+            Kinds: forum 座谈会, seminar 研讨会, expert_lecture 专家讲座, off_job_training 脱产培训, \
+            study_tour 考察学习. Times are local: 2013-06-01 or 2013-06-01T09:00 (a date alone for \
+            --ends means the end of that day). --hours is what attendance credits: more than 0 and no \
+            more than the event's span. --quota reserves seats for departments, the rest open to all.
+
+            Bad input (ends before it starts, too many hours, quotas over capacity, an unknown \
+            enterprise or region) is refused with the reason and exit 3; nothing is written.
+
+            Example:
+              esw event create --kind expert_lecture --title 企业社会工作概论 --starts 2013-09-10T09:00 --ends 2013-09-10T12:00 --hours 3 --capacity 40 --enterprise 91440305200000195U --quota union=10
+            """)
+
+        @Option(help: "forum, seminar, expert_lecture, off_job_training or study_tour.") var kind: EventKind
+        @Option(help: "The event's title.") var title: String
+        @Option(help: "When it starts: DATE or DATETHH:MM, local time.") var starts: LocalDateTime
+        @Option(help: "When it ends.") var ends: String
+        @Option(help: "Hours credited to those who attend.") var hours: String
+        @Option(help: "Seats.") var capacity: Int
+        @Option(help: "Organized by this enterprise (USCC): only its staff may enroll.") var enterprise: String?
+        @Option(help: "Organized for this region (code): staff of its enterprises may enroll.") var region: String?
+        @Option(help: "Where it takes place.") var location: String?
+        @Option(help: "Departments it is for, comma-separated (default: all six).") var audience: String?
+        @Option(help: "Seats reserved per department, e.g. union=10,youth_league=5.") var quota: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let endsAt: LocalDateTime
+                if let date = CalendarDate(spreadsheetValue: ends) {
+                    endsAt = LocalDateTime(date: date.adding(days: 1))
+                } else if let time = LocalDateTime(text: ends) {
+                    endsAt = time
+                } else {
+                    throw WorkforceError.invalid(field: "ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+                }
+                guard let creditHours = Decimal(string: hours) else {
+                    throw WorkforceError.invalid(field: "hours", value: hours, reason: "is not a number")
+                }
+                let draft = EventDraft(
+                    kind: kind, title: title, startsAt: starts, endsAt: endsAt, hours: creditHours, capacity: capacity,
+                    enterpriseUSCC: enterprise, regionCode: region, location: location,
+                    audience: try audience.map(parseDepartments), quotas: try quota.map(parseQuotas) ?? [:])
+                let id = try Training(db: try database.connect()).createEvent(draft)
+                print(id)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List events, with seats taken, waitlist and attendance.",
+            discussion: """
+            Example:
+              esw event list --from 2013-01-01 --to 2013-12-31 --kind seminar --format csv
+            """)
+
+        @Option(help: "Events starting on or after this date.") var from: CalendarDate?
+        @Option(help: "Events starting on or before this date.") var to: CalendarDate?
+        @Option(help: "Only this kind.") var kind: EventKind?
+        @Option(help: "Only events this enterprise organizes (USCC).") var enterprise: String?
+        @Option(help: "Only events in this region.") var region: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let events = try Training(db: try database.connect())
+                    .events(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
+                emit(Listing.events(events).rendered(as: format))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one event: seats taken, quotas, the waitlist in order, attendance.",
+            discussion: """
+            Exit 3 when no event has the id.
+
+            Example:
+              esw event show 12 --format json
+            """)
+
+        @Argument(help: "The event's id.") var id: Int
+        @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let detail = try Training(db: try database.connect()).event(id: id)
+                emit(format == .json ? detail.json.serialized(pretty: true) + "\n" : detail.text)
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel an event: its enrollments are kept as cancelled and nothing is credited.",
+            discussion: "Exit 3 when no event has the id or it is already cancelled.")
+
+        @Argument(help: "The event's id.") var id: Int
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try Training(db: try database.connect()).cancelEvent(id: id)
+                print("cancelled event \(id)")
+            }
+        }
+    }
+}
+
+func parseDepartments(_ text: String) throws -> [Department] {
+    try text.split(separator: ",").map { part in
+        guard let department = Department(spreadsheetValue: String(part)) else {
+            throw WorkforceError.invalid(field: "audience", value: String(part), reason: "unknown department; use one of \(Department.acceptedValues)")
+        }
+        return department
+    }
+}
+
+func parseQuotas(_ text: String) throws -> [Department: Int] {
+    var quotas: [Department: Int] = [:]
+    for part in text.split(separator: ",") {
+        let pieces = part.split(separator: "=")
+        guard pieces.count == 2, let department = Department(spreadsheetValue: String(pieces[0])), let seats = Int(pieces[1]) else {
+            throw WorkforceError.invalid(field: "quota", value: String(part), reason: "write DEPARTMENT=SEATS, e.g. union=10")
+        }
+        quotas[department] = seats
+    }
+    return quotas
+}
