@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "esw-bench", targets: ["ESWBench"]),
         .library(name: "Workforce", targets: ["Workforce"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "CalendarDates", targets: ["CalendarDates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,9 +29,18 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // Dates as domain values: no dependencies, so code that only needs dates imports only this.
+        .target(
+            name: "CalendarDates",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PostgresClient",
-            dependencies: ["CLibPQ"],
+            dependencies: [
+                "CLibPQ",
+                "CalendarDates",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -45,6 +55,7 @@ let package = Package(
         .target(
             name: "Workforce",
             dependencies: [
+                "CalendarDates",
                 "PostgresClient",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -54,12 +65,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "ESWBench",
-            dependencies: ["Workforce", "PostgresClient"],
+            dependencies: ["CalendarDates", "Workforce", "PostgresClient"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "esw",
             dependencies: [
+                "CalendarDates",
                 "Workforce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -73,17 +85,20 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresClientTests",
-            dependencies: ["PostgresClient", "TestSupport"],
+            dependencies: ["CalendarDates", "PostgresClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WorkforceTests",
-            dependencies: ["Workforce", "PostgresClient", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "CalendarDates", "Workforce", "PostgresClient", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "eswTests",
-            dependencies: ["esw", "Workforce", "PostgresClient", "TestSupport"],
+            dependencies: ["esw", "CalendarDates", "Workforce", "PostgresClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

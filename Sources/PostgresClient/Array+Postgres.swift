@@ -1,3 +1,5 @@
+public import CalendarDates
+
 /// Arrays bind as one parameter, for `= ANY($1)`. Only arrays of scalars whose array type this
 /// module names are supported; decoding arrays is left out on purpose: select `unnest(...)` instead.
 extension Array: PostgresEncodable where Element: PostgresArrayElement {

@@ -1,5 +1,5 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
 
 /// The six kinds of department whose staff do enterprise social work (民函〔2013〕132号).
 public enum Department: String, CaseIterable, Sendable, Codable {

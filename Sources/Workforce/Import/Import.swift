@@ -1,5 +1,6 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
+import PostgresClient
 
 /// A column an import reads, by its key (the English header) and the other headers people use.
 public struct ImportColumn: Sendable {

@@ -1,3 +1,4 @@
+public import CalendarDates
 public import PostgresClient
 
 /// Tracked and certified staff, and the ratio between them, as sql/0002_certified_ratio.sql

@@ -1,5 +1,6 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
+import PostgresClient
 
 /// The application form (申报表) of a pilot unit or region, filled from what the tracker holds on
 /// a date: the unit, its region, staff of the five departments and the practitioners, certified

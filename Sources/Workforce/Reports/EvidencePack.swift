@@ -1,6 +1,7 @@
+public import CalendarDates
 import Crypto
 public import Foundation
-public import PostgresClient
+import PostgresClient
 import ZIPFoundation
 
 /// The evidence pack a designation review asks for: the pilot report, the attendance sheets, the

@@ -1,5 +1,6 @@
+public import CalendarDates
 public import Foundation
-public import PostgresClient
+import PostgresClient
 
 /// What an application covers: its applicant, the enterprises involved, and the period the
 /// report looks at.

@@ -1,3 +1,4 @@
+public import CalendarDates
 public import PostgresClient
 
 /// Where one certificate stands with its registration (登记) and continuing education.

@@ -1,3 +1,4 @@
+public import CalendarDates
 import Foundation
 public import PostgresClient
 
