@@ -96,12 +96,6 @@ public enum EducationLevel: String, CaseIterable, Sendable {
     }
 }
 
-/// The elements of a PostgreSQL array literal of simple keys ("{party,union}" → ["party", "union"]),
-/// as enum arrays read back in text form; keys never need quoting.
-func arrayElements(_ literal: String) -> [String] {
-    literal.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init)
-}
-
 /// Reads yes/no answers as spreadsheets carry them.
 func spreadsheetBool(_ text: String) -> Bool? {
     switch text.trimmingSpaces.lowercased() {

@@ -77,7 +77,7 @@ extension Reports {
             FROM enterprise_department_ratio_on(\(asOf), \(scope.ratioRegion)) d WHERE d.enterprise_id = ANY (\(ids))
             GROUP BY d.department ORDER BY d.department
             """).map { row in
-            DepartmentRatio(department: Department(rawValue: try row.decode(0))!,
+            DepartmentRatio(department: try row.decode(0, as: Department.self),
                             counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
         }
         let posts = try db.query("""

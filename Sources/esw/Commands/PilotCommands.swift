@@ -48,7 +48,7 @@ struct PilotCommand: ParsableCommand {
                     let db = try database.connect()
                     var table = TextTable(headers: ["id", "name", "document", "apply by", "confirm by", "months", "summary by"], rightAligned: [0, 5])
                     for row in try db.query("SELECT id, name, coalesce(document, ''), apply_by::text, confirm_by::text, pilot_months, summary_by::text FROM pilot_program ORDER BY id") {
-                        table.rows.append((0..<7).map { row.text($0) ?? "" })
+                        table.rows.append(try (0..<7).map { try row.text($0) ?? "" })
                     }
                     print(table.render(), terminator: "")
                 }
