@@ -162,6 +162,67 @@ import Testing
         #expect(await pool.openConnections == 1)
     }
 
+    @Test func anIdlePooledConnectionKilledBetweenLoansIsReplacedAndTheBodyRunsOnceMore() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1)
+        let idlePID = try await pool.withConnection { db in db.backendPID }
+        try await terminate(idlePID)
+        let attempts = Counter()
+        let pid = try await pool.withConnection { db in
+            attempts.increment()
+            return try db.query("SELECT pg_backend_pid()").single().decode(0, as: Int.self)
+        }
+        #expect(pid != idlePID)
+        #expect(attempts.value == 2)
+        #expect(await pool.openConnections == 1)
+        // The fresh connection stays in the pool.
+        #expect(try await pool.withConnection { db in db.backendPID } == pid)
+    }
+
+    @Test func aConnectionLostAfterTheServerAnsweredIsNotRetriedAndIsDropped() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1)
+        let attempts = Counter()
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { db in
+                attempts.increment()
+                _ = try db.query("SELECT 1")
+                try db.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+            }
+        }
+        #expect(error?.isConnectionFailure == true)
+        #expect(attempts.value == 1)
+        #expect(await pool.openConnections == 0)
+        #expect(try await pool.withConnection { db in try db.query("SELECT 1").single().decode(0, as: Int.self) } == 1)
+    }
+
+    @Test func aStatementTimeoutKeepsThePooledConnection() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1)
+        let attempts = Counter()
+        let pid = try await pool.withConnection { db in db.backendPID }
+        let error = await #expect(throws: PostgresError.self) {
+            try await pool.withConnection { db in
+                attempts.increment()
+                try db.execute(script: "SET statement_timeout = 50")
+                defer { _ = try? db.execute(script: "RESET statement_timeout") }
+                try db.execute("SELECT pg_sleep(5)")
+            }
+        }
+        #expect(error?.sqlState == .queryCanceled)
+        #expect(attempts.value == 1)
+        #expect(try await pool.withConnection { db in db.backendPID } == pid)
+    }
+
+    /// Ends a backend and waits until the server has really ended it.
+    private func terminate(_ pid: Int) async throws {
+        let killer = try Connection(conninfo: TestDatabase.url)
+        try killer.execute("SELECT pg_terminate_backend(\(pid)::int)")
+        for _ in 0..<100 {
+            let alive = try killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)").single()
+                .decode(0, as: Int.self)
+            if alive == 0 { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     @Test func transactionsThroughThePoolRollBackOnError() async throws {
         struct Abort: Error {}
         try await TestDatabase.withSchema(migrated: false) { (conninfo: String) async throws in
@@ -179,4 +240,12 @@ import Testing
             #expect(count == 0)
         }
     }
+}
+
+/// Counts how often a pooled closure ran; the pool runs closures on its own threads.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
