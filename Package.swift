@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Workforce", targets: ["Workforce"]),
         .library(name: "WorkforceOutput", targets: ["WorkforceOutput"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "CalendarDates", targets: ["CalendarDates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,9 +32,18 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // Dates as domain values: no dependencies, so code that only needs dates imports only this.
+        .target(
+            name: "CalendarDates",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PostgresClient",
-            dependencies: ["CLibPQ"],
+            dependencies: [
+                "CLibPQ",
+                "CalendarDates",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -47,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "Workforce",
-            dependencies: ["PostgresClient"],
+            dependencies: ["CalendarDates", "PostgresClient"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
         ),
@@ -55,7 +65,7 @@ let package = Package(
             name: "WorkforceOutput",
             dependencies: [
                 "Workforce",
-                "PostgresClient",
+                "CalendarDates",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -66,12 +76,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "ESWBench",
-            dependencies: ["Workforce", "PostgresClient"],
+            dependencies: ["CalendarDates", "Workforce", "PostgresClient"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "esw",
             dependencies: [
+                "CalendarDates",
                 "Workforce",
                 "WorkforceOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,20 +97,20 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresClientTests",
-            dependencies: ["PostgresClient", "TestSupport"],
+            dependencies: ["CalendarDates", "PostgresClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WorkforceTests",
             dependencies: [
-                "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport",
+                "CalendarDates", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "eswTests",
-            dependencies: ["esw", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport"],
+            dependencies: ["esw", "CalendarDates", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

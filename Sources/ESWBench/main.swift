@@ -3,6 +3,7 @@
 // runs it; it prints one JSON object.
 //
 // Usage: esw-bench DATABASE_URL AS_OF RUNS
+import CalendarDates
 import Foundation
 import PostgresClient
 import Workforce

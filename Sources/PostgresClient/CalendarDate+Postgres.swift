@@ -1,3 +1,5 @@
+public import CalendarDates
+
 extension CalendarDate: PostgresEncodable, PostgresDecodable {
     public static var postgresType: PostgresType { .date }
     public var postgresText: String? { iso }

@@ -21,6 +21,9 @@ public final class Connection {
     private let handle: OpaquePointer
     private var transactionDepth = 0
     private var savepointCounter = 0
+    /// How many statements the server has answered on this connection (with rows or with an error).
+    /// ``ConnectionPool`` compares it before and after a failure to know whether anything got through.
+    private(set) var answeredStatements = 0
 
     /// Connects with a libpq conninfo string (`host=... dbname=...`) or a `postgres://` URL,
     /// passed to libpq verbatim. With nil or an empty string, libpq's PG* environment variables,
@@ -82,8 +85,10 @@ public final class Connection {
     ///
     /// - Throws: ``PostgresError`` carrying the SQLSTATE, message, detail, hint and constraint.
     @discardableResult
+    /// - Throws: ``PostgresError`` before anything is sent when a bound string contains a NUL byte,
+    ///   which PostgreSQL text cannot hold; the error names the parameter's position, not its value.
     public func query(_ query: SQLQuery) throws(PostgresError) -> QueryResult {
-        let result = withParameters(query.binds) { types, values, count in
+        let result = try withParameters(query.binds, sql: query.sql) { types, values, count in
             PQexecParams(handle, query.sql, count, types, values, nil, nil, 0)
         }
         return try check(result, sql: query.sql, accepting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
@@ -156,8 +161,12 @@ public final class Connection {
     /// violation, a malformed line) is thrown as a ``PostgresError``. When `body` throws, the copy is
     /// aborted and nothing is written.
     ///
+    /// The statement is a ``CopyStatement``, built from identifiers only: COPY takes no parameters,
+    /// so it has no place for a value.
+    ///
     /// ```swift
-    /// let rows = try db.copyIn("COPY staging (id_number, name) FROM STDIN") { writer in
+    /// let copy = CopyStatement(table: "staging", columns: ["id_number", "name"])
+    /// let rows = try db.copyIn(copy) { writer in
     ///     try writer.writeRow(["110105199003071239", "张三"])
     /// }
     /// ```
@@ -165,7 +174,7 @@ public final class Connection {
     /// - Returns: the number of rows the server stored.
     /// Related PostgreSQL documentation: <https://www.postgresql.org/docs/current/libpq-copy.html>
     @discardableResult
-    public func copyIn(_ copyStatement: SQLQuery, _ body: (CopyWriter) throws -> Void) throws -> Int {
+    public func copyIn(_ copyStatement: CopyStatement, _ body: (CopyWriter) throws -> Void) throws -> Int {
         let start = PQexec(handle, copyStatement.sql)
         _ = try check(start, sql: copyStatement.sql, accepting: [PGRES_COPY_IN])
         let writer = CopyWriter(connection: self)
@@ -203,16 +212,22 @@ public final class Connection {
     // MARK: libpq plumbing
 
     /// Binds every parameter as text with an explicit type OID, keeping the C strings alive only
-    /// for the duration of the call.
+    /// for the duration of the call. A text holding a NUL byte would be cut short by libpq, so it
+    /// is refused here, naming the parameter's position and not its value.
     private func withParameters<R>(
-        _ binds: [any PostgresEncodable],
+        _ binds: [any PostgresEncodable], sql: String,
         _ call: (UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> R
-    ) -> R {
+    ) throws(PostgresError) -> R {
         if binds.isEmpty { return call(nil, nil, 0) }
-        let types: [Oid] = binds.map { Oid(type(of: $0).postgresType.oid) }
-        let cStrings: [UnsafeMutablePointer<CChar>?] = binds.map { bind in
-            bind.postgresText.map { strdup($0) } ?? nil
+        let texts = binds.map(\.postgresText)
+        if let position = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(
+                kind: .client,
+                message: "parameter $\(position + 1) contains a NUL byte, which PostgreSQL text cannot hold",
+                sql: sql)
         }
+        let types: [Oid] = binds.map { Oid(type(of: $0).postgresType.oid) }
+        let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { text in text.map { strdup($0) } ?? nil }
         defer { cStrings.forEach { free($0) } }
         let values = cStrings.map { UnsafePointer($0) }
         return types.withUnsafeBufferPointer { typeBuffer in
@@ -228,18 +243,20 @@ public final class Connection {
                                 message: Connection.clientMessage(handle), sql: sql)
         }
         let owned = QueryResult(owning: result)
+        let connectionLost = PQstatus(handle) != CONNECTION_OK
+        if !connectionLost { answeredStatements += 1 }
         let status = PQresultStatus(result)
         if accepting.contains(status) { return owned }
         func field(_ code: Int32) -> String? {
             PQresultErrorField(result, code).map { String(cString: $0) }
         }
         let sqlState = field(clibpq_diag_sqlstate).map { SQLState($0) }
-        let connectionLost = PQstatus(handle) != CONNECTION_OK
+        let message = field(clibpq_diag_message_primary) ?? Connection.clientMessage(handle)
         throw PostgresError(
             kind: sqlState == nil || connectionLost ? (connectionLost ? .connection : .client) : .server,
             sqlState: sqlState,
-            message: field(clibpq_diag_message_primary) ?? Connection.clientMessage(handle),
-            detail: field(clibpq_diag_message_detail),
+            message: PostgresError.redactingValues(in: message, sqlState: sqlState),
+            diagnosticDetail: field(clibpq_diag_message_detail),
             hint: field(clibpq_diag_message_hint),
             constraint: field(clibpq_diag_constraint_name),
             table: field(clibpq_diag_table_name),

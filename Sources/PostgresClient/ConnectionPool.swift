@@ -3,9 +3,23 @@ import Dispatch
 /// Shares a few connections among concurrent tasks.
 ///
 /// A connection is lent to one closure at a time and the closure runs on a dispatch thread, not on
-/// Swift's cooperative pool, because libpq calls block. Before a connection is lent it answers an
-/// empty round trip; one that broke while idle (the server restarted, its backend was terminated)
-/// is replaced there and then, and one that broke while lent is dropped when it comes back.
+/// Swift's cooperative pool, because libpq calls block. Lending costs no round trip: health is
+/// checked when a connection comes back, and one that is broken (libpq reports it bad, it is left
+/// inside a transaction, or the closure threw a connection failure) is dropped, not kept.
+///
+/// A connection can still break while it sits idle (the server restarted, its backend was
+/// terminated). The closure then fails on its first statement, and the pool runs it once more on
+/// a freshly opened connection, exactly when all of these hold:
+///
+/// - the closure threw a ``PostgresError`` whose ``PostgresError/isConnectionFailure`` is true;
+/// - the server answered no statement on that connection during this loan (so nothing the
+///   closure sent was acknowledged, and no transaction of the closure was committed);
+/// - it is the first attempt: the retry itself is never retried.
+///
+/// The closure therefore runs from the start a second time; work it did before its first statement
+/// happens twice. In the rare case that the server dies while executing that first statement, an
+/// autocommitted statement may have taken effect without its answer arriving; statements that must
+/// not run twice belong in a transaction with a check, as always with lost connections.
 ///
 /// ```swift
 /// let pool = ConnectionPool(conninfo: url, maximumConnections: 4)
@@ -43,12 +57,20 @@ public actor ConnectionPool {
         let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result {
-                    if !lent.connection.ping() { lent.connection = try Connection(conninfo: conninfo) }
-                    return try body(lent.connection)
+                    let answeredBefore = lent.connection.answeredStatements
+                    do {
+                        return try body(lent.connection)
+                    } catch let error as PostgresError
+                        where error.isConnectionFailure && lent.connection.answeredStatements == answeredBefore {
+                        // Dead before the server answered anything: run the body once on a new connection.
+                        lent.connection = try Connection(conninfo: conninfo)
+                        return try body(lent.connection)
+                    }
                 })
             }
         }
-        release(lent)
+        let threwConnectionFailure = (outcome.error as? PostgresError)?.isConnectionFailure == true
+        release(lent, keep: !threwConnectionFailure)
         return try outcome.get()
     }
 
@@ -82,8 +104,9 @@ public actor ConnectionPool {
         }
     }
 
-    private func release(_ lent: LentConnection) {
-        if lent.connection.checkHealth() {
+    /// Takes a connection back: kept for the next loan only when it is healthy.
+    private func release(_ lent: LentConnection, keep: Bool) {
+        if keep && lent.connection.checkHealth() {
             idle.append(lent)
         } else {
             openCount -= 1
@@ -101,4 +124,11 @@ public actor ConnectionPool {
 private final class LentConnection: @unchecked Sendable {
     var connection: Connection
     init(_ connection: Connection) { self.connection = connection }
+}
+
+extension Result {
+    fileprivate var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
 }

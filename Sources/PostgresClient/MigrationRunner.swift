@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// One versioned schema change: a numbered SQL file such as `0001_core.sql`.
 public struct Migration: Sendable, Hashable {
     /// The file name, which is also the version recorded in `schema_migrations`.
@@ -7,6 +10,15 @@ public struct Migration: Sendable, Hashable {
     public init(name: String, sql: String) {
         self.name = name
         self.sql = sql
+    }
+
+    /// The MD5 of the text's UTF-8 bytes in lower-case hex, as PostgreSQL's `md5(text)` gives it:
+    /// what `schema_migrations.checksum` records.
+    public var checksum: String {
+        Insecure.MD5.hash(data: Data(sql.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }
 
@@ -32,11 +44,14 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Applies numbered SQL files in lexical order, each in its own transaction, and records each in
-/// `schema_migrations(version, applied_at, checksum)` with the MD5 of its text.
+/// `schema_migrations(version, applied_at, checksum)` with the MD5 of its text (hex, computed here;
+/// the same value the server's `md5()` gives, which earlier versions recorded).
 ///
 /// It is idempotent, and it refuses to run when an applied file was edited, when the database holds
 /// a migration this program does not know, or when a new file sorts before one already applied.
-/// Concurrent runners serialize on an advisory lock.
+/// A run takes one session-level advisory lock, reads the recorded history once, checks it, applies
+/// the pending files and releases the lock, so concurrent runners take turns and the second finds
+/// nothing left to do.
 ///
 /// Related PostgreSQL documentation: <https://www.postgresql.org/docs/current/ddl.html>
 public struct MigrationRunner: Sendable {
@@ -47,25 +62,32 @@ public struct MigrationRunner: Sendable {
     }
 
     /// Applies the pending migrations and returns their names.
+    ///
+    /// - Throws: ``MigrationError`` before changing anything when the history does not match the
+    ///   files; ``PostgresError`` when a file fails (that file's transaction is rolled back).
     @discardableResult
     public func migrate(_ db: Connection) throws -> [String] {
-        try db.transaction { db in
-            try lockAndPrepare(db)
-            _ = try plan(db)
-        }
+        // One key for every esw runner, held for the whole run: planning and applying happen
+        // under the same lock, so nobody can change the history in between.
+        try db.execute("SELECT pg_advisory_lock(\(MigrationRunner.lockKey))")
+        defer { _ = try? db.execute("SELECT pg_advisory_unlock(\(MigrationRunner.lockKey))") }
+        try db.execute(script: """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version text PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now(),
+                checksum text NOT NULL
+            )
+            """)
+        let states = try plan(db)
         var applied: [String] = []
-        for migration in migrations {
-            let didApply = try db.transaction { db -> Bool in
-                try lockAndPrepare(db)
-                let states = try plan(db)
-                guard states[migration.name] == .pending else { return false }
+        for migration in migrations where states[migration.name] == .pending {
+            try db.transaction { db in
                 try runFile(migration, on: db)
                 try db.execute("""
-                    INSERT INTO schema_migrations (version, checksum) VALUES (\(migration.name), md5(\(migration.sql)))
+                    INSERT INTO schema_migrations (version, checksum) VALUES (\(migration.name), \(migration.checksum))
                     """)
-                return true
             }
-            if didApply { applied.append(migration.name) }
+            applied.append(migration.name)
         }
         return applied
     }
@@ -78,7 +100,7 @@ public struct MigrationRunner: Sendable {
             let row = recorded[migration.name]
             let state: MigrationStatus.State
             if let row {
-                state = row.checksum == (try checksum(of: migration, on: db)) ? .applied : .edited
+                state = row.checksum == migration.checksum ? .applied : .edited
             } else {
                 state = .pending
             }
@@ -99,17 +121,8 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    private func lockAndPrepare(_ db: Connection) throws {
-        // One key for every esw runner, so two migrating processes take turns.
-        try db.execute("SELECT pg_advisory_xact_lock(\(7_303_001 as Int))")
-        try db.execute(script: """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version text PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now(),
-                checksum text NOT NULL
-            )
-            """)
-    }
+    /// The advisory lock key every esw migration runner takes.
+    static let lockKey = 7_303_001
 
     /// Checks the recorded history against the files and returns each file's state.
     private func plan(_ db: Connection) throws -> [String: MigrationStatus.State] {
@@ -123,7 +136,7 @@ public struct MigrationRunner: Sendable {
         let lastApplied = recorded.keys.max()
         for migration in migrations {
             if let row = recorded[migration.name] {
-                guard row.checksum == (try checksum(of: migration, on: db)) else {
+                guard row.checksum == migration.checksum else {
                     throw MigrationError(
                         file: migration.name,
                         reason: "was edited after it was applied (checksum differs); restore the file and put the change in a new migration")
@@ -149,9 +162,5 @@ public struct MigrationRunner: Sendable {
             recorded[try row.decode(0)] = (try row.decode(1), try row.decode(2))
         }
         return recorded
-    }
-
-    private func checksum(of migration: Migration, on db: Connection) throws -> String {
-        try db.query("SELECT md5(\(migration.sql))").single().decode(0)
     }
 }

@@ -52,6 +52,12 @@ public struct PostgresDecodingError: Error, Sendable, CustomStringConvertible {
     public enum Reason: Error, Sendable {
         case unexpectedNull
         case invalidText
+        /// The text decodes as the raw value, but no case of the `RawRepresentable` type has it.
+        case unknownRawValue
+        /// The result has no column at the index asked for.
+        case columnOutOfRange
+        /// The result has no column of the name asked for.
+        case missingColumn
     }
     public var reason: Reason
     public var column: String
@@ -67,7 +73,31 @@ public struct PostgresDecodingError: Error, Sendable, CustomStringConvertible {
             return "column '\(column)' (#\(columnIndex)) is NULL but \(expectedType) cannot be NULL"
         case .invalidText:
             return "column '\(column)' (#\(columnIndex), \(actualType)) does not decode as \(expectedType)"
+        case .unknownRawValue:
+            return "column '\(column)' (#\(columnIndex), \(actualType)) holds a value that is no case of \(expectedType)"
+        case .columnOutOfRange:
+            return "no column #\(columnIndex) in the result (decoding \(expectedType))"
+        case .missingColumn:
+            return "no column named '\(column)' in the result (decoding \(expectedType))"
         }
+    }
+}
+
+/// Enums and other `RawRepresentable` types decode through their raw value: declare the
+/// conformance and this implementation does the rest.
+///
+/// ```swift
+/// extension Department: PostgresDecodable {}
+/// let department = try row.decode("department", as: Department.self)
+/// ```
+///
+/// An unknown raw value throws ``PostgresDecodingError`` with reason `.unknownRawValue`, naming
+/// the column and the type; it never traps.
+extension PostgresDecodable where Self: RawRepresentable, RawValue: PostgresDecodable {
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingError.Reason) {
+        let rawValue = try RawValue(postgresText: text, type: type)
+        guard let value = Self(rawValue: rawValue) else { throw .unknownRawValue }
+        self = value
     }
 }
 

@@ -48,7 +48,12 @@ public final class QueryResult: Sequence {
         }
     }
 
+    /// The first row, or nil when there is none.
+    public var first: Row? { isEmpty ? nil : self[0] }
+
     /// The single row of a query that must return exactly one.
+    ///
+    /// - Throws: ``PostgresError`` (kind `.client`) when there are no rows or more than one.
     public func single() throws(PostgresError) -> Row {
         guard count == 1 else {
             throw PostgresError(kind: .client, message: "expected one row, got \(count)")
@@ -74,8 +79,10 @@ public struct Row {
     /// Decodes a column by position.
     ///
     /// - Throws: ``PostgresDecodingError`` naming the column when the value is NULL for a
-    ///   non-optional type or does not parse as `T`.
+    ///   non-optional type or does not parse as `T`, and with reason `.columnOutOfRange` when the
+    ///   result has no column at that position.
     public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresDecodingError) -> T {
+        try checkRange(column, decoding: T.self)
         let columnType = result.type(column: column)
         func failure(_ reason: PostgresDecodingError.Reason, _ text: String?) -> PostgresDecodingError {
             PostgresDecodingError(
@@ -94,15 +101,31 @@ public struct Row {
     }
 
     /// Decodes a column by name.
+    ///
+    /// - Throws: ``PostgresDecodingError`` with reason `.missingColumn` when the result has no
+    ///   column of that name, or as ``decode(_:as:)-(Int,_)`` does.
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresDecodingError) -> T {
         guard let position = result.columnIndex(named: column) else {
             throw PostgresDecodingError(
-                reason: .invalidText, column: column, columnIndex: -1,
+                reason: .missingColumn, column: column, columnIndex: -1,
                 expectedType: String(describing: T.self), actualType: .unknown, valueForDiagnostics: nil)
         }
         return try decode(position, as: T.self)
     }
 
     /// The raw text of a column, nil for NULL.
-    public func text(_ column: Int) -> String? { result.text(row: index, column: column) }
+    ///
+    /// - Throws: ``PostgresDecodingError`` with reason `.columnOutOfRange` when the result has no
+    ///   column at that position.
+    public func text(_ column: Int) throws(PostgresDecodingError) -> String? {
+        try checkRange(column, decoding: String.self)
+        return result.text(row: index, column: column)
+    }
+
+    private func checkRange<T>(_ column: Int, decoding: T.Type) throws(PostgresDecodingError) {
+        guard column < 0 || column >= result.columnCount else { return }
+        throw PostgresDecodingError(
+            reason: .columnOutOfRange, column: "#\(column)", columnIndex: column,
+            expectedType: String(describing: T.self), actualType: .unknown, valueForDiagnostics: nil)
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 /// Writes CSV for people: UTF-8 with a BOM so that Excel opens Chinese text correctly, CRLF line
 /// ends, and quotes only where a field needs them.

@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 /// Inline SVG charts for the report pages (no script, no network), and the HTML escaping of
 /// their text. Pages themselves are Mustache templates (Templates).

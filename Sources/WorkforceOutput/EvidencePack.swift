@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 import Crypto
 public import Foundation
 public import Workforce

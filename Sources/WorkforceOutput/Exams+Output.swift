@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 
 extension LevelResult {

@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 /// A JSON value that keeps its keys in the order they were written, so output reads the way the
 /// documentation shows it. Numbers are kept as their exact text (ratios come from SQL numerics).

@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 
 /// How a result is shown: a text table for a terminal, CSV for a spreadsheet, JSON for a program.

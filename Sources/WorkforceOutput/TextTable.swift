@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 /// A plain text table whose columns line up with Chinese text (which is two columns wide).
 public struct TextTable {
     public var headers: [String]

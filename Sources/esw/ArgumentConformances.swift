@@ -1,7 +1,7 @@
 // Domain types read straight from the command line. Their conformances are public, as every
 // conformance of a public type is, hence the public imports.
 public import ArgumentParser
-public import PostgresClient
+public import CalendarDates
 public import Workforce
 
 extension CalendarDate: ExpressibleByArgument {

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CalendarDates
 import Foundation
 import PostgresClient
 import Workforce
@@ -89,11 +90,17 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
                 """)
             throw ExitStatus.failure
         default:
-            if error.sqlState?.errorClass == "23" || error.sqlState?.errorClass == "22" {
+            // userMessage carries the SQLSTATE, the names and the reason, never the offending values.
+            let refusedClasses = [SQLState.integrityConstraintViolation.errorClass, SQLState.dataException.errorClass]
+            if let sqlState = error.sqlState, refusedClasses.contains(sqlState.errorClass) {
                 printError("esw: the database refused the data: \(error.userMessage)")
                 throw ExitStatus.invalidInput
             }
-            if error.sqlState == .undefinedTable || error.sqlState == SQLState("42883") {
+            if error.sqlState == .queryCanceled {
+                printError("esw: the statement timed out (or was cancelled) before it finished: \(error.userMessage)")
+                throw ExitStatus.failure
+            }
+            if error.sqlState == .undefinedTable || error.sqlState == .undefinedFunction {
                 printError("esw: \(error.message); is the database migrated? Run esw db migrate")
                 throw ExitStatus.failure
             }

@@ -1,3 +1,4 @@
+import CalendarDates
 import PostgresClient
 import Testing
 

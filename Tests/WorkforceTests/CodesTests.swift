@@ -1,3 +1,4 @@
+import CalendarDates
 import PostgresClient
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 import TestSupport
 import Testing
@@ -13,6 +14,51 @@ import Workforce
             let provinces = try db.query("SELECT count(*) FROM region WHERE level = 'province'").single().decode(0, as: Int.self)
             #expect(provinces == 31)
             #expect(try Schema.runner.status(db).allSatisfy { $0.state == .applied })
+        }
+    }
+
+    @Test func theEmbeddedMigrationsAreTheFilesOfSQLByteForByteAndInOrder() throws {
+        let sqlDirectory = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("sql")
+        let names = try FileManager.default.contentsOfDirectory(atPath: sqlDirectory.path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(!names.isEmpty)
+        #expect(Schema.migrations.map(\.name) == names)
+        for (migration, name) in zip(Schema.migrations, names) {
+            let file = try Data(contentsOf: sqlDirectory.appendingPathComponent(name))
+            #expect(Data(migration.sql.utf8) == file, "\(name)")
+        }
+    }
+
+    @Test func checksumsComputedHereEqualTheServersMD5() throws {
+        try TestDatabase.withSchema(migrated: false) { (db: Connection) throws in
+            // Databases migrated by earlier versions recorded the server's md5(); they must still match.
+            for migration in Schema.migrations {
+                let server: String = try db.query("SELECT md5(\(migration.sql))").single().decode(0)
+                #expect(migration.checksum == server, "\(migration.name)")
+            }
+            #expect(Migration(name: "x", sql: "").checksum == "d41d8cd98f00b204e9800998ecf8427e")
+            #expect(Migration(name: "x", sql: "社会工作").checksum
+                == (try db.query("SELECT md5(\("社会工作"))").single().decode(0, as: String.self)))
+        }
+    }
+
+    @Test func twoRunnersAtOnceApplyEachMigrationOnce() async throws {
+        try await TestDatabase.withSchema(migrated: false) { (conninfo: String) async throws in
+            let runner = MigrationRunner(migrations: [
+                Migration(name: "0001_a.sql", sql: "CREATE TABLE a (x int); SELECT pg_sleep(0.2);"),
+                Migration(name: "0002_b.sql", sql: "CREATE TABLE b (x int);"),
+            ])
+            let results = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try runner.migrate(try Connection(conninfo: conninfo)) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.sorted { $0.count < $1.count } == [[], ["0001_a.sql", "0002_b.sql"]])
+            let db = try Connection(conninfo: conninfo)
+            #expect(try db.query("SELECT count(*) FROM schema_migrations").single().decode(0, as: Int.self) == 2)
         }
     }
 

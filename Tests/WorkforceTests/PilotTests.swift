@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,5 +1,5 @@
+public import CalendarDates
 public import Foundation
-public import PostgresClient
 
 extension CalendarDate {
     /// Today in the machine's time zone (for users in China, Beijing time).

@@ -1,4 +1,4 @@
-public import PostgresClient
+public import CalendarDates
 
 /// The verdict on one national code: its normalized form when valid, else the precise reason.
 public enum CodeCheck: Sendable, Equatable {

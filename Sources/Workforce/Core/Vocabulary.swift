@@ -1,5 +1,5 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
 
 /// The six kinds of department whose staff do enterprise social work (民函〔2013〕132号).
 public enum Department: String, CaseIterable, Sendable, Codable {
@@ -94,12 +94,6 @@ public enum EducationLevel: String, CaseIterable, Sendable {
         default: return nil
         }
     }
-}
-
-/// The elements of a PostgreSQL array literal of simple keys ("{party,union}" → ["party", "union"]),
-/// as enum arrays read back in text form; keys never need quoting.
-func arrayElements(_ literal: String) -> [String] {
-    literal.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(String.init)
 }
 
 /// Reads yes/no answers as spreadsheets carry them.

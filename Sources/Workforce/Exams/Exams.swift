@@ -1,3 +1,4 @@
+public import CalendarDates
 public import Foundation
 public import PostgresClient
 
@@ -84,8 +85,8 @@ public struct Exams {
     func rules() throws -> [CertificateLevel: LevelRule] {
         var rules: [CertificateLevel: LevelRule] = [:]
         for row in try db.query("SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule") {
-            let subjects = arrayElements(try row.decode(1, as: String.self)).compactMap(ExamSubject.init(rawValue:))
-            rules[CertificateLevel(rawValue: try row.decode(0))!] = LevelRule(
+            let subjects = try row.decode(1, as: [ExamSubject].self)
+            rules[try row.decode(0, as: CertificateLevel.self)] = LevelRule(
                 subjects: subjects, windowYears: try row.decode(2), passValidYears: try row.decode(3))
         }
         return rules
@@ -105,7 +106,7 @@ public struct Exams {
         }
         return try db.transaction { db in
             let existing = try db.query("SELECT id FROM exam_session WHERE year = \(year) AND level = \(level.rawValue)::certificate_level")
-            if let row = existing.first(where: { _ in true }) {
+            if let row = existing.first {
                 throw WorkforceError.conflict("the \(year) \(level.rawValue) session exists already (id \(try row.decode(0, as: Int.self)))")
             }
             let id: Int = try db.query("""
@@ -134,7 +135,7 @@ public struct Exams {
             """).map { row in
             let windows: String = try row.decode(5)
             return ExamSession(
-                id: try row.decode(0), year: try row.decode(1), level: CertificateLevel(rawValue: try row.decode(2))!,
+                id: try row.decode(0), year: try row.decode(1), level: try row.decode(2, as: CertificateLevel.self),
                 examDate: try row.decode(3), registrations: try row.decode(4),
                 windows: windows.isEmpty ? [] : windows.components(separatedBy: "; "))
         }
@@ -142,8 +143,8 @@ public struct Exams {
 
     func session(_ id: Int) throws -> (year: Int, level: CertificateLevel) {
         let rows = try db.query("SELECT year, level::text FROM exam_session WHERE id = \(id)")
-        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no exam session has id \(id)") }
-        return (try row.decode(0), CertificateLevel(rawValue: try row.decode(1))!)
+        guard let row = rows.first else { throw WorkforceError.notFound("no exam session has id \(id)") }
+        return (try row.decode(0), try row.decode(1, as: CertificateLevel.self))
     }
 
     /// Sets (or moves) one province's registration window for a session.
@@ -285,7 +286,7 @@ public struct Exams {
                 """
                 SELECT s.line, 'id_number', s.id_number, src.problem
                 FROM import_staging s JOIN person p ON p.id_number = s.id_number
-                CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, '\(date.iso)'::date) src
+                CROSS JOIN LATERAL exam_registration_source(s.session_id, p.id, \(date)) src
                 WHERE src.problem IS NOT NULL
                 """,
                 """
@@ -423,8 +424,8 @@ public struct Exams {
         var grouped: [(key: String, name: String, level: CertificateLevel, attempts: [Attempt])] = []
         for row in rows {
             let idNumber: String = try row.decode(0)
-            let level = CertificateLevel(rawValue: try row.decode(2))!
-            let attempt = Attempt(year: try row.decode(3), subject: ExamSubject(rawValue: try row.decode(4))!,
+            let level = try row.decode(2, as: CertificateLevel.self)
+            let attempt = Attempt(year: try row.decode(3), subject: try row.decode(4, as: ExamSubject.self),
                                   score: try row.decode(5), passed: try row.decode(6), national: try row.decode(7))
             if let last = grouped.last, last.key == idNumber, last.level == level {
                 grouped[grouped.count - 1].attempts.append(attempt)
@@ -527,8 +528,8 @@ public struct Exams {
             JOIN person p ON p.id = r.person_id
             WHERE \(filter)
             """).map { row in
-            let departments = arrayElements(try row.decode(3, as: String.self)).compactMap(Department.init(rawValue:))
-            let level = CertificateLevel(rawValue: try row.decode(1))!
+            let departments = try row.decode(3, as: [Department].self)
+            let level = try row.decode(1, as: CertificateLevel.self)
             return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue) \(try row.decode(2, as: Int.self))", level: level,
                              departments: departments, sat: try row.decode(4), certified: try row.decode(5))
         }

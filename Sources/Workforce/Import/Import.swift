@@ -1,5 +1,6 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
+import PostgresClient
 
 /// A column an import reads, by its key (the English header) and the other headers people use.
 public struct ImportColumn: Sendable {
@@ -159,7 +160,7 @@ struct ImportDefinition {
     let validate: (inout RowFields) -> [String?]?
     /// Set-based checks over the staging table `import_staging`, each returning rows of
     /// (line int, column key text, value text, reason text).
-    let crossChecks: [String]
+    let crossChecks: [SQLQuery]
     /// Merges `import_staging` into the real tables: (inserted, updated, unchanged).
     let merge: (Connection) throws -> (inserted: Int, updated: Int, unchanged: Int)
 }
@@ -185,7 +186,7 @@ struct ImportPipeline {
             var errors: [RowError] = []
             var rejectedRecords: [Int: [String: String]] = [:]
             let layout = mapping.layout
-            try db.copyIn(SQLQuery(unsafeSQL: "COPY import_staging (line, \(names.joined(separator: ", "))) FROM STDIN")) { writer in
+            try db.copyIn(CopyStatement(table: "import_staging", columns: ["line"] + names)) { writer in
                 while let record = try reader.next() {
                     summary.read += 1
                     if summary.read % 50_000 == 0 { options.progress?(summary.read) }
@@ -201,7 +202,7 @@ struct ImportPipeline {
             options.progress?(summary.read)
             try db.execute(script: "CREATE INDEX ON import_staging (line); ANALYZE import_staging")
             for check in definition.crossChecks {
-                for row in try db.query(SQLQuery(unsafeSQL: check)) {
+                for row in try db.query(check) {
                     let key: String = try row.decode(1)
                     errors.append(RowError(
                         line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
@@ -217,7 +218,7 @@ struct ImportPipeline {
                     let rows = try db.query("DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
                     for row in rows {
                         var values: [String: String] = [:]
-                        for (offset, name) in names.enumerated() { values[name] = row.text(offset + 1) ?? "" }
+                        for (offset, name) in names.enumerated() { values[name] = try row.text(offset + 1) ?? "" }
                         rejectedRecords[try row.decode(0)] = values
                     }
                 }

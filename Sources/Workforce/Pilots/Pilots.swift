@@ -1,3 +1,4 @@
+public import CalendarDates
 public import Foundation
 public import PostgresClient
 
@@ -161,7 +162,7 @@ public struct Pilots {
     /// `late` (which is recorded), and refused twice for the same applicant and program.
     public func apply(programID: Int, applicant: Applicant, plan: String?, on date: CalendarDate, late: Bool) throws -> Int {
         let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
-        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
+        guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
         if date > applyBy && !late {
             throw WorkforceError.conflict("applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application")
@@ -196,7 +197,7 @@ public struct Pilots {
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
-            guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+            guard let row = rows.first else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
             let from: String = try row.decode(0)
             do {
                 try db.execute("UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)")
@@ -229,7 +230,7 @@ public struct Pilots {
             """).map { row in
             PilotApplication(
                 id: try row.decode(0), programID: try row.decode(1), applicant: try row.decode(2), province: try row.decode(3),
-                status: ApplicationStatus(rawValue: try row.decode(4))!, submittedOn: try row.decode(5), late: try row.decode(6))
+                status: try row.decode(4, as: ApplicationStatus.self), submittedOn: try row.decode(5), late: try row.decode(6))
         }
     }
 
@@ -246,7 +247,7 @@ public struct Pilots {
     func serviceOrgID(uscc: String) throws -> Int {
         let code = try Roster.validUSCC(uscc, field: "service_org")
         let rows = try db.query("SELECT id FROM service_org WHERE uscc = \(code)")
-        guard let row = rows.first(where: { _ in true }) else {
+        guard let row = rows.first else {
             throw WorkforceError.notFound("no service organization has USCC \(code); add it with \(remedy: .addServiceOrganization)")
         }
         return try row.decode(0)

@@ -1,4 +1,5 @@
-public import PostgresClient
+public import CalendarDates
+import PostgresClient
 
 /// Which records of the work areas to list: those of some enterprises (nil: any) or of a region,
 /// between two dates (inclusive, either open).

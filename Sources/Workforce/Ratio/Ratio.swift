@@ -1,3 +1,4 @@
+public import CalendarDates
 public import PostgresClient
 
 /// Tracked and certified staff, and the ratio between them, as sql/0002_certified_ratio.sql
@@ -96,7 +97,7 @@ public struct RatioService {
             ORDER BY department
             """).map { row in
             DepartmentRatio(
-                department: Department(rawValue: try row.decode(0))!,
+                department: try row.decode(0, as: Department.self),
                 counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
         }
         return RatioEntry(
@@ -164,7 +165,7 @@ public struct RatioService {
                 """)
             for row in departmentRows {
                 let entry = DepartmentRatio(
-                    department: Department(rawValue: try row.decode(3))!,
+                    department: try row.decode(3, as: Department.self),
                     counts: RatioCounts(tracked: try row.decode(4), certified: try row.decode(5), ratio: try row.decode(6)))
                 switch try row.decode(0, as: Int.self) {
                 case 0: enterprises[try row.decode(2)]?.departments.append(entry)
@@ -218,7 +219,7 @@ public struct RatioService {
     func lookUp(uscc: String) throws -> (id: Int, enterprise: Enterprise) {
         let code = try Roster.validUSCC(uscc)
         let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
-        guard let row = rows.first(where: { _ in true }) else {
+        guard let row = rows.first else {
             throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
         }
         return (try row.decode(0), Enterprise(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))

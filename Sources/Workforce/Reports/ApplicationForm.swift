@@ -1,5 +1,6 @@
+public import CalendarDates
 import Foundation
-public import PostgresClient
+import PostgresClient
 
 /// The application form (申报表) of a pilot unit or region, filled from what the tracker holds on
 /// a date: the unit, its region, staff of the five departments and the practitioners, certified
@@ -34,7 +35,7 @@ extension Reports {
             FROM enterprise_department_ratio_on(\(asOf), \(scope.ratioRegion)) d WHERE d.enterprise_id = ANY (\(ids))
             GROUP BY d.department ORDER BY d.department
             """).map { row in
-            DepartmentRatio(department: Department(rawValue: try row.decode(0))!,
+            DepartmentRatio(department: try row.decode(0, as: Department.self),
                             counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
         }
         let posts = try db.query("""

@@ -1,3 +1,4 @@
+public import CalendarDates
 public import Foundation
 public import PostgresClient
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+public import CalendarDates
 public import PostgresClient
 
 /// Where one certificate stands with its registration (登记) and continuing education.
@@ -64,7 +65,7 @@ public struct CertificateRegistry {
                 FROM certificate c WHERE c.certificate_no = \(certificateNo.trimmingSpaces)
                 FOR UPDATE OF c
                 """)
-            guard let row = rows.first(where: { _ in true }) else {
+            guard let row = rows.first else {
                 throw WorkforceError.notFound("no certificate has number \(certificateNo)")
             }
             let certificateID: Int = try row.decode(0), issued: CalendarDate = try row.decode(1)
@@ -149,7 +150,7 @@ public struct CertificateRegistry {
             }
             return CertificateStatus(
                 certificateNo: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
-                level: CertificateLevel(rawValue: try row.decode(3))!, issuedOn: issued, state: state, validUntil: validUntil,
+                level: try row.decode(3, as: CertificateLevel.self), issuedOn: issued, state: state, validUntil: validUntil,
                 dueBy: dueBy, creditedHours: try row.decode(8), requiredHours: try row.decode(7))
         }
     }

@@ -1,3 +1,4 @@
+public import CalendarDates
 import Foundation
 public import PostgresClient
 
@@ -306,7 +307,7 @@ public struct Roster {
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
-    static let sameIDDifferentNames = """
+    static let sameIDDifferentNames: SQLQuery = """
         SELECT line, 'name', name, format('line %s gives the same ID number the name %s', first_line, first_name)
         FROM (SELECT line, name, first_value(line) OVER w AS first_line, first_value(name) OVER w AS first_name
               FROM import_staging WHERE name IS NOT NULL
@@ -314,7 +315,7 @@ public struct Roster {
         WHERE name <> first_name
         """
 
-    static let nameDiffersFromRecord = """
+    static let nameDiffersFromRecord: SQLQuery = """
         SELECT s.line, 'name', s.name, format('this ID number is on record as %s', p.name)
         FROM import_staging s JOIN person p ON p.id_number = s.id_number
         WHERE s.name IS NOT NULL AND p.name <> s.name
@@ -360,7 +361,7 @@ public struct Roster {
             var closed: [Department] = []
             for row in open {
                 let hired: CalendarDate? = try row.decode(2)
-                let kind = Department(rawValue: try row.decode(1))!
+                let kind = try row.decode(1, as: Department.self)
                 if let hired, date <= hired {
                     throw WorkforceError.invalid(
                         field: "on", value: date.iso, reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
@@ -410,7 +411,7 @@ public struct Roster {
         return [id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name, session.map(String.init)]
     }
 
-    static let certificateCrossChecks = [
+    static let certificateCrossChecks: [SQLQuery] = [
         """
         SELECT s.line, 'id_number', s.id_number,
                'no person has this ID number; import the roster first, or add a 姓名 (name) column'
@@ -527,7 +528,7 @@ public struct Roster {
                     \(values[3])::date, \(values[4])::date, \(values[5]), \(values[6])::bigint)
                 """)
             for check in Roster.certificateCrossChecks {
-                if let row = try db.query(SQLQuery(unsafeSQL: check)).first(where: { _ in true }) {
+                if let row = try db.query(check).first {
                     let field = fields.headers[try row.decode(1, as: String.self)] ?? "value"
                     throw WorkforceError.invalid(
                         field: Field(field), value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3)))

@@ -1,3 +1,4 @@
+public import CalendarDates
 public import Foundation
 public import PostgresClient
 
@@ -200,7 +201,7 @@ public struct Training {
         }
     }
 
-    static let summaryColumns = """
+    static let summaryColumns: SQLQuery = """
         ev.id, ev.kind::text, ev.title, ev.starts_at, ev.ends_at, ev.hours::text, ev.capacity,
         coalesce(en.name, r.name, ev.region_code, '全国'),
         (SELECT count(*) FROM enrollment x WHERE x.event_id = ev.id AND x.status = 'enrolled'),
@@ -211,7 +212,7 @@ public struct Training {
 
     static func summary(_ row: Row) throws -> EventSummary {
         EventSummary(
-            id: try row.decode(0), kind: EventKind(rawValue: try row.decode(1))!, title: try row.decode(2),
+            id: try row.decode(0), kind: try row.decode(1, as: EventKind.self), title: try row.decode(2),
             startsAt: try row.decode(3), endsAt: try row.decode(4), hours: try row.decode(5), capacity: try row.decode(6),
             organizer: try row.decode(7), enrolled: try row.decode(8), waitlisted: try row.decode(9),
             attended: try row.decode(10), cancelled: try row.decode(11))
@@ -223,7 +224,7 @@ public struct Training {
         let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
         let regionCode = try region.map { try Roster.validRegion($0) }
         return try db.query("""
-            SELECT \(unsafeRaw: Training.summaryColumns)
+            SELECT \(Training.summaryColumns)
             FROM training_event ev
             LEFT JOIN enterprise en ON en.id = ev.enterprise_id
             LEFT JOIN region r ON r.code = ev.region_code
@@ -239,20 +240,17 @@ public struct Training {
     /// One event with its quotas and every enrollment, waitlist positions included.
     public func event(id: Int) throws -> EventDetail {
         let rows = try db.query("""
-            SELECT \(unsafeRaw: Training.summaryColumns), ev.location, ev.audience::text[]::text
+            SELECT \(Training.summaryColumns), ev.location, ev.audience::text[]::text
             FROM training_event ev
             LEFT JOIN enterprise en ON en.id = ev.enterprise_id
             LEFT JOIN region r ON r.code = ev.region_code
             WHERE ev.id = \(id)
             """)
-        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no training event has id \(id)") }
-        let audienceText: String? = try row.decode(13)
-        let audience = audienceText.map { text in
-            arrayElements(text).compactMap(Department.init(rawValue:))
-        }
+        guard let row = rows.first else { throw WorkforceError.notFound("no training event has id \(id)") }
+        let audience = try row.decode(13, as: [Department]?.self)
         let quotas = try db.query("""
             SELECT department::text, seats, seats_taken FROM event_quota WHERE event_id = \(id) ORDER BY department
-            """).map { (department: Department(rawValue: try $0.decode(0))!, seats: try $0.decode(1, as: Int.self), taken: try $0.decode(2, as: Int.self)) }
+            """).map { (department: try $0.decode(0, as: Department.self), seats: try $0.decode(1, as: Int.self), taken: try $0.decode(2, as: Int.self)) }
         let enrollments = try db.query("""
             SELECT p.id_number, p.name, e.department::text, e.status::text,
                    CASE WHEN e.status = 'waitlisted' THEN row_number() OVER (
@@ -265,8 +263,8 @@ public struct Training {
             ORDER BY e.status, e.queue_position
             """).map { row in
             EnrollmentLine(
-                idNumber: try row.decode(0), name: try row.decode(1), department: Department(rawValue: try row.decode(2))!,
-                status: EnrollmentStatus(rawValue: try row.decode(3))!, waitlistPosition: try row.decode(4), hours: try row.decode(5))
+                idNumber: try row.decode(0), name: try row.decode(1), department: try row.decode(2, as: Department.self),
+                status: try row.decode(3, as: EnrollmentStatus.self), waitlistPosition: try row.decode(4), hours: try row.decode(5))
         }
         return EventDetail(summary: try Training.summary(row), location: try row.decode(12), audience: audience,
                            quotas: quotas, enrollments: enrollments)
@@ -300,7 +298,7 @@ public struct Training {
             let row = try mapEnrollmentErrors {
                 try db.query("SELECT status::text, changed FROM enroll_person(\(eventID), \(personID), \(at))").single()
             }
-            let status = EnrollmentStatus(rawValue: try row.decode(0))!
+            let status = try row.decode(0, as: EnrollmentStatus.self)
             let changed: Bool = try row.decode(1)
             if changed {
                 try Audit.record(on: db, action: "enroll", subject: "event \(eventID)", detail: ["id_number": id, "status": status.rawValue])
@@ -329,7 +327,6 @@ public struct Training {
     public func enroll(eventID: Int?, path: String, at: LocalDateTime, options: ImportOptions) throws -> ImportSummary {
         if let eventID { try checkOpenForEnrollment(eventID: eventID, at: at) }
         let today = options.today
-        let timestamp = "'\(at)'::timestamp"
         let definition = ImportDefinition(
             action: "enroll file",
             columns: Training.enrollColumns,
@@ -352,7 +349,7 @@ public struct Training {
                             WHEN ev.cancelled_at IS NOT NULL THEN 'the event was cancelled'
                             ELSE 'enrollment closed when the event started at ' || to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI') END
                 FROM import_staging s LEFT JOIN training_event ev ON ev.id = s.event_id
-                WHERE ev.id IS NULL OR ev.cancelled_at IS NOT NULL OR ev.starts_at <= \(timestamp)
+                WHERE ev.id IS NULL OR ev.cancelled_at IS NOT NULL OR ev.starts_at <= \(at)
                 """,
                 """
                 SELECT s.line, 'id_number', s.id_number, 'no person has this ID number; import the roster first'
@@ -365,11 +362,11 @@ public struct Training {
                 FROM import_staging s
                 JOIN person p ON p.id_number = s.id_number
                 JOIN training_event ev ON ev.id = s.event_id
-                CROSS JOIN LATERAL enrollment_source(s.event_id, p.id, \(timestamp)::date) src
-                WHERE NOT EXISTS (SELECT 1 FROM eligible_employment(s.event_id, p.id, \(timestamp)::date))
+                CROSS JOIN LATERAL enrollment_source(s.event_id, p.id, \(at)::date) src
+                WHERE NOT EXISTS (SELECT 1 FROM eligible_employment(s.event_id, p.id, \(at)::date))
                 """,
             ],
-            merge: { db in try Training.mergeEnrollments(db, at: at, timestamp: timestamp) })
+            merge: { db in try Training.mergeEnrollments(db, at: at) })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
@@ -377,16 +374,20 @@ public struct Training {
     /// already has an enrollment, go row by row through enroll_person; the rest, the common case,
     /// take seats in file order in one INSERT. Events are locked in id order first, so two bulk
     /// enrollments never deadlock and never overfill an event.
-    static func mergeEnrollments(_ db: Connection, at: LocalDateTime, timestamp: String) throws -> (inserted: Int, updated: Int, unchanged: Int) {
+    static func mergeEnrollments(_ db: Connection, at: LocalDateTime) throws -> (inserted: Int, updated: Int, unchanged: Int) {
         try db.execute(script: """
-            SELECT 1 FROM training_event WHERE id IN (SELECT event_id FROM import_staging) ORDER BY id FOR UPDATE;
+            SELECT 1 FROM training_event WHERE id IN (SELECT event_id FROM import_staging) ORDER BY id FOR UPDATE
+            """)
+        try db.execute("""
             CREATE TEMP TABLE enroll_rows ON COMMIT DROP AS
             SELECT f.line, f.event_id, f.person_id, src.enterprise_id, src.department,
                    EXISTS (SELECT 1 FROM enrollment x WHERE x.event_id = f.event_id AND x.person_id = f.person_id) AS known
             FROM (SELECT DISTINCT ON (s.event_id, p.id) s.line, s.event_id, p.id AS person_id
                   FROM import_staging s JOIN person p ON p.id_number = s.id_number
                   ORDER BY s.event_id, p.id, s.line) f
-            CROSS JOIN LATERAL eligible_employment(f.event_id, f.person_id, \(timestamp)::date) src;
+            CROSS JOIN LATERAL eligible_employment(f.event_id, f.person_id, \(at)::date) src
+            """)
+        try db.execute(script: """
             CREATE TEMP TABLE careful_events ON COMMIT DROP AS
             SELECT DISTINCT r.event_id FROM enroll_rows r
             WHERE r.known OR EXISTS (SELECT 1 FROM event_quota q WHERE q.event_id = r.event_id);
@@ -441,13 +442,13 @@ public struct Training {
     /// What the enrollment and attendance rules need to know of an event.
     private func state(ofEvent id: Int) throws -> (startsAt: LocalDateTime, cancelled: Bool, hours: String) {
         let rows = try db.query("SELECT starts_at, cancelled_at IS NOT NULL, hours::text FROM training_event WHERE id = \(id)")
-        guard let row = rows.first(where: { _ in true }) else { throw WorkforceError.notFound("no training event has id \(id)") }
+        guard let row = rows.first else { throw WorkforceError.notFound("no training event has id \(id)") }
         return (try row.decode(0), try row.decode(1), try row.decode(2))
     }
 
     func personID(idNumber: String) throws -> Int {
         let rows = try db.query("SELECT id FROM person WHERE id_number = \(idNumber)")
-        guard let row = rows.first(where: { _ in true }) else {
+        guard let row = rows.first else {
             throw WorkforceError.notFound("no person has ID number \(idNumber); import the roster first")
         }
         return try row.decode(0)
@@ -457,7 +458,7 @@ public struct Training {
     private func mapEnrollmentErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == SQLState("P0002") {
+        } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == .noDataFound {
             let message = error.message.replacingOccurrences(
                 of: #"^person \d+: "#, with: "", options: .regularExpression)
             throw error.sqlState == .checkViolation ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
@@ -598,14 +599,14 @@ public struct Training {
             """).map { row in
             HoursReport.PersonHours(
                 idNumber: try row.decode(0), name: try row.decode(1), enterpriseUSCC: try row.decode(2),
-                department: Department(rawValue: try row.decode(3))!, events: try row.decode(4), hours: try row.decode(5))
+                department: try row.decode(3, as: Department.self), events: try row.decode(4), hours: try row.decode(5))
         }
         let byDepartment = try db.query("""
             SELECT e.department::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY e.department ORDER BY e.department
-            """).map { (Department(rawValue: try $0.decode(0))!, try $0.decode(1, as: String.self)) }
+            """).map { (try $0.decode(0, as: Department.self), try $0.decode(1, as: String.self)) }
         let byKind = try db.query("""
             SELECT ev.kind::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY ev.kind ORDER BY ev.kind
-            """).map { (EventKind(rawValue: try $0.decode(0))!, try $0.decode(1, as: String.self)) }
+            """).map { (try $0.decode(0, as: EventKind.self), try $0.decode(1, as: String.self)) }
         let total: String = try db.query("SELECT coalesce(sum(e.hours), 0)::text \(tables) WHERE \(filter)").single().decode(0)
         return HoursReport(people: people, byDepartment: byDepartment, byKind: byKind, total: total)
     }
@@ -657,10 +658,9 @@ public struct Training {
                               WHERE e.person_id = s.person_id AND e.status = 'attended' AND ev.starts_at < \(asOf)::date + 1)
             ORDER BY 1, 2
             """).map { row in
-            let departments = arrayElements(try row.decode(3, as: String.self))
             return TrainingGap(
-                reason: TrainingGap.Reason(rawValue: try row.decode(0))!, idNumber: try row.decode(1), name: try row.decode(2),
-                departments: departments.compactMap { Department(rawValue: $0) },
+                reason: try row.decode(0, as: TrainingGap.Reason.self), idNumber: try row.decode(1), name: try row.decode(2),
+                departments: try row.decode(3, as: [Department].self),
                 level: try row.decode(4, as: String?.self).flatMap { CertificateLevel(rawValue: $0) },
                 periodStart: try row.decode(5), periodEnd: try row.decode(6), creditedHours: try row.decode(7),
                 requiredHours: try row.decode(8), missingHours: try row.decode(9))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalendarDates
 import Foundation
 import PostgresClient
 import Workforce

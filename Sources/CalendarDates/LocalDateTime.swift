@@ -49,12 +49,3 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         lhs.minutesSinceEpoch < rhs.minutesSinceEpoch
     }
 }
-
-extension LocalDateTime: PostgresEncodable, PostgresDecodable {
-    public static var postgresType: PostgresType { .timestamp }
-    public var postgresText: String? { description + ":00" }
-    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingError.Reason) {
-        guard let value = LocalDateTime(text: text) else { throw .invalidText }
-        self = value
-    }
-}

@@ -1,0 +1,156 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+/// What the `esw` binary prints when the database refuses something: the SQLSTATE, the constraint,
+/// table and column names and the reason, never the values (ID numbers, names, whole rows) that
+/// PostgreSQL puts in its DETAIL.
+@Suite(.database) struct SafeErrorTests {
+    static let idNumber = Fixtures.idNumber(sequence: 731)
+    static let name = "欧阳娜娜"
+
+    /// Two imports of the same new person at once: the second waits on the first's uncommitted row,
+    /// then fails with a unique violation on person.id_number.
+    @Test func aDuplicateIDNumberFromAConcurrentImportPrintsNoPartOfIt() throws {
+        try TestDatabase.withSchema { db, url in
+            let uscc = Fixtures.uscc(region: "440305", serial: 31)
+            let added = try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                                            "--database-url", url])
+            #expect(added.status == 0)
+            let roster = try temporaryFile(text: """
+                enterprise_uscc,id_number,name,department,hired_on
+                \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
+
+                """)
+            let concurrent = try Connection(conninfo: url)
+            try concurrent.execute(script: "BEGIN")
+            try concurrent.execute("INSERT INTO person (id_number, name) VALUES (\(Self.idNumber), \(Self.name))")
+            let importing = try ESWProcess(["staff", "import", roster, "--database-url", url])
+            try waitUntilBlocked(by: concurrent.backendPID, watching: db)
+            try concurrent.execute(script: "COMMIT")
+            let run = importing.finish()
+
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("person_id_number_key"), "\(run.stderr)")
+            #expect(run.stderr.contains("23505"))
+            expectNoPersonalData(in: run)
+        }
+    }
+
+    /// A CHECK constraint the importer does not check first: the server's "Failing row contains
+    /// (…)" stays out of the output.
+    @Test func aCheckViolationPrintsNoPartOfTheFailingRow() throws {
+        try TestDatabase.withSchema { db, url in
+            try db.execute(script: "ALTER TABLE person ADD CONSTRAINT person_name_short CHECK (char_length(name) <= 3)")
+            let uscc = Fixtures.uscc(region: "440305", serial: 32)
+            #expect(try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                                        "--database-url", url]).status == 0)
+            let roster = try temporaryFile(text: """
+                enterprise_uscc,id_number,name,department,hired_on
+                \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
+
+                """)
+            let run = try ESWProcess.run(["staff", "import", roster, "--database-url", url])
+
+            #expect(run.status == 3)
+            #expect(run.stderr.contains("person_name_short"), "\(run.stderr)")
+            #expect(run.stderr.contains("23514"))
+            #expect(run.stderr.contains("table person"))
+            #expect(!run.stderr.contains("Failing row"))
+            expectNoPersonalData(in: run)
+        }
+    }
+
+    @Test func aStatementTimeoutSaysSoAndIsNotALostConnection() throws {
+        try TestDatabase.withSchema { db, url in
+            let uscc = Fixtures.uscc(region: "440305", serial: 33)
+            #expect(try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                                        "--database-url", url]).status == 0)
+            let schema: String = try db.query("SELECT current_schema()").single().decode(0)
+            let locker = try Connection(conninfo: url)
+            try locker.execute(script: "BEGIN; LOCK TABLE enterprise, person, employment IN ACCESS EXCLUSIVE MODE")
+            defer { _ = try? locker.execute(script: "ROLLBACK") }
+            let impatient = try conninfo(schema: schema, statementTimeoutMilliseconds: 300)
+            let run = try ESWProcess.run(["ratio", "--enterprise", uscc, "--database-url", impatient])
+
+            #expect(run.status == 1)
+            #expect(run.stderr.hasPrefix("esw: the statement timed out"), "\(run.stderr)")
+            #expect(run.stderr.contains("57014"))
+            #expect(!run.stderr.contains("cannot reach the database"))
+        }
+    }
+
+    private func expectNoPersonalData(in run: ESWProcess.Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
+        for output in [run.stdout, run.stderr] {
+            #expect(!output.contains(Self.idNumber), "\(output)", sourceLocation: sourceLocation)
+            // No run of the ID number's digits long enough to identify anyone, and not the name.
+            #expect(!output.contains(String(Self.idNumber.prefix(10))), sourceLocation: sourceLocation)
+            #expect(!output.contains(String(Self.idNumber.suffix(8))), sourceLocation: sourceLocation)
+            #expect(!output.contains(Self.name), sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Waits until some session is waiting for a lock that `pid` holds.
+    private func waitUntilBlocked(by pid: Int, watching db: Connection) throws {
+        for _ in 0..<500 {
+            let blocked = try db.query("""
+                SELECT count(*) FROM pg_stat_activity WHERE \(pid)::int = ANY (pg_blocking_pids(pid))
+                """).single().decode(0, as: Int.self)
+            if blocked > 0 { return }
+            usleep(20_000)
+        }
+        Issue.record("the import never waited on the concurrent insert")
+    }
+
+    /// The test database's conninfo for `schema`, with a statement timeout set at connect time.
+    private func conninfo(schema: String, statementTimeoutMilliseconds: Int) throws -> String {
+        let url = try #require(TestDatabase.url)
+        let options = "-csearch_path=\(schema) -cstatement_timeout=\(statementTimeoutMilliseconds)"
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            let encoded = options.replacingOccurrences(of: "=", with: "%3D").replacingOccurrences(of: " ", with: "%20")
+            return url + (url.contains("?") ? "&" : "?") + "options=\(encoded)"
+        }
+        return url + " options='\(options)'"
+    }
+}
+
+/// The built `esw` binary, run as a user would: started, then finished for its status and output.
+private final class ESWProcess {
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    private let process = Process()
+    private let out = Pipe()
+    private let err = Pipe()
+
+    init(_ arguments: [String]) throws {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
+        }
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func finish() -> Outcome {
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        try ESWProcess(arguments).finish()
+    }
+}
