@@ -114,7 +114,7 @@ struct ExamWorld {
             try world.register(1, 2013, .junior)
             let twice = #expect(throws: WorkforceError.self) { try world.register(1, 2013, .junior) }
             #expect(twice?.description.contains("already registered") == true)
-            try world.training.world.roster.recordLeaving(
+            try world.training.world.staff.recordLeaving(
                 idNumber: RosterWorld.person(3), enterpriseUSCC: RosterWorld.shenzhen, department: nil,
                 on: CalendarDate(iso: "2013-01-01")!, today: RosterWorld.today)
             let gone = #expect(throws: WorkforceError.self) { try world.register(3, 2013, .junior) }

@@ -9,27 +9,31 @@ import WorkforceOutput
 /// A small world: two enterprises, valid people, and helpers to import CSV text.
 struct RosterWorld {
     let db: Connection
-    let roster: Roster
+    let enterprises: Enterprises
+    let staff: Staff
+    let certificates: Certificates
     static let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
     static let beijing = Fixtures.uscc(region: "110105", serial: 2)
     static let today = CalendarDate(iso: "2026-11-27")!
 
     init(db: Connection) throws {
         self.db = db
-        roster = Roster(db: db)
-        try roster.addEnterprise(uscc: RosterWorld.shenzhen, name: "深圳测试电子有限公司", regionCode: "440305", employees: 500)
-        try roster.addEnterprise(uscc: RosterWorld.beijing, name: "北京测试科技有限公司", regionCode: "110105", employees: nil)
+        enterprises = Enterprises(db: db)
+        staff = Staff(db: db)
+        certificates = Certificates(db: db)
+        try enterprises.add(uscc: RosterWorld.shenzhen, name: "深圳测试电子有限公司", regionCode: "440305", employees: 500)
+        try enterprises.add(uscc: RosterWorld.beijing, name: "北京测试科技有限公司", regionCode: "110105", employees: nil)
     }
 
     static func person(_ sequence: Int) -> String { Fixtures.idNumber(sequence: sequence) }
 
     func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
-        try roster.importStaff(path: try temporaryFile(text: csv), options: ImportOptions(
+        try staff.importFile(path: try temporaryFile(text: csv), options: ImportOptions(
             skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
     }
 
     func importCertificates(_ csv: String, skipInvalid: Bool = false) throws -> ImportSummary {
-        try roster.importCertificates(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, today: RosterWorld.today))
+        try certificates.importFile(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, today: RosterWorld.today))
     }
 
     func count(_ table: String) throws -> Int {
@@ -71,7 +75,7 @@ struct RosterWorld {
 
                 """
             let path = try temporaryFile(contents: text.data(using: String.Encoding(rawValue: 0x8000_0632))!)
-            let summary = try world.roster.importStaff(path: path, options: ImportOptions(today: RosterWorld.today))
+            let summary = try world.staff.importFile(path: path, options: ImportOptions(today: RosterWorld.today))
             #expect(summary.encoding == .gb18030)
             #expect(summary.inserted == 2)
             let names = try db.query("SELECT name FROM person ORDER BY name").map { try $0.decode(0, as: String.self) }
@@ -168,7 +172,7 @@ struct RosterWorld {
             #expect(try world.count("employment") == 1)
             // The saved file, once fixed, imports like any roster.
             let fixed = saved.replacingOccurrences(of: "110105199003071238", with: "110105199003071239")
-            let again = try world.roster.importStaff(
+            let again = try world.staff.importFile(
                 path: try temporaryFile(text: fixed), options: ImportOptions(
                     skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
             #expect(again.inserted == 1)
@@ -204,17 +208,17 @@ struct RosterWorld {
                 \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,union,2013-01-01,
                 \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,party,2013-01-01,
                 """)
-            let closed = try world.roster.recordLeaving(
+            let closed = try world.staff.recordLeaving(
                 idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: .union,
                 on: CalendarDate(iso: "2014-01-01")!, today: RosterWorld.today)
             #expect(closed == [.union])
             #expect(throws: WorkforceError.self) {
-                try world.roster.recordLeaving(
+                try world.staff.recordLeaving(
                     idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: .union,
                     on: CalendarDate(iso: "2014-01-01")!, today: RosterWorld.today)
             }
             let early = #expect(throws: WorkforceError.self) {
-                try world.roster.recordLeaving(
+                try world.staff.recordLeaving(
                     idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: nil,
                     on: CalendarDate(iso: "2012-01-01")!, today: RosterWorld.today)
             }
@@ -282,7 +286,7 @@ struct RosterWorld {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             let third = Fixtures.uscc(region: "440106", serial: 3)
-            let summary = try world.roster.importEnterprises(
+            let summary = try world.enterprises.importFile(
                 path: try temporaryFile(text: """
                     统一社会信用代码,单位名称,行政区划代码,职工人数
                     \(RosterWorld.shenzhen),深圳测试电子有限公司,440305,800
@@ -294,9 +298,9 @@ struct RosterWorld {
             #expect(summary.inserted == 1)
             #expect(summary.updated == 1)
             #expect(summary.unchanged == 1)
-            let inGuangdong = try world.roster.enterprises(inRegion: "440000").map(\.uscc)
+            let inGuangdong = try world.enterprises.list(inRegion: "440000").map(\.uscc)
             #expect(inGuangdong == [third, RosterWorld.shenzhen])
-            #expect(try world.roster.enterprises(inRegion: "440300").map(\.uscc) == [RosterWorld.shenzhen])
+            #expect(try world.enterprises.list(inRegion: "440300").map(\.uscc) == [RosterWorld.shenzhen])
         }
     }
 }

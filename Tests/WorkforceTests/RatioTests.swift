@@ -16,7 +16,7 @@ import WorkforceOutput
     /// Guangzhou: nobody.
     func populate(_ world: RosterWorld) throws {
         let sz = RosterWorld.shenzhen, bj = RosterWorld.beijing
-        try world.roster.addEnterprise(uscc: RatioTests.guangzhou, name: "广州空企业", regionCode: "440106", employees: 10)
+        try world.enterprises.add(uscc: RatioTests.guangzhou, name: "广州空企业", regionCode: "440106", employees: 10)
         _ = try world.importStaff("""
             enterprise_uscc,id_number,name,department,hired_on,left_on
             \(sz),\(RatioTests.p(1)),一,union,2012-01-01,

@@ -154,3 +154,27 @@ extension StringProtocol {
         byte <= 0x20 || byte >= 0x80
     }
 }
+
+extension Codes {
+    /// A region code, normalized, or a domain error naming `field`.
+    static func validRegion(_ code: String, field: Field = "region") throws -> String {
+        switch Codes.checkRegion(code) {
+        case .valid(let normalized): return normalized
+        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: code, reason: Reason(reason))
+        }
+    }
+
+    static func validUSCC(_ code: String, field: Field = "enterprise") throws -> String {
+        switch Codes.checkUSCC(code) {
+        case .valid(let normalized): return normalized
+        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: code, reason: Reason(reason))
+        }
+    }
+
+    static func validIDNumber(_ id: String, today: CalendarDate, field: Field = "id_number") throws -> String {
+        switch Codes.checkIDNumber(id, today: today) {
+        case .valid(let normalized): return normalized
+        case .invalid(let reason): throw WorkforceError.invalid(field: field, value: id, reason: Reason(reason))
+        }
+    }
+}

@@ -149,7 +149,7 @@ public struct Exams {
 
     /// Sets (or moves) one province's registration window for a session.
     public func setWindow(sessionID: Int, province: String, opens: CalendarDate, closes: CalendarDate) throws {
-        let code = try Roster.validRegion(province)
+        let code = try Codes.validRegion(province)
         guard code.hasSuffix("0000") else {
             throw WorkforceError.invalid(field: "province", value: province, reason: "is not a province-level code (it should end in 0000)")
         }
@@ -176,7 +176,7 @@ public struct Exams {
         guard mark >= 0, mark <= 100 else {
             throw WorkforceError.invalid(field: "mark", value: "\(mark)", reason: "must be between 0 and 100")
         }
-        let code = try region.map { try Roster.validRegion($0) }
+        let code = try region.map { try Codes.validRegion($0) }
         try db.transaction { db in
             try db.execute("""
                 INSERT INTO pass_line (session_id, subject, region_code, mark)
@@ -196,7 +196,7 @@ public struct Exams {
     ///   the person's education or start of social work is not recorded).
     public func register(sessionID: Int, idNumber: String, subjects: [ExamSubject]?, on date: CalendarDate,
                          today: CalendarDate) throws -> (subjects: [ExamSubject], eligibilityVerified: Bool) {
-        let id = try Roster.validIDNumber(idNumber, today: today)
+        let id = try Codes.validIDNumber(idNumber, today: today)
         let (year, level) = try session(sessionID)
         let rule = try rules()[level]!
         let chosen = subjects ?? rule.subjects
@@ -380,7 +380,7 @@ public struct Exams {
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
                     """).single()
-                return try Roster.mergeCounts(row)
+                return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
@@ -399,9 +399,9 @@ public struct Exams {
     /// `enterpriseIDs` narrows to the staff (past or present) of these enterprises.
     func results(sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
                  idNumber: String? = nil, enterpriseIDs: [Int]?, today: CalendarDate) throws -> [LevelResult] {
-        let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
-        let regionCode = try region.map { try Roster.validRegion($0) }
-        let id = try idNumber.map { try Roster.validIDNumber($0, today: today) }
+        let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
+        let regionCode = try region.map { try Codes.validRegion($0) }
+        let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let rules = try self.rules()
         let rows = try db.query("""
             SELECT p.id_number, p.name, r.level::text, r.year, r.subject::text, r.score::text, r.passed, r.passed_national
@@ -500,7 +500,7 @@ public struct Exams {
     /// once in the level's total). Passed means the level was passed in that year; certified
     /// means a certificate of that level or higher issued on or after that year's exam.
     public func funnel(region: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
-        let code = try Roster.validRegion(region)
+        let code = try Codes.validRegion(region)
         return try funnel(registrations: "s.year = \(year) AND in_region(r.region_code, \(code))",
                           passes: try results(region: code, today: today), certifiedBy: today)
     }

@@ -243,6 +243,25 @@ struct ImportPipeline {
         }
     }
 
+    static func mergeCounts(_ row: Row) throws -> (inserted: Int, updated: Int, unchanged: Int) {
+        let total: Int = try row.decode(0), inserted: Int = try row.decode(1), updated: Int = try row.decode(2)
+        return (inserted, updated, total - inserted - updated)
+    }
+
+    static func optionalDate(_ row: inout RowFields, _ key: String, today: CalendarDate) -> CalendarDate? {
+        let text = row.value(key)
+        guard !text.isEmpty else { return nil }
+        guard let date = CalendarDate(spreadsheetValue: text) else {
+            row.reject(key, "is not a date; write it as 2013-06-01, 2013/6/1 or 2013年6月1日")
+            return nil
+        }
+        if date > today {
+            row.reject(key, "is after today (\(today))")
+            return nil
+        }
+        return date
+    }
+
     static func defaultRejectsPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         return url.deletingPathExtension().path + ".rejected.csv"

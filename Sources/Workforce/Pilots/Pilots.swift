@@ -169,8 +169,8 @@ public struct Pilots {
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
         switch applicant {
-        case .region(let code): region = try Roster.validRegion(code)
-        case .enterprise(let uscc): enterpriseID = try RatioService(db: db).lookUp(uscc: uscc).id
+        case .region(let code): region = try Codes.validRegion(code)
+        case .enterprise(let uscc): enterpriseID = try Enterprises(db: db).lookUp(uscc: uscc).id
         case .serviceOrg(let uscc): orgID = try serviceOrgID(uscc: uscc)
         }
         return try db.transaction { db in
@@ -214,7 +214,7 @@ public struct Pilots {
 
     /// Applications, optionally of one program, province or status.
     public func applications(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws -> [PilotApplication] {
-        let provinceCode = try province.map { try Roster.validRegion($0) }
+        let provinceCode = try province.map { try Codes.validRegion($0) }
         return try db.query("""
             SELECT a.id, a.program_id, coalesce(en.name, o.name, r.name, a.region_code),
                    left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000',
@@ -245,7 +245,7 @@ public struct Pilots {
     // MARK: Work areas
 
     func serviceOrgID(uscc: String) throws -> Int {
-        let code = try Roster.validUSCC(uscc, field: "service_org")
+        let code = try Codes.validUSCC(uscc, field: "service_org")
         let rows = try db.query("SELECT id FROM service_org WHERE uscc = \(code)")
         guard let row = rows.first else {
             throw WorkforceError.notFound("no service organization has USCC \(code); add it with \(remedy: .addServiceOrganization)")
@@ -255,8 +255,8 @@ public struct Pilots {
 
     /// Adds a social-work service organization (or updates the one with this USCC).
     public func addServiceOrg(uscc: String, name: String, region: String, founded: CalendarDate?) throws {
-        let code = try Roster.validUSCC(uscc, field: "uscc")
-        let regionCode = try Roster.validRegion(region)
+        let code = try Codes.validUSCC(uscc, field: "uscc")
+        let regionCode = try Codes.validRegion(region)
         guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "name", value: name, reason: "is empty") }
         try db.transaction { db in
             try db.execute("""
@@ -272,8 +272,8 @@ public struct Pilots {
     public func addPost(enterpriseUSCC: String, department: Department, title: String, filledBy idNumber: String?,
                         createdOn: CalendarDate, today: CalendarDate) throws -> Int {
         guard !title.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "title", value: title, reason: "is empty") }
-        let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
-        let personID = try idNumber.map { try Training(db: db).personID(idNumber: try Roster.validIDNumber($0, today: today, field: "filled_by")) }
+        let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
+        let personID = try idNumber.map { try Training(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by")) }
         return try db.transaction { db in
             let id: Int = try db.query("""
                 INSERT INTO social_work_post (enterprise_id, department, title, created_on, filled_by)
@@ -295,7 +295,7 @@ public struct Pilots {
         if let hours, hours < 0 || !isPlainDecimal(NSDecimalNumber(decimal: hours).stringValue) {
             throw WorkforceError.invalid(field: "hours", value: "\(hours)", reason: "must be a number of hours with at most two decimals, e.g. 1.5")
         }
-        let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
+        let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         switch provider.map({ ServiceProvider($0, today: today) }) {
         case .person(let id)?: personID = try Training(db: db).personID(idNumber: id)
@@ -325,8 +325,8 @@ public struct Pilots {
         guard isPlainDecimal(trimmed), let value = Decimal(string: trimmed), value > 0 else {
             throw WorkforceError.invalid(field: "amount", value: amount, reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
-        let enterpriseID = try enterpriseUSCC.map { try RatioService(db: db).lookUp(uscc: $0).id }
-        let regionCode = try region.map { try Roster.validRegion($0) }
+        let enterpriseID = try enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
+        let regionCode = try region.map { try Codes.validRegion($0) }
         let orgID = try providerOrg.map { try serviceOrgID(uscc: $0) }
         return try db.transaction { db in
             let id: Int = try db.query("""

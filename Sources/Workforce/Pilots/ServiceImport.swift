@@ -28,7 +28,7 @@ extension Pilots {
                 let enterprise = row.code("enterprise_uscc", Codes.checkUSCC)
                 let kind = ServiceKind(text: row.value("kind"))
                 if kind == nil { row.reject("kind", "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))") }
-                let date = Roster.optionalDate(&row, "served_on", today: today)
+                let date = ImportPipeline.optionalDate(&row, "served_on", today: today)
                 if date == nil && row.value("served_on").isEmpty { row.reject("served_on", "is empty") }
                 let beneficiaries = Int(row.value("beneficiaries"))
                 if beneficiaries == nil || beneficiaries! < 0 { row.reject("beneficiaries", "must be a whole number, 0 or more") }
@@ -92,7 +92,7 @@ extension Pilots {
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), 0::bigint
                     """).single()
-                return try Roster.mergeCounts(row)
+                return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }

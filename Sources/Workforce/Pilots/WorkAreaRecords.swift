@@ -56,8 +56,8 @@ public struct RecordTable: Sendable {
 extension Pilots {
     /// Resolves the command line's --enterprise / --region to a filter.
     public func filter(enterpriseUSCC: String?, region: String?, from: CalendarDate?, to: CalendarDate?) throws -> WorkAreaFilter {
-        WorkAreaFilter(enterpriseIDs: try enterpriseUSCC.map { [try RatioService(db: db).lookUp(uscc: $0).id] },
-                       region: try region.map { try Roster.validRegion($0) }, from: from, to: to)
+        WorkAreaFilter(enterpriseIDs: try enterpriseUSCC.map { [try Enterprises(db: db).lookUp(uscc: $0).id] },
+                       region: try region.map { try Codes.validRegion($0) }, from: from, to: to)
     }
 
     public func posts(_ filter: WorkAreaFilter, includeIDNumbers: Bool = false) throws -> RecordTable {

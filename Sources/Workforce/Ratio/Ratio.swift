@@ -84,7 +84,7 @@ public struct RatioService {
 
     /// One enterprise's ratio on a date, with departments and levels.
     public func enterprise(uscc: String, asOf: CalendarDate, registeredOnly: Bool = false) throws -> RatioEntry {
-        let (id, enterprise) = try lookUp(uscc: uscc)
+        let (id, enterprise) = try Enterprises(db: db).lookUp(uscc: uscc)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
         // employment index, so one enterprise costs milliseconds whatever the country's size.
         let row = try db.query("""
@@ -114,8 +114,8 @@ public struct RatioService {
     /// - Parameter registeredOnly: count only certificates whose registration is in force.
     public func report(region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
                        registeredOnly: Bool = false) throws -> RatioReport {
-        let region = try regionCode.map { try Roster.validRegion($0) }
-        let regionNames = try self.regionNames()
+        let region = try regionCode.map { try Codes.validRegion($0) }
+        let regionNames = try Regions(db: db).names()
         var enterprises: [String: RatioEntry] = [:]
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
@@ -184,8 +184,8 @@ public struct RatioService {
     public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
                       registeredOnly: Bool = false) throws -> [TrendPoint] {
         let dates = try RatioService.trendDates(from: from, to: to, every: step)
-        let enterpriseID = try uscc.map { try lookUp(uscc: $0).id }
-        let region = try regionCode.map { try Roster.validRegion($0) }
+        let enterpriseID = try uscc.map { try Enterprises(db: db).lookUp(uscc: $0).id }
+        let region = try regionCode.map { try Codes.validRegion($0) }
         return try db.query("""
             SELECT as_of, tracked, certified, ratio::text
             FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
@@ -214,20 +214,5 @@ public struct RatioService {
         }
         if dates.last != to { dates.append(to) }
         return dates
-    }
-
-    func lookUp(uscc: String) throws -> (id: Int, enterprise: Enterprise) {
-        let code = try Roster.validUSCC(uscc)
-        let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
-        guard let row = rows.first else {
-            throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
-        }
-        return (try row.decode(0), Enterprise(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))
-    }
-
-    func regionNames() throws -> [String: String] {
-        var names: [String: String] = [:]
-        for row in try db.query("SELECT code, name FROM region") { names[try row.decode(0)] = try row.decode(1) }
-        return names
     }
 }

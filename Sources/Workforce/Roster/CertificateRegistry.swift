@@ -113,8 +113,8 @@ public struct CertificateRegistry {
     /// The registration state of every certificate held on a day by an enterprise's or region's
     /// tracked staff (or everyone's), with the continuing-education hours of the current period.
     public func status(enterpriseUSCC: String? = nil, region: String? = nil, asOf: CalendarDate) throws -> [CertificateStatus] {
-        let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
-        let regionCode = try region.map { try Roster.validRegion($0) }
+        let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
+        let regionCode = try region.map { try Codes.validRegion($0) }
         let rule = try self.rule()
         let rows = try db.query("""
             SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on, last.valid_until,

@@ -179,9 +179,9 @@ public struct Training {
         guard draft.enterpriseUSCC == nil || draft.regionCode == nil else {
             throw WorkforceError.invalid(field: "enterprise", value: draft.enterpriseUSCC!, reason: "give \(field: "enterprise") or \(field: "region"), not both")
         }
-        let region = try draft.regionCode.map { try Roster.validRegion($0) }
+        let region = try draft.regionCode.map { try Codes.validRegion($0) }
         return try db.transaction { db in
-            let enterpriseID = try draft.enterpriseUSCC.map { try RatioService(db: db).lookUp(uscc: $0).id }
+            let enterpriseID = try draft.enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
             let id: Int = try db.query("""
                 INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, enterprise_id, region_code,
                                             location, audience)
@@ -221,8 +221,8 @@ public struct Training {
     /// Events starting in a date range, of one kind, organized by an enterprise or within a region.
     public func events(from: CalendarDate? = nil, to: CalendarDate? = nil, kind: EventKind? = nil,
                        enterpriseUSCC: String? = nil, region: String? = nil) throws -> [EventSummary] {
-        let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
-        let regionCode = try region.map { try Roster.validRegion($0) }
+        let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
+        let regionCode = try region.map { try Codes.validRegion($0) }
         return try db.query("""
             SELECT \(Training.summaryColumns)
             FROM training_event ev
@@ -291,7 +291,7 @@ public struct Training {
 
     /// Enrolls one person, or waitlists them when the seats are taken. Enrolling twice is a no-op.
     public func enroll(eventID: Int, idNumber: String, at: LocalDateTime, today: CalendarDate) throws -> EnrollOutcome {
-        let id = try Roster.validIDNumber(idNumber, today: today)
+        let id = try Codes.validIDNumber(idNumber, today: today)
         return try db.transaction { db in
             try checkOpenForEnrollment(eventID: eventID, at: at)
             let personID = try personID(idNumber: id)
@@ -355,7 +355,7 @@ public struct Training {
                 SELECT s.line, 'id_number', s.id_number, 'no person has this ID number; import the roster first'
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
                 """,
-                Roster.nameDiffersFromRecord,
+                Staff.nameDiffersFromRecord,
                 // Set-based first; the precise reason only for the few rows that fail.
                 """
                 SELECT s.line, 'id_number', s.id_number, src.problem
@@ -416,7 +416,7 @@ public struct Training {
     /// Cancels a person's enrollment; the first on the waitlist takes the freed seat. Returns the
     /// ID number of the person promoted, if any.
     public func cancelEnrollment(eventID: Int, idNumber: String, today: CalendarDate) throws -> String? {
-        let id = try Roster.validIDNumber(idNumber, today: today)
+        let id = try Codes.validIDNumber(idNumber, today: today)
         return try db.transaction { db in
             let personID = try personID(idNumber: id)
             let promoted: Int? = try mapEnrollmentErrors {
@@ -477,7 +477,7 @@ public struct Training {
     /// Records one person's attendance after the event started; attended people are credited the
     /// event's hours, or `hours` for partial attendance.
     public func recordAttendance(eventID: Int, idNumber: String, attended: Bool, hours: Decimal?, at: LocalDateTime, today: CalendarDate) throws {
-        let id = try Roster.validIDNumber(idNumber, today: today)
+        let id = try Codes.validIDNumber(idNumber, today: today)
         try db.transaction { db in
             let event = try checkOpenForAttendance(eventID: eventID, at: at)
             if let hours, hours < 0 || hours > event.hoursValue {
@@ -574,9 +574,9 @@ public struct Training {
     /// start within the dates given.
     public func hours(enterpriseUSCC: String? = nil, region: String? = nil, idNumber: String? = nil,
                       from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate) throws -> HoursReport {
-        let uscc = try enterpriseUSCC.map { try Roster.validUSCC($0) }
-        let regionCode = try region.map { try Roster.validRegion($0) }
-        let id = try idNumber.map { try Roster.validIDNumber($0, today: today) }
+        let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
+        let regionCode = try region.map { try Codes.validRegion($0) }
+        let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let filter: SQLQuery = """
             e.status = 'attended'
             AND (\(from)::date IS NULL OR ev.starts_at >= \(from)::date)
@@ -616,7 +616,7 @@ public struct Training {
     /// registrations are recorded, in three-year periods from the certificate's issue date), and
     /// uncertified staff who have attended no training.
     public func gaps(enterpriseUSCC: String, asOf: CalendarDate) throws -> [TrainingGap] {
-        let enterpriseID = try RatioService(db: db).lookUp(uscc: enterpriseUSCC).id
+        let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         return try db.query("""
             WITH staff AS (
                 SELECT person_id, array_agg(department::text ORDER BY department) AS departments

@@ -36,7 +36,7 @@ struct CertificateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let summary = try Roster(db: try database.connect()).importCertificates(path: file, options: flags.options())
+                let summary = try Certificates(db: try database.connect()).importFile(path: file, options: flags.options())
                 finishImport(summary)
             }
         }
@@ -62,7 +62,7 @@ struct CertificateCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let summary = try Roster(db: try database.connect()).addCertificate(
+                let summary = try Certificates(db: try database.connect()).add(
                     idNumber: idNumber, level: level, certificateNo: number, issuedOn: issued, revokedOn: revoked,
                     name: name, today: .today())
                 print(summary.inserted == 1 ? "added" : summary.updated == 1 ? "updated" : "unchanged")

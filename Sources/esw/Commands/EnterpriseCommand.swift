@@ -35,7 +35,7 @@ struct EnterpriseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let summary = try Roster(db: try database.connect()).importEnterprises(path: file, options: flags.options())
+                let summary = try Enterprises(db: try database.connect()).importFile(path: file, options: flags.options())
                 finishImport(summary)
             }
         }
@@ -60,8 +60,8 @@ struct EnterpriseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let enterprise = try Roster(db: try database.connect())
-                    .addEnterprise(uscc: uscc, name: name, regionCode: region, employees: employees)
+                let enterprise = try Enterprises(db: try database.connect())
+                    .add(uscc: uscc, name: name, regionCode: region, employees: employees)
                 print("\(enterprise.uscc)\t\(enterprise.name)\t\(enterprise.regionCode)")
             }
         }
@@ -83,7 +83,7 @@ struct EnterpriseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let enterprises = try Roster(db: try database.connect()).enterprises(inRegion: region)
+                let enterprises = try Enterprises(db: try database.connect()).list(inRegion: region)
                 emit(Listing.enterprises(enterprises, format: format).rendered(as: format))
             }
         }

@@ -46,7 +46,7 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let summary = try Roster(db: try database.connect()).importStaff(path: file, options: flags.options())
+                let summary = try Staff(db: try database.connect()).importFile(path: file, options: flags.options())
                 finishImport(summary)
             }
         }
@@ -72,7 +72,7 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let closed = try Roster(db: try database.connect()).recordLeaving(
+                let closed = try Staff(db: try database.connect()).recordLeaving(
                     idNumber: idNumber, enterpriseUSCC: enterprise, department: department, on: on, today: .today())
                 print("closed: \(closed.map(\.rawValue).joined(separator: ", "))")
             }

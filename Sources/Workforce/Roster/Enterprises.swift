@@ -1,0 +1,140 @@
+public import CalendarDates
+import Foundation
+public import PostgresClient
+
+/// An enterprise as the tracker holds it.
+public struct Enterprise: Sendable, Equatable {
+    public let uscc: String
+    public let name: String
+    public let regionCode: String
+    public let employees: Int?
+}
+
+/// Enterprises: added one by one or imported from a spreadsheet, listed by region, looked up
+/// by USCC.
+public struct Enterprises {
+    public let db: Connection
+
+    public init(db: Connection) {
+        self.db = db
+    }
+
+    static let enterpriseColumns = [
+        ImportColumn("uscc", aliases: ["统一社会信用代码", "社会信用代码", "enterprise_uscc", "信用代码"]),
+        ImportColumn("name", aliases: ["企业名称", "单位名称", "enterprise_name", "名称"]),
+        ImportColumn("region_code", aliases: ["行政区划代码", "区划代码", "region", "地区代码"]),
+        ImportColumn("employees", aliases: ["职工人数", "员工人数", "employee_count"], required: false),
+    ]
+
+    static func validateEnterprise(_ row: inout RowFields) -> [String?]? {
+        let uscc = row.code("uscc", Codes.checkUSCC)
+        let name = row.value("name")
+        if name.isEmpty { row.reject("name", "is empty") }
+        let region = row.code("region_code", Codes.checkRegion)
+        var employees: String?
+        let employeesText = row.value("employees")
+        if !employeesText.isEmpty {
+            if let count = Int(employeesText), count >= 0 { employees = String(count) } else {
+                row.reject("employees", "must be a whole number of people, 0 or more")
+            }
+        }
+        guard row.errors.isEmpty else { return nil }
+        return [uscc, name, region, employees]
+    }
+
+    /// Imports enterprises (USCC, name, region code, optional employee count); re-importing
+    /// updates names, regions and counts that changed.
+    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
+        let definition = ImportDefinition(
+            action: "enterprise import",
+            columns: Enterprises.enterpriseColumns,
+            stagingColumns: ["uscc text COLLATE \"C\"", "name text", "region_code text COLLATE \"C\"", "employees integer"],
+            validate: Enterprises.validateEnterprise,
+            crossChecks: [
+                """
+                SELECT line, 'uscc', uscc, format('the same USCC is on line %s with a different name, region or employee count', first_line)
+                FROM (SELECT line, uscc, name, region_code, employees,
+                             first_value(line) OVER w AS first_line,
+                             first_value(ROW(name, region_code, employees)::text) OVER w AS first_values
+                      FROM import_staging WINDOW w AS (PARTITION BY uscc ORDER BY line)) x
+                WHERE line <> first_line AND ROW(name, region_code, employees)::text <> first_values
+                """,
+            ],
+            merge: { db in
+                let counts = try db.query("""
+                    WITH source AS (
+                        SELECT DISTINCT ON (uscc) uscc, name, region_code, employees
+                        FROM import_staging ORDER BY uscc, line
+                    ), updated AS (
+                        UPDATE enterprise e
+                        SET name = s.name, region_code = s.region_code, employees = coalesce(s.employees, e.employees)
+                        FROM source s
+                        WHERE e.uscc = s.uscc
+                          AND (e.name, e.region_code::text, e.employees)
+                              IS DISTINCT FROM (s.name, s.region_code, coalesce(s.employees, e.employees))
+                        RETURNING 1
+                    ), inserted AS (
+                        INSERT INTO enterprise (uscc, name, region_code, employees)
+                        SELECT uscc, name, region_code, employees FROM source s
+                        WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.uscc)
+                        RETURNING 1
+                    )
+                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    """).single()
+                return try ImportPipeline.mergeCounts(counts)
+            })
+        return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
+    }
+
+    /// Adds one enterprise, or updates the one with this USCC.
+    @discardableResult
+    public func add(uscc: String, name: String, regionCode: String, employees: Int?) throws -> Enterprise {
+        var fields = RowFields(
+            line: 0,
+            values: ["uscc": uscc, "name": name.trimmingSpaces, "region_code": regionCode, "employees": employees.map(String.init) ?? ""],
+            headers: ["uscc": "uscc", "name": "name", "region_code": "region", "employees": "employees"])
+        guard let values = Enterprises.validateEnterprise(&fields) else {
+            let error = fields.errors[0]
+            throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
+        }
+        return try db.transaction { db in
+            let row = try db.query("""
+                INSERT INTO enterprise (uscc, name, region_code, employees)
+                VALUES (\(values[0]), \(values[1]), \(values[2]), \(values[3].flatMap(Int.init)))
+                ON CONFLICT (uscc) DO UPDATE
+                SET name = excluded.name, region_code = excluded.region_code,
+                    employees = coalesce(excluded.employees, enterprise.employees)
+                RETURNING uscc, name, region_code, employees
+                """).single()
+            let enterprise = Enterprise(
+                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2), employees: try row.decode(3))
+            try Audit.record(on: db, action: "enterprise add", subject: enterprise.uscc, detail: ["name": enterprise.name])
+            return enterprise
+        }
+    }
+
+    /// Enterprises, optionally those of one region (a province, city or county code), by USCC.
+    public func list(inRegion regionCode: String? = nil) throws -> [Enterprise] {
+        let region = try regionCode.map { try Codes.validRegion($0) }
+        return try db.query("""
+            SELECT uscc, name, region_code, employees FROM enterprise
+            WHERE in_region(region_code, \(region))
+            ORDER BY region_code, name, uscc
+            """).map { row in
+            Enterprise(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2), employees: try row.decode(3))
+        }
+    }
+
+
+    /// The enterprise with this USCC, with its internal id, or a not-found error that says where
+    /// to look.
+    func lookUp(uscc: String) throws -> (id: Int, enterprise: Enterprise) {
+        let code = try Codes.validUSCC(uscc)
+        let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
+        guard let row = rows.first else {
+            throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
+        }
+        return (try row.decode(0), Enterprise(
+            uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))
+    }
+}

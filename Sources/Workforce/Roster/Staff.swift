@@ -1,0 +1,203 @@
+public import CalendarDates
+import Foundation
+public import PostgresClient
+
+/// Staff rosters: who works in which of the six departments of which enterprise, since when,
+/// and until when.
+public struct Staff {
+    public let db: Connection
+
+    public init(db: Connection) {
+        self.db = db
+    }
+
+    static let staffColumns = [
+        ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业统一社会信用代码", "uscc", "单位统一社会信用代码"]),
+        ImportColumn.idNumber,
+        ImportColumn("name", aliases: ["姓名"]),
+        ImportColumn("department", aliases: ["部门", "所在部门"]),
+        ImportColumn("hired_on", aliases: ["入职日期", "入职时间"], required: false),
+        ImportColumn("left_on", aliases: ["离职日期", "离职时间"], required: false),
+        ImportColumn("education", aliases: ["学历"], required: false),
+        ImportColumn("social_work_major", aliases: ["社会工作专业", "是否社会工作专业"], required: false),
+        ImportColumn("social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
+    ]
+
+    /// Imports roster rows: one per person, enterprise and department. Creates persons and
+    /// employments; re-importing the same file changes nothing, and a later file with a leaving
+    /// date closes the employment.
+    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
+        let today = options.today
+        // A roster names few enterprises many times over: check each USCC once.
+        let usccChecks = Memo<String, CodeCheck>(Codes.checkUSCC)
+        let definition = ImportDefinition(
+            action: "staff import",
+            columns: Staff.staffColumns,
+            stagingColumns: [
+                "enterprise_uscc text COLLATE \"C\"", "id_number text COLLATE \"C\"", "name text", "department department_kind",
+                "hired_on date", "left_on date", "education education_level", "social_work_major boolean",
+                "social_work_since date",
+            ],
+            validate: { row in
+                let uscc = row.code("enterprise_uscc") { usccChecks[$0] }
+                let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
+                let name = row.value("name")
+                if name.isEmpty { row.reject("name", "is empty") }
+                let department = Department(spreadsheetValue: row.value("department"))
+                if department == nil {
+                    row.reject("department", "unknown department; use one of \(Department.acceptedValues)")
+                }
+                let hired = ImportPipeline.optionalDate(&row, "hired_on", today: today)
+                let left = ImportPipeline.optionalDate(&row, "left_on", today: today)
+                if let hired, let left, left <= hired {
+                    row.reject("left_on", "is not after the hiring date \(hired)")
+                }
+                let educationText = row.value("education")
+                let education = EducationLevel(spreadsheetValue: educationText)
+                if !educationText.isEmpty && education == nil {
+                    row.reject("education", "unknown education; use 高中/中专, 大专, 本科, 硕士 or 博士")
+                }
+                let majorText = row.value("social_work_major")
+                let major = spreadsheetBool(majorText)
+                if !majorText.isEmpty && major == nil { row.reject("social_work_major", "write yes or no (是/否)") }
+                let since = ImportPipeline.optionalDate(&row, "social_work_since", today: today)
+                guard row.errors.isEmpty else { return nil }
+                return [uscc, id, name, department?.rawValue, hired?.iso, left?.iso, education?.rawValue,
+                        major.map { $0 ? "t" : "f" }, since?.iso]
+            },
+            crossChecks: [
+                """
+                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
+                       'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first'
+                FROM import_staging s
+                WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
+                """,
+                Staff.sameIDDifferentNames,
+                Staff.nameDiffersFromRecord,
+                """
+                SELECT line, 'hired_on', coalesce(hired_on::text, ''),
+                       format('line %s already has an open employment for this person, enterprise and department', first_line)
+                FROM (SELECT line, hired_on,
+                             first_value(line) OVER w AS first_line, first_value(hired_on) OVER w AS first_hired
+                      FROM import_staging WHERE left_on IS NULL
+                      WINDOW w AS (PARTITION BY id_number, enterprise_uscc, department ORDER BY line)) x
+                WHERE line <> first_line AND hired_on IS DISTINCT FROM first_hired
+                """,
+                """
+                SELECT s.line, 'hired_on', coalesce(s.hired_on::text, ''),
+                       format('already employed in %s there since %s; record the leaving first ({remedy:record_leaving})',
+                              s.department, coalesce(em.hired_on::text, 'an unknown date'))
+                FROM import_staging s
+                JOIN person p ON p.id_number = s.id_number
+                JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                JOIN employment em ON em.person_id = p.id AND em.enterprise_id = e.id
+                                  AND em.department = s.department AND em.left_on IS NULL
+                WHERE s.left_on IS NULL AND em.hired_on IS DISTINCT FROM s.hired_on
+                """,
+            ],
+            merge: { db in
+                try db.execute(script: """
+                    INSERT INTO person (id_number, name)
+                    SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+                    FROM import_staging s
+                    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                    ORDER BY s.id_number, s.line;
+                    CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
+                    SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on, max(s.left_on) AS left_on
+                    FROM import_staging s
+                    JOIN person p ON p.id_number = s.id_number
+                    JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                    GROUP BY 1, 2, 3, 4;
+                    ANALYZE import_resolved;
+                    UPDATE person p
+                    SET education = coalesce(s.education, p.education),
+                        social_work_major = coalesce(s.social_work_major, p.social_work_major),
+                        social_work_since = coalesce(s.social_work_since, p.social_work_since)
+                    FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
+                          FROM import_staging
+                          WHERE education IS NOT NULL OR social_work_major IS NOT NULL OR social_work_since IS NOT NULL
+                          ORDER BY id_number, line DESC) s
+                    WHERE p.id_number = s.id_number
+                      AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
+                          (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
+                           coalesce(s.social_work_since, p.social_work_since));
+                    """)
+                let counts = try db.query("""
+                    WITH updated AS (
+                        UPDATE employment em SET left_on = r.left_on
+                        FROM import_resolved r
+                        WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                          AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
+                          AND r.left_on IS NOT NULL AND em.left_on IS DISTINCT FROM r.left_on
+                        RETURNING 1
+                    ), inserted AS (
+                        INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
+                        SELECT r.person_id, r.enterprise_id, r.department, r.hired_on, r.left_on
+                        FROM import_resolved r
+                        WHERE NOT EXISTS (
+                            SELECT 1 FROM employment em
+                            WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                              AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on)
+                        RETURNING 1
+                    )
+                    SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    """).single()
+                return try ImportPipeline.mergeCounts(counts)
+            })
+        return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
+    }
+
+    static let sameIDDifferentNames: SQLQuery = """
+        SELECT line, 'name', name, format('line %s gives the same ID number the name %s', first_line, first_name)
+        FROM (SELECT line, name, first_value(line) OVER w AS first_line, first_value(name) OVER w AS first_name
+              FROM import_staging WHERE name IS NOT NULL
+              WINDOW w AS (PARTITION BY id_number ORDER BY line)) x
+        WHERE name <> first_name
+        """
+
+    static let nameDiffersFromRecord: SQLQuery = """
+        SELECT s.line, 'name', s.name, format('this ID number is on record as %s', p.name)
+        FROM import_staging s JOIN person p ON p.id_number = s.id_number
+        WHERE s.name IS NOT NULL AND p.name <> s.name
+        """
+
+    /// Records that a person left an enterprise: closes the open employment in one department,
+    /// or in every department when none is named. Returns the departments closed.
+    @discardableResult
+    public func recordLeaving(idNumber: String, enterpriseUSCC: String, department: Department?, on date: CalendarDate, today: CalendarDate) throws -> [Department] {
+        let id = try Codes.validIDNumber(idNumber, today: today)
+        let uscc = try Codes.validUSCC(enterpriseUSCC)
+        guard date <= today else {
+            throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))")
+        }
+        return try db.transaction { db in
+            let open = try db.query("""
+                SELECT em.id, em.department::text, em.hired_on
+                FROM employment em
+                JOIN person p ON p.id = em.person_id
+                JOIN enterprise e ON e.id = em.enterprise_id
+                WHERE p.id_number = \(id) AND e.uscc = \(uscc) AND em.left_on IS NULL
+                  AND (\(department?.rawValue)::department_kind IS NULL OR em.department = \(department?.rawValue)::department_kind)
+                FOR UPDATE OF em
+                """)
+            guard !open.isEmpty else {
+                let scope = department.map { " in \($0.rawValue)" } ?? ""
+                throw WorkforceError.notFound("\(id) has no open employment at \(uscc)\(scope)")
+            }
+            var closed: [Department] = []
+            for row in open {
+                let hired: CalendarDate? = try row.decode(2)
+                let kind = try row.decode(1, as: Department.self)
+                if let hired, date <= hired {
+                    throw WorkforceError.invalid(
+                        field: "on", value: date.iso, reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
+                }
+                try db.execute("UPDATE employment SET left_on = \(date) WHERE id = \(try row.decode(0, as: Int.self))")
+                closed.append(kind)
+            }
+            try Audit.record(on: db, action: "staff leave", subject: uscc,
+                             detail: ["departments": closed.map(\.rawValue).joined(separator: ","), "on": date.iso])
+            return closed
+        }
+    }
+}
