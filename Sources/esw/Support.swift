@@ -132,7 +132,7 @@ struct WorkAreaListOptions: ParsableArguments {
         if enterprise != nil && region != nil { throw ValidationError("give --enterprise or --region, not both") }
     }
 
-    func filter(_ pilots: Pilots) throws -> WorkAreaFilter {
-        try pilots.filter(enterpriseUSCC: enterprise, region: region, from: from, to: to)
+    func filter(_ db: Connection) throws -> WorkAreaFilter {
+        try WorkAreaFilter(db: db, enterpriseUSCC: enterprise, region: region, from: from, to: to)
     }
 }

@@ -11,8 +11,8 @@ import WorkforceOutput
 import ZIPFoundation
 
 @Suite(.database) struct PilotTests {
-    func program(_ pilots: Pilots) throws -> Int {
-        try pilots.createProgram(
+    func program(_ db: Connection) throws -> Int {
+        try PilotPrograms(db: db).create(
             name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: CalendarDate(iso: "2013-06-01")!,
             confirmBy: CalendarDate(iso: "2013-06-30")!, pilotMonths: 12, summaryBy: CalendarDate(iso: "2014-06-30")!)
     }
@@ -20,22 +20,21 @@ import ZIPFoundation
     @Test func applicationsFollowTheStateMachineWithADatedHistory() throws {
         try TestDatabase.withSchema { db in
             _ = try RosterWorld(db: db)
-            let pilots = Pilots(db: db)
-            let program = try program(pilots)
-            let id = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: "开发岗位",
+            let program = try program(db)
+            let id = try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: "开发岗位",
                                       on: CalendarDate(iso: "2013-05-20")!, late: false)
             for (status, day) in [(ApplicationStatus.approved, "2013-06-20"), (.inPilot, "2013-07-01"), (.summarized, "2014-06-28"),
                                   (.designatedDemonstration, "2014-12-01")] {
-                try pilots.advance(applicationID: id, to: status, on: CalendarDate(iso: day)!, note: nil)
+                try PilotApplications(db: db).advance(applicationID: id, to: status, on: CalendarDate(iso: day)!, note: nil)
             }
-            let history = try pilots.history(applicationID: id)
+            let history = try PilotApplications(db: db).history(applicationID: id)
             #expect(history.map(\.to) == ["submitted", "approved", "in_pilot", "summarized", "designated_demonstration"])
             #expect(history.map(\.from) == [nil, "submitted", "approved", "in_pilot", "summarized"])
             #expect(history.last?.on == CalendarDate(iso: "2014-12-01"))
             #expect(history.allSatisfy { !$0.actor.isEmpty })
-            let second = try pilots.apply(programID: program, applicant: .region("440300"), plan: nil, on: CalendarDate(iso: "2013-05-25")!, late: false)
+            let second = try PilotApplications(db: db).apply(programID: program, applicant: .region("440300"), plan: nil, on: CalendarDate(iso: "2013-05-25")!, late: false)
             let skip = #expect(throws: WorkforceError.self) {
-                try pilots.advance(applicationID: second, to: .inPilot, on: CalendarDate(iso: "2013-07-01")!, note: nil)
+                try PilotApplications(db: db).advance(applicationID: second, to: .inPilot, on: CalendarDate(iso: "2013-07-01")!, note: nil)
             }
             #expect(skip?.description == "application \(second) is submitted; it cannot become in_pilot")
             // The database refuses the same jump from plain SQL.
@@ -43,30 +42,29 @@ import ZIPFoundation
                 try db.execute("UPDATE pilot_application SET status = 'designated_demonstration' WHERE id = \(second)")
             }
             #expect(error?.constraint == "pilot_application_transition")
-            #expect(try pilots.applications(programID: program, province: "440000").map(\.status) == [.designatedDemonstration, .submitted])
+            #expect(try PilotApplications(db: db).list(programID: program, province: "440000").map(\.status) == [.designatedDemonstration, .submitted])
         }
     }
 
     @Test func deadlinesAndDuplicatesAreRefusedAndLatenessRecorded() throws {
         try TestDatabase.withSchema { db in
             _ = try RosterWorld(db: db)
-            let pilots = Pilots(db: db)
-            let program = try program(pilots)
+            let program = try program(db)
             let late = #expect(throws: WorkforceError.self) {
-                try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
+                try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
                                  on: CalendarDate(iso: "2013-06-02")!, late: false)
             }
             #expect(late?.description.contains("closed on 2013-06-01") == true)
-            let id = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
+            let id = try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
                                       on: CalendarDate(iso: "2013-06-02")!, late: true)
-            #expect(try pilots.applications().first { $0.id == id }?.late == true)
-            #expect(try pilots.history(applicationID: id).first?.note == "late application")
+            #expect(try PilotApplications(db: db).list().first { $0.id == id }?.late == true)
+            #expect(try PilotApplications(db: db).history(applicationID: id).first?.note == "late application")
             #expect(throws: WorkforceError.self) {
-                try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
+                try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.beijing), plan: nil,
                                  on: CalendarDate(iso: "2013-05-01")!, late: false)
             }
             #expect(throws: WorkforceError.self) {
-                try pilots.createProgram(name: "x", document: nil, applyBy: CalendarDate(iso: "2013-06-01")!,
+                try PilotPrograms(db: db).create(name: "x", document: nil, applyBy: CalendarDate(iso: "2013-06-01")!,
                                          confirmBy: CalendarDate(iso: "2013-05-01")!, pilotMonths: 12, summaryBy: CalendarDate(iso: "2014-06-30")!)
             }
         }
@@ -75,25 +73,24 @@ import ZIPFoundation
     @Test func postsServicesAndFundingAreRecordedExactly() throws {
         try TestDatabase.withSchema { db in
             _ = try TrainingWorld(db: db)
-            let pilots = Pilots(db: db)
             let org = "52440300MJ000123XJ"
-            try pilots.addServiceOrg(uscc: org, name: "深圳市测试社会工作服务中心", region: "440300", founded: CalendarDate(iso: "2012-05-01"))
-            _ = try pilots.addPost(enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "企业社会工作专员",
+            try ServiceOrganizations(db: db).add(uscc: org, name: "深圳市测试社会工作服务中心", region: "440300", founded: CalendarDate(iso: "2012-05-01"))
+            _ = try Posts(db: db).add(enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "企业社会工作专员",
                                    filledBy: RosterWorld.person(1), createdOn: CalendarDate(iso: "2013-08-01")!, today: RosterWorld.today)
-            _ = try pilots.recordService(enterpriseUSCC: RosterWorld.shenzhen, kind: ServiceKind(text: "情绪疏导")!,
+            _ = try Services(db: db).record(enterpriseUSCC: RosterWorld.shenzhen, kind: ServiceKind(text: "情绪疏导")!,
                                          on: CalendarDate(iso: "2013-10-12")!, beneficiaries: 35, provider: org, volunteers: 4,
                                          hours: 6, today: RosterWorld.today)
-            _ = try pilots.recordService(enterpriseUSCC: RosterWorld.shenzhen, kind: .familySupport, on: CalendarDate(iso: "2013-11-02")!,
+            _ = try Services(db: db).record(enterpriseUSCC: RosterWorld.shenzhen, kind: .familySupport, on: CalendarDate(iso: "2013-11-02")!,
                                          beneficiaries: 8, provider: RosterWorld.person(1), volunteers: nil, hours: nil, today: RosterWorld.today)
             for amount in ["0.10", "0.20", "60000"] {
-                _ = try pilots.addFunding(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: .governmentPurchase, amount: amount,
+                _ = try Funding(db: db).add(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: .governmentPurchase, amount: amount,
                                           on: CalendarDate(iso: "2013-09-01")!, providerOrg: org, contract: "SZ-2013-001")
             }
             let total: String = try db.query("SELECT sum(amount)::text FROM funding").single().decode(0)
             #expect(total == "60000.30")
             for bad in ["12.345", "-5", "1e3", "abc", "0"] {
                 #expect(throws: WorkforceError.self, "\(bad)") {
-                    try pilots.addFunding(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: .other, amount: bad,
+                    try Funding(db: db).add(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: .other, amount: bad,
                                           on: CalendarDate(iso: "2013-09-01")!, providerOrg: nil, contract: nil)
                 }
             }
@@ -104,7 +101,7 @@ import ZIPFoundation
             #expect(try providers.decode(1, as: Int.self) == 1)
             #expect(try providers.decode(2, as: Int.self) == 43)
             #expect(throws: WorkforceError.self) {
-                try pilots.recordService(enterpriseUSCC: RosterWorld.shenzhen, kind: .skillImprovement, on: CalendarDate(iso: "2013-11-02")!,
+                try Services(db: db).record(enterpriseUSCC: RosterWorld.shenzhen, kind: .skillImprovement, on: CalendarDate(iso: "2013-11-02")!,
                                          beneficiaries: 8, provider: "not-a-code", volunteers: nil, hours: nil, today: RosterWorld.today)
             }
         }
@@ -115,8 +112,7 @@ import ZIPFoundation
     @Test func aServiceSheetIsAllOrNothingAndImportsOnce() throws {
         try TestDatabase.withSchema { db in
             _ = try RosterWorld(db: db)
-            let pilots = Pilots(db: db)
-            try pilots.addServiceOrg(uscc: "52440300MJ000123XJ", name: "深圳市测试社会工作服务中心", region: "440300", founded: nil)
+            try ServiceOrganizations(db: db).add(uscc: "52440300MJ000123XJ", name: "深圳市测试社会工作服务中心", region: "440300", founded: nil)
             let options = ImportOptions(today: RosterWorld.today)
             let good = try temporaryFile(text: """
                 统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,服务时长
@@ -124,8 +120,8 @@ import ZIPFoundation
                 \(RosterWorld.shenzhen),skill_improvement,2014年1月8日,40,,,
 
                 """)
-            #expect(try pilots.importServices(path: good, options: options).inserted == 2)
-            let again = try pilots.importServices(path: good, options: options)
+            #expect(try Services(db: db).importFile(path: good, options: options).inserted == 2)
+            let again = try Services(db: db).importFile(path: good, options: options)
             #expect((again.inserted, again.unchanged) == (0, 2))
             let bad = try temporaryFile(text: """
                 enterprise_uscc,kind,served_on,beneficiaries,provider,hours
@@ -134,7 +130,7 @@ import ZIPFoundation
                 \(RosterWorld.beijing),家庭帮扶,2013-12-01,5,52440300MJ000131X6,
 
                 """)
-            let rejected = #expect(throws: ImportRejected.self) { try pilots.importServices(path: bad, options: options) }
+            let rejected = #expect(throws: ImportRejected.self) { try Services(db: db).importFile(path: bad, options: options) }
             #expect(rejected?.errors.map { "\($0.line) \($0.column)" } == ["3 hours", "3 kind", "4 provider"])
             let count: Int = try db.query("SELECT count(*) FROM service_record").single().decode(0)
             #expect(count == 2, "nothing of the bad file was written")
@@ -163,10 +159,9 @@ import ZIPFoundation
                 \(RosterWorld.person(3)),junior,P3,2014-01-01
                 \(RosterWorld.person(6)),junior,P6,2013-01-01
                 """)
-            let pilots = Pilots(db: db)
-            let program = try pilots.createProgram(name: "试点", document: nil, applyBy: CalendarDate(iso: "2013-06-01")!,
+            let program = try PilotPrograms(db: db).create(name: "试点", document: nil, applyBy: CalendarDate(iso: "2013-06-01")!,
                                                    confirmBy: CalendarDate(iso: "2013-06-30")!, pilotMonths: 12, summaryBy: CalendarDate(iso: "2014-06-30")!)
-            _ = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: nil, on: CalendarDate(iso: "2013-05-01")!, late: false)
+            _ = try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: nil, on: CalendarDate(iso: "2013-05-01")!, late: false)
             let report = try Reports(db: db).province(region: "440000", asOf: CalendarDate(iso: "2014-06-30")!)
             // Guangdong: 5 tracked, 2 certified; Shenzhen 1/2 ranks above Guangzhou 1/3; Beijing is left out.
             #expect(report.total == RatioCounts(tracked: 5, certified: 2, ratio: "0.4000"))
@@ -233,35 +228,34 @@ struct PilotWorld {
         try exams.sit(7, .junior, [(2026, .comprehensive, "40"), (2026, .practice, "70")])
         try exams.register(3, 2026, .junior)
 
-        let pilots = Pilots(db: db)
-        let program = try pilots.createProgram(name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2025-06-01"),
+        let program = try PilotPrograms(db: db).create(name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2025-06-01"),
                                                confirmBy: day("2025-06-30"), pilotMonths: 12, summaryBy: day("2026-06-30"))
-        enterpriseApplication = try pilots.apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: "开发岗位；购买服务",
+        enterpriseApplication = try PilotApplications(db: db).apply(programID: program, applicant: .enterprise(uscc: RosterWorld.shenzhen), plan: "开发岗位；购买服务",
                                                  on: day("2025-05-20"), late: false)
-        regionApplication = try pilots.apply(programID: program, applicant: .region("440300"), plan: nil, on: day("2025-05-21"), late: false)
+        regionApplication = try PilotApplications(db: db).apply(programID: program, applicant: .region("440300"), plan: nil, on: day("2025-05-21"), late: false)
         for id in [enterpriseApplication, regionApplication] {
-            try pilots.advance(applicationID: id, to: .approved, on: day("2025-06-20"), note: nil)
-            try pilots.advance(applicationID: id, to: .inPilot, on: day("2025-07-01"), note: nil)
+            try PilotApplications(db: db).advance(applicationID: id, to: .approved, on: day("2025-06-20"), note: nil)
+            try PilotApplications(db: db).advance(applicationID: id, to: .inPilot, on: day("2025-07-01"), note: nil)
         }
-        try pilots.addServiceOrg(uscc: PilotWorld.org, name: "深圳市启航社会工作服务中心", region: "440305", founded: day("2025-08-01"))
+        try ServiceOrganizations(db: db).add(uscc: PilotWorld.org, name: "深圳市启航社会工作服务中心", region: "440305", founded: day("2025-08-01"))
         for (created, filledBy) in [("2025-01-01", nil), ("2025-09-01", RosterWorld.person(5)), ("2025-10-01", nil), ("2026-08-01", nil)] as [(String, String?)] {
-            _ = try pilots.addPost(enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "社会工作岗位 \(created)",
+            _ = try Posts(db: db).add(enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "社会工作岗位 \(created)",
                                    filledBy: filledBy, createdOn: day(created), today: RosterWorld.today)
         }
         for (kind, date, beneficiaries, enterprise) in [
             (ServiceKind.emotionalCounseling, "2025-10-12", 35, RosterWorld.shenzhen), (.familySupport, "2026-02-01", 8, RosterWorld.shenzhen),
             (.emotionalCounseling, "2026-07-15", 10, RosterWorld.shenzhen), (.skillImprovement, "2025-10-12", 99, RosterWorld.beijing),
         ] {
-            _ = try pilots.recordService(enterpriseUSCC: enterprise, kind: kind, on: day(date), beneficiaries: beneficiaries,
+            _ = try Services(db: db).record(enterpriseUSCC: enterprise, kind: kind, on: day(date), beneficiaries: beneficiaries,
                                          provider: kind == .emotionalCounseling ? PilotWorld.org : nil, volunteers: 4, hours: 6, today: RosterWorld.today)
         }
         for (source, amount, date) in [(FundingSource.governmentPurchase, "0.10", "2025-09-01"), (.governmentPurchase, "0.20", "2025-09-01"),
                                        (.governmentPurchase, "60000", "2025-09-01"), (.enterprise, "1234.56", "2026-06-30"),
                                        (.enterprise, "999.99", "2026-07-01")] {
-            _ = try pilots.addFunding(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: source, amount: amount, on: day(date),
+            _ = try Funding(db: db).add(enterpriseUSCC: RosterWorld.shenzhen, region: nil, source: source, amount: amount, on: day(date),
                                       providerOrg: source == .governmentPurchase ? PilotWorld.org : nil, contract: nil)
         }
-        _ = try pilots.addFunding(enterpriseUSCC: nil, region: "440300", source: .governmentPurchase, amount: "5000.00", on: day("2025-12-01"),
+        _ = try Funding(db: db).add(enterpriseUSCC: nil, region: "440300", source: .governmentPurchase, amount: "5000.00", on: day("2025-12-01"),
                                   providerOrg: nil, contract: nil)
     }
 }
@@ -397,12 +391,11 @@ struct PilotWorld {
     @Test func aServiceOrganizationsReportCoversWhatItProvided() throws {
         try TestDatabase.withSchema { (db: Connection) throws in
             _ = try PilotWorld(db: db)
-            let pilots = Pilots(db: db)
             let program: Int = try db.query("SELECT min(id) FROM pilot_program").single().decode(0)
-            let id = try pilots.apply(programID: program, applicant: .serviceOrg(uscc: PilotWorld.org), plan: nil,
+            let id = try PilotApplications(db: db).apply(programID: program, applicant: .serviceOrg(uscc: PilotWorld.org), plan: nil,
                                       on: CalendarDate(iso: "2025-05-22")!, late: false)
-            try pilots.advance(applicationID: id, to: .approved, on: CalendarDate(iso: "2025-06-20")!, note: nil)
-            try pilots.advance(applicationID: id, to: .inPilot, on: CalendarDate(iso: "2025-07-01")!, note: nil)
+            try PilotApplications(db: db).advance(applicationID: id, to: .approved, on: CalendarDate(iso: "2025-06-20")!, note: nil)
+            try PilotApplications(db: db).advance(applicationID: id, to: .inPilot, on: CalendarDate(iso: "2025-07-01")!, note: nil)
             let report = try Reports(db: db).pilot(applicationID: id, today: RosterWorld.today)
             #expect(report.scope.kind == .serviceOrg)
             #expect(report.enterprises.map(\.uscc) == [RosterWorld.shenzhen], "the enterprise it served")

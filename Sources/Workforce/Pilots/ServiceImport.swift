@@ -2,7 +2,7 @@ import CalendarDates
 import Foundation
 public import PostgresClient
 
-extension Pilots {
+extension Services {
     static let serviceColumns = [
         ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业", "enterprise", "uscc"]),
         ImportColumn("kind", aliases: ["服务类别", "类别", "服务类型"]),
@@ -17,11 +17,11 @@ extension Pilots {
     /// `skipInvalid`). A row identical to a service on record (same enterprise, kind, date,
     /// provider, beneficiaries, volunteers and hours) is left unchanged, so a file can be
     /// imported again safely.
-    public func importServices(path: String, options: ImportOptions) throws -> ImportSummary {
+    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
         let today = options.today
         let definition = ImportDefinition(
             action: "service import",
-            columns: Pilots.serviceColumns,
+            columns: Services.serviceColumns,
             stagingColumns: ["enterprise_uscc text COLLATE \"C\"", "kind service_kind", "served_on date", "beneficiaries integer",
                              "provider_id_number text COLLATE \"C\"", "provider_uscc text COLLATE \"C\"", "volunteers integer", "hours numeric"],
             validate: { row in

@@ -22,7 +22,6 @@ extension Reports {
         let scope = try pilotScope(applicationID: applicationID, from: from, to: to)
         let report = try pilot(scope: scope, today: today)
         let records = WorkAreaFilter(scope: scope)
-        let pilots = Pilots(db: db)
         func shown(_ id: String) -> String { includeIDNumbers ? id : maskedIDNumber(id) }
         var sheets: [Int: [[String]]] = [:]
         for row in try db.query("""
@@ -60,8 +59,8 @@ extension Reports {
             report: report, includesIDNumbers: includeIDNumbers, attendance: attendance,
             certificates: RecordTable(
                 headers: ["id_number", "name", "level", "certificate_no", "issued_on", "revoked_on"], rows: certificates),
-            posts: try pilots.posts(records, includeIDNumbers: includeIDNumbers),
-            services: try pilots.services(records),
-            funding: try pilots.funding(records))
+            posts: try Posts(db: db).list(records, includeIDNumbers: includeIDNumbers),
+            services: try Services(db: db).list(records),
+            funding: try Funding(db: db).list(records))
     }
 }

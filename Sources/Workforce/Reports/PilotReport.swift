@@ -246,8 +246,7 @@ extension Reports {
             SELECT count(*) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on < \(from)
             """).single().decode(0)
         let records = WorkAreaFilter(scope: scope)
-        let pilots = Pilots(db: db)
-        let posts = try pilots.posts(records, includeIDNumbers: true).rows.map { row in
+        let posts = try Posts(db: db).list(records, includeIDNumbers: true).rows.map { row in
             guard let department = Department(rawValue: row[4]) else {
                 throw WorkforceError.invalid(field: "department", value: row[4], reason: "is not a department key")
             }
@@ -278,7 +277,7 @@ extension Reports {
             PilotReport.OrganizationLine(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
                                          foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
         }
-        let serviceRows = try pilots.services(records).rows
+        let serviceRows = try Services(db: db).list(records).rows
         let services = ServiceKind.allCases.compactMap { kind -> PilotReport.ServiceLine? in
             let ofKind = serviceRows.filter { $0[4] == kind.rawValue }
             guard !ofKind.isEmpty else { return nil }
@@ -286,7 +285,7 @@ extension Reports {
                                            volunteers: ofKind.compactMap { Int($0[7]) }.reduce(0, +), hours: PilotReport.sum(ofKind.map { $0[8] }))
         }
         // Sums of exact decimal texts: money never passes through floating point.
-        let fundingRows = try pilots.funding(records).rows
+        let fundingRows = try Funding(db: db).list(records).rows
         let funding = FundingSource.allCases.compactMap { source -> PilotReport.FundingLine? in
             let ofSource = fundingRows.filter { $0[4] == source.rawValue }
             return ofSource.isEmpty ? nil : PilotReport.FundingLine(source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map { $0[5] }))

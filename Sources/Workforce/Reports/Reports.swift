@@ -84,7 +84,7 @@ public struct Reports {
         let trend = dates.map { TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil)) }
         var programNames: [Int: String] = [:]
         for row in try db.query("SELECT id, name FROM pilot_program") { programNames[try row.decode(0)] = try row.decode(1) }
-        let pilots = try Pilots(db: db).applications(province: code).sorted { $0.id < $1.id }.map { application in
+        let pilots = try PilotApplications(db: db).list(province: code).sorted { $0.id < $1.id }.map { application in
             ProvinceReport.Pilot(id: application.id, program: programNames[application.programID] ?? "",
                                  applicant: application.applicant, status: application.status.rawValue,
                                  submittedOn: application.submittedOn)

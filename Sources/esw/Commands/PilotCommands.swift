@@ -34,7 +34,7 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    print(try Pilots(db: try database.connect()).createProgram(
+                    print(try PilotPrograms(db: try database.connect()).create(
                         name: name, document: document, applyBy: applyBy, confirmBy: confirmBy, pilotMonths: pilotMonths, summaryBy: summaryBy))
                 }
             }
@@ -46,7 +46,7 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    emit(Listing.pilotPrograms(try Pilots(db: try database.connect()).programs()).rendered(as: .table))
+                    emit(Listing.pilotPrograms(try PilotPrograms(db: try database.connect()).list()).rendered(as: .table))
                 }
             }
         }
@@ -86,7 +86,7 @@ struct PilotCommand: ParsableCommand {
                     }
                     return text
                 }
-                print(try Pilots(db: try database.connect()).apply(
+                print(try PilotApplications(db: try database.connect()).apply(
                     programID: program, applicant: applicant, plan: planText, on: on ?? .today(), late: late))
             }
         }
@@ -109,7 +109,7 @@ struct PilotCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let status = try applicationStatus(to, field: "to")
-                try Pilots(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
+                try PilotApplications(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
                 print(status.rawValue)
             }
         }
@@ -126,7 +126,7 @@ struct PilotCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let state = try status.map { try applicationStatus($0, field: "status") }
-                let applications = try Pilots(db: try database.connect()).applications(programID: program, province: province, status: state)
+                let applications = try PilotApplications(db: try database.connect()).list(programID: program, province: province, status: state)
                 emit(Listing.pilotApplications(applications).rendered(as: format))
             }
         }
@@ -139,7 +139,7 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let history = try Pilots(db: try database.connect()).history(applicationID: application)
+                let history = try PilotApplications(db: try database.connect()).history(applicationID: application)
                 emit(Listing.applicationHistory(history).rendered(as: .table))
             }
         }
@@ -167,8 +167,8 @@ struct PostCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let pilots = Pilots(db: try database.connect())
-                emit(Listing(records: try pilots.posts(try list.filter(pilots), includeIDNumbers: includeIDNumbers), numeric: [0]).rendered(as: list.format))
+                let db = try database.connect()
+                emit(Listing(records: try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers), numeric: [0]).rendered(as: list.format))
             }
         }
     }
@@ -189,7 +189,7 @@ struct PostCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                print(try Pilots(db: try database.connect()).addPost(
+                print(try Posts(db: try database.connect()).add(
                     enterpriseUSCC: enterprise, department: department, title: title, filledBy: filledBy,
                     createdOn: createdOn ?? .today(), today: .today()))
             }
@@ -207,7 +207,7 @@ struct OrgCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                emit(Listing(records: try Pilots(db: try database.connect()).serviceOrgs(), numeric: [4]).rendered(as: format))
+                emit(Listing(records: try ServiceOrganizations(db: try database.connect()).list(), numeric: [4]).rendered(as: format))
             }
         }
     }
@@ -227,7 +227,7 @@ struct OrgCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try Pilots(db: try database.connect()).addServiceOrg(uscc: uscc, name: name, region: region, founded: founded)
+                try ServiceOrganizations(db: try database.connect()).add(uscc: uscc, name: name, region: region, founded: founded)
                 print("saved")
             }
         }
@@ -244,8 +244,8 @@ struct ServiceCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let pilots = Pilots(db: try database.connect())
-                emit(Listing(records: try pilots.services(try list.filter(pilots)), numeric: [0, 5, 7, 8]).rendered(as: list.format))
+                let db = try database.connect()
+                emit(Listing(records: try Services(db: db).list(try list.filter(db)), numeric: [0, 5, 7, 8]).rendered(as: list.format))
             }
         }
     }
@@ -294,7 +294,7 @@ struct ServiceCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 if let file {
-                    finishImport(try Pilots(db: try database.connect()).importServices(path: file, options: flags.options()))
+                    finishImport(try Services(db: try database.connect()).importFile(path: file, options: flags.options()))
                     return
                 }
                 guard let enterprise, let kindText = self.kind, let date, let beneficiaries else { return }
@@ -305,7 +305,7 @@ struct ServiceCommand: ParsableCommand {
                     guard let value = Decimal(string: text) else { throw WorkforceError.invalid(field: "hours", value: text, reason: "is not a number") }
                     return value
                 }
-                print(try Pilots(db: try database.connect()).recordService(
+                print(try Services(db: try database.connect()).record(
                     enterpriseUSCC: enterprise, kind: kind, on: date, beneficiaries: beneficiaries, provider: provider,
                     volunteers: volunteers, hours: hoursValue, today: .today()))
             }
@@ -325,8 +325,8 @@ struct FundingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let pilots = Pilots(db: try database.connect())
-                emit(Listing(records: try pilots.funding(try list.filter(pilots)), numeric: [0]).rendered(as: list.format))
+                let db = try database.connect()
+                emit(Listing(records: try Funding(db: db).list(try list.filter(db)), numeric: [0]).rendered(as: list.format))
             }
         }
     }
@@ -355,7 +355,7 @@ struct FundingCommand: ParsableCommand {
                 guard let source = FundingSource(rawValue: source) else {
                     throw WorkforceError.invalid(field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
                 }
-                print(try Pilots(db: try database.connect()).addFunding(
+                print(try Funding(db: try database.connect()).add(
                     enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,
                     providerOrg: providerOrg, contract: contract))
             }
