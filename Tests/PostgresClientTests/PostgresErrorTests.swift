@@ -50,7 +50,7 @@ import Testing
     @Test func aValueQuotedInADataExceptionIsRedacted() throws {
         try TestDatabase.withSchema(migrated: false) { (db: Connection) throws in
             let syntax = #expect(throws: PostgresError.self) { try db.query("SELECT \("1990-13-45-secret")::date") }
-            #expect(syntax?.sqlState?.errorClass == "22")
+            #expect(syntax?.sqlState?.errorClass == SQLState.dataException.errorClass)
             #expect(syntax?.message.contains("type date") == true)
             #expect(syntax?.message.contains(PostgresError.redactedValue) == true)
             let range = #expect(throws: PostgresError.self) { try db.query("SELECT \("2013-02-30")::date") }
