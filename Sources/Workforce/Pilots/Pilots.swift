@@ -175,7 +175,9 @@ public struct Pilots {
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
-            guard let row = rows.first else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+            guard let row = rows.first else {
+                throw WorkforceError.notFound("no pilot application has id \(applicationID)")
+            }
             let from: String = try row.decode(0)
             do {
                 try db.execute("UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)")
@@ -208,7 +210,7 @@ public struct Pilots {
             """).map { row in
             PilotApplication(
                 id: try row.decode(0), programID: try row.decode(1), applicant: try row.decode(2), province: try row.decode(3),
-                status: try row.decode(4, as: ApplicationStatus.self), submittedOn: try row.decode(5), late: try row.decode(6))
+                status: try row.decode(4), submittedOn: try row.decode(5), late: try row.decode(6))
         }
     }
 

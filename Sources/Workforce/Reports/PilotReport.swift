@@ -174,7 +174,9 @@ extension Reports {
             LEFT JOIN region r ON r.code = a.region_code
             WHERE a.id = \(applicationID)
             """)
-        guard let row = rows.first else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+        guard let row = rows.first else {
+            throw WorkforceError.notFound("no pilot application has id \(applicationID)")
+        }
         let regionApplicant: String? = try row.decode(3)
         let enterpriseApplicant: Int? = try row.decode(4)
         let orgApplicant: Int? = try row.decode(5)
@@ -204,7 +206,7 @@ extension Reports {
         return PilotScope(
             applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7), kind: kind,
             applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
-            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0, as: ApplicationStatus.self),
+            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0),
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
             enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
     }
@@ -257,7 +259,8 @@ extension Reports {
             FROM start s FULL JOIN finish f ON f.department = s.department
             ORDER BY coalesce(s.department, f.department)
             """).map { row in
-            PilotReport.DepartmentLine(department: try row.decode(0, as: Department.self), start: try counts(row, 1), end: try counts(row, 4))
+            PilotReport.DepartmentLine(department: try row.decode(0), start: try counts(row, 1),
+                                       end: try counts(row, 4))
         }
         let training = try db.query("""
             SELECT ev.kind::text, count(DISTINCT ev.id), count(*) FILTER (WHERE e.status <> 'cancelled'),
@@ -268,7 +271,7 @@ extension Reports {
             WHERE \(scope.trainingCondition)
             GROUP BY ev.kind ORDER BY ev.kind
             """).map { row in
-            PilotReport.TrainingLine(kind: try row.decode(0, as: EventKind.self), events: try row.decode(1), enrolled: try row.decode(2),
+            PilotReport.TrainingLine(kind: try row.decode(0), events: try row.decode(1), enrolled: try row.decode(2),
                                      participants: try row.decode(3), personHours: try row.decode(4))
         }
         let funnel = try Exams(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
