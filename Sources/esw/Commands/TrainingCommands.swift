@@ -1,7 +1,6 @@
 import ArgumentParser
 import CalendarDates
 import Foundation
-import PostgresClient
 import Workforce
 
 /// Now on the wall clock, for operations that default to "now".
