@@ -285,7 +285,8 @@ extension Reports {
                 throw WorkforceError.invalid(field: "department", value: row[4], reason: "is not a department key")
             }
             return PilotReport.PostLine(enterprise: row[3], department: department, title: row[5],
-                                        createdOn: CalendarDate(iso: row[1])!, filledByName: row[6].isEmpty ? nil : row[6],
+                                        createdOn: CalendarDate(iso: row[1])!,
+                                        filledByName: row[6].isEmpty ? nil : row[6],
                                         filledByIDNumber: row[7].isEmpty ? nil : row[7])
         }
         let practitioners = try db.query("""
