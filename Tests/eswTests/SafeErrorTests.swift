@@ -91,9 +91,9 @@ import Testing
         }
     }
 
-    /// Waits until some session is waiting for a lock that `pid` holds.
+    /// Waits (up to 30 s, for a loaded machine) until some session is waiting for a lock that `pid` holds.
     private func waitUntilBlocked(by pid: Int, watching db: Connection) throws {
-        for _ in 0..<500 {
+        for _ in 0..<1500 {
             let blocked = try db.query("""
                 SELECT count(*) FROM pg_stat_activity WHERE \(pid)::int = ANY (pg_blocking_pids(pid))
                 """).single().decode(0, as: Int.self)
