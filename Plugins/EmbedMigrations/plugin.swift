@@ -2,6 +2,15 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the package's top-level sql/ folder into the target as generated Swift source.
+///
+/// SwiftPM runs this plugin only when it re-plans the build (Package.swift changed, or a target's
+/// own source files were added or removed) and keeps the command it returned until then; sql/
+/// belongs to no target, so adding a file there does not re-plan. The command therefore lists the
+/// folder itself as an input besides its files: adding a file changes the folder, which reruns
+/// EmbedSQL, and EmbedSQL lists sql/ itself, so a new migration is embedded by the next build.
+/// Edits to the files listed here are tracked as usual. What still needs a re-plan
+/// (`touch Package.swift`): removing or renaming a file (reported as a missing input), and edits to
+/// a file added since the last re-plan.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
@@ -13,10 +22,10 @@ struct EmbedMigrations: BuildToolPlugin {
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations+files.swift")
         return [
             .buildCommand(
-                displayName: "Embedding \(files.count) migrations from sql/",
+                displayName: "Embedding the migrations of sql/",
                 executable: try context.tool(named: "EmbedSQL").url,
                 arguments: [sqlDirectory.path(), output.path()],
-                inputFiles: files,
+                inputFiles: [sqlDirectory] + files,
                 outputFiles: [output]
             )
         ]

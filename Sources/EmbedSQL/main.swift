@@ -36,4 +36,8 @@ for name in names {
     source += "        (\(String(reflecting: name)), \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
-try source.write(to: output, atomically: true, encoding: .utf8)
+// Any change to the sql/ folder reruns this (see the plugin), editors' swap files included; leaving
+// an unchanged file untouched keeps its timestamp, so Workforce is not recompiled for nothing.
+if (try? String(contentsOf: output, encoding: .utf8)) != source {
+    try source.write(to: output, atomically: true, encoding: .utf8)
+}

@@ -83,10 +83,11 @@ public final class Connection {
 
     /// Runs one parameterized statement and returns its rows.
     ///
-    /// - Throws: ``PostgresError`` carrying the SQLSTATE, message, detail, hint and constraint.
+    /// - Throws: ``PostgresError`` carrying the SQLSTATE, message, hint, constraint, table and column
+    ///   (the server's DETAIL only as ``PostgresError/diagnosticDetail``); also before anything is
+    ///   sent when a bound string contains a NUL byte, which PostgreSQL text cannot hold: that error
+    ///   names the parameter's position, not its value.
     @discardableResult
-    /// - Throws: ``PostgresError`` before anything is sent when a bound string contains a NUL byte,
-    ///   which PostgreSQL text cannot hold; the error names the parameter's position, not its value.
     public func query(_ query: SQLQuery) throws(PostgresError) -> QueryResult {
         let result = try withParameters(query.binds, sql: query.sql) { types, values, count in
             PQexecParams(handle, query.sql, count, types, values, nil, nil, 0)

@@ -74,7 +74,7 @@ public struct PostgresDecodingError: Error, Sendable, CustomStringConvertible {
         case .invalidText:
             return "column '\(column)' (#\(columnIndex), \(actualType)) does not decode as \(expectedType)"
         case .unknownRawValue:
-            return "column '\(column)' (#\(columnIndex), \(actualType)) holds a value that is no case of \(expectedType)"
+            return "column '\(column)' (#\(columnIndex), \(actualType)) holds no raw value of \(expectedType)"
         case .columnOutOfRange:
             return "no column #\(columnIndex) in the result (decoding \(expectedType))"
         case .missingColumn:

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PostgresClient
 import Workforce
 import WorkforceOutput
 

@@ -56,7 +56,7 @@ import Testing
             let unique = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)") }
             #expect(unique?.constraint == "account_email_key")
             #expect(unique?.diagnosticDetail?.contains("a@example.com") == true)
-            #expect(unique?.description.contains("23505") == true)
+            #expect(unique?.description.contains(SQLState.uniqueViolation.code) == true)
             #expect(unique?.description.contains("a@example.com") == false)
             let check = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("b@example.com"), -1)") }
             #expect(check?.sqlState == .checkViolation)

@@ -18,7 +18,8 @@ import Testing
             #expect(duplicate.sqlState == .uniqueViolation)
             #expect(duplicate.constraint == "person_id_number_key")
             #expect(duplicate.table == "person")
-            for text in [duplicate.description, duplicate.userMessage, duplicate.message, String(describing: duplicate)] {
+            let texts = [duplicate.description, duplicate.userMessage, duplicate.message, String(describing: duplicate)]
+            for text in texts {
                 #expect(!text.contains(Self.idNumber), "\(text)")
                 #expect(!text.contains("王秀英"), "\(text)")
                 #expect(text.contains("person_id_number_key"))
@@ -50,7 +51,7 @@ import Testing
     @Test func aValueQuotedInADataExceptionIsRedacted() throws {
         try TestDatabase.withSchema(migrated: false) { (db: Connection) throws in
             let syntax = #expect(throws: PostgresError.self) { try db.query("SELECT \("1990-13-45-secret")::date") }
-            #expect(syntax?.sqlState?.errorClass == "22")
+            #expect(syntax?.sqlState?.errorClass == SQLState.dataException.errorClass)
             #expect(syntax?.message.contains("type date") == true)
             #expect(syntax?.message.contains(PostgresError.redactedValue) == true)
             let range = #expect(throws: PostgresError.self) { try db.query("SELECT \("2013-02-30")::date") }
@@ -109,7 +110,9 @@ import Testing
 
     @Test func aTerminatedSessionIsALostConnection() throws {
         try TestDatabase.withSchema(migrated: false) { (db: Connection) throws in
-            let error = #expect(throws: PostgresError.self) { try db.query("SELECT pg_terminate_backend(pg_backend_pid())") }
+            let error = #expect(throws: PostgresError.self) {
+                try db.query("SELECT pg_terminate_backend(pg_backend_pid())")
+            }
             #expect(error?.isConnectionFailure == true)
             #expect(error?.kind == .connection)
             #expect(!db.isOK)

@@ -144,7 +144,9 @@ extension Reports {
             LEFT JOIN region r ON r.code = a.region_code
             WHERE a.id = \(applicationID)
             """)
-        guard let row = rows.first else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+        guard let row = rows.first else {
+            throw WorkforceError.notFound("no pilot application has id \(applicationID)")
+        }
         let regionApplicant: String? = try row.decode(3)
         let enterpriseApplicant: Int? = try row.decode(4)
         let orgApplicant: Int? = try row.decode(5)
@@ -174,7 +176,7 @@ extension Reports {
         return PilotScope(
             applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7), kind: kind,
             applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
-            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0, as: ApplicationStatus.self),
+            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0),
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
             enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
     }
@@ -227,7 +229,8 @@ extension Reports {
             FROM start s FULL JOIN finish f ON f.department = s.department
             ORDER BY coalesce(s.department, f.department)
             """).map { row in
-            PilotReport.DepartmentLine(department: try row.decode(0, as: Department.self), start: try counts(row, 1), end: try counts(row, 4))
+            PilotReport.DepartmentLine(department: try row.decode(0), start: try counts(row, 1),
+                                       end: try counts(row, 4))
         }
         let training = try db.query("""
             SELECT ev.kind::text, count(DISTINCT ev.id), count(*) FILTER (WHERE e.status <> 'cancelled'),
@@ -238,7 +241,7 @@ extension Reports {
             WHERE \(scope.trainingCondition)
             GROUP BY ev.kind ORDER BY ev.kind
             """).map { row in
-            PilotReport.TrainingLine(kind: try row.decode(0, as: EventKind.self), events: try row.decode(1), enrolled: try row.decode(2),
+            PilotReport.TrainingLine(kind: try row.decode(0), events: try row.decode(1), enrolled: try row.decode(2),
                                      participants: try row.decode(3), personHours: try row.decode(4))
         }
         let funnel = try Exams(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
@@ -251,8 +254,9 @@ extension Reports {
                 throw WorkforceError.invalid(field: "department", value: row[4], reason: "is not a department key")
             }
             return PilotReport.PostLine(enterprise: row[3], department: department, title: row[5],
-                                 createdOn: CalendarDate(iso: row[1])!, filledByName: row[6].isEmpty ? nil : row[6],
-                                 filledByIDNumber: row[7].isEmpty ? nil : row[7])
+                                        createdOn: CalendarDate(iso: row[1])!,
+                                        filledByName: row[6].isEmpty ? nil : row[6],
+                                        filledByIDNumber: row[7].isEmpty ? nil : row[7])
         }
         let practitioners = try db.query("""
             SELECT count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(from))),

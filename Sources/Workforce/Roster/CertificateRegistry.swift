@@ -150,7 +150,7 @@ public struct CertificateRegistry {
             }
             return CertificateStatus(
                 certificateNo: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
-                level: try row.decode(3, as: CertificateLevel.self), issuedOn: issued, state: state, validUntil: validUntil,
+                level: try row.decode(3), issuedOn: issued, state: state, validUntil: validUntil,
                 dueBy: dueBy, creditedHours: try row.decode(8), requiredHours: try row.decode(7))
         }
     }

@@ -250,7 +250,10 @@ public struct Training {
         let audience = try row.decode(13, as: [Department]?.self)
         let quotas = try db.query("""
             SELECT department::text, seats, seats_taken FROM event_quota WHERE event_id = \(id) ORDER BY department
-            """).map { (department: try $0.decode(0, as: Department.self), seats: try $0.decode(1, as: Int.self), taken: try $0.decode(2, as: Int.self)) }
+            """).map { row in
+                (department: try row.decode(0, as: Department.self), seats: try row.decode(1, as: Int.self),
+                 taken: try row.decode(2, as: Int.self))
+            }
         let enrollments = try db.query("""
             SELECT p.id_number, p.name, e.department::text, e.status::text,
                    CASE WHEN e.status = 'waitlisted' THEN row_number() OVER (
@@ -263,8 +266,8 @@ public struct Training {
             ORDER BY e.status, e.queue_position
             """).map { row in
             EnrollmentLine(
-                idNumber: try row.decode(0), name: try row.decode(1), department: try row.decode(2, as: Department.self),
-                status: try row.decode(3, as: EnrollmentStatus.self), waitlistPosition: try row.decode(4), hours: try row.decode(5))
+                idNumber: try row.decode(0), name: try row.decode(1), department: try row.decode(2),
+                status: try row.decode(3), waitlistPosition: try row.decode(4), hours: try row.decode(5))
         }
         return EventDetail(summary: try Training.summary(row), location: try row.decode(12), audience: audience,
                            quotas: quotas, enrollments: enrollments)
@@ -374,7 +377,9 @@ public struct Training {
     /// already has an enrollment, go row by row through enroll_person; the rest, the common case,
     /// take seats in file order in one INSERT. Events are locked in id order first, so two bulk
     /// enrollments never deadlock and never overfill an event.
-    static func mergeEnrollments(_ db: Connection, at: LocalDateTime) throws -> (inserted: Int, updated: Int, unchanged: Int) {
+    static func mergeEnrollments(
+        _ db: Connection, at: LocalDateTime
+    ) throws -> (inserted: Int, updated: Int, unchanged: Int) {
         try db.execute(script: """
             SELECT 1 FROM training_event WHERE id IN (SELECT event_id FROM import_staging) ORDER BY id FOR UPDATE
             """)
@@ -659,8 +664,8 @@ public struct Training {
             ORDER BY 1, 2
             """).map { row in
             return TrainingGap(
-                reason: try row.decode(0, as: TrainingGap.Reason.self), idNumber: try row.decode(1), name: try row.decode(2),
-                departments: try row.decode(3, as: [Department].self),
+                reason: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
+                departments: try row.decode(3),
                 level: try row.decode(4, as: String?.self).flatMap { CertificateLevel(rawValue: $0) },
                 periodStart: try row.decode(5), periodEnd: try row.decode(6), creditedHours: try row.decode(7),
                 requiredHours: try row.decode(8), missingHours: try row.decode(9))

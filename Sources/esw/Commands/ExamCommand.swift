@@ -1,7 +1,6 @@
 import ArgumentParser
 import CalendarDates
 import Foundation
-import PostgresClient
 import Workforce
 import WorkforceOutput
 
