@@ -1,0 +1,189 @@
+-- Rules once, in SQL: rules that several callers applied each in their own way, written once here
+-- and read by every caller (CLI, reports, a psql user). `\df+ name` and `\dv+ name` in psql show
+-- what each function and view does.
+--
+--   1. The ratio's "who counts on a day", as small inlinable predicates that staff_on,
+--      enterprise_ratio_on, the trend and the by-day functions share (same signatures, same results).
+--   2. continuing_education_period(certificate, day): the continuing-education (继续教育) period a
+--      certificate is in on a day, with its required and credited hours; `esw training gaps` and
+--      `esw certificate status|register` all read it.
+--   3. exam_level_pass: who passed which level in which exam year; exam_cohort: each registration's
+--      way through the exam funnel, counted in the year the level was passed.
+
+-- 1. Who counts on a day ---------------------------------------------------------------------
+
+-- A registration is in force from its day until the day before valid_until.
+CREATE FUNCTION registration_in_force_on(registered_on date, valid_until date, as_of date) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT registered_on <= as_of AND valid_until > as_of
+$$;
+
+-- The enterprises of a region (all of them for the NULL region).
+CREATE FUNCTION enterprises_in_region(region text) RETURNS TABLE (id bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT en.id FROM enterprise en WHERE in_region(en.region_code, region)
+$$;
+
+CREATE OR REPLACE FUNCTION staff_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
+RETURNS TABLE (enterprise_id bigint, person_id bigint, department department_kind, level certificate_level)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT e.enterprise_id, e.person_id, e.department, max(c.level)
+    FROM employment e
+    LEFT JOIN certificate c
+        ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
+       AND (NOT registered_only OR EXISTS (
+               SELECT 1 FROM certificate_registration r
+               WHERE r.certificate_id = c.id
+                 AND registration_in_force_on(r.registered_on, r.valid_until, as_of)))
+    WHERE employment_active_on(e.hired_on, e.left_on, as_of)
+      AND (region IS NULL OR e.enterprise_id IN (SELECT en.id FROM enterprises_in_region(region) en))
+    GROUP BY e.enterprise_id, e.person_id, e.department
+$$;
+
+CREATE OR REPLACE FUNCTION enterprise_ratio_on(as_of date, region text DEFAULT NULL,
+                                               registered_only boolean DEFAULT false)
+RETURNS TABLE (enterprise_id bigint, tracked bigint, certified bigint,
+               junior bigint, intermediate bigint, senior bigint, ratio numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT en.id,
+           coalesce(p.tracked, 0), coalesce(p.certified, 0),
+           coalesce(p.junior, 0), coalesce(p.intermediate, 0), coalesce(p.senior, 0),
+           certified_ratio(coalesce(p.certified, 0), coalesce(p.tracked, 0))
+    FROM enterprise en
+    LEFT JOIN (
+        SELECT per_person.enterprise_id,
+               count(*) AS tracked,
+               count(per_person.level) AS certified,
+               count(*) FILTER (WHERE per_person.level = 'junior') AS junior,
+               count(*) FILTER (WHERE per_person.level = 'intermediate') AS intermediate,
+               count(*) FILTER (WHERE per_person.level = 'senior') AS senior
+        FROM (
+            SELECT e.enterprise_id, e.person_id, max(c.level) AS level
+            FROM employment e
+            LEFT JOIN certificate c
+                ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
+               AND (NOT registered_only OR EXISTS (
+                       SELECT 1 FROM certificate_registration r
+                       WHERE r.certificate_id = c.id
+                         AND registration_in_force_on(r.registered_on, r.valid_until, as_of)))
+            WHERE employment_active_on(e.hired_on, e.left_on, as_of)
+              AND (region IS NULL OR e.enterprise_id IN (SELECT r.id FROM enterprises_in_region(region) r))
+            GROUP BY e.enterprise_id, e.person_id
+        ) per_person
+        GROUP BY per_person.enterprise_id
+    ) p ON p.enterprise_id = en.id
+    WHERE in_region(en.region_code, region)
+$$;
+
+CREATE OR REPLACE FUNCTION ratio_trend_by_date(days date[], region text DEFAULT NULL, enterprise bigint DEFAULT NULL,
+                                               registered_only boolean DEFAULT false)
+RETURNS TABLE (as_of date, tracked bigint, certified bigint, ratio numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT d.day, coalesce(t.tracked, 0), coalesce(t.certified, 0),
+           certified_ratio(coalesce(t.certified, 0), coalesce(t.tracked, 0))
+    FROM unnest(days) AS d(day)
+    LEFT JOIN (
+        SELECT per_person.day, count(*) AS tracked, count(per_person.level) AS certified
+        FROM (
+            SELECT dd.day, e.enterprise_id, e.person_id, max(c.level) AS level
+            FROM unnest(days) AS dd(day)
+            JOIN employment e ON employment_active_on(e.hired_on, e.left_on, dd.day)
+            LEFT JOIN certificate c
+                ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, dd.day)
+               AND (NOT registered_only OR EXISTS (
+                       SELECT 1 FROM certificate_registration r
+                       WHERE r.certificate_id = c.id
+                         AND registration_in_force_on(r.registered_on, r.valid_until, dd.day)))
+            WHERE (enterprise IS NULL OR e.enterprise_id = enterprise)
+              AND (region IS NULL OR e.enterprise_id IN (SELECT en.id FROM enterprises_in_region(region) en))
+            GROUP BY dd.day, e.enterprise_id, e.person_id
+        ) per_person
+        GROUP BY per_person.day
+    ) t ON t.day = d.day
+    ORDER BY d.day
+$$;
+
+-- The by-day form keeps the set form of the same rules (days_active over the same intervals).
+CREATE OR REPLACE FUNCTION enterprise_ratio_by_day(days date[], region text DEFAULT NULL,
+                                                   enterprise bigint DEFAULT NULL,
+                                                   registered_only boolean DEFAULT false)
+RETURNS TABLE (as_of date, enterprise_id bigint, tracked bigint, certified bigint, ratio numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT x.day, x.id, x.tracked, x.certified, certified_ratio(x.certified, x.tracked)
+    FROM (
+        SELECT d.day, en.id,
+               coalesce(sum(g.persons) FILTER (WHERE g.tracked_days & (1::bigint << (d.i - 1)::int) <> 0), 0)::bigint
+                   AS tracked,
+               coalesce(sum(g.persons) FILTER (WHERE g.certified_days & (1::bigint << (d.i - 1)::int) <> 0), 0)::bigint
+                   AS certified
+        FROM enterprise en
+        CROSS JOIN unnest(days) WITH ORDINALITY AS d(day, i)
+        LEFT JOIN (
+            -- Persons with the same days tracked and certified count together.
+            SELECT p.enterprise_id, p.tracked_days, p.certified_days, count(*) AS persons
+            FROM (
+                SELECT s.enterprise_id, s.tracked_days,
+                       s.tracked_days & coalesce(bit_or(days_active(c.issued_on, c.revoked_on, days)
+                           & CASE WHEN registered_only THEN coalesce(reg.registered_days, 0) ELSE -1 END)
+                           FILTER (WHERE c.id IS NOT NULL), 0) AS certified_days
+                FROM (
+                    SELECT e.enterprise_id, e.person_id,
+                           bit_or(days_active(e.hired_on, e.left_on, days)) AS tracked_days
+                    FROM employment e
+                    WHERE (enterprise IS NULL OR e.enterprise_id = enterprise)
+                      AND (region IS NULL OR e.enterprise_id IN (SELECT r.id FROM enterprises_in_region(region) r))
+                    GROUP BY e.enterprise_id, e.person_id
+                ) s
+                LEFT JOIN certificate c ON c.person_id = s.person_id
+                LEFT JOIN (
+                    SELECT r.certificate_id,
+                           bit_or(days_active(r.registered_on, r.valid_until, days)) AS registered_days
+                    FROM certificate_registration r WHERE registered_only GROUP BY r.certificate_id
+                ) reg ON registered_only AND reg.certificate_id = c.id
+                GROUP BY s.enterprise_id, s.person_id, s.tracked_days
+            ) p
+            GROUP BY p.enterprise_id, p.tracked_days, p.certified_days
+        ) g ON g.enterprise_id = en.id
+        WHERE (enterprise IS NULL OR en.id = enterprise) AND in_region(en.region_code, region)
+          AND require_days_bit_set(days)
+        GROUP BY d.day, en.id
+    ) x
+$$;
+
+COMMENT ON FUNCTION employment_active_on(date, date, date) IS
+    'Whether an employment counts on a day: hired on or before it (or hiring day unknown), not yet left.';
+COMMENT ON FUNCTION certificate_valid_on(date, date, date) IS
+    'Whether a certificate counts on a day: issued on or before it and not revoked on or before it.';
+COMMENT ON FUNCTION registration_in_force_on(date, date, date) IS
+    'Whether a certificate registration is in force on a day: registered on or before it, valid_until after it.';
+COMMENT ON FUNCTION region_prefix(text) IS
+    'The division-code prefix a region''s enterprises share: 2 digits for a province, 4 for a city, 6 for a county.';
+COMMENT ON FUNCTION in_region(text, text) IS
+    'Whether a division code lies in a region (by region_prefix); every code lies in the NULL region (the country).';
+COMMENT ON FUNCTION enterprises_in_region(text) IS
+    'The ids of the enterprises of a region (in_region); all enterprises for the NULL region.';
+COMMENT ON FUNCTION certified_ratio(bigint, bigint) IS
+    'certified / tracked rounded to 4 decimals; NULL when nobody is tracked, never 0 or NaN.';
+COMMENT ON FUNCTION staff_on(date, text, boolean) IS
+    'Tracked staff on a day: one row per enterprise, person and department with an active employment, '
+    'and the highest certificate level held that day (NULL if none; registered certificates only if asked).';
+COMMENT ON FUNCTION enterprise_ratio_on(date, text, boolean) IS
+    'The certified-worker ratio of every enterprise of a region on a day: distinct tracked persons, certified '
+    'persons, certified by highest level, ratio. Enterprises without staff appear with zeros and a NULL ratio.';
+COMMENT ON FUNCTION enterprise_department_ratio_on(date, text, boolean) IS
+    'The certified-worker ratio per enterprise and department on a day (a person in two departments counts in each).';
+COMMENT ON FUNCTION ratio_trend(date[], text, bigint, boolean) IS
+    'A region''s (or one enterprise''s, or the country''s) tracked, certified and ratio at each day: one pass by '
+    'enterprise_ratio_by_day when the days fit a bit set, else ratio_trend_by_date.';
+COMMENT ON FUNCTION ratio_trend_by_date(date[], text, bigint, boolean) IS
+    'ratio_trend for any list of days, one row per day and employment: the same counts as enterprise_ratio_on.';
+COMMENT ON FUNCTION enterprise_ratio_by_day(date[], text, bigint, boolean) IS
+    'Every enterprise''s tracked, certified and ratio at up to 62 ascending days in one pass (bit sets of days); '
+    'the same counts as enterprise_ratio_on on each day.';
+COMMENT ON FUNCTION days_active(date, date, date[]) IS
+    'Bit i-1 set when days[i] lies in [starts, ends) (NULL start: always started; NULL end: never ends); '
+    'the set form of employment_active_on, certificate_valid_on and registration_in_force_on.';
+COMMENT ON FUNCTION days_fit_bit_set(date[]) IS
+    'Whether a list of days can be a bit set: at most 62, ascending, distinct, no NULL.';
+COMMENT ON FUNCTION require_days_bit_set(date[]) IS
+    'True, or an error when the days do not fit a bit set (days_fit_bit_set).';
