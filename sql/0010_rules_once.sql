@@ -187,3 +187,49 @@ COMMENT ON FUNCTION days_fit_bit_set(date[]) IS
     'Whether a list of days can be a bit set: at most 62, ascending, distinct, no NULL.';
 COMMENT ON FUNCTION require_days_bit_set(date[]) IS
     'True, or an error when the days do not fit a bit set (days_fit_bit_set).';
+
+-- 2. The continuing-education period ----------------------------------------------------------
+
+-- The continuing-education period a certificate is in on a day. The hours are cumulative per
+-- registration period and a renewal needs those of the period it closes (domain.md §2.1-2.2):
+--   - while a registration is in force, the period runs from the day of the latest registration
+--     (first or renewal) to its valid_until; a renewal starts the next period on its own day, so
+--     no hour counts twice and none is lost between a renewal and the old period's end;
+--   - with no registration in force (never registered, or lapsed), cycles of
+--     continuing_education_rule.period_years counted from the issue day, or from the day the last
+--     registration lapsed, so that a coordinator still sees a target.
+-- Credited hours are the attended hours of events that started in the period, up to the day.
+CREATE FUNCTION continuing_education_period(certificate bigint, as_of date)
+RETURNS TABLE (starts_on date, ends_on date, required_hours numeric, credited_hours numeric)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT p.starts_on, p.ends_on, rule.min_hours,
+           (SELECT coalesce(sum(e.hours), 0)
+            FROM enrollment e JOIN training_event ev ON ev.id = e.event_id
+            WHERE e.person_id = c.person_id AND e.status = 'attended'
+              AND ev.starts_at >= p.starts_on AND ev.starts_at < as_of + 1)
+    FROM certificate c
+    JOIN continuing_education_rule rule ON rule.level = c.level AND rule.jurisdiction = 'national'
+    LEFT JOIN LATERAL (
+        SELECT r.registered_on, r.valid_until FROM certificate_registration r
+        WHERE r.certificate_id = c.id AND r.registered_on <= as_of
+        ORDER BY r.registered_on DESC LIMIT 1
+    ) last ON true
+    CROSS JOIN LATERAL (
+        SELECT coalesce(registration_in_force_on(last.registered_on, last.valid_until, as_of), false) AS in_force
+    ) registered
+    CROSS JOIN LATERAL (
+        SELECT max(g)::date AS starts_on
+        FROM generate_series(coalesce(last.valid_until, c.issued_on)::timestamp, as_of::timestamp,
+                             make_interval(years => rule.period_years)) g
+    ) rolling
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN in_force THEN last.registered_on ELSE rolling.starts_on END AS starts_on,
+               CASE WHEN in_force THEN last.valid_until
+                    ELSE (rolling.starts_on + make_interval(years => rule.period_years))::date END AS ends_on
+    ) p
+    WHERE c.id = certificate
+$$;
+
+COMMENT ON FUNCTION continuing_education_period(bigint, date) IS
+    'The continuing-education period a certificate is in on a day (from the latest registration to its valid_until '
+    'while in force; else period_years cycles from the issue day or the lapse), its required and credited hours.';
