@@ -233,3 +233,57 @@ $$;
 COMMENT ON FUNCTION continuing_education_period(bigint, date) IS
     'The continuing-education period a certificate is in on a day (from the latest registration to its valid_until '
     'while in force; else period_years cycles from the issue day or the lapse), its required and credited hours.';
+
+-- 3. Level passes and the exam funnel ---------------------------------------------------------
+
+-- One row per person and level passed: the exam year in which every subject of the level had a
+-- pass within the level's window of consecutive exam years (exam_level_rule), local lines
+-- included (exam_subject_result.passed); the first such year when a level was passed again.
+-- scope is 'national' when every subject was passed on the national line in that window,
+-- 'local' otherwise (valid locally only).
+--
+--   SELECT p.id_number, x.level, x.year FROM exam_level_pass x JOIN person p ON p.id = x.person_id;
+CREATE VIEW exam_level_pass AS
+SELECT DISTINCT ON (y.person_id, y.level) y.person_id, y.level, y.year, y.scope
+FROM (
+    SELECT candidate.person_id, candidate.level, candidate.year,
+           CASE WHEN count(DISTINCT w.subject) FILTER (WHERE w.passed_national) = cardinality(rule.subjects)
+                THEN 'national' ELSE 'local' END AS scope
+    FROM (SELECT DISTINCT r.person_id, r.level, r.year FROM exam_subject_result r WHERE r.passed) candidate
+    JOIN exam_level_rule rule ON rule.level = candidate.level
+    JOIN exam_subject_result w
+        ON w.person_id = candidate.person_id AND w.level = candidate.level AND w.passed
+       AND w.subject = ANY (rule.subjects)
+       AND w.year <= candidate.year AND w.year > candidate.year - rule.window_years
+    GROUP BY candidate.person_id, candidate.level, candidate.year, rule.subjects
+    HAVING count(DISTINCT w.subject) = cardinality(rule.subjects)
+) y
+ORDER BY y.person_id, y.level, y.year;
+
+-- One row per exam registration, the funnel's cohort of its session's year: the departments of
+-- the registering employment on the day of registration, whether any score was recorded (sat),
+-- whether the level was passed in this year (exam_level_pass; a later year's pass counts in that
+-- later year's cohort), and, for those who passed, the first day a certificate of the level or a
+-- higher one was issued on or after the exam. So certified never exceeds passed in a cohort.
+CREATE VIEW exam_cohort AS
+SELECT r.id AS registration_id, r.session_id, s.level, s.year, s.exam_date, r.person_id, r.enterprise_id,
+       r.region_code,
+       coalesce((SELECT array_agg(DISTINCT em.department ORDER BY em.department) FROM employment em
+                 WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                   AND employment_active_on(em.hired_on, em.left_on, r.registered_on)),
+                '{}') AS departments,
+       EXISTS (SELECT 1 FROM exam_score sc WHERE sc.registration_id = r.id) AS sat,
+       lp.person_id IS NOT NULL AS passed,
+       (SELECT min(c.issued_on) FROM certificate c
+        WHERE lp.person_id IS NOT NULL AND c.person_id = r.person_id AND c.level >= s.level
+          AND c.issued_on >= s.exam_date) AS certified_on
+FROM exam_registration r
+JOIN exam_session s ON s.id = r.session_id
+LEFT JOIN exam_level_pass lp ON lp.person_id = r.person_id AND lp.level = s.level AND lp.year = s.year;
+
+COMMENT ON VIEW exam_level_pass IS
+    'Who passed which level in which exam year: every subject passed within the level''s window (local lines '
+    'included); scope national or local. The first such year per person and level.';
+COMMENT ON VIEW exam_cohort IS
+    'Each exam registration in its session''s year: departments, sat, passed the level in that year, and for '
+    'those who passed the first certificate day (level or higher, on or after the exam): the exam funnel''s rows.';
