@@ -71,4 +71,55 @@ import Workforce
             #expect(try ratio.report(region: "440000", asOf: CalendarDate(iso: "2018-03-01")!).total.counts.certified == 1)
         }
     }
+    /// Gaps and the registry read one continuing-education period (continuing_education_period).
+    /// Before, gaps counted three-year cycles from the issue day (2016-01-10 on, no hours: short)
+    /// while the registry counted from the registration (80 hours: enough) for the same person.
+    @Test func gapsAndTheRegistryAgreeOnTheContinuingEducationPeriod() throws {
+        try TestDatabase.withSchema { db in
+            let world = try TrainingWorld(db: db)
+            _ = try world.world.importCertificates("""
+                id_number,level,certificate_no,issued_on
+                \(RosterWorld.person(1)),junior,CE1,2013-01-10
+
+                """)
+            let registry = CertificateRegistry(db: db)
+            func register(_ day: String) throws -> CalendarDate {
+                try registry.register(certificateNo: "CE1", on: CalendarDate(iso: day)!, today: RosterWorld.today)
+            }
+            #expect(try register("2013-06-01") == CalendarDate(iso: "2016-06-01"))
+            let course = try world.training.createEvent(EventDraft(
+                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2014-05-01T08:00")!,
+                endsAt: LocalDateTime(text: "2014-05-11T08:00")!, hours: 80, capacity: 10,
+                enterpriseUSCC: RosterWorld.shenzhen))
+            _ = try world.training.enroll(eventID: course, idNumber: RosterWorld.person(1),
+                                          at: LocalDateTime(text: "2014-04-01T08:00")!, today: RosterWorld.today)
+            try world.training.recordAttendance(eventID: course, idNumber: RosterWorld.person(1), attended: true,
+                                                hours: nil, at: LocalDateTime(text: "2014-05-11T08:00")!,
+                                                today: RosterWorld.today)
+            func short(_ day: String) throws -> [TrainingGap] {
+                try world.training.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
+                    .filter { $0.reason == .continuingEducationShort && $0.idNumber == RosterWorld.person(1) }
+            }
+            func status(_ day: String) throws -> CertificateStatus {
+                try #require(try registry.status(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
+                    .first { $0.certificateNo == "CE1" })
+            }
+            // In the first registration period (2013-06-01 to 2016-06-01) the 80 hours count for both.
+            #expect(try short("2016-03-01").isEmpty)
+            #expect(try status("2016-03-01").creditedHours == "80.00")
+            #expect(try status("2016-03-01").requiredHours == "72.00")
+            #expect(try register("2016-03-15") == CalendarDate(iso: "2019-06-01"))
+            // The renewal starts the next period on its day: nothing credited yet, for both.
+            let gap = try #require(try short("2016-07-01").first)
+            #expect(gap.periodStart == CalendarDate(iso: "2016-03-15"))
+            #expect(gap.periodEnd == CalendarDate(iso: "2019-06-01"))
+            #expect([gap.creditedHours, gap.missingHours] == ["0", "72.00"])
+            #expect(try status("2016-07-01").creditedHours == gap.creditedHours)
+            // After the registration lapses, three-year cycles run on from the day it lapsed.
+            let lapsed = try #require(try short("2020-01-01").first)
+            #expect(lapsed.periodStart == CalendarDate(iso: "2019-06-01"))
+            #expect(lapsed.periodEnd == CalendarDate(iso: "2022-06-01"))
+            #expect(try status("2020-01-01").state == .lapsed)
+        }
+    }
 }

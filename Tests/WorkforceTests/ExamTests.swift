@@ -215,6 +215,104 @@ struct ExamWorld {
     }
 }
 
+/// Three exam years in Guangdong (Shenzhen's staff): person 1 passes junior in 2013; 2 fails in
+/// 2013 and passes in 2014; 5 passes junior on a local line; 7 registers and never sits; 3 passes
+/// intermediate over 2013-2014; 4's 2013 pass has lapsed by 2015. Certificates for 1, 2 and 3.
+struct FunnelWorld {
+    let exams: ExamWorld
+
+    init(db: Connection) throws {
+        exams = try ExamWorld(db: db, years: [2013, 2014, 2015])
+        try exams.exams.setPassLine(sessionID: exams.session(2013, .junior), subject: .practice, mark: 55,
+                                    region: "440300")
+        try exams.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
+        try exams.sit(2, .junior, [(2013, .comprehensive, "40"), (2013, .practice, "70"),
+                                   (2014, .comprehensive, "70"), (2014, .practice, "65")])
+        try exams.sit(5, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "56")])
+        try exams.register(7, 2013, .junior)
+        try exams.sit(3, .intermediate, [(2013, .comprehensive, "70"), (2013, .regulations, "70"),
+                                         (2013, .practice, "50"), (2014, .practice, "65")])
+        try exams.sit(4, .intermediate, [(2013, .comprehensive, "70"), (2015, .regulations, "70"),
+                                         (2015, .practice, "70")])
+        _ = try exams.training.world.importCertificates("""
+            id_number,level,certificate_no,issued_on
+            \(RosterWorld.person(1)),junior,F1,2013-09-01
+            \(RosterWorld.person(2)),junior,F2,2014-09-01
+            \(RosterWorld.person(3)),intermediate,F3,2014-12-01
+
+            """)
+    }
+
+    func funnel(_ year: Int) throws -> [String: [Int]] {
+        var lines: [String: [Int]] = [:]
+        for line in try exams.exams.funnel(region: "440000", year: year, today: RosterWorld.today) {
+            let key = "\(line.level.rawValue) \(line.department?.rawValue ?? "all")"
+            lines[key] = [line.registered, line.sat, line.passed, line.certified]
+        }
+        return lines
+    }
+}
+
+@Suite(.database) struct LevelPassAndFunnelTests {
+    /// The same answers as the Swift computation they replace gave on this fixture.
+    @Test func levelResultsComeFromTheLevelPassView() throws {
+        try TestDatabase.withSchema { db in
+            let world = try FunnelWorld(db: db).exams
+            let two = try #require(try world.result(2, .junior))
+            #expect(two.passed && two.passedYear == 2014 && two.scope == "national" && two.remaining.isEmpty)
+            #expect(two.subjects.map(\.year) == [2014, 2014] && two.subjects.map(\.score) == ["70.00", "65.00"])
+            #expect(two.earlierPassesValidThrough == nil && two.passValidThrough == nil)
+            let five = try #require(try world.result(5, .junior))
+            #expect(five.passed && five.passedYear == 2013 && five.scope == "local")
+            let three = try #require(try world.result(3, .intermediate))
+            #expect(three.passed && three.passedYear == 2014 && three.scope == "national")
+            let four = try #require(try world.result(4, .intermediate))
+            #expect(!four.passed && four.passedYear == nil && four.scope == nil)
+            #expect(four.remaining == [.comprehensive] && four.earlierPassesValidThrough == 2016)
+            // A psql user asks the view who passed which level in which year.
+            let rows = try db.query("""
+                SELECT p.id_number, x.level::text, x.year, x.scope
+                FROM exam_level_pass x JOIN person p ON p.id = x.person_id
+                ORDER BY x.level, x.year, p.id_number
+                """).map { row in
+                let person: String = try row.decode(0), level: String = try row.decode(1)
+                return "\(person) \(level) \(try row.decode(2, as: Int.self)) \(try row.decode(3, as: String.self))"
+            }
+            #expect(rows == [
+                "\(RosterWorld.person(1)) junior 2013 national", "\(RosterWorld.person(5)) junior 2013 local",
+                "\(RosterWorld.person(2)) junior 2014 national", "\(RosterWorld.person(3)) intermediate 2014 national",
+            ])
+        }
+    }
+
+    /// Hand-computed: a pass in a later year counts in that year's cohort, with its certificate,
+    /// so no cohort shows more certified than passed (person 2 and person 3 used to count as
+    /// certified, not passed, in 2013).
+    @Test func theFunnelCountsAPassAndItsCertificateInTheYearOfThePass() throws {
+        try TestDatabase.withSchema { db in
+            let world = try FunnelWorld(db: db)
+            #expect(try world.funnel(2013) == [
+                "junior all": [4, 3, 2, 1], "junior union": [3, 3, 2, 1], "junior party": [1, 0, 0, 0],
+                "intermediate all": [2, 2, 0, 0], "intermediate union": [2, 2, 0, 0],
+            ])
+            #expect(try world.funnel(2014) == [
+                "junior all": [1, 1, 1, 1], "junior union": [1, 1, 1, 1],
+                "intermediate all": [1, 1, 1, 1], "intermediate union": [1, 1, 1, 1],
+            ])
+            #expect(try world.funnel(2015) == ["intermediate all": [1, 1, 0, 0], "intermediate union": [1, 1, 0, 0]])
+            for year in 2013...2015 {
+                for line in try world.exams.exams.funnel(region: "440000", year: year, today: RosterWorld.today) {
+                    #expect(line.certified <= line.passed && line.passed <= line.sat && line.sat <= line.registered)
+                }
+            }
+            // The order is the documented one: each level's total, then its departments.
+            let order = try world.exams.exams.funnel(region: "440000", year: 2013, today: RosterWorld.today)
+                .map { "\($0.level.rawValue) \($0.department?.rawValue ?? "all")" }
+            #expect(order == ["junior all", "junior party", "junior union", "intermediate all", "intermediate union"])
+        }
+    }
+}
+
 @Suite(.database) struct SeniorAndCertificateLinkTests {
     @Test func aSeniorPassStaysValidForThreeExamYears() throws {
         try TestDatabase.withSchema { db in

@@ -404,9 +404,11 @@ public struct Exams {
         let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let rules = try self.rules()
         let rows = try db.query("""
-            SELECT p.id_number, p.name, r.level::text, r.year, r.subject::text, r.score::text, r.passed, r.passed_national
+            SELECT p.id_number, p.name, r.level::text, r.year, r.subject::text, r.score::text, r.passed,
+                   lp.year, lp.scope
             FROM exam_subject_result r
             JOIN person p ON p.id = r.person_id
+            LEFT JOIN exam_level_pass lp ON lp.person_id = r.person_id AND lp.level = r.level
             WHERE (\(sessionID)::bigint IS NULL OR (r.person_id, r.level) IN (
                       SELECT x.person_id, s.level FROM exam_registration x JOIN exam_session s ON s.id = x.session_id
                       WHERE x.session_id = \(sessionID)))
@@ -420,17 +422,19 @@ public struct Exams {
                       SELECT em.person_id FROM employment em WHERE em.enterprise_id = ANY (\(enterpriseIDs))))
             ORDER BY p.id_number, r.level, r.year, r.subject
             """)
-        struct Attempt { let year: Int; let subject: ExamSubject; let score: String; let passed: Bool; let national: Bool }
-        var grouped: [(key: String, name: String, level: CertificateLevel, attempts: [Attempt])] = []
+        struct Attempt { let year: Int; let subject: ExamSubject; let score: String; let passed: Bool }
+        typealias Person = (key: String, name: String, level: CertificateLevel, passedYear: Int?, scope: String?,
+                            attempts: [Attempt])
+        var grouped: [Person] = []
         for row in rows {
             let idNumber: String = try row.decode(0)
             let level = try row.decode(2, as: CertificateLevel.self)
             let attempt = Attempt(year: try row.decode(3), subject: try row.decode(4, as: ExamSubject.self),
-                                  score: try row.decode(5), passed: try row.decode(6), national: try row.decode(7))
+                                  score: try row.decode(5), passed: try row.decode(6))
             if let last = grouped.last, last.key == idNumber, last.level == level {
                 grouped[grouped.count - 1].attempts.append(attempt)
             } else {
-                grouped.append((idNumber, try row.decode(1), level, [attempt]))
+                grouped.append((idNumber, try row.decode(1), level, try row.decode(7), try row.decode(8), [attempt]))
             }
         }
         return grouped.map { person in
@@ -439,17 +443,8 @@ public struct Exams {
             func passes(through year: Int) -> [Attempt] {
                 person.attempts.filter { $0.passed && $0.year <= year && $0.year > year - rule.windowYears }
             }
-            var passedYear: Int?
-            var scope: String?
-            for year in years {
-                let valid = passes(through: year)
-                if rule.subjects.allSatisfy({ subject in valid.contains { $0.subject == subject } }) {
-                    passedYear = year
-                    let national = rule.subjects.allSatisfy { subject in valid.contains { $0.subject == subject && $0.national } }
-                    scope = national ? "national" : "local"
-                    break
-                }
-            }
+            // Whether and when the level was passed is exam_level_pass's answer, the one rule in SQL.
+            let passedYear = person.passedYear, scope = person.scope
             let latest = years.last!
             let valid = passes(through: latest)
             let remaining = passedYear == nil ? rule.subjects.filter { subject in !valid.contains { $0.subject == subject } } : []
@@ -497,57 +492,41 @@ public struct Exams {
 
     /// Registered → sat → passed → certified for one exam year in a region, per level and per
     /// department of the registering employment (a person in two departments counts in each, and
-    /// once in the level's total). Passed means the level was passed in that year; certified
-    /// means a certificate of that level or higher issued on or after that year's exam.
+    /// once in the level's total). Passed means the level was passed in that year (a later year's
+    /// pass counts in that later year's cohort); certified means passed and a certificate of that
+    /// level or higher issued on or after that year's exam, so a cohort never has more certified
+    /// than passed. The database computes it (exam_cohort, from exam_level_pass).
     public func funnel(region: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
         let code = try Codes.validRegion(region)
-        return try funnel(registrations: "s.year = \(year) AND in_region(r.region_code, \(code))",
-                          passes: try results(region: code, today: today), certifiedBy: today)
+        return try funnel(registrations: "c.year = \(year) AND in_region(c.region_code, \(code))", certifiedBy: today)
     }
 
     /// The funnel of the sessions held between two dates, for registrations from these
     /// enterprises; certified counts certificates issued up to `to`.
     public func funnel(enterpriseIDs: [Int], from: CalendarDate, to: CalendarDate, today: CalendarDate) throws -> [FunnelLine] {
-        try funnel(registrations: "s.exam_date BETWEEN \(from) AND \(to) AND r.enterprise_id = ANY (\(enterpriseIDs))",
-                   passes: try results(enterpriseIDs: enterpriseIDs, today: today), certifiedBy: to)
+        try funnel(registrations: "c.exam_date BETWEEN \(from) AND \(to) AND c.enterprise_id = ANY (\(enterpriseIDs))",
+                   certifiedBy: to)
     }
 
-    private func funnel(registrations filter: SQLQuery, passes: [LevelResult], certifiedBy: CalendarDate) throws -> [FunnelLine] {
-        let passedInYear = Set(passes.compactMap { result in result.passedYear.map { "\(result.idNumber) \(result.level.rawValue) \($0)" } })
-        struct Candidate { let key: String; let level: CertificateLevel; let departments: [Department]; let sat: Bool; let certified: Bool }
-        let candidates = try db.query("""
-            SELECT p.id_number, s.level::text, s.year,
-                   coalesce((SELECT array_agg(DISTINCT em.department::text) FROM employment em
-                             WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
-                               AND employment_active_on(em.hired_on, em.left_on, r.registered_on))::text, '{}'),
-                   EXISTS (SELECT 1 FROM exam_score sc WHERE sc.registration_id = r.id),
-                   EXISTS (SELECT 1 FROM certificate c WHERE c.person_id = r.person_id AND c.level >= s.level
-                           AND c.issued_on >= s.exam_date AND c.issued_on <= \(certifiedBy))
-            FROM exam_registration r
-            JOIN exam_session s ON s.id = r.session_id
-            JOIN person p ON p.id = r.person_id
-            WHERE \(filter)
+    private func funnel(registrations filter: SQLQuery, certifiedBy: CalendarDate) throws -> [FunnelLine] {
+        try db.query("""
+            WITH cohort AS (
+                SELECT c.level, c.departments, c.sat, c.passed, c.certified_on <= \(certifiedBy) AS certified
+                FROM exam_cohort c WHERE \(filter)
+            )
+            SELECT level::text, NULL, count(*), count(*) FILTER (WHERE sat), count(*) FILTER (WHERE passed),
+                   count(*) FILTER (WHERE certified), level, NULL::department_kind
+            FROM cohort GROUP BY level
+            UNION ALL
+            SELECT level::text, d.department::text, count(*), count(*) FILTER (WHERE sat),
+                   count(*) FILTER (WHERE passed), count(*) FILTER (WHERE certified), level, d.department
+            FROM cohort CROSS JOIN unnest(departments) AS d(department) GROUP BY level, d.department
+            ORDER BY 7, 8 NULLS FIRST
             """).map { row in
-            let departments = try row.decode(3, as: [Department].self)
-            let level = try row.decode(1, as: CertificateLevel.self)
-            return Candidate(key: "\(try row.decode(0, as: String.self)) \(level.rawValue) \(try row.decode(2, as: Int.self))", level: level,
-                             departments: departments, sat: try row.decode(4), certified: try row.decode(5))
+            FunnelLine(level: try row.decode(0, as: CertificateLevel.self),
+                       department: try row.decode(1, as: Department?.self),
+                       registered: try row.decode(2), sat: try row.decode(3), passed: try row.decode(4),
+                       certified: try row.decode(5))
         }
-        var lines: [FunnelLine] = []
-        for level in CertificateLevel.allCases {
-            let ofLevel = candidates.filter { $0.level == level }
-            guard !ofLevel.isEmpty else { continue }
-            func line(_ department: Department?, _ group: [Candidate]) -> FunnelLine {
-                FunnelLine(level: level, department: department, registered: group.count, sat: group.filter(\.sat).count,
-                           passed: group.filter { passedInYear.contains($0.key) }.count,
-                           certified: group.filter(\.certified).count)
-            }
-            lines.append(line(nil, ofLevel))
-            for department in Department.allCases {
-                let group = ofLevel.filter { $0.departments.contains(department) }
-                if !group.isEmpty { lines.append(line(department, group)) }
-            }
-        }
-        return lines
     }
 }

@@ -58,11 +58,13 @@ public struct CertificateRegistry {
         let rule = try self.rule()
         return try db.transaction { db in
             let rows = try db.query("""
-                SELECT c.id, c.issued_on, c.revoked_on, c.person_id, c.level::text,
-                       (SELECT r.registered_on FROM certificate_registration r WHERE r.certificate_id = c.id ORDER BY r.registered_on DESC LIMIT 1),
+                SELECT c.id, c.issued_on, c.revoked_on,
                        (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id ORDER BY r.registered_on DESC LIMIT 1),
-                       (SELECT min_hours::text FROM continuing_education_rule WHERE level = c.level AND jurisdiction = 'national')
-                FROM certificate c WHERE c.certificate_no = \(certificateNo.trimmingSpaces)
+                       ce.starts_on, ce.required_hours::text, ce.credited_hours::text,
+                       ce.credited_hours >= ce.required_hours
+                FROM certificate c
+                LEFT JOIN LATERAL continuing_education_period(c.id, \(date)) ce ON true
+                WHERE c.certificate_no = \(certificateNo.trimmingSpaces)
                 FOR UPDATE OF c
                 """)
             guard let row = rows.first else {
@@ -74,7 +76,7 @@ public struct CertificateRegistry {
             guard date >= issued else {
                 throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is before the certificate was issued (\(issued))")
             }
-            let lastValidUntil: CalendarDate? = try row.decode(6)
+            let lastValidUntil: CalendarDate? = try row.decode(3)
             let validUntil: CalendarDate
             if let lastValidUntil {
                 let opens = lastValidUntil.adding(months: -rule.renewalWindowMonths)
@@ -83,14 +85,11 @@ public struct CertificateRegistry {
                         ? "re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months before the registration lapses on \(lastValidUntil)"
                         : "the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be renewed")
                 }
-                let periodStart: CalendarDate = try row.decode(5)
-                let credited: String = try db.query("""
-                    SELECT coalesce(sum(e.hours), 0)::text FROM enrollment e JOIN training_event ev ON ev.id = e.event_id
-                    WHERE e.person_id = \(try row.decode(3, as: Int.self)) AND e.status = 'attended'
-                      AND ev.starts_at >= \(periodStart) AND ev.starts_at < \(date)::date + 1
-                    """).single().decode(0)
-                let required: String = try row.decode(7)
-                guard (Double(credited) ?? 0) >= (Double(required) ?? 0) else {
+                // The hours of the continuing-education period in force (continuing_education_period),
+                // compared as numeric by the database.
+                let periodStart: CalendarDate = try row.decode(4)
+                let required: String = try row.decode(5), credited: String = try row.decode(6)
+                guard try row.decode(7, as: Bool.self) else {
                     throw WorkforceError.conflict("re-registration of \(certificateNo) needs \(required) hours of continuing education since \(periodStart); \(credited) are credited")
                 }
                 validUntil = lastValidUntil.adding(months: 12 * rule.periodYears)
@@ -118,13 +117,10 @@ public struct CertificateRegistry {
         let rule = try self.rule()
         let rows = try db.query("""
             SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on, last.valid_until,
-                   ce.min_hours::text,
-                   (SELECT coalesce(sum(e.hours), 0)::text FROM enrollment e JOIN training_event ev ON ev.id = e.event_id
-                    WHERE e.person_id = c.person_id AND e.status = 'attended'
-                      AND ev.starts_at >= coalesce(last.registered_on, c.issued_on) AND ev.starts_at < \(asOf)::date + 1)
+                   ce.required_hours::text, ce.credited_hours::text
             FROM certificate c
             JOIN person p ON p.id = c.person_id
-            JOIN continuing_education_rule ce ON ce.level = c.level AND ce.jurisdiction = 'national'
+            CROSS JOIN LATERAL continuing_education_period(c.id, \(asOf)) ce
             LEFT JOIN LATERAL (SELECT r.registered_on, r.valid_until FROM certificate_registration r
                                WHERE r.certificate_id = c.id AND r.registered_on <= \(asOf)
                                ORDER BY r.registered_on DESC LIMIT 1) last ON true

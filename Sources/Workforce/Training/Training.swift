@@ -617,8 +617,8 @@ public struct Training {
     }
 
     /// The coordinator's to-do list for one enterprise on a date: certified staff short of the
-    /// continuing-education minimum of their current registration period (counted, until
-    /// registrations are recorded, in three-year periods from the certificate's issue date), and
+    /// continuing-education minimum of their current period (continuing_education_period: the
+    /// registration period in force, else three-year cycles from the last period's end or the issue date), and
     /// uncertified staff who have attended no training.
     public func gaps(enterpriseUSCC: String, asOf: CalendarDate) throws -> [TrainingGap] {
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
@@ -628,33 +628,21 @@ public struct Training {
                 FROM staff_on(\(asOf)) WHERE enterprise_id = \(enterpriseID)
                 GROUP BY person_id
             ), best AS (
-                SELECT DISTINCT ON (c.person_id) c.person_id, c.level, c.issued_on
+                SELECT DISTINCT ON (c.person_id) c.person_id, c.id, c.level
                 FROM certificate c JOIN staff s ON s.person_id = c.person_id
                 WHERE certificate_valid_on(c.issued_on, c.revoked_on, \(asOf))
                 ORDER BY c.person_id, c.level DESC, c.issued_on DESC
             ), periods AS (
-                SELECT b.person_id, b.level, rule.min_hours,
-                       (b.issued_on + make_interval(years => rule.period_years
-                           * ((extract(year FROM age(\(asOf), b.issued_on))::int) / rule.period_years)))::date AS period_start,
-                       rule.period_years
-                FROM best b JOIN continuing_education_rule rule ON rule.level = b.level AND rule.jurisdiction = 'national'
-            ), credited AS (
-                SELECT pr.person_id, coalesce(sum(e.hours), 0) AS hours
-                FROM periods pr
-                LEFT JOIN enrollment e ON e.person_id = pr.person_id AND e.status = 'attended'
-                LEFT JOIN training_event ev ON ev.id = e.event_id
-                     AND ev.starts_at >= pr.period_start AND ev.starts_at < \(asOf)::date + 1
-                WHERE e.id IS NULL OR ev.id IS NOT NULL
-                GROUP BY pr.person_id
+                SELECT b.person_id, b.level, ce.starts_on, ce.ends_on, ce.required_hours, ce.credited_hours
+                FROM best b CROSS JOIN LATERAL continuing_education_period(b.id, \(asOf)) ce
             )
             SELECT 'continuing_education_short', p.id_number, p.name, s.departments, pr.level::text,
-                   pr.period_start, (pr.period_start + make_interval(years => pr.period_years))::date,
-                   coalesce(c.hours, 0)::text, pr.min_hours::text, (pr.min_hours - coalesce(c.hours, 0))::text
+                   pr.starts_on, pr.ends_on,
+                   pr.credited_hours::text, pr.required_hours::text, (pr.required_hours - pr.credited_hours)::text
             FROM periods pr
             JOIN staff s ON s.person_id = pr.person_id
             JOIN person p ON p.id = pr.person_id
-            LEFT JOIN credited c ON c.person_id = pr.person_id
-            WHERE coalesce(c.hours, 0) < pr.min_hours
+            WHERE pr.credited_hours < pr.required_hours
             UNION ALL
             SELECT 'untrained', p.id_number, p.name, s.departments, NULL, NULL, NULL, '0', NULL, NULL
             FROM staff s JOIN person p ON p.id = s.person_id
