@@ -45,11 +45,11 @@ import Workforce
             let short = #expect(throws: WorkforceError.self) { try register(registry, "2018-04-01") }
             #expect(short?.description.contains("needs 90.00 hours of continuing education since 2015-06-01; 0 are credited") == true)
             // 90 hours of off-the-job training in the period.
-            let course = try world.training.createEvent(EventDraft(
+            let course = try world.events.create(EventDraft(
                 kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2016-05-01T08:00")!,
                 endsAt: LocalDateTime(text: "2016-05-11T08:00")!, hours: 90, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
-            _ = try world.training.enroll(eventID: course, idNumber: RosterWorld.person(1), at: LocalDateTime(text: "2016-04-01T08:00")!, today: RosterWorld.today)
-            try world.training.recordAttendance(eventID: course, idNumber: RosterWorld.person(1), attended: true, hours: nil,
+            _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1), at: LocalDateTime(text: "2016-04-01T08:00")!, today: RosterWorld.today)
+            try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                                                 at: LocalDateTime(text: "2016-05-11T08:00")!, today: RosterWorld.today)
             #expect(try register(registry, "2018-04-01") == CalendarDate(iso: "2021-06-01"))
             let lapsed = #expect(throws: WorkforceError.self) { try register(registry, "2021-06-02") }
@@ -87,17 +87,17 @@ import Workforce
                 try registry.register(certificateNo: "CE1", on: CalendarDate(iso: day)!, today: RosterWorld.today)
             }
             #expect(try register("2013-06-01") == CalendarDate(iso: "2016-06-01"))
-            let course = try world.training.createEvent(EventDraft(
+            let course = try world.events.create(EventDraft(
                 kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2014-05-01T08:00")!,
                 endsAt: LocalDateTime(text: "2014-05-11T08:00")!, hours: 80, capacity: 10,
                 enterpriseUSCC: RosterWorld.shenzhen))
-            _ = try world.training.enroll(eventID: course, idNumber: RosterWorld.person(1),
+            _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1),
                                           at: LocalDateTime(text: "2014-04-01T08:00")!, today: RosterWorld.today)
-            try world.training.recordAttendance(eventID: course, idNumber: RosterWorld.person(1), attended: true,
+            try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true,
                                                 hours: nil, at: LocalDateTime(text: "2014-05-11T08:00")!,
                                                 today: RosterWorld.today)
             func short(_ day: String) throws -> [TrainingGap] {
-                try world.training.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
+                try world.records.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
                     .filter { $0.reason == .continuingEducationShort && $0.idNumber == RosterWorld.person(1) }
             }
             func status(_ day: String) throws -> CertificateStatus {

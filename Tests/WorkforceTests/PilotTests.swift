@@ -218,7 +218,7 @@ struct PilotWorld {
         let event = try training.event(capacity: 10)
         for n in 1...3 { _ = try training.enroll(event, n) }
         for (n, attended, hours) in [(1, true, nil), (2, true, Decimal(2)), (3, false, nil)] as [(Int, Bool, Decimal?)] {
-            try training.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(n), attended: attended, hours: hours,
+            try training.attendance.record(eventID: event, idNumber: RosterWorld.person(n), attended: attended, hours: hours,
                                                    at: TrainingWorld.afterStart, today: RosterWorld.today)
         }
         let beijingEvent = try training.event(capacity: 5, enterprise: RosterWorld.beijing)

@@ -9,14 +9,20 @@ import Workforce
 /// human-resources person 13; Beijing has union person 20.
 struct TrainingWorld {
     let world: RosterWorld
-    let training: Training
+    let events: Events
+    let enrollments: Enrollments
+    let attendance: Attendance
+    let records: TrainingRecords
     static let today = RosterWorld.today
     static let beforeStart = LocalDateTime(text: "2026-01-05T08:00")!
     static let afterStart = LocalDateTime(text: "2026-01-10T12:00")!
 
     init(db: Connection) throws {
         world = try RosterWorld(db: db)
-        training = Training(db: db)
+        events = Events(db: db)
+        enrollments = Enrollments(db: db)
+        attendance = Attendance(db: db)
+        records = TrainingRecords(db: db)
         var csv = "enterprise_uscc,id_number,name,department,hired_on\n"
         for n in 1...6 { csv += "\(RosterWorld.shenzhen),\(RosterWorld.person(n)),工会\(n),union,2012-01-01\n" }
         for n in 7...12 { csv += "\(RosterWorld.shenzhen),\(RosterWorld.person(n)),党员\(n),party,2012-01-01\n" }
@@ -27,18 +33,18 @@ struct TrainingWorld {
 
     func event(capacity: Int, quotas: [Department: Int] = [:], audience: [Department]? = nil,
                enterprise: String? = RosterWorld.shenzhen, region: String? = nil, hours: Decimal = 3) throws -> Int {
-        try training.createEvent(EventDraft(
+        try events.create(EventDraft(
             kind: .seminar, title: "研讨会", startsAt: LocalDateTime(text: "2026-01-10T09:00")!,
             endsAt: LocalDateTime(text: "2026-01-10T12:00")!, hours: hours, capacity: capacity,
             enterpriseUSCC: enterprise, regionCode: region, audience: audience, quotas: quotas))
     }
 
     func enroll(_ event: Int, _ n: Int) throws -> EnrollOutcome {
-        try training.enroll(eventID: event, idNumber: RosterWorld.person(n), at: TrainingWorld.beforeStart, today: TrainingWorld.today)
+        try enrollments.enroll(eventID: event, idNumber: RosterWorld.person(n), at: TrainingWorld.beforeStart, today: TrainingWorld.today)
     }
 
     func statuses(_ event: Int) throws -> [String: EnrollmentStatus] {
-        Dictionary(uniqueKeysWithValues: try training.event(id: event).enrollments.map { ($0.idNumber, $0.status) })
+        Dictionary(uniqueKeysWithValues: try events.detail(id: event).enrollments.map { ($0.idNumber, $0.status) })
     }
 }
 
@@ -51,10 +57,10 @@ struct TrainingWorld {
                 EventDraft(kind: .forum, title: "座谈会", startsAt: start, endsAt: LocalDateTime(text: ends)!, hours: hours,
                            capacity: capacity, quotas: quotas)
             }
-            #expect(throws: WorkforceError.self) { try world.training.createEvent(draft(ends: "2026-01-10T08:00")) }
-            let tooLong = #expect(throws: WorkforceError.self) { try world.training.createEvent(draft(ends: "2026-01-10T11:00", hours: 3)) }
+            #expect(throws: WorkforceError.self) { try world.events.create(draft(ends: "2026-01-10T08:00")) }
+            let tooLong = #expect(throws: WorkforceError.self) { try world.events.create(draft(ends: "2026-01-10T11:00", hours: 3)) }
             #expect(tooLong?.description.contains("at most the event's span (2 hours)") == true)
-            #expect(throws: WorkforceError.self) { try world.training.createEvent(draft(ends: "2026-01-10T11:00", capacity: 5, quotas: [.union: 4, .party: 2])) }
+            #expect(throws: WorkforceError.self) { try world.events.create(draft(ends: "2026-01-10T11:00", capacity: 5, quotas: [.union: 4, .party: 2])) }
             // The database keeps the same rules for anyone writing SQL by hand.
             let error = #expect(throws: PostgresError.self) {
                 try db.execute("""
@@ -73,16 +79,16 @@ struct TrainingWorld {
             _ = try world.enroll(event, 1)
             _ = try world.enroll(event, 2)
             _ = try world.enroll(event, 3)
-            try world.training.cancelEvent(id: event)
-            let detail = try world.training.event(id: event)
+            try world.events.cancel(id: event)
+            let detail = try world.events.detail(id: event)
             #expect(detail.summary.cancelled)
             #expect(detail.enrollments.count == 3)
             #expect(detail.enrollments.allSatisfy { $0.status == .cancelled })
             #expect(throws: WorkforceError.self) {
-                try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
+                try world.attendance.record(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                                                     at: TrainingWorld.afterStart, today: TrainingWorld.today)
             }
-            #expect(try world.training.hours(today: TrainingWorld.today).total == "0")
+            #expect(try world.records.hours(today: TrainingWorld.today).total == "0")
             #expect(try db.query("SELECT count(*) FROM audit_log WHERE action = 'event cancel'").single().decode(0, as: Int.self) == 1)
         }
     }
@@ -99,14 +105,14 @@ struct TrainingWorld {
             #expect(try world.enroll(event, 4) == EnrollOutcome(status: .waitlisted, changed: true, waitlistPosition: 2))
             // Enrolling twice changes nothing.
             #expect(try world.enroll(event, 1) == EnrollOutcome(status: .enrolled, changed: false, waitlistPosition: nil))
-            let promoted = try world.training.cancelEnrollment(eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today)
+            let promoted = try world.enrollments.cancel(eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today)
             #expect(promoted == RosterWorld.person(3))
             let statuses = try world.statuses(event)
             #expect(statuses[RosterWorld.person(3)] == .enrolled)
             #expect(statuses[RosterWorld.person(2)] == .cancelled)
-            #expect(try world.training.event(id: event).enrollments.first { $0.idNumber == RosterWorld.person(4) }?.waitlistPosition == 1)
+            #expect(try world.events.detail(id: event).enrollments.first { $0.idNumber == RosterWorld.person(4) }?.waitlistPosition == 1)
             // Cancelling a waitlisted person promotes nobody.
-            #expect(try world.training.cancelEnrollment(eventID: event, idNumber: RosterWorld.person(4), today: TrainingWorld.today) == nil)
+            #expect(try world.enrollments.cancel(eventID: event, idNumber: RosterWorld.person(4), today: TrainingWorld.today) == nil)
             #expect(try db.query("SELECT seats_taken FROM training_event WHERE id = \(event)").single().decode(0, as: Int.self) == 2)
         }
     }
@@ -124,10 +130,10 @@ struct TrainingWorld {
             #expect(try world.enroll(event, 3).status == .waitlisted)  // union, full
             #expect(try world.enroll(event, 10).status == .waitlisted)
             // A union seat frees: union's own waitlist (person 3) goes first, though party 9 asked earlier.
-            #expect(try world.training.cancelEnrollment(eventID: event, idNumber: RosterWorld.person(1), today: TrainingWorld.today) == RosterWorld.person(3))
+            #expect(try world.enrollments.cancel(eventID: event, idNumber: RosterWorld.person(1), today: TrainingWorld.today) == RosterWorld.person(3))
             // Another union seat frees with no union person waiting: the first in line takes it.
-            #expect(try world.training.cancelEnrollment(eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today) == RosterWorld.person(9))
-            let quotas = try world.training.event(id: event).quotas
+            #expect(try world.enrollments.cancel(eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today) == RosterWorld.person(9))
+            let quotas = try world.events.detail(id: event).quotas
             #expect(quotas.map(\.taken) == [1])
             #expect(try db.query("SELECT seats_taken FROM training_event WHERE id = \(event)").single().decode(0, as: Int.self) == 4)
         }
@@ -150,7 +156,7 @@ struct TrainingWorld {
             }
             let error = #expect(throws: WorkforceError.self) { try world.enroll(event, person) }
             #expect(error?.description == reason)
-            #expect(try world.training.event(id: event).enrollments.isEmpty)
+            #expect(try world.events.detail(id: event).enrollments.isEmpty)
         }
     }
 
@@ -159,7 +165,7 @@ struct TrainingWorld {
             let world = try TrainingWorld(db: db)
             let event = try world.event(capacity: 5)
             let late = #expect(throws: WorkforceError.self) {
-                try world.training.enroll(eventID: event, idNumber: RosterWorld.person(1), at: TrainingWorld.afterStart, today: TrainingWorld.today)
+                try world.enrollments.enroll(eventID: event, idNumber: RosterWorld.person(1), at: TrainingWorld.afterStart, today: TrainingWorld.today)
             }
             #expect(late?.description.contains("closed") == true)
             #expect(throws: WorkforceError.notFound("no training event has id 999")) { try world.enroll(999, 1) }
@@ -201,7 +207,7 @@ struct TrainingWorld {
                 for person in people {
                     group.addTask {
                         try await pool.withConnection { db in
-                            try Training(db: db).enroll(eventID: event, idNumber: person, at: TrainingWorld.beforeStart, today: TrainingWorld.today).status
+                            try Enrollments(db: db).enroll(eventID: event, idNumber: person, at: TrainingWorld.beforeStart, today: TrainingWorld.today).status
                         }
                     }
                 }
@@ -232,18 +238,18 @@ struct TrainingWorld {
 
                 """
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.training.enroll(eventID: event as Int?, path: try temporaryFile(text: bad), at: TrainingWorld.beforeStart,
+                try world.enrollments.enroll(eventID: event as Int?, path: try temporaryFile(text: bad), at: TrainingWorld.beforeStart,
                                           options: ImportOptions(today: TrainingWorld.today))
             }
             #expect(rejection?.errors.map(\.line) == [3, 4])
             #expect(rejection?.errors.first?.reason.description.contains("works in no department this event is for") == true)
-            #expect(try world.training.event(id: event).enrollments.isEmpty)
+            #expect(try world.events.detail(id: event).enrollments.isEmpty)
             var good = "id_number\n"
             for n in [4, 2, 1, 3, 2] { good += RosterWorld.person(n) + "\n" }
-            let summary = try world.training.enroll(
+            let summary = try world.enrollments.enroll(
                 eventID: event as Int?, path: try temporaryFile(text: good), at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             #expect(summary.inserted == 4)
-            let lines = try world.training.event(id: event).enrollments
+            let lines = try world.events.detail(id: event).enrollments
             #expect(lines.filter { $0.status == .enrolled }.map(\.idNumber).sorted() == [4, 2, 1].map(RosterWorld.person).sorted())
             #expect(lines.first { $0.status == .waitlisted }?.idNumber == RosterWorld.person(3))
         }
@@ -257,18 +263,18 @@ extension EnrollmentTests {
             let first = try world.event(capacity: 2)
             let second = try world.event(capacity: 2)
             let cancelled = try world.event(capacity: 2)
-            try world.training.cancelEvent(id: cancelled)
+            try world.events.cancel(id: cancelled)
             var csv = "event_id,id_number\n"
             for (event, person) in [(first, 1), (second, 2), (first, 3), (first, 4), (second, 1)] {
                 csv += "\(event),\(RosterWorld.person(person))\n"
             }
-            let summary = try world.training.enroll(
+            let summary = try world.enrollments.enroll(
                 eventID: nil, path: try temporaryFile(text: csv), at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             #expect(summary.inserted == 5)
             #expect(try world.statuses(first)[RosterWorld.person(4)] == .waitlisted)
             #expect(try world.statuses(second).count == 2)
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.training.enroll(
+                try world.enrollments.enroll(
                     eventID: nil, path: try temporaryFile(text: "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"),
                     at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             }
@@ -286,28 +292,28 @@ extension EnrollmentTests {
             _ = try world.enroll(event, 7)
             _ = try world.enroll(event, 13)
             let early = #expect(throws: WorkforceError.self) {
-                try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
+                try world.attendance.record(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                                                     at: TrainingWorld.beforeStart, today: TrainingWorld.today)
             }
             #expect(early?.description.contains("after it has started") == true)
             let stranger = #expect(throws: WorkforceError.self) {
-                try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(2), attended: true, hours: nil,
+                try world.attendance.record(eventID: event, idNumber: RosterWorld.person(2), attended: true, hours: nil,
                                                     at: TrainingWorld.afterStart, today: TrainingWorld.today)
             }
             #expect(stranger?.description.contains("holds no seat") == true)
-            try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
+            try world.attendance.record(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                                                 at: TrainingWorld.afterStart, today: TrainingWorld.today)
             let sheet = "身份证号,出勤,学时\n\(RosterWorld.person(7)),是,1.5\n\(RosterWorld.person(13)),缺席,\n"
-            let summary = try world.training.recordAttendance(
+            let summary = try world.attendance.record(
                 eventID: event, path: try temporaryFile(text: sheet), at: TrainingWorld.afterStart, options: ImportOptions(today: TrainingWorld.today))
             #expect(summary.updated == 2)
-            let report = try world.training.hours(enterpriseUSCC: RosterWorld.shenzhen, today: TrainingWorld.today)
+            let report = try world.records.hours(enterpriseUSCC: RosterWorld.shenzhen, today: TrainingWorld.today)
             #expect(report.total == "4.50")
             #expect(report.people.map(\.hours) == ["1.50", "3.00"])
             #expect(report.byDepartment.map(\.0) == [.party, .union])
             #expect(report.byKind.map(\.1) == ["4.50"])
             let tooMany = #expect(throws: WorkforceError.self) {
-                try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: 4,
+                try world.attendance.record(eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: 4,
                                                     at: TrainingWorld.afterStart, today: TrainingWorld.today)
             }
             #expect(tooMany?.description.contains("between 0 and the event's 3.00 hours") == true)
@@ -324,18 +330,18 @@ extension EnrollmentTests {
 
                 """)
             // Person 1 attends 80 hours of training in the current period, person 2 only 3.
-            let longCourse = try world.training.createEvent(EventDraft(
+            let longCourse = try world.events.create(EventDraft(
                 kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2025-03-01T08:00")!,
                 endsAt: LocalDateTime(text: "2025-03-11T08:00")!, hours: 80, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
             let shortTalk = try world.event(capacity: 10)
             for (event, people) in [(longCourse, [1]), (shortTalk, [2, 7])] {
                 for n in people {
-                    _ = try world.training.enroll(eventID: event, idNumber: RosterWorld.person(n), at: LocalDateTime(text: "2025-01-01T08:00")!, today: TrainingWorld.today)
-                    try world.training.recordAttendance(eventID: event, idNumber: RosterWorld.person(n), attended: true, hours: nil,
+                    _ = try world.enrollments.enroll(eventID: event, idNumber: RosterWorld.person(n), at: LocalDateTime(text: "2025-01-01T08:00")!, today: TrainingWorld.today)
+                    try world.attendance.record(eventID: event, idNumber: RosterWorld.person(n), attended: true, hours: nil,
                                                         at: LocalDateTime(text: "2026-02-01T08:00")!, today: TrainingWorld.today)
                 }
             }
-            let gaps = try world.training.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: "2026-05-31")!)
+            let gaps = try world.records.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: "2026-05-31")!)
             let short = gaps.filter { $0.reason == .continuingEducationShort }
             #expect(short.map(\.idNumber) == [RosterWorld.person(2)])
             #expect(short.first?.periodStart == CalendarDate(iso: "2023-06-01"))
@@ -346,7 +352,7 @@ extension EnrollmentTests {
             #expect(untrained == Set(([3, 4, 5, 6] + Array(8...13)).map(RosterWorld.person)))
             // The rule is data: a stricter rule changes the answer without code.
             try db.execute("UPDATE continuing_education_rule SET min_hours = 100 WHERE level = 'junior'")
-            let stricter = try world.training.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: "2026-05-31")!)
+            let stricter = try world.records.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: "2026-05-31")!)
             #expect(stricter.filter { $0.reason == .continuingEducationShort }.count == 2)
         }
     }

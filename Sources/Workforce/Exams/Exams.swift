@@ -204,7 +204,7 @@ public struct Exams {
             throw WorkforceError.invalid(field: "subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         return try db.transaction { db in
-            let personID = try Training(db: db).personID(idNumber: id)
+            let personID = try Staff(db: db).personID(idNumber: id)
             if try db.query("SELECT 1 FROM exam_registration WHERE session_id = \(sessionID) AND person_id = \(personID)").count > 0 {
                 throw WorkforceError.conflict("\(id) is already registered for the \(year) \(level.rawValue) exam")
             }

@@ -15,7 +15,7 @@ public struct Posts {
                         createdOn: CalendarDate, today: CalendarDate) throws -> Int {
         guard !title.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "title", value: title, reason: "is empty") }
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
-        let personID = try idNumber.map { try Training(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by")) }
+        let personID = try idNumber.map { try Staff(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by")) }
         return try db.transaction { db in
             let id: Int = try db.query("""
                 INSERT INTO social_work_post (enterprise_id, department, title, created_on, filled_by)

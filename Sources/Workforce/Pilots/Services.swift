@@ -23,7 +23,7 @@ public struct Services {
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         switch provider.map({ ServiceProvider($0, today: today) }) {
-        case .person(let id)?: personID = try Training(db: db).personID(idNumber: id)
+        case .person(let id)?: personID = try Staff(db: db).personID(idNumber: id)
         case .organization(let uscc)?: orgID = try ServiceOrganizations(db: db).id(uscc: uscc)
         case .invalid?: throw WorkforceError.invalid(field: "provider", value: provider!, reason: Reason(ServiceProvider.invalidReason))
         case nil: break

@@ -200,4 +200,12 @@ public struct Staff {
             return closed
         }
     }
+
+    func personID(idNumber: String) throws -> Int {
+        let rows = try db.query("SELECT id FROM person WHERE id_number = \(idNumber)")
+        guard let row = rows.first else {
+            throw WorkforceError.notFound("no person has ID number \(idNumber); import the roster first")
+        }
+        return try row.decode(0)
+    }
 }

@@ -37,13 +37,13 @@ struct AttendanceCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let training = Training(db: try database.connect())
+            let attendance = Attendance(db: try database.connect())
             let at = self.at ?? localNow()
             if let file {
-                finishImport(try training.recordAttendance(eventID: event, path: file, at: at, options: flags.options()))
+                finishImport(try attendance.record(eventID: event, path: file, at: at, options: flags.options()))
                 return
             }
-            try training.recordAttendance(
+            try attendance.record(
                 eventID: event, idNumber: idNumber!, attended: attended, hours: hours.flatMap { Decimal(string: $0) },
                 at: at, today: .today())
             print(attended ? "attended" : "absent")

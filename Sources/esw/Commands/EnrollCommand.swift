@@ -46,13 +46,13 @@ struct EnrollCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let training = Training(db: try database.connect())
+                let enrollments = Enrollments(db: try database.connect())
                 let at = self.at ?? localNow()
                 if let file {
-                    finishImport(try training.enroll(eventID: event, path: file, at: at, options: flags.options()))
+                    finishImport(try enrollments.enroll(eventID: event, path: file, at: at, options: flags.options()))
                     return
                 }
-                let outcome = try training.enroll(eventID: event!, idNumber: idNumber!, at: at, today: .today())
+                let outcome = try enrollments.enroll(eventID: event!, idNumber: idNumber!, at: at, today: .today())
                 let position = outcome.waitlistPosition.map { " (position \($0))" } ?? ""
                 print(outcome.changed ? "\(outcome.status.rawValue)\(position)" : "already \(outcome.status.rawValue)\(position); nothing changed")
             }
@@ -73,8 +73,8 @@ struct EnrollCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let promoted = try Training(db: try database.connect())
-                    .cancelEnrollment(eventID: event, idNumber: idNumber, today: .today())
+                let promoted = try Enrollments(db: try database.connect())
+                    .cancel(eventID: event, idNumber: idNumber, today: .today())
                 print(promoted.map { "cancelled; \($0) moves from the waitlist into the seat" } ?? "cancelled")
             }
         }

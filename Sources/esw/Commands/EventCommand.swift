@@ -64,7 +64,7 @@ struct EventCommand: ParsableCommand {
                     kind: kind, title: title, startsAt: starts, endsAt: endsAt, hours: creditHours, capacity: capacity,
                     enterpriseUSCC: enterprise, regionCode: region, location: location,
                     audience: try audience.map(parseDepartments), quotas: try quota.map(parseQuotas) ?? [:])
-                let id = try Training(db: try database.connect()).createEvent(draft)
+                let id = try Events(db: try database.connect()).create(draft)
                 print(id)
             }
         }
@@ -88,8 +88,8 @@ struct EventCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let events = try Training(db: try database.connect())
-                    .events(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
+                let events = try Events(db: try database.connect())
+                    .list(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
                 emit(Listing.events(events).rendered(as: format))
             }
         }
@@ -111,7 +111,7 @@ struct EventCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let detail = try Training(db: try database.connect()).event(id: id)
+                let detail = try Events(db: try database.connect()).detail(id: id)
                 emit(format == .json ? detail.json.serialized(pretty: true) + "\n" : detail.text)
             }
         }
@@ -127,7 +127,7 @@ struct EventCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try Training(db: try database.connect()).cancelEvent(id: id)
+                try Events(db: try database.connect()).cancel(id: id)
                 print("cancelled event \(id)")
             }
         }

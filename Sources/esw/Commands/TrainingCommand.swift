@@ -29,7 +29,7 @@ struct TrainingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let report = try Training(db: try database.connect()).hours(
+                let report = try TrainingRecords(db: try database.connect()).hours(
                     enterpriseUSCC: enterprise, region: region, idNumber: idNumber, from: from, to: to, today: .today())
                 emit(Listing.hours(report).rendered(as: format))
             }
@@ -57,7 +57,7 @@ struct TrainingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let gaps = try Training(db: try database.connect()).gaps(enterpriseUSCC: enterprise, asOf: asOf ?? .today())
+                let gaps = try TrainingRecords(db: try database.connect()).gaps(enterpriseUSCC: enterprise, asOf: asOf ?? .today())
                 emit(Listing.trainingGaps(gaps).rendered(as: format))
             }
         }
