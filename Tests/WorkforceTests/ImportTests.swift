@@ -4,35 +4,9 @@ import TestSupport
 import Testing
 import Workforce
 
-/// A small world: two enterprises, valid people, and helpers to import CSV text.
-struct RosterWorld {
-    let db: Connection
-    let roster: Roster
-    static let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-    static let beijing = Fixtures.uscc(region: "110105", serial: 2)
-    static let today = CalendarDate(iso: "2026-11-27")!
-
-    init(db: Connection) throws {
-        self.db = db
-        roster = Roster(db: db)
-        try roster.addEnterprise(uscc: RosterWorld.shenzhen, name: "深圳测试电子有限公司", regionCode: "440305", employees: 500)
-        try roster.addEnterprise(uscc: RosterWorld.beijing, name: "北京测试科技有限公司", regionCode: "110105", employees: nil)
-    }
-
-    static func person(_ sequence: Int) -> String { Fixtures.idNumber(sequence: sequence) }
-
-    func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
-        try roster.importStaff(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today))
-    }
-
-    func importCertificates(_ csv: String, skipInvalid: Bool = false) throws -> ImportSummary {
-        try roster.importCertificates(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, today: RosterWorld.today))
-    }
-
-    func count(_ table: String) throws -> Int {
-        try db.query("SELECT count(*) FROM \(identifier: table)").single().decode(0)
-    }
-}
+/// The roster tests' world: TestSupport's shared ``FixtureWorld`` (Shenzhen and Beijing, numbered
+/// people, imports with a fixed today), under the name these tests have always used.
+typealias RosterWorld = FixtureWorld
 
 @Suite(.database) struct StaffImportTests {
     let header = "enterprise_uscc,id_number,name,department,hired_on,left_on\n"
