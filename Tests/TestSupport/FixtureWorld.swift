@@ -74,7 +74,8 @@ public struct FixtureWorld {
 
     public func add(_ enterprise: Enterprise) throws {
         _ = try roster.addEnterprise(
-            uscc: enterprise.uscc, name: enterprise.name, regionCode: enterprise.region, employees: enterprise.employees)
+            uscc: enterprise.uscc, name: enterprise.name, regionCode: enterprise.region,
+            employees: enterprise.employees)
     }
 
     public func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
@@ -122,9 +123,9 @@ extension FixtureWorld {
     }
 
     /// A certificate spreadsheet of `(person, level, number, issued, revoked)` lines.
-    public static func certificates(_ lines: [(person: Int, level: String, number: String, issued: String, revoked: String?)])
-        -> String
-    {
+    public static func certificates(
+        _ lines: [(person: Int, level: String, number: String, issued: String, revoked: String?)]
+    ) -> String {
         lines.reduce("id_number,level,certificate_no,issued_on,revoked_on\n") { csv, line in
             csv + "\(person(line.person)),\(line.level),\(line.number),\(line.issued),\(line.revoked ?? "")\n"
         }

@@ -189,7 +189,8 @@ final class PipeDrain: @unchecked Sendable {
             let path = try temporaryFile(text: roster)
             // The watchdog, not esw's own timeout: with pipes read one after the other the helper
             // itself blocks, and only a wait from outside it turns that hang into a failure.
-            guard let run = try withDeadline(seconds: 60, { try esw(["staff", "import", path, "--database-url", url]) }) else {
+            let importing: @Sendable () throws -> ESWRun = { try esw(["staff", "import", path, "--database-url", url]) }
+            guard let run = try withDeadline(seconds: 60, importing) else {
                 Issue.record("esw staff import with a long error listing did not finish within 60 s")
                 return
             }
@@ -274,7 +275,8 @@ final class PipeDrain: @unchecked Sendable {
             let database = ["--database-url", url]
             let shenzhen = FixtureWorld.shenzhen
             let person = FixtureWorld.person(1)
-            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([.init(.shenzhen, 1, "张伟", "工会", hired: "2010-01-01")]))
+            let hire = FixtureWorld.Hire(.shenzhen, 1, "张伟", "工会", hired: "2010-01-01")
+            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
             var sessions: [String] = []
             for year in ["2013", "2014"] {
                 let created = try esw(["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"] + database)
@@ -324,7 +326,8 @@ final class PipeDrain: @unchecked Sendable {
             let database = ["--database-url", url]
             let shenzhen = FixtureWorld.shenzhen
             let worker = FixtureWorld.person(1)
-            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([.init(.shenzhen, 1, "张伟", "工会", hired: "2012-01-01")]))
+            let hire = FixtureWorld.Hire(.shenzhen, 1, "张伟", "工会", hired: "2012-01-01")
+            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
             let program = try esw(["pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by", "2013-06-30",
                                    "--pilot-months", "12", "--summary-by", "2014-06-30"] + database).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let application = try esw(["pilot", "apply", "--program", program, "--enterprise", shenzhen, "--on", "2013-05-20"] + database)

@@ -28,13 +28,14 @@ import Workforce
         cases += formats("certificate-status", ["certificate", "status", "--as-of", "2013-12-31"])
         cases += formats("ratio", ["ratio", "--as-of", "2013-12-31"])
         cases += formats("ratio-enterprise", ["ratio", "--enterprise", shenzhen, "--as-of", "2013-12-31"])
-        cases += formats("ratio-by-department", ["ratio", "--region", "440000", "--as-of", "2013-12-31", "--by", "department"])
+        cases += formats("ratio-by-department", ["ratio", "--region", "440000", "--as-of", "2013-12-31",
+                                                 "--by", "department"])
         cases += formats("ratio-by-level", ["ratio", "--as-of", "2013-12-31", "--by", "level"])
         cases += formats("ratio-registered-only", ["ratio", "--as-of", "2013-12-31", "--count", "registered-only"])
         cases += formats("ratio-trend", ["ratio", "--trend", "--region", "440000", "--from", "2013-01-01",
                                          "--to", "2014-06-30", "--every", "quarter"])
-        cases += formats("ratio-trend-enterprise", ["ratio", "--trend", "--enterprise", shenzhen, "--from", "2013-01-01",
-                                                    "--to", "2013-12-31", "--every", "month"])
+        cases += formats("ratio-trend-enterprise", ["ratio", "--trend", "--enterprise", shenzhen,
+                                                    "--from", "2013-01-01", "--to", "2013-12-31", "--every", "month"])
         cases += formats("event-list", ["event", "list", "--from", "2013-01-01", "--to", "2013-12-31"])
         cases += formats("event-show", ["event", "show", String(fixture.lecture)])
         cases += formats("training-hours", ["training", "hours", "--enterprise", shenzhen, "--from", "2013-01-01",
@@ -59,12 +60,13 @@ import Workforce
             cases.append(Case(name: "report-province.\(format)",
                               arguments: ["report", "province", "--region", "440000", "--as-of", "2014-06-30",
                                           "--format", format]))
-            cases.append(Case(name: "report-pilot.\(format)", arguments: ["report", "pilot"] + pilotPeriod + ["--format", format]))
+            cases.append(Case(name: "report-pilot.\(format)",
+                              arguments: ["report", "pilot"] + pilotPeriod + ["--format", format]))
         }
         // The application form is for print: HTML only (--format accepts nothing else).
         cases.append(Case(name: "report-application-form.html",
-                          arguments: ["report", "application-form", "--application", application, "--as-of", "2013-12-31",
-                                      "--format", "html"]))
+                          arguments: ["report", "application-form", "--application", application,
+                                      "--as-of", "2013-12-31", "--format", "html"]))
         cases.append(Case(name: "report-pilot-with-id-numbers.json",
                           arguments: ["report", "pilot"] + pilotPeriod + ["--format", "json", "--include-id-numbers"]))
         return cases
@@ -101,7 +103,8 @@ import Workforce
     /// was made (as_of), so its own digest changes every day: it is replaced by
     /// `<manifest sha256>`, the day by `<today>`, and the temporary folder by `<directory>`.
     func evidenceOutputs(url: String, application: Int) throws -> [(name: String, output: String)] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("esw-snapshot-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("esw-snapshot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pack = directory.appendingPathComponent("evidence.zip").path

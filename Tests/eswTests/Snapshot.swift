@@ -31,14 +31,17 @@ struct SnapshotFolder {
                 do {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     try Data(output.utf8).write(to: file)
-                    problems.append("recorded \(relative(name)); review it with git diff and run again without ESW_RECORD_SNAPSHOTS")
+                    problems.append("recorded \(relative(name)); review it with git diff, then run again "
+                                    + "without ESW_RECORD_SNAPSHOTS")
                 } catch {
                     problems.append("cannot record \(relative(name)): \(error)")
                 }
             } else if let expected {
-                problems.append("\(relative(name)) differs from the output:\n" + SnapshotFolder.firstDifference(expected, output))
+                problems.append(
+                    "\(relative(name)) differs from the output:\n" + SnapshotFolder.firstDifference(expected, output))
             } else {
-                problems.append("no snapshot \(relative(name)); record it with ESW_RECORD_SNAPSHOTS=1 scripts/test --filter Snapshot")
+                problems.append("no snapshot \(relative(name)); record it with "
+                                + "ESW_RECORD_SNAPSHOTS=1 scripts/test --filter Snapshot")
             }
         }
         let claimed = Set(outputs.map(\.name))
@@ -48,7 +51,8 @@ struct SnapshotFolder {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(stale))
                 problems.append("removed \(relative(stale)), which no case produces any more")
             } else {
-                problems.append("\(relative(stale)) belongs to no case; delete it, or re-record with ESW_RECORD_SNAPSHOTS=1")
+                problems.append(
+                    "\(relative(stale)) belongs to no case; delete it, or re-record with ESW_RECORD_SNAPSHOTS=1")
             }
         }
         for problem in problems { Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation) }
@@ -60,10 +64,12 @@ struct SnapshotFolder {
     static func firstDifference(_ expected: String, _ actual: String) -> String {
         let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = (0..<max(old.count, new.count)).first(where: { $0 >= old.count || $0 >= new.count || old[$0] != new[$0] })
-        else { return "  (the texts differ only in their line endings)" }
+        let count = max(old.count, new.count)
+        guard let first = (0..<count).first(where: { $0 >= old.count || $0 >= new.count || old[$0] != new[$0] }) else {
+            return "  (no line differs)"
+        }
         var lines: [String] = []
-        for index in first..<min(first + 5, max(old.count, new.count)) {
+        for index in first..<min(first + 5, count) {
             let was = index < old.count ? String(old[index]) : "(no line)"
             let now = index < new.count ? String(new[index]) : "(no line)"
             if was == now { continue }

@@ -48,8 +48,8 @@ struct SnapshotFixture {
         let training = Training(db: db)
         lecture = try training.createEvent(EventDraft(
             kind: .expertLecture, title: "企业社会工作概论", startsAt: LocalDateTime(text: "2013-09-10T09:00")!,
-            endsAt: LocalDateTime(text: "2013-09-10T12:00")!, hours: 3, capacity: 3, enterpriseUSCC: FixtureWorld.shenzhen,
-            location: "南山区", quotas: [.union: 1]))
+            endsAt: LocalDateTime(text: "2013-09-10T12:00")!, hours: 3, capacity: 3,
+            enterpriseUSCC: FixtureWorld.shenzhen, location: "南山区", quotas: [.union: 1]))
         let seminar = try training.createEvent(EventDraft(
             kind: .seminar, title: "全省企业社会工作研讨会", startsAt: LocalDateTime(text: "2013-11-05T14:00")!,
             endsAt: LocalDateTime(text: "2013-11-05T17:00")!, hours: 3, capacity: 10, regionCode: "440000"))
@@ -75,7 +75,8 @@ struct SnapshotFixture {
         let intermediate = try exams.createSession(year: 2013, level: .intermediate, examDate: day("2013-06-15"))
         for session in [juniorSession, intermediate] {
             for province in ["440000", "110000"] {
-                try exams.setWindow(sessionID: session, province: province, opens: day("2013-03-01"), closes: day("2013-03-31"))
+                try exams.setWindow(sessionID: session, province: province, opens: day("2013-03-01"),
+                                    closes: day("2013-03-31"))
             }
         }
         for (session, person) in [(juniorSession, 4), (juniorSession, 9), (intermediate, 2), (intermediate, 10)] {
@@ -99,8 +100,8 @@ struct SnapshotFixture {
         enterpriseApplication = try pilots.apply(
             programID: program, applicant: .enterprise(uscc: FixtureWorld.shenzhen), plan: "开发岗位；购买服务；培训骨干",
             on: day("2013-05-20"), late: false)
-        let region = try pilots.apply(programID: program, applicant: .region("440300"), plan: nil, on: day("2013-05-21"),
-                                      late: false)
+        let region = try pilots.apply(programID: program, applicant: .region("440300"), plan: nil,
+                                      on: day("2013-05-21"), late: false)
         let rejected = try pilots.apply(programID: program, applicant: .enterprise(uscc: FixtureWorld.guangzhou),
                                         plan: nil, on: day("2013-05-25"), late: false)
         for (application, status, date, note) in [
