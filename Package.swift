@@ -91,7 +91,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["PostgresClient", "Workforce"],
+            dependencies: ["CalendarDates", "PostgresClient", "Workforce", "WorkforceOutput"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -111,6 +111,8 @@ let package = Package(
         .testTarget(
             name: "eswTests",
             dependencies: ["esw", "CalendarDates", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport"],
+            // Expected outputs, read at run time from the source tree.
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -129,7 +129,7 @@ import Testing
 
 @Suite(.database) struct ConnectionPoolTests {
     @Test func concurrentTasksShareAFewConnections() async throws {
-        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 3)
+        let pool = ConnectionPool(conninfo: try TestDatabase.localURL(), maximumConnections: 3)
         let pids = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<20 {
                 group.addTask {
@@ -145,9 +145,9 @@ import Testing
     }
 
     @Test func aKilledConnectionIsReplaced() async throws {
-        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1)
+        let pool = ConnectionPool(conninfo: try TestDatabase.localURL(), maximumConnections: 1)
         let firstPID = try await pool.withConnection { db in db.backendPID }
-        let killer = try Connection(conninfo: TestDatabase.url)
+        let killer = try Connection(conninfo: try TestDatabase.localURL())
         try killer.execute("SELECT pg_terminate_backend(\(firstPID)::int)")
         // Wait until the server has really ended it.
         for _ in 0..<100 {

@@ -22,11 +22,20 @@ public enum TestDatabase {
     /// Run database tests when a database is configured, or when one is required (then they fail loudly).
     public static var shouldRun: Bool { url != nil || isRequired }
 
-    /// A conninfo that puts a session into `schema`, for connections this process or a child opens.
-    public static func conninfo(schema: String) throws -> String {
+    /// DATABASE_URL, once it is known to name this machine's server (see ``requireLocal(_:environment:)``).
+    ///
+    /// - Throws: when DATABASE_URL is not set, or names a server elsewhere.
+    public static func localURL() throws -> String {
         guard let url else {
             throw PostgresError(kind: .connection, message: "DATABASE_URL is not set; run the tests through scripts/test")
         }
+        try requireLocal(url)
+        return url
+    }
+
+    /// A conninfo that puts a session into `schema`, for connections this process or a child opens.
+    public static func conninfo(schema: String) throws -> String {
+        let url = try localURL()
         let options = "-csearch_path=\(schema)"
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let encoded = options.replacingOccurrences(of: "=", with: "%3D")
@@ -40,7 +49,7 @@ public enum TestDatabase {
         migrated: Bool = true, _ body: (_ db: Connection, _ conninfo: String) throws -> T
     ) throws -> T {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = try Connection(conninfo: url)
+        let admin = try Connection(conninfo: try localURL())
         try admin.execute(script: "CREATE SCHEMA \(schema)")
         defer { try? admin.execute(script: "DROP SCHEMA \(schema) CASCADE") }
         let conninfo = try conninfo(schema: schema)
@@ -106,7 +115,7 @@ extension TestDatabase {
     /// conninfo of the fresh schema.
     public static func withSchema<T>(migrated: Bool = true, async body: (_ conninfo: String) async throws -> T) async throws -> T {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = try Connection(conninfo: url)
+        let admin = try Connection(conninfo: try localURL())
         try admin.execute(script: "CREATE SCHEMA \(schema)")
         defer { try? admin.execute(script: "DROP SCHEMA \(schema) CASCADE") }
         let conninfo = try conninfo(schema: schema)

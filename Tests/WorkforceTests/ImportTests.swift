@@ -6,40 +6,9 @@ import Testing
 import Workforce
 import WorkforceOutput
 
-/// A small world: two enterprises, valid people, and helpers to import CSV text.
-struct RosterWorld {
-    let db: Connection
-    let enterprises: Enterprises
-    let staff: Staff
-    let certificates: Certificates
-    static let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-    static let beijing = Fixtures.uscc(region: "110105", serial: 2)
-    static let today = CalendarDate(iso: "2026-11-27")!
-
-    init(db: Connection) throws {
-        self.db = db
-        enterprises = Enterprises(db: db)
-        staff = Staff(db: db)
-        certificates = Certificates(db: db)
-        try enterprises.add(uscc: RosterWorld.shenzhen, name: "深圳测试电子有限公司", regionCode: "440305", employees: 500)
-        try enterprises.add(uscc: RosterWorld.beijing, name: "北京测试科技有限公司", regionCode: "110105", employees: nil)
-    }
-
-    static func person(_ sequence: Int) -> String { Fixtures.idNumber(sequence: sequence) }
-
-    func importStaff(_ csv: String, skipInvalid: Bool = false, rejects: String? = nil) throws -> ImportSummary {
-        try staff.importFile(path: try temporaryFile(text: csv), options: ImportOptions(
-            skipInvalid: skipInvalid, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
-    }
-
-    func importCertificates(_ csv: String, skipInvalid: Bool = false) throws -> ImportSummary {
-        try certificates.importFile(path: try temporaryFile(text: csv), options: ImportOptions(skipInvalid: skipInvalid, today: RosterWorld.today))
-    }
-
-    func count(_ table: String) throws -> Int {
-        try db.query("SELECT count(*) FROM \(identifier: table)").single().decode(0)
-    }
-}
+/// The roster tests' world: TestSupport's shared ``FixtureWorld`` (Shenzhen and Beijing, numbered
+/// people, imports with a fixed today), under the name these tests have always used.
+typealias RosterWorld = FixtureWorld
 
 @Suite(.database) struct StaffImportTests {
     let header = "enterprise_uscc,id_number,name,department,hired_on,left_on\n"
@@ -303,9 +272,4 @@ struct RosterWorld {
             #expect(try world.enterprises.list(inRegion: "440300").map(\.uscc) == [RosterWorld.shenzhen])
         }
     }
-}
-
-/// Saves rejected rows the way the command line does, with each reason in the domain's words.
-let saveRejectsAsTheCLIDoes: @Sendable (RejectedRows, String) throws -> Void = { rejected, path in
-    try RejectsFile.write(rejected, to: path) { "\($0.column) '\($0.value)': \($0.reason)" }
 }

@@ -141,9 +141,8 @@ import ZIPFoundation
 @Suite(.database) struct ProvinceReportTests {
     @Test func theProvinceReportAddsUpAndIsAWellFormedDocumentWithCharts() throws {
         try TestDatabase.withSchema { (db: Connection) throws in
-            let world = try RosterWorld(db: db)
-            let guangzhou = Fixtures.uscc(region: "440106", serial: 3)
-            try world.enterprises.add(uscc: guangzhou, name: "广州测试", regionCode: "440106", employees: nil)
+            let world = try RosterWorld(db: db, adding: [.guangzhou])
+            let guangzhou = RosterWorld.guangzhou
             _ = try world.importStaff("""
                 enterprise_uscc,id_number,name,department,hired_on
                 \(RosterWorld.shenzhen),\(RosterWorld.person(1)),一,union,2012-01-01

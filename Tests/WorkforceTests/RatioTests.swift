@@ -9,14 +9,14 @@ import WorkforceOutput
 /// The ratio edge cases of DESIGN.md, on 2013-12-31, with hand-counted expectations.
 @Suite(.database) struct RatioTests {
     static let asOf = CalendarDate(iso: "2013-12-31")!
-    static let guangzhou = Fixtures.uscc(region: "440106", serial: 3)
+    static let guangzhou = RosterWorld.guangzhou
     static func p(_ n: Int) -> String { RosterWorld.person(n) }
 
     /// Shenzhen: 8 tracked, 4 certified. Beijing: the person shared with Shenzhen, certified.
     /// Guangzhou: nobody.
     func populate(_ world: RosterWorld) throws {
         let sz = RosterWorld.shenzhen, bj = RosterWorld.beijing
-        try world.enterprises.add(uscc: RatioTests.guangzhou, name: "广州空企业", regionCode: "440106", employees: 10)
+        try world.add(.guangzhou)
         _ = try world.importStaff("""
             enterprise_uscc,id_number,name,department,hired_on,left_on
             \(sz),\(RatioTests.p(1)),一,union,2012-01-01,

@@ -9,7 +9,14 @@ struct ESWRun {
     let stderr: String
 }
 
-func esw(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ESWRun {
+/// Runs `esw` with `arguments` and waits at most `timeout` seconds for it.
+///
+/// Both pipes are drained concurrently while the process runs: a command that fills one of them
+/// (a long error listing on stderr) must not wait on a reader that is still reading the other.
+/// A process still running at the deadline is terminated and reported as an error, not waited on.
+func esw(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
+) throws -> ESWRun {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let candidates = [binary, binary.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
     guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
@@ -26,14 +33,56 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     try process.run()
+    let stdoutData = PipeDrain(out.fileHandleForReading), stderrData = PipeDrain(err.fileHandleForReading)
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ESWRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                  stderr: String(decoding: stderrData, as: UTF8.self))
+    if exited.wait(timeout: .now() + timeout) == .timedOut {
+        process.terminate()
+        throw ESWTimeout(arguments: arguments, seconds: timeout)
+    }
+    return ESWRun(status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
+                  stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+}
+
+/// Runs `body` on a thread of its own and waits at most `seconds` for it; nil if it is still running.
+func withDeadline<T: Sendable>(seconds: TimeInterval, _ body: @escaping @Sendable () throws -> T) throws -> T? {
+    let result = ResultSlots<Result<T, any Error>>(count: 1)
+    let finished = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        result.set(0, Result { try body() })
+        finished.signal()
+    }
+    guard finished.wait(timeout: .now() + seconds) == .success else { return nil }
+    return try result.values[0].get()
+}
+
+struct ESWTimeout: Error, CustomStringConvertible {
+    let arguments: [String]
+    let seconds: TimeInterval
+    var description: String { "esw \(arguments.first ?? "") did not finish within \(Int(seconds)) s; terminated" }
+}
+
+/// Reads a pipe to its end on a thread of its own; `wait()` returns what was read.
+final class PipeDrain: @unchecked Sendable {
+    private var data = Data()
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        // `data` is written once, on the reading thread, before `finished` is signalled; `wait()`
+        // reads it only after that signal, so the semaphore orders the two accesses.
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            finished.signal()
+        }
+    }
+
+    func wait() -> Data {
+        finished.wait()
+        return data
+    }
 }
 
 @Suite struct CommandLineTests {
@@ -128,6 +177,32 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
         }
     }
 
+    /// An import of thousands of bad rows lists each on stderr, far more than a pipe holds: the
+    /// command must finish, and every row must be listed. (Read one pipe after the other, and the
+    /// command blocks on a full stderr while the reader waits for stdout's end; `esw` then stops
+    /// it at the timeout and the test fails.)
+    @Test func aLongErrorListingOnStderrDoesNotStallTheCommand() throws {
+        try TestDatabase.withSchema { _, url in
+            let rows = 3_000
+            var roster = "enterprise_uscc,id_number,name,department\n"
+            for n in 1...rows { roster += "\(FixtureWorld.shenzhen),110105199003071238,员工\(n),工会\n" }
+            let path = try temporaryFile(text: roster)
+            // The watchdog, not esw's own timeout: with pipes read one after the other the helper
+            // itself blocks, and only a wait from outside it turns that hang into a failure.
+            let importing: @Sendable () throws -> ESWRun = { try esw(["staff", "import", path, "--database-url", url]) }
+            guard let run = try withDeadline(seconds: 60, importing) else {
+                Issue.record("esw staff import with a long error listing did not finish within 60 s")
+                return
+            }
+            #expect(run.status == 3)
+            let listed = run.stderr.split(separator: "\n").filter { $0.hasPrefix("  line ") }.count
+            #expect(listed == rows)
+            #expect(run.stderr.utf8.count > 3 * 65_536, "several times what a pipe holds")
+            let namesTheLastRow = run.stderr.contains("  line \(rows + 1), id_number")
+            #expect(namesTheLastRow)
+        }
+    }
+
     @Test func unknownEnterpriseIsExitThree() throws {
         try TestDatabase.withSchema { _, url in
             let run = try esw(["ratio", "--enterprise", Fixtures.uscc(serial: 77), "--database-url", url])
@@ -142,13 +217,12 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
     /// spreadsheet, see the waitlist, cancel and see the promotion, record attendance, read hours
     /// and gaps.
     @Test func aCoordinatorsTrainingCycle() throws {
-        try TestDatabase.withSchema { _, url in
+        try TestDatabase.withSchema { db, url in
             let database = ["--database-url", url]
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
-            var roster = "enterprise_uscc,id_number,name,department,hired_on\n"
-            for n in 1...4 { roster += "\(shenzhen),\(Fixtures.idNumber(sequence: n)),员工\(n),工会,2012-01-01\n" }
-            #expect(try esw(["staff", "import", try temporaryFile(text: roster)] + database).status == 0)
+            let shenzhen = FixtureWorld.shenzhen
+            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff((1...4).map {
+                .init(.shenzhen, $0, "员工\($0)", "工会", hired: "2012-01-01")
+            }))
 
             let created = try esw(["event", "create", "--kind", "专家讲座", "--title", "企业社会工作概论",
                                    "--starts", "2030-01-10T09:00", "--ends", "2030-01-10T12:00", "--hours", "3",
@@ -197,13 +271,12 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
 
 @Suite(.database) struct ExamCommandLineTests {
     @Test func anExamCycleFromTheCommandLine() throws {
-        try TestDatabase.withSchema { _, url in
+        try TestDatabase.withSchema { db, url in
             let database = ["--database-url", url]
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            let person = Fixtures.idNumber(sequence: 1)
-            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
-            let roster = "enterprise_uscc,id_number,name,department,hired_on\n\(shenzhen),\(person),张伟,工会,2010-01-01\n"
-            #expect(try esw(["staff", "import", try temporaryFile(text: roster)] + database).status == 0)
+            let shenzhen = FixtureWorld.shenzhen
+            let person = FixtureWorld.person(1)
+            let hire = FixtureWorld.Hire(.shenzhen, 1, "张伟", "工会", hired: "2010-01-01")
+            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
             var sessions: [String] = []
             for year in ["2013", "2014"] {
                 let created = try esw(["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"] + database)
@@ -249,13 +322,12 @@ func esw(_ arguments: [String], stdin: String? = nil, environment: [String: Stri
     /// A bureau's cycle from the command line: a pilot with a filled post, its report in CSV
     /// (BOM, masked ID numbers unless asked), and the evidence pack verified.
     @Test func aPilotsReportsAndEvidencePack() throws {
-        try TestDatabase.withSchema { _, url in
+        try TestDatabase.withSchema { db, url in
             let database = ["--database-url", url]
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            let worker = Fixtures.idNumber(sequence: 1)
-            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
-            let roster = try temporaryFile(text: "enterprise_uscc,id_number,name,department,hired_on\n\(shenzhen),\(worker),张伟,工会,2012-01-01\n")
-            #expect(try esw(["staff", "import", roster] + database).status == 0)
+            let shenzhen = FixtureWorld.shenzhen
+            let worker = FixtureWorld.person(1)
+            let hire = FixtureWorld.Hire(.shenzhen, 1, "张伟", "工会", hired: "2012-01-01")
+            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
             let program = try esw(["pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by", "2013-06-30",
                                    "--pilot-months", "12", "--summary-by", "2014-06-30"] + database).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let application = try esw(["pilot", "apply", "--program", program, "--enterprise", shenzhen, "--on", "2013-05-20"] + database)
