@@ -294,3 +294,45 @@ COMMENT ON VIEW exam_level_pass IS
 COMMENT ON VIEW exam_cohort IS
     'Each exam registration in its session''s year: departments, sat, passed the level in that year, and for '
     'those who passed the first certificate day (level or higher, on or after the exam): the exam funnel''s rows.';
+
+-- The other functions and views of the schema, so that every one explains itself in psql --------
+
+COMMENT ON FUNCTION province_prefixes() IS
+    'The two-digit prefixes of the 31 mainland province-level divisions of GB/T 2260.';
+COMMENT ON FUNCTION region_code_problem(text) IS
+    'NULL for a valid 6-digit GB/T 2260 division code, otherwise the reason it is not one.';
+COMMENT ON FUNCTION id_number_check_character(text) IS
+    'The GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 characters of a resident ID number.';
+COMMENT ON FUNCTION id_number_problem(text) IS
+    'NULL for a valid 18-character resident ID number (region, birth date, check character), otherwise the reason.';
+COMMENT ON FUNCTION id_number_birth_date(text) IS
+    'The birth date encoded in a resident ID number (characters 7-14).';
+COMMENT ON FUNCTION uscc_problem(text) IS
+    'NULL for a valid GB 32100 unified social credit code (character set, region, organization code, check), '
+    'otherwise the reason.';
+COMMENT ON FUNCTION enrollment_holds_seat(enrollment_status) IS
+    'Whether an enrollment in this status takes a seat of its event: enrolled, attended or absent.';
+COMMENT ON FUNCTION enrollment_count_seats() IS
+    'Trigger: keeps training_event.seats_taken and event_quota.seats_taken equal to the seats held.';
+COMMENT ON FUNCTION eligible_employment(bigint, bigint, date) IS
+    'The employment a person enrolls in an event from on a day (active, in the audience, at the organizer), '
+    'the longest-standing when several qualify; no row when none does.';
+COMMENT ON FUNCTION enrollment_source(bigint, bigint, date) IS
+    'Why a person may not enroll in an event on a day (NULL when they may), and the employment they enroll from.';
+COMMENT ON FUNCTION enroll_person(bigint, bigint, timestamp) IS
+    'Enrolls a person in an event: a quota seat, else an open seat, else the waitlist; never over capacity. '
+    'Returns the status and whether anything changed.';
+COMMENT ON FUNCTION cancel_enrollment(bigint, bigint) IS
+    'Cancels an enrollment and promotes the first on the waitlist to a freed seat; returns the promoted person.';
+COMMENT ON FUNCTION exam_registration_source(bigint, bigint, date) IS
+    'Where a person registers for an exam session from on a day (an active employment whose province has the '
+    'window open), or the reason there is none.';
+COMMENT ON FUNCTION exam_registration_subjects_valid() IS
+    'Trigger: the subjects of an exam registration must be subjects of the session''s level.';
+COMMENT ON FUNCTION exam_eligibility(bigint, bigint) IS
+    'Whether a person may sit a session''s level: eligible, unverified (not recorded) or the reason not.';
+COMMENT ON FUNCTION pilot_application_transition_allowed() IS
+    'Trigger: a pilot application changes status only along a row of application_transition.';
+COMMENT ON VIEW exam_subject_result IS
+    'Each exam score against its session''s lines: passed nationally, or passed on a local line covering the '
+    'candidate''s region (local only).';
