@@ -24,10 +24,13 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT en.id FROM enterprise en WHERE in_region(en.region_code, region)
 $$;
 
-CREATE OR REPLACE FUNCTION staff_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
+-- The rows both staff_on and enterprise_ratio_on group: each employment active on the day with
+-- each certificate of its person that counts that day (level NULL when none). No grouping, so the
+-- planner inlines it into its callers as if written there.
+CREATE FUNCTION staff_certificates_on(as_of date, region text, registered_only boolean)
 RETURNS TABLE (enterprise_id bigint, person_id bigint, department department_kind, level certificate_level)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT e.enterprise_id, e.person_id, e.department, max(c.level)
+    SELECT e.enterprise_id, e.person_id, e.department, c.level
     FROM employment e
     LEFT JOIN certificate c
         ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
@@ -37,7 +40,14 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  AND registration_in_force_on(r.registered_on, r.valid_until, as_of)))
     WHERE employment_active_on(e.hired_on, e.left_on, as_of)
       AND (region IS NULL OR e.enterprise_id IN (SELECT en.id FROM enterprises_in_region(region) en))
-    GROUP BY e.enterprise_id, e.person_id, e.department
+$$;
+
+CREATE OR REPLACE FUNCTION staff_on(as_of date, region text DEFAULT NULL, registered_only boolean DEFAULT false)
+RETURNS TABLE (enterprise_id bigint, person_id bigint, department department_kind, level certificate_level)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT s.enterprise_id, s.person_id, s.department, max(s.level)
+    FROM staff_certificates_on(as_of, region, registered_only) s
+    GROUP BY s.enterprise_id, s.person_id, s.department
 $$;
 
 CREATE OR REPLACE FUNCTION enterprise_ratio_on(as_of date, region text DEFAULT NULL,
@@ -58,23 +68,17 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                count(*) FILTER (WHERE per_person.level = 'intermediate') AS intermediate,
                count(*) FILTER (WHERE per_person.level = 'senior') AS senior
         FROM (
-            SELECT e.enterprise_id, e.person_id, max(c.level) AS level
-            FROM employment e
-            LEFT JOIN certificate c
-                ON c.person_id = e.person_id AND certificate_valid_on(c.issued_on, c.revoked_on, as_of)
-               AND (NOT registered_only OR EXISTS (
-                       SELECT 1 FROM certificate_registration r
-                       WHERE r.certificate_id = c.id
-                         AND registration_in_force_on(r.registered_on, r.valid_until, as_of)))
-            WHERE employment_active_on(e.hired_on, e.left_on, as_of)
-              AND (region IS NULL OR e.enterprise_id IN (SELECT r.id FROM enterprises_in_region(region) r))
-            GROUP BY e.enterprise_id, e.person_id
+            SELECT s.enterprise_id, s.person_id, max(s.level) AS level
+            FROM staff_certificates_on(as_of, region, registered_only) s
+            GROUP BY s.enterprise_id, s.person_id
         ) per_person
         GROUP BY per_person.enterprise_id
     ) p ON p.enterprise_id = en.id
     WHERE in_region(en.region_code, region)
 $$;
 
+-- The same rules joined to each day: staff_certificates_on taken LATERAL per day would plan as one
+-- employment scan per day instead of one join, so the predicates are called here directly.
 CREATE OR REPLACE FUNCTION ratio_trend_by_date(days date[], region text DEFAULT NULL, enterprise bigint DEFAULT NULL,
                                                registered_only boolean DEFAULT false)
 RETURNS TABLE (as_of date, tracked bigint, certified bigint, ratio numeric)
@@ -164,6 +168,9 @@ COMMENT ON FUNCTION enterprises_in_region(text) IS
     'The ids of the enterprises of a region (in_region); all enterprises for the NULL region.';
 COMMENT ON FUNCTION certified_ratio(bigint, bigint) IS
     'certified / tracked rounded to 4 decimals; NULL when nobody is tracked, never 0 or NaN.';
+COMMENT ON FUNCTION staff_certificates_on(date, text, boolean) IS
+    'Each employment active on a day with each certificate of its person counting that day (level NULL if none): '
+    'the rows staff_on and enterprise_ratio_on group.';
 COMMENT ON FUNCTION staff_on(date, text, boolean) IS
     'Tracked staff on a day: one row per enterprise, person and department with an active employment, '
     'and the highest certificate level held that day (NULL if none; registered certificates only if asked).';
@@ -287,3 +294,45 @@ COMMENT ON VIEW exam_level_pass IS
 COMMENT ON VIEW exam_cohort IS
     'Each exam registration in its session''s year: departments, sat, passed the level in that year, and for '
     'those who passed the first certificate day (level or higher, on or after the exam): the exam funnel''s rows.';
+
+-- The other functions and views of the schema, so that every one explains itself in psql --------
+
+COMMENT ON FUNCTION province_prefixes() IS
+    'The two-digit prefixes of the 31 mainland province-level divisions of GB/T 2260.';
+COMMENT ON FUNCTION region_code_problem(text) IS
+    'NULL for a valid 6-digit GB/T 2260 division code, otherwise the reason it is not one.';
+COMMENT ON FUNCTION id_number_check_character(text) IS
+    'The GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 characters of a resident ID number.';
+COMMENT ON FUNCTION id_number_problem(text) IS
+    'NULL for a valid 18-character resident ID number (region, birth date, check character), otherwise the reason.';
+COMMENT ON FUNCTION id_number_birth_date(text) IS
+    'The birth date encoded in a resident ID number (characters 7-14).';
+COMMENT ON FUNCTION uscc_problem(text) IS
+    'NULL for a valid GB 32100 unified social credit code (character set, region, organization code, check), '
+    'otherwise the reason.';
+COMMENT ON FUNCTION enrollment_holds_seat(enrollment_status) IS
+    'Whether an enrollment in this status takes a seat of its event: enrolled, attended or absent.';
+COMMENT ON FUNCTION enrollment_count_seats() IS
+    'Trigger: keeps training_event.seats_taken and event_quota.seats_taken equal to the seats held.';
+COMMENT ON FUNCTION eligible_employment(bigint, bigint, date) IS
+    'The employment a person enrolls in an event from on a day (active, in the audience, at the organizer), '
+    'the longest-standing when several qualify; no row when none does.';
+COMMENT ON FUNCTION enrollment_source(bigint, bigint, date) IS
+    'Why a person may not enroll in an event on a day (NULL when they may), and the employment they enroll from.';
+COMMENT ON FUNCTION enroll_person(bigint, bigint, timestamp) IS
+    'Enrolls a person in an event: a quota seat, else an open seat, else the waitlist; never over capacity. '
+    'Returns the status and whether anything changed.';
+COMMENT ON FUNCTION cancel_enrollment(bigint, bigint) IS
+    'Cancels an enrollment and promotes the first on the waitlist to a freed seat; returns the promoted person.';
+COMMENT ON FUNCTION exam_registration_source(bigint, bigint, date) IS
+    'Where a person registers for an exam session from on a day (an active employment whose province has the '
+    'window open), or the reason there is none.';
+COMMENT ON FUNCTION exam_registration_subjects_valid() IS
+    'Trigger: the subjects of an exam registration must be subjects of the session''s level.';
+COMMENT ON FUNCTION exam_eligibility(bigint, bigint) IS
+    'Whether a person may sit a session''s level: eligible, unverified (not recorded) or the reason not.';
+COMMENT ON FUNCTION pilot_application_transition_allowed() IS
+    'Trigger: a pilot application changes status only along a row of application_transition.';
+COMMENT ON VIEW exam_subject_result IS
+    'Each exam score against its session''s lines: passed nationally, or passed on a local line covering the '
+    'candidate''s region (local only).';

@@ -21,6 +21,18 @@ import Workforce
         try registry.register(certificateNo: "R1", on: CalendarDate(iso: date)!, today: RosterWorld.today)
     }
 
+    /// Person 1 attends ten days of off-the-job training from `day` (credited `hours`).
+    func attendCourse(_ world: TrainingWorld, from day: String, hours: Decimal) throws {
+        let ends = LocalDateTime(text: "\(CalendarDate(iso: day)!.adding(days: 10).iso)T08:00")!
+        let course = try world.events.create(EventDraft(
+            kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "\(day)T08:00")!, endsAt: ends,
+            hours: hours, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
+        _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1),
+                                      at: LocalDateTime(text: "\(day)T07:00")!, today: RosterWorld.today)
+        try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true,
+                                            hours: nil, at: ends, today: RosterWorld.today)
+    }
+
     @Test func theFirstRegistrationFallsWithinAYearOfIssueAndRunsThreeYears() throws {
         try TestDatabase.withSchema { db in
             _ = try world(db)
@@ -45,12 +57,7 @@ import Workforce
             let short = #expect(throws: WorkforceError.self) { try register(registry, "2018-04-01") }
             #expect(short?.description.contains("needs 90.00 hours of continuing education since 2015-06-01; 0 are credited") == true)
             // 90 hours of off-the-job training in the period.
-            let course = try world.events.create(EventDraft(
-                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2016-05-01T08:00")!,
-                endsAt: LocalDateTime(text: "2016-05-11T08:00")!, hours: 90, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
-            _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1), at: LocalDateTime(text: "2016-04-01T08:00")!, today: RosterWorld.today)
-            try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true, hours: nil,
-                                                at: LocalDateTime(text: "2016-05-11T08:00")!, today: RosterWorld.today)
+            try attendCourse(world, from: "2016-05-01", hours: 90)
             #expect(try register(registry, "2018-04-01") == CalendarDate(iso: "2021-06-01"))
             let lapsed = #expect(throws: WorkforceError.self) { try register(registry, "2021-06-02") }
             #expect(lapsed?.description.contains("lapsed on 2021-06-01") == true)
@@ -71,55 +78,41 @@ import Workforce
             #expect(try ratio.report(region: "440000", asOf: CalendarDate(iso: "2018-03-01")!).total.counts.certified == 1)
         }
     }
+
     /// Gaps and the registry read one continuing-education period (continuing_education_period).
-    /// Before, gaps counted three-year cycles from the issue day (2016-01-10 on, no hours: short)
-    /// while the registry counted from the registration (80 hours: enough) for the same person.
+    /// Before, gaps counted three-year cycles from the issue day (2018-01-10 on: nothing credited,
+    /// short) while the registry counted from the registration day (95 hours: enough), for the
+    /// same certificate on the same day.
     @Test func gapsAndTheRegistryAgreeOnTheContinuingEducationPeriod() throws {
         try TestDatabase.withSchema { db in
-            let world = try TrainingWorld(db: db)
-            _ = try world.world.importCertificates("""
-                id_number,level,certificate_no,issued_on
-                \(RosterWorld.person(1)),junior,CE1,2013-01-10
-
-                """)
+            let world = try world(db)
             let registry = CertificateRegistry(db: db)
-            func register(_ day: String) throws -> CalendarDate {
-                try registry.register(certificateNo: "CE1", on: CalendarDate(iso: day)!, today: RosterWorld.today)
-            }
-            #expect(try register("2013-06-01") == CalendarDate(iso: "2016-06-01"))
-            let course = try world.events.create(EventDraft(
-                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "2014-05-01T08:00")!,
-                endsAt: LocalDateTime(text: "2014-05-11T08:00")!, hours: 80, capacity: 10,
-                enterpriseUSCC: RosterWorld.shenzhen))
-            _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1),
-                                          at: LocalDateTime(text: "2014-04-01T08:00")!, today: RosterWorld.today)
-            try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true,
-                                                hours: nil, at: LocalDateTime(text: "2014-05-11T08:00")!,
-                                                today: RosterWorld.today)
+            #expect(try register(registry, "2015-06-01") == CalendarDate(iso: "2018-06-01"))
+            try attendCourse(world, from: "2016-05-01", hours: 95)
             func short(_ day: String) throws -> [TrainingGap] {
                 try world.records.gaps(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
                     .filter { $0.reason == .continuingEducationShort && $0.idNumber == RosterWorld.person(1) }
             }
             func status(_ day: String) throws -> CertificateStatus {
                 try #require(try registry.status(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
-                    .first { $0.certificateNo == "CE1" })
+                    .first { $0.certificateNo == "R1" })
             }
-            // In the first registration period (2013-06-01 to 2016-06-01) the 80 hours count for both.
-            #expect(try short("2016-03-01").isEmpty)
-            #expect(try status("2016-03-01").creditedHours == "80.00")
-            #expect(try status("2016-03-01").requiredHours == "72.00")
-            #expect(try register("2016-03-15") == CalendarDate(iso: "2019-06-01"))
+            // In the first registration period (2015-06-01 to 2018-06-01) the 95 hours count for both.
+            #expect(try short("2018-03-01").isEmpty)
+            let inFirstPeriod = try status("2018-03-01")
+            #expect([inFirstPeriod.creditedHours, inFirstPeriod.requiredHours] == ["95.00", "90.00"])
+            #expect(try register(registry, "2018-04-01") == CalendarDate(iso: "2021-06-01"))
             // The renewal starts the next period on its day: nothing credited yet, for both.
-            let gap = try #require(try short("2016-07-01").first)
-            #expect(gap.periodStart == CalendarDate(iso: "2016-03-15"))
-            #expect(gap.periodEnd == CalendarDate(iso: "2019-06-01"))
-            #expect([gap.creditedHours, gap.missingHours] == ["0", "72.00"])
-            #expect(try status("2016-07-01").creditedHours == gap.creditedHours)
+            let gap = try #require(try short("2018-07-01").first)
+            #expect(gap.periodStart == CalendarDate(iso: "2018-04-01"))
+            #expect(gap.periodEnd == CalendarDate(iso: "2021-06-01"))
+            #expect([gap.creditedHours, gap.missingHours] == ["0", "90.00"])
+            #expect(try status("2018-07-01").creditedHours == gap.creditedHours)
             // After the registration lapses, three-year cycles run on from the day it lapsed.
-            let lapsed = try #require(try short("2020-01-01").first)
-            #expect(lapsed.periodStart == CalendarDate(iso: "2019-06-01"))
-            #expect(lapsed.periodEnd == CalendarDate(iso: "2022-06-01"))
-            #expect(try status("2020-01-01").state == .lapsed)
+            let lapsed = try #require(try short("2022-01-01").first)
+            #expect(lapsed.periodStart == CalendarDate(iso: "2021-06-01"))
+            #expect(lapsed.periodEnd == CalendarDate(iso: "2024-06-01"))
+            #expect(try status("2022-01-01").state == .lapsed)
         }
     }
 }
