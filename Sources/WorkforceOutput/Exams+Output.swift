@@ -60,7 +60,7 @@ extension Listing {
     }
 
     /// Registered → sat → passed → certified, per level and department.
-    public static func examFunnel(_ lines: [Exams.FunnelLine]) -> Listing {
+    public static func examFunnel(_ lines: [ExamResults.FunnelLine]) -> Listing {
         let headers = ["level", "department", "registered", "sat", "passed", "certified"]
         let rows = lines.map {
             [$0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered), String($0.sat), String($0.passed),

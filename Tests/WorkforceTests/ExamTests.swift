@@ -10,17 +10,23 @@ import WorkforceOutput
 /// register (RosterWorld's enterprises; persons 1-6 in Shenzhen's union, 20 in Beijing).
 struct ExamWorld {
     let training: TrainingWorld
-    let exams: Exams
+    let examSessions: ExamSessions
+    let registrations: ExamRegistrations
+    let scores: ExamScores
+    let results: ExamResults
     var sessions: [String: Int] = [:]
 
     init(db: Connection, years: [Int], levels: [CertificateLevel] = [.junior, .intermediate]) throws {
         training = try TrainingWorld(db: db)
-        exams = Exams(db: db)
+        examSessions = ExamSessions(db: db)
+        registrations = ExamRegistrations(db: db)
+        scores = ExamScores(db: db)
+        results = ExamResults(db: db)
         for year in years {
             for level in levels {
-                let id = try exams.createSession(year: year, level: level, examDate: CalendarDate(year: year, month: 6, day: 15)!)
+                let id = try examSessions.create(year: year, level: level, examDate: CalendarDate(year: year, month: 6, day: 15)!)
                 for province in ["440000", "110000"] {
-                    try exams.setWindow(sessionID: id, province: province, opens: CalendarDate(year: year, month: 3, day: 1)!,
+                    try examSessions.setWindow(sessionID: id, province: province, opens: CalendarDate(year: year, month: 3, day: 1)!,
                                         closes: CalendarDate(year: year, month: 3, day: 31)!)
                 }
                 sessions["\(year) \(level.rawValue)"] = id
@@ -31,7 +37,7 @@ struct ExamWorld {
     func session(_ year: Int, _ level: CertificateLevel) -> Int { sessions["\(year) \(level.rawValue)"]! }
 
     func register(_ person: Int, _ year: Int, _ level: CertificateLevel, _ subjects: [ExamSubject]? = nil) throws {
-        _ = try exams.register(sessionID: session(year, level), idNumber: RosterWorld.person(person), subjects: subjects,
+        _ = try registrations.register(sessionID: session(year, level), idNumber: RosterWorld.person(person), subjects: subjects,
                                on: CalendarDate(year: year, month: 3, day: 15)!, today: RosterWorld.today)
     }
 
@@ -44,11 +50,11 @@ struct ExamWorld {
         for (year, subject, score) in attempts {
             csv += "\(RosterWorld.person(person)),\(session(year, level)),\(subject.chineseName),\(score)\n"
         }
-        _ = try exams.importScores(path: try temporaryFile(text: csv), options: ImportOptions(today: RosterWorld.today))
+        _ = try scores.importFile(path: try temporaryFile(text: csv), options: ImportOptions(today: RosterWorld.today))
     }
 
     func result(_ person: Int, _ level: CertificateLevel) throws -> LevelResult? {
-        try exams.results(idNumber: RosterWorld.person(person), today: RosterWorld.today).first { $0.level == level }
+        try results.results(idNumber: RosterWorld.person(person), today: RosterWorld.today).first { $0.level == level }
     }
 }
 
@@ -60,7 +66,7 @@ struct ExamWorld {
             #expect(try world.result(1, .junior)?.passed == false)
             #expect(try world.result(1, .junior)?.remaining == [.comprehensive])
             // A local line of 55 for Shenzhen's Nanshan district (440305) covers person 2, not Beijing's 20.
-            try world.exams.setPassLine(sessionID: world.session(2013, .junior), subject: .comprehensive, mark: 55, region: "440305")
+            try world.examSessions.setPassLine(sessionID: world.session(2013, .junior), subject: .comprehensive, mark: 55, region: "440305")
             try world.sit(2, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
             try world.sit(20, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
             let local = try #require(try world.result(2, .junior))
@@ -105,7 +111,7 @@ struct ExamWorld {
         try TestDatabase.withSchema { db in
             let world = try ExamWorld(db: db, years: [2013])
             let outside = #expect(throws: WorkforceError.self) {
-                _ = try world.exams.register(sessionID: world.session(2013, .junior), idNumber: RosterWorld.person(1), subjects: nil,
+                _ = try world.registrations.register(sessionID: world.session(2013, .junior), idNumber: RosterWorld.person(1), subjects: nil,
                                              on: CalendarDate(iso: "2013-04-02")!, today: RosterWorld.today)
             }
             #expect(outside?.description.contains("is open from 2013-03-01 to 2013-03-31, not on 2013-04-02") == true)
@@ -130,7 +136,7 @@ struct ExamWorld {
             try world.register(1, 2013, .junior, [.practice])
             let junior = world.session(2013, .junior)
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.exams.importScores(path: try temporaryFile(text: """
+                try world.scores.importFile(path: try temporaryFile(text: """
                     id_number,session,subject,score
                     \(RosterWorld.person(1)),\(junior),practice,75
                     \(RosterWorld.person(1)),\(junior),comprehensive,75
@@ -169,14 +175,14 @@ struct ExamWorld {
 
                 """
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.exams.register(sessionID: nil, path: try temporaryFile(text: bad), on: CalendarDate(iso: "2013-03-10")!,
+                try world.registrations.register(sessionID: nil, path: try temporaryFile(text: bad), on: CalendarDate(iso: "2013-03-10")!,
                                          options: ImportOptions(today: RosterWorld.today))
             }
             let lines = Set(try #require(rejection).errors.map(\.line))
             #expect(lines == [4, 5, 6])
             #expect(try db.query("SELECT count(*) FROM exam_registration").single().decode(0, as: Int.self) == 1)
             let good = "身份证号,科目\n\(RosterWorld.person(1)),\n\(RosterWorld.person(2)),法规与政策、实务\n"
-            let summary = try world.exams.register(sessionID: intermediate, path: try temporaryFile(text: good),
+            let summary = try world.registrations.register(sessionID: intermediate, path: try temporaryFile(text: good),
                                                    on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
             #expect(summary.inserted == 2)
             let subjects: String = try db.query("""
@@ -184,7 +190,7 @@ struct ExamWorld {
                 """).single().decode(0)
             #expect(subjects == "{regulations,practice}")
             let late = #expect(throws: ImportRejected.self) {
-                try world.exams.register(sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
+                try world.registrations.register(sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
                                          on: CalendarDate(iso: "2013-05-10")!, options: ImportOptions(today: RosterWorld.today))
             }
             #expect(late?.errors.first?.reason.description.contains("is open from 2013-03-01 to 2013-03-31") == true)
@@ -203,14 +209,14 @@ struct ExamWorld {
                 \(RosterWorld.person(1)),junior,J2013-1,2013-09-01
 
                 """)
-            let pending = try world.exams.pendingCertificates(region: "440000", today: RosterWorld.today)
+            let pending = try world.results.pendingCertificates(region: "440000", today: RosterWorld.today)
             #expect(pending.map(\.idNumber) == [RosterWorld.person(2)])
-            let funnel = try world.exams.funnel(region: "440000", year: 2013, today: RosterWorld.today)
+            let funnel = try world.results.funnel(region: "440000", year: 2013, today: RosterWorld.today)
             let all = try #require(funnel.first { $0.level == .junior && $0.department == nil })
             #expect([all.registered, all.sat, all.passed, all.certified] as [Int] == [4, 3, 2, 1])
             let party = try #require(funnel.first { $0.level == .junior && $0.department == .party })
             #expect([party.registered, party.sat, party.passed, party.certified] as [Int] == [1, 1, 0, 0])
-            #expect(try world.exams.funnel(region: "110000", year: 2013, today: RosterWorld.today).isEmpty)
+            #expect(try world.results.funnel(region: "110000", year: 2013, today: RosterWorld.today).isEmpty)
         }
     }
 }
@@ -223,7 +229,7 @@ struct FunnelWorld {
 
     init(db: Connection) throws {
         exams = try ExamWorld(db: db, years: [2013, 2014, 2015])
-        try exams.exams.setPassLine(sessionID: exams.session(2013, .junior), subject: .practice, mark: 55,
+        try exams.examSessions.setPassLine(sessionID: exams.session(2013, .junior), subject: .practice, mark: 55,
                                     region: "440300")
         try exams.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
         try exams.sit(2, .junior, [(2013, .comprehensive, "40"), (2013, .practice, "70"),
@@ -245,7 +251,7 @@ struct FunnelWorld {
 
     func funnel(_ year: Int) throws -> [String: [Int]] {
         var lines: [String: [Int]] = [:]
-        for line in try exams.exams.funnel(region: "440000", year: year, today: RosterWorld.today) {
+        for line in try exams.results.funnel(region: "440000", year: year, today: RosterWorld.today) {
             let key = "\(line.level.rawValue) \(line.department?.rawValue ?? "all")"
             lines[key] = [line.registered, line.sat, line.passed, line.certified]
         }
@@ -301,12 +307,12 @@ struct FunnelWorld {
             ])
             #expect(try world.funnel(2015) == ["intermediate all": [1, 1, 0, 0], "intermediate union": [1, 1, 0, 0]])
             for year in 2013...2015 {
-                for line in try world.exams.exams.funnel(region: "440000", year: year, today: RosterWorld.today) {
+                for line in try world.exams.results.funnel(region: "440000", year: year, today: RosterWorld.today) {
                     #expect(line.certified <= line.passed && line.passed <= line.sat && line.sat <= line.registered)
                 }
             }
             // The order is the documented one: each level's total, then its departments.
-            let order = try world.exams.exams.funnel(region: "440000", year: 2013, today: RosterWorld.today)
+            let order = try world.exams.results.funnel(region: "440000", year: 2013, today: RosterWorld.today)
                 .map { "\($0.level.rawValue) \($0.department?.rawValue ?? "all")" }
             #expect(order == ["junior all", "junior party", "junior union", "intermediate all", "intermediate union"])
         }
@@ -376,7 +382,7 @@ struct FunnelWorld {
         try TestDatabase.withSchema { db in
             let world = try world(db)
             // A social-work bachelor may sit the junior exam with no years of work.
-            #expect(try world.exams.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(30), subjects: nil,
+            #expect(try world.registrations.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(30), subjects: nil,
                                              on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today).eligibilityVerified)
             // Secondary education needs 4 years by 2013-12-31; 3.5 are not enough.
             let short = #expect(throws: WorkforceError.self) { try world.register(31, 2014, .junior) }
@@ -389,7 +395,7 @@ struct FunnelWorld {
             // The senior exam needs a bachelor's degree and an intermediate certificate.
             #expect(throws: WorkforceError.self) { try world.register(33, 2014, .senior) }
             // Nothing recorded: accepted, flagged.
-            let unverified = try world.exams.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(1),
+            let unverified = try world.registrations.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(1),
                                                       subjects: nil, on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today)
             #expect(!unverified.eligibilityVerified)
             let flags = try db.query("""

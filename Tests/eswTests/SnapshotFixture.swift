@@ -70,17 +70,16 @@ struct SnapshotFixture {
                 hours: line.hours, at: LocalDateTime(text: line.at)!, today: today)
         }
 
-        let exams = Exams(db: db)
-        juniorSession = try exams.createSession(year: 2013, level: .junior, examDate: day("2013-06-15"))
-        let intermediate = try exams.createSession(year: 2013, level: .intermediate, examDate: day("2013-06-15"))
+        juniorSession = try ExamSessions(db: db).create(year: 2013, level: .junior, examDate: day("2013-06-15"))
+        let intermediate = try ExamSessions(db: db).create(year: 2013, level: .intermediate, examDate: day("2013-06-15"))
         for session in [juniorSession, intermediate] {
             for province in ["440000", "110000"] {
-                try exams.setWindow(sessionID: session, province: province, opens: day("2013-03-01"),
+                try ExamSessions(db: db).setWindow(sessionID: session, province: province, opens: day("2013-03-01"),
                                     closes: day("2013-03-31"))
             }
         }
         for (session, person) in [(juniorSession, 4), (juniorSession, 9), (intermediate, 2), (intermediate, 10)] {
-            _ = try exams.register(sessionID: session, idNumber: FixtureWorld.person(person), subjects: nil,
+            _ = try ExamRegistrations(db: db).register(sessionID: session, idNumber: FixtureWorld.person(person), subjects: nil,
                                    on: day("2013-03-15"), today: today)
         }
         var scores = "身份证号,考试场次,科目,成绩\n"
@@ -91,7 +90,7 @@ struct SnapshotFixture {
         ] {
             scores += "\(FixtureWorld.person(person)),\(session),\(subject),\(score)\n"
         }
-        _ = try exams.importScores(path: try temporaryFile(text: scores), options: ImportOptions(today: today))
+        _ = try ExamScores(db: db).importFile(path: try temporaryFile(text: scores), options: ImportOptions(today: today))
 
         let program = try PilotPrograms(db: db).create(
             name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2013-06-01"), confirmBy: day("2013-06-30"),

@@ -109,7 +109,7 @@ public struct PilotReport: Sendable {
     public let totalEnd: RatioCounts
     public let departments: [DepartmentLine]
     public let training: [TrainingLine]
-    public let funnel: [Exams.FunnelLine]
+    public let funnel: [ExamResults.FunnelLine]
     public let postsBefore: Int
     public let posts: [PostLine]
     public let practitionersStart: Int
@@ -244,7 +244,7 @@ extension Reports {
             PilotReport.TrainingLine(kind: try row.decode(0), events: try row.decode(1), enrolled: try row.decode(2),
                                      participants: try row.decode(3), personHours: try row.decode(4))
         }
-        let funnel = try Exams(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
+        let funnel = try ExamResults(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
         let postsBefore: Int = try db.query("""
             SELECT count(*) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on < \(from)
             """).single().decode(0)

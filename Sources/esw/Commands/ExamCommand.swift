@@ -38,7 +38,7 @@ struct ExamCommand: ParsableCommand {
                     guard let level = CertificateLevel(spreadsheetValue: level) else {
                         throw WorkforceError.invalid(field: "level", value: self.level, reason: "use junior, intermediate or senior")
                     }
-                    print(try Exams(db: try database.connect()).createSession(
+                    print(try ExamSessions(db: try database.connect()).create(
                         year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
                 }
             }
@@ -51,7 +51,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    let sessions = try Exams(db: try database.connect()).sessions()
+                    let sessions = try ExamSessions(db: try database.connect()).list()
                     emit(Listing.examSessions(sessions).rendered(as: format))
                 }
             }
@@ -78,7 +78,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    try Exams(db: try database.connect()).setWindow(sessionID: session, province: province, opens: opens, closes: closes)
+                    try ExamSessions(db: try database.connect()).setWindow(sessionID: session, province: province, opens: opens, closes: closes)
                     print("window set")
                 }
             }
@@ -110,7 +110,7 @@ struct ExamCommand: ParsableCommand {
                     guard let mark = Decimal(string: mark) else {
                         throw WorkforceError.invalid(field: "mark", value: self.mark, reason: "is not a number")
                     }
-                    try Exams(db: try database.connect()).setPassLine(sessionID: session, subject: subject, mark: mark, region: region)
+                    try ExamSessions(db: try database.connect()).setPassLine(sessionID: session, subject: subject, mark: mark, region: region)
                     print("pass line set")
                 }
             }
@@ -150,15 +150,15 @@ struct ExamCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let exams = Exams(db: try database.connect())
+                let registrations = ExamRegistrations(db: try database.connect())
                 if let file {
-                    finishImport(try exams.register(sessionID: session, path: file, on: on ?? .today(), options: flags.options()))
+                    finishImport(try registrations.register(sessionID: session, path: file, on: on ?? .today(), options: flags.options()))
                     return
                 }
                 let chosen = try subjects.map { text in
                     try text.split(separator: ",").map { try examSubject(String($0), field: "subjects") }
                 }
-                let registered = try exams.register(
+                let registered = try registrations.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
                 let subjects = registered.subjects.map(\.rawValue).joined(separator: ", ")
                 print("registered for \(subjects)\(registered.eligibilityVerified ? "" : " (eligibility unverified: education or start of social work not recorded)")")
@@ -189,7 +189,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    finishImport(try Exams(db: try database.connect()).importScores(path: file, options: flags.options()))
+                    finishImport(try ExamScores(db: try database.connect()).importFile(path: file, options: flags.options()))
                 }
             }
         }
@@ -226,10 +226,10 @@ struct ExamCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let exams = Exams(db: try database.connect())
+                let examResults = ExamResults(db: try database.connect())
                 let results = pendingCertificates
-                    ? try exams.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
-                    : try exams.results(sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
+                    ? try examResults.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
+                    : try examResults.results(sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber, today: .today())
                 emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format))
             }
         }
@@ -253,7 +253,7 @@ struct ExamCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let lines = try Exams(db: try database.connect()).funnel(region: region, year: year, today: .today())
+                let lines = try ExamResults(db: try database.connect()).funnel(region: region, year: year, today: .today())
                 emit(Listing.examFunnel(lines).rendered(as: format))
             }
         }
