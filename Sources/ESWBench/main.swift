@@ -21,7 +21,8 @@ var generator = SystemRandomNumberGenerator()
 let picks = (0..<runs).map { _ in Int.random(in: 0..<codes.count, using: &generator) }
 
 func percentiles(_ samples: [Duration]) -> (p50: Double, p99: Double) {
-    let sorted = samples.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }.sorted()
+    let sorted = samples.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }
+        .sorted()
     return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))])
 }
 
@@ -40,7 +41,8 @@ for index in picks {
 var floor: [Duration] = []
 for index in picks {
     let started = clock.now
-    _ = try db.query("""
+    _ = try db.query(
+        """
         SELECT count(DISTINCT e.person_id), count(DISTINCT e.person_id) FILTER (WHERE c.person_id IS NOT NULL)
         FROM employment e
         LEFT JOIN certificate c ON c.person_id = e.person_id AND c.issued_on <= \(asOf)
@@ -52,4 +54,6 @@ for index in picks {
 }
 let (domainP50, domainP99) = percentiles(domain)
 let (floorP50, floorP99) = percentiles(floor)
-print(#"{"runs": \#(runs), "domain_p50_ms": \#(domainP50), "domain_p99_ms": \#(domainP99), "floor_p50_ms": \#(floorP50), "floor_p99_ms": \#(floorP99)}"#)
+print(
+    #"{"runs": \#(runs), "domain_p50_ms": \#(domainP50), "domain_p99_ms": \#(domainP99), "floor_p50_ms": \#(floorP50), "floor_p99_ms": \#(floorP99)}"#
+)

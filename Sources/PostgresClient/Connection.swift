@@ -1,4 +1,5 @@
 internal import CLibPQ
+
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
@@ -238,10 +239,13 @@ public final class Connection {
         }
     }
 
-    private func check(_ result: OpaquePointer?, sql: String, accepting: [ExecStatusType]) throws(PostgresError) -> QueryResult {
+    private func check(_ result: OpaquePointer?, sql: String, accepting: [ExecStatusType]) throws(PostgresError)
+        -> QueryResult
+    {
         guard let result else {
-            throw PostgresError(kind: PQstatus(handle) == CONNECTION_OK ? .client : .connection,
-                                message: Connection.clientMessage(handle), sql: sql)
+            throw PostgresError(
+                kind: PQstatus(handle) == CONNECTION_OK ? .client : .connection,
+                message: Connection.clientMessage(handle), sql: sql)
         }
         let owned = QueryResult(owning: result)
         let connectionLost = PQstatus(handle) != CONNECTION_OK

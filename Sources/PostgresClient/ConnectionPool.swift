@@ -56,17 +56,19 @@ public actor ConnectionPool {
         let conninfo = self.conninfo
         let outcome: Result<T, any Error> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Result {
-                    let answeredBefore = lent.connection.answeredStatements
-                    do {
-                        return try body(lent.connection)
-                    } catch let error as PostgresError
-                        where error.isConnectionFailure && lent.connection.answeredStatements == answeredBefore {
-                        // Dead before the server answered anything: run the body once on a new connection.
-                        lent.connection = try Connection(conninfo: conninfo)
-                        return try body(lent.connection)
-                    }
-                })
+                continuation.resume(
+                    returning: Result {
+                        let answeredBefore = lent.connection.answeredStatements
+                        do {
+                            return try body(lent.connection)
+                        } catch let error as PostgresError
+                            where error.isConnectionFailure && lent.connection.answeredStatements == answeredBefore
+                        {
+                            // Dead before the server answered anything: run the body once on a new connection.
+                            lent.connection = try Connection(conninfo: conninfo)
+                            return try body(lent.connection)
+                        }
+                    })
             }
         }
         let threwConnectionFailure = (outcome.error as? PostgresError)?.isConnectionFailure == true

@@ -71,19 +71,21 @@ public struct MigrationRunner: Sendable {
         // under the same lock, so nobody can change the history in between.
         try db.execute("SELECT pg_advisory_lock(\(MigrationRunner.lockKey))")
         defer { _ = try? db.execute("SELECT pg_advisory_unlock(\(MigrationRunner.lockKey))") }
-        try db.execute(script: """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version text PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now(),
-                checksum text NOT NULL
-            )
-            """)
+        try db.execute(
+            script: """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version text PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    checksum text NOT NULL
+                )
+                """)
         let states = try plan(db)
         var applied: [String] = []
         for migration in migrations where states[migration.name] == .pending {
             try db.transaction { db in
                 try runFile(migration, on: db)
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO schema_migrations (version, checksum) VALUES (\(migration.name), \(migration.checksum))
                     """)
             }
@@ -139,14 +141,17 @@ public struct MigrationRunner: Sendable {
                 guard row.checksum == migration.checksum else {
                     throw MigrationError(
                         file: migration.name,
-                        reason: "was edited after it was applied (checksum differs); restore the file and put the change in a new migration")
+                        reason:
+                            "was edited after it was applied (checksum differs); restore the file and put the change in a new migration"
+                    )
                 }
                 states[migration.name] = .applied
             } else {
                 if let lastApplied, migration.name < lastApplied {
                     throw MigrationError(
                         file: migration.name,
-                        reason: "is new but sorts before \(lastApplied), which is already applied; give it a later number")
+                        reason:
+                            "is new but sorts before \(lastApplied), which is already applied; give it a later number")
                 }
                 states[migration.name] = .pending
             }
@@ -155,7 +160,8 @@ public struct MigrationRunner: Sendable {
     }
 
     private func recordedMigrations(_ db: Connection) throws -> [String: (checksum: String, appliedAt: String)] {
-        let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL").single().decode(0, as: Bool.self)
+        let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL").single().decode(
+            0, as: Bool.self)
         guard exists else { return [:] }
         var recorded: [String: (checksum: String, appliedAt: String)] = [:]
         for row in try db.query("SELECT version, checksum, applied_at::text FROM schema_migrations") {

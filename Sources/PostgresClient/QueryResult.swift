@@ -81,7 +81,8 @@ public struct Row {
     /// - Throws: ``PostgresDecodingError`` naming the column when the value is NULL for a
     ///   non-optional type or does not parse as `T`, and with reason `.columnOutOfRange` when the
     ///   result has no column at that position.
-    public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresDecodingError) -> T {
+    public func decode<T: PostgresDecodable>(_ column: Int, as type: T.Type = T.self) throws(PostgresDecodingError) -> T
+    {
         try checkRange(column, decoding: T.self)
         let columnType = result.type(column: column)
         func failure(_ reason: PostgresDecodingError.Reason, _ text: String?) -> PostgresDecodingError {
@@ -104,7 +105,9 @@ public struct Row {
     ///
     /// - Throws: ``PostgresDecodingError`` with reason `.missingColumn` when the result has no
     ///   column of that name, or as ``decode(_:as:)-(Int,_)`` does.
-    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresDecodingError) -> T {
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresDecodingError)
+        -> T
+    {
         guard let position = result.columnIndex(named: column) else {
             throw PostgresDecodingError(
                 reason: .missingColumn, column: column, columnIndex: -1,

@@ -1,5 +1,5 @@
-public import CalendarDates
-public import Foundation
+import CalendarDates
+import Foundation
 public import Workforce
 
 extension ApplicationForm {
@@ -21,7 +21,9 @@ extension ApplicationForm {
                 headers: ["部门 department", "在册人员 staff", "持证人员 certified", "持证比例 ratio"],
                 rows: Department.allCases.map { department in
                     let counts = byDepartment[department] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil)
-                    return [department.chineseName, String(counts.tracked), String(counts.certified), counts.percentage]
+                    return [
+                        department.chineseName, String(counts.tracked), String(counts.certified), counts.percentage,
+                    ]
                 } + [["合计 total（每人计一次）", String(total.tracked), String(total.certified), total.percentage]],
                 numeric: [1, 2, 3]),
             "levels": Templates.fields([
@@ -38,7 +40,8 @@ extension ApplicationForm {
         }
         return Templates.page(
             title: "企业社会工作试点申报表",
-            subtitle: "\(scope.applicantName) · \(scope.regionLabel) · 申请编号 \(scope.applicationID) · 数据截至 \(asOf.iso) · application form",
+            subtitle:
+                "\(scope.applicantName) · \(scope.regionLabel) · 申请编号 \(scope.applicationID) · 数据截至 \(asOf.iso) · application form",
             running: "\(scope.applicantName) · \(scope.regionLabel) · 数据截至 \(asOf.iso)",
             template: "application-form", context: context)
     }

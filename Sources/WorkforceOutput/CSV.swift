@@ -1,6 +1,7 @@
+import CalendarDates
 import Foundation
-public import CalendarDates
 public import Workforce
+
 /// Writes CSV for people: UTF-8 with a BOM so that Excel opens Chinese text correctly, CRLF line
 /// ends, and quotes only where a field needs them.
 public struct CSVWriter {

@@ -1,4 +1,4 @@
-public import CalendarDates
+import CalendarDates
 import Crypto
 public import Foundation
 public import Workforce
@@ -41,12 +41,16 @@ public enum EvidencePack {
         let manifest = manifest(files: files, header: header)
         let archive = try Archive(data: Data(), accessMode: .create)
         for file in [File(name: manifestName, data: manifest)] + files {
-            try archive.addEntry(with: file.name, type: .file, uncompressedSize: Int64(file.data.count), modificationDate: modified,
-                                 compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: file.name, type: .file, uncompressedSize: Int64(file.data.count), modificationDate: modified,
+                compressionMethod: .deflate
+            ) { position, size in
                 file.data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        guard let data = archive.data else { throw WorkforceError.invalid(field: "out", value: path, reason: "the archive could not be built") }
+        guard let data = archive.data else {
+            throw WorkforceError.invalid(field: "out", value: path, reason: "the archive could not be built")
+        }
         try writeAtomically(data, to: path)
         return hex(manifest)
     }
@@ -54,7 +58,9 @@ public enum EvidencePack {
     /// Checks every file of a pack against its MANIFEST: a changed, missing or added file is a problem.
     public static func verify(path: String) throws -> Verification {
         let url = URL(fileURLWithPath: path)
-        guard FileManager.default.fileExists(atPath: path) else { throw WorkforceError.notFound("\(path) does not exist") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw WorkforceError.notFound("\(path) does not exist")
+        }
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
@@ -67,11 +73,14 @@ public enum EvidencePack {
             do {
                 _ = try archive.extract(entry) { data.append($0) }
             } catch {
-                throw WorkforceError.invalid(field: "file", value: path, reason: "\(entry.path) cannot be read (\(error))")
+                throw WorkforceError.invalid(
+                    field: "file", value: path, reason: "\(entry.path) cannot be read (\(error))")
             }
             contents[entry.path] = data
         }
-        guard let manifest = contents.removeValue(forKey: manifestName), let text = String(data: manifest, encoding: .utf8) else {
+        guard let manifest = contents.removeValue(forKey: manifestName),
+            let text = String(data: manifest, encoding: .utf8)
+        else {
             throw WorkforceError.invalid(field: "file", value: path, reason: "has no \(manifestName)")
         }
         var header: [String] = []
@@ -90,7 +99,9 @@ public enum EvidencePack {
                 problems.append("\(name): listed in \(manifestName) but missing from the pack")
                 continue
             }
-            if hex(data) != parts[0] { problems.append("\(name): changed (its SHA-256 is not the one in \(manifestName))") }
+            if hex(data) != parts[0] {
+                problems.append("\(name): changed (its SHA-256 is not the one in \(manifestName))")
+            }
         }
         for name in contents.keys.sorted() where !listed.contains(name) {
             problems.append("\(name): in the pack but not listed in \(manifestName)")
@@ -102,21 +113,34 @@ public enum EvidencePack {
 extension EvidencePack {
     /// The files of a pack, in the order the MANIFEST lists them.
     public static func files(_ evidence: PilotEvidence) -> [File] {
-        func csv(_ table: RecordTable) -> Data { Data(CSVWriter.document(headers: table.headers, rows: table.rows).utf8) }
+        func csv(_ table: RecordTable) -> Data {
+            Data(CSVWriter.document(headers: table.headers, rows: table.rows).utf8)
+        }
         let report = evidence.report
         var files = [
             File(name: "pilot-report.html", data: Data(report.html.utf8)),
-            File(name: "pilot-report.json",
-                 data: Data((report.json(includeIDNumbers: evidence.includesIDNumbers).serialized(pretty: true) + "\n").utf8)),
+            File(
+                name: "pilot-report.json",
+                data: Data(
+                    (report.json(includeIDNumbers: evidence.includesIDNumbers).serialized(pretty: true) + "\n").utf8)),
         ]
         for (event, sheet) in evidence.attendance {
             files.append(File(name: "attendance/event-\(event).csv", data: csv(sheet)))
         }
         files.append(File(name: "certificates.csv", data: csv(evidence.certificates)))
-        files.append(File(name: "exam-funnel.csv", data: csv(RecordTable(
-            headers: ["level", "department", "registered", "sat", "passed", "certified"],
-            rows: report.funnel.map { [$0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered), String($0.sat),
-                                       String($0.passed), String($0.certified)] }))))
+        files.append(
+            File(
+                name: "exam-funnel.csv",
+                data: csv(
+                    RecordTable(
+                        headers: ["level", "department", "registered", "sat", "passed", "certified"],
+                        rows: report.funnel.map {
+                            [
+                                $0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered),
+                                String($0.sat),
+                                String($0.passed), String($0.certified),
+                            ]
+                        }))))
         files.append(File(name: "posts.csv", data: csv(evidence.posts)))
         files.append(File(name: "services.csv", data: csv(evidence.services)))
         files.append(File(name: "funding.csv", data: csv(evidence.funding)))

@@ -1,6 +1,7 @@
-public import CalendarDates
+import CalendarDates
 public import Foundation
-public import Workforce
+import Workforce
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,11 +14,13 @@ public func writeAtomically(_ text: String, to path: String) throws {
 
 public func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+        ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
     do {
         try data.write(to: temporary)
     } catch {
-        throw WorkforceError.invalid(field: "out", value: path, reason: "cannot be written: \(error.localizedDescription)")
+        throw WorkforceError.invalid(
+            field: "out", value: path, reason: "cannot be written: \(error.localizedDescription)")
     }
     // rename(2) replaces the destination in one step, whether or not it exists.
     guard rename(temporary.path, url.path) == 0 else {

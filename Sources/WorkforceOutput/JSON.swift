@@ -1,5 +1,6 @@
-public import CalendarDates
-public import Workforce
+import CalendarDates
+import Workforce
+
 /// A JSON value that keeps its keys in the order they were written, so output reads the way the
 /// documentation shows it. Numbers are kept as their exact text (ratios come from SQL numerics).
 public indirect enum JSON: Sendable, Equatable {

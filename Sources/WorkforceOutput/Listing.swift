@@ -1,4 +1,4 @@
-public import CalendarDates
+import CalendarDates
 public import Workforce
 
 /// How a result is shown: a text table for a terminal, CSV for a spreadsheet, JSON for a program.
@@ -28,11 +28,16 @@ public struct Listing {
     /// null and the `numeric` columns numbers.
     public init(records: RecordTable, numeric: Set<Int> = []) {
         self.init(headers: records.headers, rows: records.rows, rightAligned: numeric) {
-            .array(records.rows.map { row in
-                .object(zip(records.headers, row).enumerated().map { index, pair in
-                    (pair.0, pair.1.isEmpty ? .null : numeric.contains(index) ? .number(pair.1) : .string(pair.1))
+            .array(
+                records.rows.map { row in
+                    .object(
+                        zip(records.headers, row).enumerated().map { index, pair in
+                            (
+                                pair.0,
+                                pair.1.isEmpty ? .null : numeric.contains(index) ? .number(pair.1) : .string(pair.1)
+                            )
+                        })
                 })
-            })
         }
     }
 

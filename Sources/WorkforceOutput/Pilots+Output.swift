@@ -7,15 +7,21 @@ extension Listing {
     public static func pilotPrograms(_ programs: [PilotProgram]) -> Listing {
         let headers = ["id", "name", "document", "apply by", "confirm by", "months", "summary by"]
         let rows = programs.map {
-            [String($0.id), $0.name, $0.document ?? "", $0.applyBy.iso, $0.confirmBy.iso, String($0.pilotMonths),
-             $0.summaryBy.iso]
+            [
+                String($0.id), $0.name, $0.document ?? "", $0.applyBy.iso, $0.confirmBy.iso, String($0.pilotMonths),
+                $0.summaryBy.iso,
+            ]
         }
         return Listing(headers: headers, rows: rows, rightAligned: [0, 5]) {
-            .array(programs.map { program in
-                .object([("id", .int(program.id)), ("name", .string(program.name)), ("document", .optional(program.document)),
-                         ("apply_by", .string(program.applyBy.iso)), ("confirm_by", .string(program.confirmBy.iso)),
-                         ("pilot_months", .int(program.pilotMonths)), ("summary_by", .string(program.summaryBy.iso))])
-            })
+            .array(
+                programs.map { program in
+                    .object([
+                        ("id", .int(program.id)), ("name", .string(program.name)),
+                        ("document", .optional(program.document)),
+                        ("apply_by", .string(program.applyBy.iso)), ("confirm_by", .string(program.confirmBy.iso)),
+                        ("pilot_months", .int(program.pilotMonths)), ("summary_by", .string(program.summaryBy.iso)),
+                    ])
+                })
         }
     }
 
@@ -23,16 +29,21 @@ extension Listing {
     public static func pilotApplications(_ applications: [PilotApplication]) -> Listing {
         let headers = ["id", "program", "applicant", "province", "status", "submitted_on", "late"]
         let rows = applications.map {
-            [String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso,
-             $0.late ? "yes" : ""]
+            [
+                String($0.id), String($0.programID), $0.applicant, $0.province, $0.status.rawValue, $0.submittedOn.iso,
+                $0.late ? "yes" : "",
+            ]
         }
         return Listing(headers: headers, rows: rows, rightAligned: [0, 1]) {
-            .array(applications.map { application in
-                .object([("id", .int(application.id)), ("program", .int(application.programID)),
-                         ("applicant", .string(application.applicant)),
-                         ("province", .string(application.province)), ("status", .string(application.status.rawValue)),
-                         ("submitted_on", .string(application.submittedOn.iso)), ("late", .bool(application.late))])
-            })
+            .array(
+                applications.map { application in
+                    .object([
+                        ("id", .int(application.id)), ("program", .int(application.programID)),
+                        ("applicant", .string(application.applicant)),
+                        ("province", .string(application.province)), ("status", .string(application.status.rawValue)),
+                        ("submitted_on", .string(application.submittedOn.iso)), ("late", .bool(application.late)),
+                    ])
+                })
         }
     }
 
@@ -42,10 +53,13 @@ extension Listing {
     ) -> Listing {
         let rows = history.map { [$0.on.iso, $0.from ?? "", $0.to, $0.actor, $0.note ?? ""] }
         return Listing(headers: ["date", "from", "to", "by", "note"], rows: rows) {
-            .array(history.map { entry in
-                .object([("date", .string(entry.on.iso)), ("from", .optional(entry.from)), ("to", .string(entry.to)),
-                         ("by", .string(entry.actor)), ("note", .optional(entry.note))])
-            })
+            .array(
+                history.map { entry in
+                    .object([
+                        ("date", .string(entry.on.iso)), ("from", .optional(entry.from)), ("to", .string(entry.to)),
+                        ("by", .string(entry.actor)), ("note", .optional(entry.note)),
+                    ])
+                })
         }
     }
 }

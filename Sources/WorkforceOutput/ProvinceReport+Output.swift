@@ -1,9 +1,12 @@
-public import CalendarDates
+import CalendarDates
 public import Workforce
 
 extension ProvinceReport {
     static func ratioJSON(_ counts: RatioCounts) -> [(String, JSON)] {
-        [("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)), ("ratio", counts.ratio.map(JSON.number) ?? .null)]
+        [
+            ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
+            ("ratio", counts.ratio.map(JSON.number) ?? .null),
+        ]
     }
 
     /// Counts on a date: {"as_of", "tracked", "certified", "ratio"}.
@@ -17,25 +20,58 @@ extension ProvinceReport {
             ("region", .object([("code", .string(regionCode)), ("name", .string(regionName))])),
             ("as_of", .string(asOf.iso)),
             ("total", .object(ProvinceReport.ratioJSON(total))),
-            ("cities", .array(cities.map { .object([("code", .string($0.code)), ("name", .string($0.name))] + ProvinceReport.ratioJSON($0.counts)) })),
-            ("enterprises", .array(enterprises.enumerated().map { index, line in
-                .object([("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
-                         ("region_code", .string(line.regionCode))] + ProvinceReport.ratioJSON(line.counts))
-            })),
-            ("pilots", .array(pilots.map { pilot in
-                .object([("id", .int(pilot.id)), ("program", .string(pilot.program)), ("applicant", .string(pilot.applicant)),
-                         ("status", .string(pilot.status)), ("submitted_on", .string(pilot.submittedOn.iso))])
-            })),
+            (
+                "cities",
+                .array(
+                    cities.map {
+                        .object(
+                            [("code", .string($0.code)), ("name", .string($0.name))]
+                                + ProvinceReport.ratioJSON($0.counts))
+                    })
+            ),
+            (
+                "enterprises",
+                .array(
+                    enterprises.enumerated().map { index, line in
+                        .object(
+                            [
+                                ("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
+                                ("region_code", .string(line.regionCode)),
+                            ] + ProvinceReport.ratioJSON(line.counts))
+                    })
+            ),
+            (
+                "pilots",
+                .array(
+                    pilots.map { pilot in
+                        .object([
+                            ("id", .int(pilot.id)), ("program", .string(pilot.program)),
+                            ("applicant", .string(pilot.applicant)),
+                            ("status", .string(pilot.status)), ("submitted_on", .string(pilot.submittedOn.iso)),
+                        ])
+                    })
+            ),
             ("trend", .array(trend.map { ProvinceReport.ratioJSON($0.counts, asOf: $0.date) })),
         ])
     }
 
     /// One CSV table: a section column says what each row is.
     public var csvRows: (headers: [String], rows: [[String]]) {
-        var rows: [[String]] = [["province", regionCode, regionName, String(total.tracked), String(total.certified), total.ratio ?? ""]]
-        rows += cities.map { ["city", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""] }
-        rows += enterprises.map { ["enterprise", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""] }
-        rows += trend.map { ["trend", $0.date.iso, "", String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""] }
+        var rows: [[String]] = [
+            ["province", regionCode, regionName, String(total.tracked), String(total.certified), total.ratio ?? ""]
+        ]
+        rows += cities.map {
+            ["city", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+        }
+        rows += enterprises.map {
+            [
+                "enterprise", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified),
+                $0.counts.ratio ?? "",
+            ]
+        }
+        rows += trend.map {
+            ["trend", $0.date.iso, "", String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+        }
         rows += pilots.map { ["pilot", String($0.id), $0.applicant, "", "", "\($0.program): \($0.status)"] }
         return (["section", "code", "name", "tracked", "certified", "ratio"], rows)
     }
@@ -48,14 +84,18 @@ extension ProvinceReport {
             "cityChart": Charts.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: "各市持证比例"),
             "cities": Templates.table(
                 headers: ["城市 city", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
-                rows: cities.map { [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage] },
+                rows: cities.map {
+                    [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
+                },
                 numeric: [1, 2, 3]),
             "trendChart": Charts.lineChart(trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
             "enterprises": Templates.table(
                 headers: ["排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified", "比例 ratio"],
                 rows: enterprises.enumerated().map { index, line in
-                    [String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
-                     String(line.counts.certified), line.counts.percentage]
+                    [
+                        String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
+                        String(line.counts.certified), line.counts.percentage,
+                    ]
                 },
                 numeric: [0, 3, 4, 5]),
         ]
@@ -78,4 +118,3 @@ extension ProvinceReport {
         ApplicationStatus(rawValue: status).map { "\($0.chineseName) \(status)" } ?? status
     }
 }
-

@@ -18,10 +18,14 @@ extension RatioEntry {
         var members: [(String, JSON)] = [("as_of", .string(asOf.iso))]
         switch scope {
         case .enterprise(let enterprise):
-            members.append(("enterprise", .object([
-                ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
-                ("region_code", .string(enterprise.regionCode)),
-            ])))
+            members.append(
+                (
+                    "enterprise",
+                    .object([
+                        ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
+                        ("region_code", .string(enterprise.regionCode)),
+                    ])
+                ))
         case .region(let code, let name):
             members.append(("region", .object([("code", .string(code)), ("name", .optional(name))])))
         case .country:
@@ -30,16 +34,25 @@ extension RatioEntry {
         members += [
             ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
             ("ratio", counts.ratio.map(JSON.number) ?? .null),
-            ("by_department", .array(departments.map { department in
+            (
+                "by_department",
+                .array(
+                    departments.map { department in
+                        .object([
+                            ("department", .string(department.department.rawValue)),
+                            ("tracked", .int(department.counts.tracked)),
+                            ("certified", .int(department.counts.certified)),
+                            ("ratio", department.counts.ratio.map(JSON.number) ?? .null),
+                        ])
+                    })
+            ),
+            (
+                "by_level",
                 .object([
-                    ("department", .string(department.department.rawValue)),
-                    ("tracked", .int(department.counts.tracked)), ("certified", .int(department.counts.certified)),
-                    ("ratio", department.counts.ratio.map(JSON.number) ?? .null),
+                    ("junior", .int(levels.junior)), ("intermediate", .int(levels.intermediate)),
+                    ("senior", .int(levels.senior)),
                 ])
-            })),
-            ("by_level", .object([
-                ("junior", .int(levels.junior)), ("intermediate", .int(levels.intermediate)), ("senior", .int(levels.senior)),
-            ])),
+            ),
         ]
         return members
     }
@@ -77,17 +90,23 @@ public enum RatioOutput {
         for entry in entries {
             let (scope, code, name) = describe(entry.scope)
             func row(_ department: String?, _ counts: RatioCounts) -> [String] {
-                var cells = [scope, code, name, String(counts.tracked), String(counts.certified),
-                             format == .csv ? (counts.ratio ?? "") : counts.percentage]
+                var cells = [
+                    scope, code, name, String(counts.tracked), String(counts.certified),
+                    format == .csv ? (counts.ratio ?? "") : counts.percentage,
+                ]
                 if let department { cells.insert(department, at: 3) }
                 if breakdown == .level {
-                    cells += [String(entry.levels.junior), String(entry.levels.intermediate), String(entry.levels.senior)]
+                    cells += [
+                        String(entry.levels.junior), String(entry.levels.intermediate), String(entry.levels.senior),
+                    ]
                 }
                 return cells
             }
             if breakdown == .department {
                 rows.append(row("all", entry.counts))
-                for department in entry.departments { rows.append(row(department.department.rawValue, department.counts)) }
+                for department in entry.departments {
+                    rows.append(row(department.department.rawValue, department.counts))
+                }
             } else {
                 rows.append(row(nil, entry.counts))
             }
@@ -119,21 +138,32 @@ public enum RatioOutput {
             if let enterprise { members.append(("enterprise", .string(enterprise))) }
             if let region { members.append(("region", .string(region))) }
             members.append(("every", .string(every.rawValue)))
-            members.append(("points", .array(points.map { point in
-                .object([
-                    ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
-                    ("certified", .int(point.counts.certified)), ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
-                ])
-            })))
+            members.append(
+                (
+                    "points",
+                    .array(
+                        points.map { point in
+                            .object([
+                                ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
+                                ("certified", .int(point.counts.certified)),
+                                ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
+                            ])
+                        })
+                ))
             return JSON.object(members).serialized(pretty: true) + "\n"
         case .csv:
-            return CSVWriter.document(headers: ["as_of", "tracked", "certified", "ratio"], rows: points.map {
-                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
-            })
+            return CSVWriter.document(
+                headers: ["as_of", "tracked", "certified", "ratio"],
+                rows: points.map {
+                    [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+                })
         case .table:
-            return TextTable(headers: ["as of", "tracked", "certified", "ratio"], rows: points.map {
-                [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
-            }, rightAligned: [1, 2, 3]).render()
+            return TextTable(
+                headers: ["as of", "tracked", "certified", "ratio"],
+                rows: points.map {
+                    [$0.date.iso, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
+                }, rightAligned: [1, 2, 3]
+            ).render()
         }
     }
 }

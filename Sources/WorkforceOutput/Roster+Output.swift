@@ -1,4 +1,4 @@
-public import CalendarDates
+import CalendarDates
 public import Workforce
 
 extension Listing {
@@ -8,35 +8,41 @@ extension Listing {
         let headers = ["uscc", "name", format == .table ? "region" : "region_code", "employees"]
         let rows = enterprises.map { [$0.uscc, $0.name, $0.regionCode, $0.employees.map(String.init) ?? ""] }
         return Listing(headers: headers, rows: rows, rightAligned: [3]) {
-            .array(enterprises.map { enterprise in
-                .object([
-                    ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
-                    ("region_code", .string(enterprise.regionCode)),
-                    ("employees", enterprise.employees.map(JSON.int) ?? .null),
-                ])
-            })
+            .array(
+                enterprises.map { enterprise in
+                    .object([
+                        ("uscc", .string(enterprise.uscc)), ("name", .string(enterprise.name)),
+                        ("region_code", .string(enterprise.regionCode)),
+                        ("employees", enterprise.employees.map(JSON.int) ?? .null),
+                    ])
+                })
         }
     }
 
     /// Each certificate's registration state, due date and continuing-education hours.
     public static func certificateStatuses(_ statuses: [CertificateStatus]) -> Listing {
         let headers = [
-            "certificate_no", "id_number", "name", "level", "issued_on", "state", "valid_until", "due_by", "hours", "required",
+            "certificate_no", "id_number", "name", "level", "issued_on", "state", "valid_until", "due_by", "hours",
+            "required",
         ]
         let rows = statuses.map {
-            [$0.certificateNo, $0.idNumber, $0.name, $0.level.rawValue, $0.issuedOn.iso, $0.state.rawValue,
-             $0.validUntil?.iso ?? "", $0.dueBy.iso, $0.creditedHours, $0.requiredHours]
+            [
+                $0.certificateNo, $0.idNumber, $0.name, $0.level.rawValue, $0.issuedOn.iso, $0.state.rawValue,
+                $0.validUntil?.iso ?? "", $0.dueBy.iso, $0.creditedHours, $0.requiredHours,
+            ]
         }
         return Listing(headers: headers, rows: rows, rightAligned: [8, 9]) {
-            .array(statuses.map { status in
-                .object([
-                    ("certificate_no", .string(status.certificateNo)), ("id_number", .string(status.idNumber)),
-                    ("name", .string(status.name)), ("level", .string(status.level.rawValue)),
-                    ("issued_on", .string(status.issuedOn.iso)), ("state", .string(status.state.rawValue)),
-                    ("valid_until", .optional(status.validUntil?.iso)), ("due_by", .string(status.dueBy.iso)),
-                    ("credited_hours", .number(status.creditedHours)), ("required_hours", .number(status.requiredHours)),
-                ])
-            })
+            .array(
+                statuses.map { status in
+                    .object([
+                        ("certificate_no", .string(status.certificateNo)), ("id_number", .string(status.idNumber)),
+                        ("name", .string(status.name)), ("level", .string(status.level.rawValue)),
+                        ("issued_on", .string(status.issuedOn.iso)), ("state", .string(status.state.rawValue)),
+                        ("valid_until", .optional(status.validUntil?.iso)), ("due_by", .string(status.dueBy.iso)),
+                        ("credited_hours", .number(status.creditedHours)),
+                        ("required_hours", .number(status.requiredHours)),
+                    ])
+                })
         }
     }
 }

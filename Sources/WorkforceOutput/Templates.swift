@@ -32,12 +32,16 @@ enum Templates {
 
     /// A whole HTML page: the frame with its title, the running header printed on every page
     /// after the first, and the body rendered from `template` with `context`.
-    static func page(title: String, subtitle: String, running: String, template: String, context: [String: Any]) -> String {
+    static func page(title: String, subtitle: String, running: String, template: String, context: [String: Any])
+        -> String
+    {
         let body = render(template, context)
-        return render("document", [
-            "title": title, "subtitle": subtitle, "cssTitle": cssString(title), "cssRunning": cssString(running),
-            "body": body,
-        ]) + "\n"
+        return render(
+            "document",
+            [
+                "title": title, "subtitle": subtitle, "cssTitle": cssString(title), "cssRunning": cssString(running),
+                "body": body,
+            ]) + "\n"
     }
 
     static func render(_ template: String, _ context: [String: Any]) -> String {

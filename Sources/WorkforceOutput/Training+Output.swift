@@ -1,4 +1,4 @@
-public import CalendarDates
+import CalendarDates
 public import Workforce
 
 extension EventDetail {
@@ -10,20 +10,32 @@ extension EventDetail {
             ("hours", .number(summary.hours)), ("organizer", .string(summary.organizer)),
             ("location", .optional(location)),
             ("audience", audience.map { .array($0.map { .string($0.rawValue) }) } ?? .null),
-            ("quotas", .array(quotas.map { .object([
-                ("department", .string($0.department.rawValue)), ("seats", .int($0.seats)), ("taken", .int($0.taken)),
-            ]) })),
+            (
+                "quotas",
+                .array(
+                    quotas.map {
+                        .object([
+                            ("department", .string($0.department.rawValue)), ("seats", .int($0.seats)),
+                            ("taken", .int($0.taken)),
+                        ])
+                    })
+            ),
             ("cancelled", .bool(summary.cancelled)),
             ("capacity", .int(summary.capacity)), ("enrolled", .int(summary.enrolled)),
             ("waitlisted", .int(summary.waitlisted)), ("attended", .int(summary.attended)),
-            ("enrollments", .array(enrollments.map { line in
-                .object([
-                    ("id_number", .string(line.idNumber)), ("name", .string(line.name)),
-                    ("department", .string(line.department.rawValue)), ("status", .string(line.status.rawValue)),
-                    ("waitlist_position", line.waitlistPosition.map(JSON.int) ?? .null),
-                    ("hours", line.hours.map(JSON.number) ?? .null),
-                ])
-            })),
+            (
+                "enrollments",
+                .array(
+                    enrollments.map { line in
+                        .object([
+                            ("id_number", .string(line.idNumber)), ("name", .string(line.name)),
+                            ("department", .string(line.department.rawValue)),
+                            ("status", .string(line.status.rawValue)),
+                            ("waitlist_position", line.waitlistPosition.map(JSON.int) ?? .null),
+                            ("hours", line.hours.map(JSON.number) ?? .null),
+                        ])
+                    })
+            ),
         ])
     }
 }
@@ -32,21 +44,29 @@ extension EventDetail {
     /// The event for a terminal: what, when and where, seats and quotas, then everyone enrolled.
     public var text: String {
         let event = summary
-        var output = "\(event.id)  \(event.title)  [\(event.kind.rawValue) \(event.kind.chineseName)]"
+        var output =
+            "\(event.id)  \(event.title)  [\(event.kind.rawValue) \(event.kind.chineseName)]"
             + "\(event.cancelled ? "  CANCELLED" : "")\n"
-        output += "\(event.startsAt) – \(event.endsAt), \(event.hours) hours, organizer \(event.organizer)"
+        output +=
+            "\(event.startsAt) – \(event.endsAt), \(event.hours) hours, organizer \(event.organizer)"
             + "\(location.map { ", at \($0)" } ?? "")\n"
-        output += "seats \(event.enrolled + event.attended)/\(event.capacity) taken, \(event.waitlisted) waiting, "
+        output +=
+            "seats \(event.enrolled + event.attended)/\(event.capacity) taken, \(event.waitlisted) waiting, "
             + "\(event.attended) attended\n"
         for quota in quotas {
             output += "  quota \(quota.department.rawValue): \(quota.taken)/\(quota.seats)\n"
         }
         let rows = enrollments.map {
-            [$0.idNumber, $0.name, $0.department.rawValue, $0.status.rawValue,
-             $0.waitlistPosition.map(String.init) ?? "", $0.hours ?? ""]
+            [
+                $0.idNumber, $0.name, $0.department.rawValue, $0.status.rawValue,
+                $0.waitlistPosition.map(String.init) ?? "", $0.hours ?? "",
+            ]
         }
-        return output + TextTable(headers: ["id number", "name", "department", "status", "waitlist", "hours"],
-                                  rows: rows, rightAligned: [4, 5]).render()
+        return output
+            + TextTable(
+                headers: ["id number", "name", "department", "status", "waitlist", "hours"],
+                rows: rows, rightAligned: [4, 5]
+            ).render()
     }
 }
 
@@ -54,25 +74,31 @@ extension Listing {
     /// Training events with their seats.
     public static func events(_ events: [EventSummary]) -> Listing {
         let headers = [
-            "id", "kind", "title", "starts", "ends", "hours", "capacity", "organizer", "enrolled", "waitlisted", "attended",
+            "id", "kind", "title", "starts", "ends", "hours", "capacity", "organizer", "enrolled", "waitlisted",
+            "attended",
             "cancelled",
         ]
         let rows = events.map { event in
-            [String(event.id), event.kind.rawValue, event.title, event.startsAt.description, event.endsAt.description,
-             event.hours, String(event.capacity), event.organizer, String(event.enrolled), String(event.waitlisted),
-             String(event.attended), event.cancelled ? "yes" : ""]
+            [
+                String(event.id), event.kind.rawValue, event.title, event.startsAt.description,
+                event.endsAt.description,
+                event.hours, String(event.capacity), event.organizer, String(event.enrolled), String(event.waitlisted),
+                String(event.attended), event.cancelled ? "yes" : "",
+            ]
         }
         return Listing(headers: headers, rows: rows, rightAligned: [0, 5, 6, 8, 9, 10]) {
-            .array(events.map { event in
-                .object([
-                    ("id", .int(event.id)), ("kind", .string(event.kind.rawValue)), ("title", .string(event.title)),
-                    ("starts_at", .string(event.startsAt.description)), ("ends_at", .string(event.endsAt.description)),
-                    ("hours", .number(event.hours)), ("capacity", .int(event.capacity)),
-                    ("organizer", .string(event.organizer)),
-                    ("enrolled", .int(event.enrolled)), ("waitlisted", .int(event.waitlisted)),
-                    ("attended", .int(event.attended)), ("cancelled", .bool(event.cancelled)),
-                ])
-            })
+            .array(
+                events.map { event in
+                    .object([
+                        ("id", .int(event.id)), ("kind", .string(event.kind.rawValue)), ("title", .string(event.title)),
+                        ("starts_at", .string(event.startsAt.description)),
+                        ("ends_at", .string(event.endsAt.description)),
+                        ("hours", .number(event.hours)), ("capacity", .int(event.capacity)),
+                        ("organizer", .string(event.organizer)),
+                        ("enrolled", .int(event.enrolled)), ("waitlisted", .int(event.waitlisted)),
+                        ("attended", .int(event.attended)), ("cancelled", .bool(event.cancelled)),
+                    ])
+                })
         }
     }
 
@@ -84,12 +110,18 @@ extension Listing {
         }
         var listing = Listing(headers: headers, rows: rows, rightAligned: [4, 5]) {
             .object([
-                ("people", .array(report.people.map { person in
-                    .object([("id_number", .string(person.idNumber)), ("name", .string(person.name)),
-                             ("enterprise_uscc", .string(person.enterpriseUSCC)),
-                             ("department", .string(person.department.rawValue)),
-                             ("events", .int(person.events)), ("hours", .number(person.hours))])
-                })),
+                (
+                    "people",
+                    .array(
+                        report.people.map { person in
+                            .object([
+                                ("id_number", .string(person.idNumber)), ("name", .string(person.name)),
+                                ("enterprise_uscc", .string(person.enterpriseUSCC)),
+                                ("department", .string(person.department.rawValue)),
+                                ("events", .int(person.events)), ("hours", .number(person.hours)),
+                            ])
+                        })
+                ),
                 ("by_department", .object(report.byDepartment.map { ($0.0.rawValue, .number($0.1)) })),
                 ("by_kind", .object(report.byKind.map { ($0.0.rawValue, .number($0.1)) })),
                 ("total", .number(report.total)),
@@ -112,22 +144,25 @@ extension Listing {
             "missing",
         ]
         let rows = gaps.map { gap in
-            [gap.reason.rawValue, gap.idNumber, gap.name, gap.departments.map(\.rawValue).joined(separator: " "),
-             gap.level?.rawValue ?? "", gap.periodStart?.iso ?? "", gap.periodEnd?.iso ?? "", gap.creditedHours,
-             gap.requiredHours ?? "", gap.missingHours ?? ""]
+            [
+                gap.reason.rawValue, gap.idNumber, gap.name, gap.departments.map(\.rawValue).joined(separator: " "),
+                gap.level?.rawValue ?? "", gap.periodStart?.iso ?? "", gap.periodEnd?.iso ?? "", gap.creditedHours,
+                gap.requiredHours ?? "", gap.missingHours ?? "",
+            ]
         }
         return Listing(headers: headers, rows: rows, rightAligned: [7, 8, 9]) {
-            .array(gaps.map { gap in
-                .object([
-                    ("reason", .string(gap.reason.rawValue)), ("id_number", .string(gap.idNumber)),
-                    ("name", .string(gap.name)),
-                    ("departments", .array(gap.departments.map { .string($0.rawValue) })),
-                    ("level", .optional(gap.level?.rawValue)), ("period_start", .optional(gap.periodStart?.iso)),
-                    ("period_end", .optional(gap.periodEnd?.iso)), ("credited_hours", .number(gap.creditedHours)),
-                    ("required_hours", gap.requiredHours.map(JSON.number) ?? .null),
-                    ("missing_hours", gap.missingHours.map(JSON.number) ?? .null),
-                ])
-            })
+            .array(
+                gaps.map { gap in
+                    .object([
+                        ("reason", .string(gap.reason.rawValue)), ("id_number", .string(gap.idNumber)),
+                        ("name", .string(gap.name)),
+                        ("departments", .array(gap.departments.map { .string($0.rawValue) })),
+                        ("level", .optional(gap.level?.rawValue)), ("period_start", .optional(gap.periodStart?.iso)),
+                        ("period_end", .optional(gap.periodEnd?.iso)), ("credited_hours", .number(gap.creditedHours)),
+                        ("required_hours", gap.requiredHours.map(JSON.number) ?? .null),
+                        ("missing_hours", gap.missingHours.map(JSON.number) ?? .null),
+                    ])
+                })
         }
     }
 }

@@ -34,16 +34,24 @@ func emit(_ text: String) {
 
 /// Options shared by the spreadsheet imports.
 struct ImportFlags: ParsableArguments {
-    @Flag(help: "Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing nothing.")
+    @Flag(
+        help:
+            "Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing nothing."
+    )
     var skipInvalid = false
 
-    @Option(help: ArgumentHelp("Where --skip-invalid saves rejected rows (default: FILE.rejected.csv beside the input).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Where --skip-invalid saves rejected rows (default: FILE.rejected.csv beside the input).", valueName: "path"
+        ))
     var rejects: String?
 
     func options() -> ImportOptions {
         var options = ImportOptions(
             skipInvalid: skipInvalid, rejectsPath: rejects, today: CalendarDate.today(),
-            saveRejects: { rejected, path in try RejectsFile.write(rejected, to: path, reason: CommandLineWords.rejectedValue) })
+            saveRejects: { rejected, path in
+                try RejectsFile.write(rejected, to: path, reason: CommandLineWords.rejectedValue)
+            })
         if isatty(STDERR_FILENO) == 1 {
             let started = Date()
             options.progress = { @Sendable rows in
@@ -84,7 +92,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as PostgresError {
         switch error.kind {
         case .connection:
-            printError("""
+            printError(
+                """
                 esw: cannot reach the database: \(error.message)
                 Pass --database-url or set DATABASE_URL, or start the dev cluster with scripts/dev-db start.
                 """)

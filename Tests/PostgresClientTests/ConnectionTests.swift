@@ -16,9 +16,11 @@ import Testing
             }
             let nothing: String? = try db.query("SELECT \(nil as String?)::text").single().decode(0)
             #expect(nothing == nil)
-            let row = try db.query("""
+            let row = try db.query(
+                """
                 SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!), \(0.5)
-                """).single()
+                """
+            ).single()
             #expect(try row.decode(0, as: Int.self) == 42)
             #expect(try row.decode(1, as: Bool.self) == true)
             #expect(try row.decode(2, as: CalendarDate.self) == CalendarDate(iso: "2013-06-01"))
@@ -43,22 +45,27 @@ import Testing
 
     @Test func constraintViolationsCarrySQLStateAndConstraintName() throws {
         try TestDatabase.withSchema(migrated: false) { db in
-            try db.execute(script: """
-                CREATE TABLE account (email text CONSTRAINT account_email_key UNIQUE,
-                                      age int CONSTRAINT account_age_check CHECK (age >= 0))
-                """)
+            try db.execute(
+                script: """
+                    CREATE TABLE account (email text CONSTRAINT account_email_key UNIQUE,
+                                          age int CONSTRAINT account_age_check CHECK (age >= 0))
+                    """)
             try db.execute("INSERT INTO account VALUES (\("a@example.com"), 1)")
             do {
                 try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)")
                 Issue.record("a duplicate was accepted")
             } catch SQLState.uniqueViolation {
             }
-            let unique = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)") }
+            let unique = #expect(throws: PostgresError.self) {
+                try db.execute("INSERT INTO account VALUES (\("a@example.com"), 2)")
+            }
             #expect(unique?.constraint == "account_email_key")
             #expect(unique?.diagnosticDetail?.contains("a@example.com") == true)
             #expect(unique?.description.contains(SQLState.uniqueViolation.code) == true)
             #expect(unique?.description.contains("a@example.com") == false)
-            let check = #expect(throws: PostgresError.self) { try db.execute("INSERT INTO account VALUES (\("b@example.com"), -1)") }
+            let check = #expect(throws: PostgresError.self) {
+                try db.execute("INSERT INTO account VALUES (\("b@example.com"), -1)")
+            }
             #expect(check?.sqlState == .checkViolation)
             #expect(check?.constraint == "account_age_check")
             #expect(check?.table == "account")
@@ -96,7 +103,8 @@ import Testing
                 for n in 0..<100_000 { try writer.writeRow([String(n), n % 1000 == 0 ? nil : "行\t\(n)\\"]) }
             }
             #expect(stored == 100_000)
-            let row = try db.query("SELECT count(*), sum(n), count(label), max(label) FILTER (WHERE n = 1) FROM bulk").single()
+            let row = try db.query("SELECT count(*), sum(n), count(label), max(label) FILTER (WHERE n = 1) FROM bulk")
+                .single()
             #expect(try row.decode(0, as: Int.self) == 100_000)
             #expect(try row.decode(1, as: Int.self) == 4_999_950_000)
             #expect(try row.decode(2, as: Int.self) == 99_900)
@@ -151,7 +159,8 @@ import Testing
         try killer.execute("SELECT pg_terminate_backend(\(firstPID)::int)")
         // Wait until the server has really ended it.
         for _ in 0..<100 {
-            let alive = try killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(firstPID)").single().decode(0, as: Int.self)
+            let alive = try killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(firstPID)").single()
+                .decode(0, as: Int.self)
             if alive == 0 { break }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -45,11 +45,13 @@ private enum Shade: String, PostgresDecodable {
 
     @Test func arraysDecodeElementByElement() throws {
         try TestDatabase.withSchema(migrated: false) { (db: Connection) throws in
-            let row = try db.query("""
+            let row = try db.query(
+                """
                 SELECT ARRAY['a', 'b c', NULL, 'NULL', 'x"y\\z', '{}'] AS texts, '{}'::text[] AS empty,
                        ARRAY['light', 'dark'] AS shades, ARRAY[1, 2, 3] AS numbers, ARRAY[[1], [2]] AS matrix,
                        ARRAY['light', 'violet'] AS odd
-                """).single()
+                """
+            ).single()
             #expect(try row.decode("texts", as: [String?].self) == ["a", "b c", nil, "NULL", "x\"y\\z", "{}"])
             #expect(try row.decode("empty", as: [String].self) == [])
             #expect(try row.decode("shades", as: [Shade].self) == [.light, .dark])

@@ -18,7 +18,9 @@ import Testing
             #expect(duplicate.sqlState == .uniqueViolation)
             #expect(duplicate.constraint == "person_id_number_key")
             #expect(duplicate.table == "person")
-            let texts = [duplicate.description, duplicate.userMessage, duplicate.message, String(describing: duplicate)]
+            let texts = [
+                duplicate.description, duplicate.userMessage, duplicate.message, String(describing: duplicate),
+            ]
             for text in texts {
                 #expect(!text.contains(Self.idNumber), "\(text)")
                 #expect(!text.contains("王秀英"), "\(text)")
@@ -60,8 +62,9 @@ import Testing
                 let texts = [error?.message, error?.description, error?.userMessage].compactMap { $0 }
                 #expect(texts.count == 3)
                 for text in texts {
-                    #expect(!text.contains("secret") && !text.contains("2013-02-30") && !text.contains("99999999999"),
-                            "\(text)")
+                    #expect(
+                        !text.contains("secret") && !text.contains("2013-02-30") && !text.contains("99999999999"),
+                        "\(text)")
                 }
             }
         }

@@ -111,8 +111,10 @@ extension FixtureWorld {
         public let hired: String
         public let left: String?
 
-        public init(_ enterprise: Enterprise, _ person: Int, _ name: String, _ department: String, hired: String,
-                    left: String? = nil) {
+        public init(
+            _ enterprise: Enterprise, _ person: Int, _ name: String, _ department: String, hired: String,
+            left: String? = nil
+        ) {
             self.enterprise = enterprise
             self.person = person
             self.name = name

@@ -27,7 +27,8 @@ public enum TestDatabase {
     /// - Throws: when DATABASE_URL is not set, or names a server elsewhere.
     public static func localURL() throws -> String {
         guard let url else {
-            throw PostgresError(kind: .connection, message: "DATABASE_URL is not set; run the tests through scripts/test")
+            throw PostgresError(
+                kind: .connection, message: "DATABASE_URL is not set; run the tests through scripts/test")
         }
         try requireLocal(url)
         return url
@@ -113,7 +114,9 @@ public enum Fixtures {
 extension TestDatabase {
     /// The async form of ``withSchema(migrated:_:)``, for tests that use a pool; `body` gets the
     /// conninfo of the fresh schema.
-    public static func withSchema<T>(migrated: Bool = true, async body: (_ conninfo: String) async throws -> T) async throws -> T {
+    public static func withSchema<T>(migrated: Bool = true, async body: (_ conninfo: String) async throws -> T)
+        async throws -> T
+    {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = try Connection(conninfo: try localURL())
         try admin.execute(script: "CREATE SCHEMA \(schema)")

@@ -9,7 +9,8 @@ import Workforce
     /// Person 1 (Shenzhen, union) holds an intermediate certificate issued 2015-01-10.
     func world(_ db: Connection) throws -> TrainingWorld {
         let world = try TrainingWorld(db: db)
-        _ = try world.world.importCertificates("""
+        _ = try world.world.importCertificates(
+            """
             id_number,level,certificate_no,issued_on
             \(RosterWorld.person(1)),intermediate,R1,2015-01-10
 
@@ -24,13 +25,16 @@ import Workforce
     /// Person 1 attends ten days of off-the-job training from `day` (credited `hours`).
     func attendCourse(_ world: TrainingWorld, from day: String, hours: Decimal) throws {
         let ends = LocalDateTime(text: "\(CalendarDate(iso: day)!.adding(days: 10).iso)T08:00")!
-        let course = try world.events.create(EventDraft(
-            kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "\(day)T08:00")!, endsAt: ends,
-            hours: hours, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
-        _ = try world.enrollments.enroll(eventID: course, idNumber: RosterWorld.person(1),
-                                      at: LocalDateTime(text: "\(day)T07:00")!, today: RosterWorld.today)
-        try world.attendance.record(eventID: course, idNumber: RosterWorld.person(1), attended: true,
-                                            hours: nil, at: ends, today: RosterWorld.today)
+        let course = try world.events.create(
+            EventDraft(
+                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "\(day)T08:00")!, endsAt: ends,
+                hours: hours, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
+        _ = try world.enrollments.enroll(
+            eventID: course, idNumber: RosterWorld.person(1),
+            at: LocalDateTime(text: "\(day)T07:00")!, today: RosterWorld.today)
+        try world.attendance.record(
+            eventID: course, idNumber: RosterWorld.person(1), attended: true,
+            hours: nil, at: ends, today: RosterWorld.today)
     }
 
     @Test func theFirstRegistrationFallsWithinAYearOfIssueAndRunsThreeYears() throws {
@@ -55,7 +59,9 @@ import Workforce
             let early = #expect(throws: WorkforceError.self) { try register(registry, "2018-02-28") }
             #expect(early?.description.contains("opens on 2018-03-01") == true)
             let short = #expect(throws: WorkforceError.self) { try register(registry, "2018-04-01") }
-            #expect(short?.description.contains("needs 90.00 hours of continuing education since 2015-06-01; 0 are credited") == true)
+            #expect(
+                short?.description.contains(
+                    "needs 90.00 hours of continuing education since 2015-06-01; 0 are credited") == true)
             // 90 hours of off-the-job training in the period.
             try attendCourse(world, from: "2016-05-01", hours: 90)
             #expect(try register(registry, "2018-04-01") == CalendarDate(iso: "2021-06-01"))
@@ -70,12 +76,16 @@ import Workforce
             let ratio = RatioService(db: db)
             let day = CalendarDate(iso: "2015-03-01")!
             #expect(try ratio.enterprise(uscc: RosterWorld.shenzhen, asOf: day).counts.certified == 1)
-            #expect(try ratio.enterprise(uscc: RosterWorld.shenzhen, asOf: day, registeredOnly: true).counts.certified == 0)
+            #expect(
+                try ratio.enterprise(uscc: RosterWorld.shenzhen, asOf: day, registeredOnly: true).counts.certified == 0)
             _ = try register(CertificateRegistry(db: db), "2015-02-01")
-            #expect(try ratio.enterprise(uscc: RosterWorld.shenzhen, asOf: day, registeredOnly: true).counts.certified == 1)
-            let report = try ratio.report(region: "440000", asOf: CalendarDate(iso: "2018-03-01")!, registeredOnly: true)
+            #expect(
+                try ratio.enterprise(uscc: RosterWorld.shenzhen, asOf: day, registeredOnly: true).counts.certified == 1)
+            let report = try ratio.report(
+                region: "440000", asOf: CalendarDate(iso: "2018-03-01")!, registeredOnly: true)
             #expect(report.total.counts.certified == 0, "the registration lapsed on 2018-02-01")
-            #expect(try ratio.report(region: "440000", asOf: CalendarDate(iso: "2018-03-01")!).total.counts.certified == 1)
+            #expect(
+                try ratio.report(region: "440000", asOf: CalendarDate(iso: "2018-03-01")!).total.counts.certified == 1)
         }
     }
 
@@ -94,8 +104,9 @@ import Workforce
                     .filter { $0.reason == .continuingEducationShort && $0.idNumber == RosterWorld.person(1) }
             }
             func status(_ day: String) throws -> CertificateStatus {
-                try #require(try registry.status(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
-                    .first { $0.certificateNo == "R1" })
+                try #require(
+                    try registry.status(enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: day)!)
+                        .first { $0.certificateNo == "R1" })
             }
             // In the first registration period (2015-06-01 to 2018-06-01) the 95 hours count for both.
             #expect(try short("2018-03-01").isEmpty)

@@ -8,7 +8,9 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 
 /// The vectors of domain.md §3, checked in Swift and, for the database, in SQL.
 @Suite struct CodesTests {
-    @Test(arguments: ["110105199003071239", "11010519491231002X", "440524188001010014", "360426199101010071", "810000199001010019"])
+    @Test(arguments: [
+        "110105199003071239", "11010519491231002X", "440524188001010014", "360426199101010071", "810000199001010019",
+    ])
     func validIDNumbers(id: String) {
         #expect(Codes.checkIDNumber(id, today: testToday) == .valid(normalized: id))
     }
@@ -34,7 +36,8 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 
     @Test func birthDatesInTheFutureAreRefused() {
         let future = Fixtures.idNumber(birth: "20301231", sequence: 1)
-        #expect(Codes.checkIDNumber(future, today: testToday) == .invalid(reason: "birth date 2030-12-31 is in the future"))
+        #expect(
+            Codes.checkIDNumber(future, today: testToday) == .invalid(reason: "birth date 2030-12-31 is in the future"))
     }
 
     @Test(arguments: ["52440300MJ000123XJ", "91110000600037341L", "51110000123456788R"])
@@ -44,11 +47,26 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 
     @Test(arguments: [
         ("52440300MJ000123XK", "check character should be J, found K"),
-        ("52440300MJ000I23XJ", "character 14 ('I') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"),
-        ("52440300MJ000O23XJ", "character 14 ('O') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"),
-        ("Z2440300MJ000123XJ", "character 1 ('Z') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"),
-        ("52440300MJ000123SJ", "character 17 ('S') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"),
-        ("52440300MJ0001V3XJ", "character 15 ('V') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"),
+        (
+            "52440300MJ000I23XJ",
+            "character 14 ('I') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+        ),
+        (
+            "52440300MJ000O23XJ",
+            "character 14 ('O') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+        ),
+        (
+            "Z2440300MJ000123XJ",
+            "character 1 ('Z') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+        ),
+        (
+            "52440300MJ000123SJ",
+            "character 17 ('S') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+        ),
+        (
+            "52440300MJ0001V3XJ",
+            "character 15 ('V') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+        ),
         ("52440A00MJ000123XJ", "characters 3-8 (registration region code) must be digits, found '440A00'"),
         ("52440300MJ000123X", "must be 18 characters, found 17"),
         ("52440300MJ0001231J", "organization code check character (position 17) should be X, found 1"),
@@ -61,7 +79,9 @@ let testToday = CalendarDate(iso: "2026-11-27")!
     @Test func regionCodes() {
         #expect(Codes.checkRegion("440305") == .valid(normalized: "440305"))
         #expect(Codes.checkRegion("44030") == .invalid(reason: "region code must be 6 digits, found '44030'"))
-        #expect(Codes.checkRegion("990000") == .invalid(reason: "province code '99' is not one of the 31 province-level divisions"))
+        #expect(
+            Codes.checkRegion("990000")
+                == .invalid(reason: "province code '99' is not one of the 31 province-level divisions"))
     }
 }
 
@@ -69,9 +89,11 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 @Suite(.database) struct DatabaseValidatorTests {
     @Test func theDatabaseGivesTheSameVerdictsAsSwift() throws {
         try TestDatabase.withSchema { db in
-            let ids = ["110105199003071239", "11010519491231002X", "110105199003071238", "110105199002301231",
-                       "110105199902301235", "11010519900307123", "1101051990030712390", "11010519491231002x",
-                       "990105199003071236", "1101051990A307123X"]
+            let ids = [
+                "110105199003071239", "11010519491231002X", "110105199003071238", "110105199002301231",
+                "110105199902301235", "11010519900307123", "1101051990030712390", "11010519491231002x",
+                "990105199003071236", "1101051990A307123X",
+            ]
             for id in ids {
                 let sqlReason: String? = try db.query("SELECT id_number_problem(\(id))").single().decode(0)
                 let swiftReason = Codes.checkIDNumber(id, today: testToday).reason
@@ -83,8 +105,10 @@ let testToday = CalendarDate(iso: "2026-11-27")!
                     #expect(sqlReason == swiftReason, "\(id)")
                 }
             }
-            let codes = ["52440300MJ000123XJ", "91110000600037341L", "52440300MJ000123XK", "52440300MJ000I23XJ",
-                         "52440A00MJ000123XJ", "52440300MJ0001231J", "91350100M0001TGQXM", "52440300MJ000123X"]
+            let codes = [
+                "52440300MJ000123XJ", "91110000600037341L", "52440300MJ000123XK", "52440300MJ000I23XJ",
+                "52440A00MJ000123XJ", "52440300MJ0001231J", "91350100M0001TGQXM", "52440300MJ000123X",
+            ]
             for code in codes {
                 let sqlReason: String? = try db.query("SELECT uscc_problem(\(code))").single().decode(0)
                 #expect(sqlReason == Codes.checkUSCC(code).reason, "\(code)")
@@ -111,12 +135,15 @@ let testToday = CalendarDate(iso: "2026-11-27")!
         try TestDatabase.withSchema { db in
             for code in ["52440300MJ000123XK", "52440300MJ000I23XJ", "52440A00MJ000123XJ", "91350100M0001TGQXM"] {
                 let error = #expect(throws: PostgresError.self) {
-                    try db.execute("INSERT INTO enterprise (uscc, name, region_code) VALUES (\(code), \("某公司"), \("440305"))")
+                    try db.execute(
+                        "INSERT INTO enterprise (uscc, name, region_code) VALUES (\(code), \("某公司"), \("440305"))")
                 }
                 #expect(error?.constraint == "uscc_valid")
             }
             let region = #expect(throws: PostgresError.self) {
-                try db.execute("INSERT INTO enterprise (uscc, name, region_code) VALUES (\("52440300MJ000123XJ"), \("某公司"), \("990305"))")
+                try db.execute(
+                    "INSERT INTO enterprise (uscc, name, region_code) VALUES (\("52440300MJ000123XJ"), \("某公司"), \("990305"))"
+                )
             }
             #expect(region?.constraint == "region_code_valid")
         }
@@ -134,10 +161,12 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 
     @Test func derivedGenderAndBirthDate() throws {
         try TestDatabase.withSchema { db in
-            let row = try db.query("""
+            let row = try db.query(
+                """
                 INSERT INTO person (id_number, name) VALUES (\("11010519491231002X"), \("李娜"))
                 RETURNING gender, birth_date
-                """).single()
+                """
+            ).single()
             #expect(try row.decode(0, as: String.self) == "F")
             #expect(try row.decode(1, as: CalendarDate.self) == CalendarDate(iso: "1949-12-31"))
         }

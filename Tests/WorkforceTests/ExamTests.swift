@@ -24,10 +24,12 @@ struct ExamWorld {
         results = ExamResults(db: db)
         for year in years {
             for level in levels {
-                let id = try examSessions.create(year: year, level: level, examDate: CalendarDate(year: year, month: 6, day: 15)!)
+                let id = try examSessions.create(
+                    year: year, level: level, examDate: CalendarDate(year: year, month: 6, day: 15)!)
                 for province in ["440000", "110000"] {
-                    try examSessions.setWindow(sessionID: id, province: province, opens: CalendarDate(year: year, month: 3, day: 1)!,
-                                        closes: CalendarDate(year: year, month: 3, day: 31)!)
+                    try examSessions.setWindow(
+                        sessionID: id, province: province, opens: CalendarDate(year: year, month: 3, day: 1)!,
+                        closes: CalendarDate(year: year, month: 3, day: 31)!)
                 }
                 sessions["\(year) \(level.rawValue)"] = id
             }
@@ -37,8 +39,9 @@ struct ExamWorld {
     func session(_ year: Int, _ level: CertificateLevel) -> Int { sessions["\(year) \(level.rawValue)"]! }
 
     func register(_ person: Int, _ year: Int, _ level: CertificateLevel, _ subjects: [ExamSubject]? = nil) throws {
-        _ = try registrations.register(sessionID: session(year, level), idNumber: RosterWorld.person(person), subjects: subjects,
-                               on: CalendarDate(year: year, month: 3, day: 15)!, today: RosterWorld.today)
+        _ = try registrations.register(
+            sessionID: session(year, level), idNumber: RosterWorld.person(person), subjects: subjects,
+            on: CalendarDate(year: year, month: 3, day: 15)!, today: RosterWorld.today)
     }
 
     /// Registers and scores in one go: (year, subject, score) for one person and level.
@@ -66,7 +69,8 @@ struct ExamWorld {
             #expect(try world.result(1, .junior)?.passed == false)
             #expect(try world.result(1, .junior)?.remaining == [.comprehensive])
             // A local line of 55 for Shenzhen's Nanshan district (440305) covers person 2, not Beijing's 20.
-            try world.examSessions.setPassLine(sessionID: world.session(2013, .junior), subject: .comprehensive, mark: 55, region: "440305")
+            try world.examSessions.setPassLine(
+                sessionID: world.session(2013, .junior), subject: .comprehensive, mark: 55, region: "440305")
             try world.sit(2, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
             try world.sit(20, .junior, [(2013, .comprehensive, "57"), (2013, .practice, "61")])
             let local = try #require(try world.result(2, .junior))
@@ -92,14 +96,19 @@ struct ExamWorld {
         try TestDatabase.withSchema { db in
             let world = try ExamWorld(db: db, years: [2024, 2025, 2026], levels: [.intermediate])
             // Comprehensive in 2024, regulations in 2025: in 2026 the 2024 pass has lapsed.
-            try world.sit(1, .intermediate, [(2024, .comprehensive, "70"), (2025, .regulations, "70"), (2026, .practice, "70")])
+            try world.sit(
+                1, .intermediate, [(2024, .comprehensive, "70"), (2025, .regulations, "70"), (2026, .practice, "70")])
             let lapsed = try #require(try world.result(1, .intermediate))
             #expect(!lapsed.passed)
             #expect(lapsed.remaining == [.comprehensive])
             #expect(lapsed.earlierPassesValidThrough == 2026)
             // Two subjects in 2025 and the third in 2026 qualifies.
-            try world.sit(2, .intermediate, [(2025, .comprehensive, "65"), (2025, .regulations, "61"), (2025, .practice, "40"),
-                                             (2026, .practice, "72.5")])
+            try world.sit(
+                2, .intermediate,
+                [
+                    (2025, .comprehensive, "65"), (2025, .regulations, "61"), (2025, .practice, "40"),
+                    (2026, .practice, "72.5"),
+                ])
             let passed = try #require(try world.result(2, .intermediate))
             #expect(passed.passed && passed.passedYear == 2026 && passed.scope == "national")
             #expect(passed.subjects.map(\.subject) == [.comprehensive, .regulations, .practice])
@@ -111,11 +120,14 @@ struct ExamWorld {
         try TestDatabase.withSchema { db in
             let world = try ExamWorld(db: db, years: [2013])
             let outside = #expect(throws: WorkforceError.self) {
-                _ = try world.registrations.register(sessionID: world.session(2013, .junior), idNumber: RosterWorld.person(1), subjects: nil,
-                                             on: CalendarDate(iso: "2013-04-02")!, today: RosterWorld.today)
+                _ = try world.registrations.register(
+                    sessionID: world.session(2013, .junior), idNumber: RosterWorld.person(1), subjects: nil,
+                    on: CalendarDate(iso: "2013-04-02")!, today: RosterWorld.today)
             }
             #expect(outside?.description.contains("is open from 2013-03-01 to 2013-03-31, not on 2013-04-02") == true)
-            let wrongSubject = #expect(throws: WorkforceError.self) { try world.register(1, 2013, .junior, [.regulations]) }
+            let wrongSubject = #expect(throws: WorkforceError.self) {
+                try world.register(1, 2013, .junior, [.regulations])
+            }
             #expect(wrongSubject?.description.contains("is not a subject of the junior exam") == true)
             try world.register(1, 2013, .junior)
             let twice = #expect(throws: WorkforceError.self) { try world.register(1, 2013, .junior) }
@@ -125,7 +137,8 @@ struct ExamWorld {
                 on: CalendarDate(iso: "2013-01-01")!, today: RosterWorld.today)
             let gone = #expect(throws: WorkforceError.self) { try world.register(3, 2013, .junior) }
             #expect(gone?.description.contains("no active employment") == true)
-            let flagged: Bool = try db.query("SELECT bool_and(eligibility_unverified) FROM exam_registration").single().decode(0)
+            let flagged: Bool = try db.query("SELECT bool_and(eligibility_unverified) FROM exam_registration").single()
+                .decode(0)
             #expect(flagged)
         }
     }
@@ -136,18 +149,22 @@ struct ExamWorld {
             try world.register(1, 2013, .junior, [.practice])
             let junior = world.session(2013, .junior)
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.scores.importFile(path: try temporaryFile(text: """
-                    id_number,session,subject,score
-                    \(RosterWorld.person(1)),\(junior),practice,75
-                    \(RosterWorld.person(1)),\(junior),comprehensive,75
-                    \(RosterWorld.person(2)),\(junior),practice,75
-                    \(RosterWorld.person(1)),999,practice,75
-                    \(RosterWorld.person(1)),\(junior),law,75
-                    \(RosterWorld.person(1)),\(junior),practice,101
+                try world.scores.importFile(
+                    path: try temporaryFile(
+                        text: """
+                            id_number,session,subject,score
+                            \(RosterWorld.person(1)),\(junior),practice,75
+                            \(RosterWorld.person(1)),\(junior),comprehensive,75
+                            \(RosterWorld.person(2)),\(junior),practice,75
+                            \(RosterWorld.person(1)),999,practice,75
+                            \(RosterWorld.person(1)),\(junior),law,75
+                            \(RosterWorld.person(1)),\(junior),practice,101
 
-                    """), options: ImportOptions(today: RosterWorld.today))
+                            """), options: ImportOptions(today: RosterWorld.today))
             }
-            let reasons = Dictionary(grouping: try #require(rejection).errors, by: \.line).mapValues { $0.map(\.reason.description) }
+            let reasons = Dictionary(grouping: try #require(rejection).errors, by: \.line).mapValues {
+                $0.map(\.reason.description)
+            }
             #expect(reasons[2] == nil)
             #expect(reasons[3] == ["is not registered for comprehensive in session \(junior)"])
             #expect(reasons[4] == ["has no registration for session \(junior)"])
@@ -175,23 +192,28 @@ struct ExamWorld {
 
                 """
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.registrations.register(sessionID: nil, path: try temporaryFile(text: bad), on: CalendarDate(iso: "2013-03-10")!,
-                                         options: ImportOptions(today: RosterWorld.today))
+                try world.registrations.register(
+                    sessionID: nil, path: try temporaryFile(text: bad), on: CalendarDate(iso: "2013-03-10")!,
+                    options: ImportOptions(today: RosterWorld.today))
             }
             let lines = Set(try #require(rejection).errors.map(\.line))
             #expect(lines == [4, 5, 6])
             #expect(try db.query("SELECT count(*) FROM exam_registration").single().decode(0, as: Int.self) == 1)
             let good = "身份证号,科目\n\(RosterWorld.person(1)),\n\(RosterWorld.person(2)),法规与政策、实务\n"
-            let summary = try world.registrations.register(sessionID: intermediate, path: try temporaryFile(text: good),
-                                                   on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
+            let summary = try world.registrations.register(
+                sessionID: intermediate, path: try temporaryFile(text: good),
+                on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
             #expect(summary.inserted == 2)
-            let subjects: String = try db.query("""
+            let subjects: String = try db.query(
+                """
                 SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id WHERE p.id_number = \(RosterWorld.person(2))
-                """).single().decode(0)
+                """
+            ).single().decode(0)
             #expect(subjects == "{regulations,practice}")
             let late = #expect(throws: ImportRejected.self) {
-                try world.registrations.register(sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
-                                         on: CalendarDate(iso: "2013-05-10")!, options: ImportOptions(today: RosterWorld.today))
+                try world.registrations.register(
+                    sessionID: intermediate, path: try temporaryFile(text: "id_number\n\(RosterWorld.person(6))\n"),
+                    on: CalendarDate(iso: "2013-05-10")!, options: ImportOptions(today: RosterWorld.today))
             }
             #expect(late?.errors.first?.reason.description.contains("is open from 2013-03-01 to 2013-03-31") == true)
         }
@@ -204,7 +226,8 @@ struct ExamWorld {
             try world.sit(2, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
             try world.sit(7, .junior, [(2013, .comprehensive, "40"), (2013, .practice, "70")])
             try world.register(3, 2013, .junior)  // registered, never sat
-            _ = try world.training.world.importCertificates("""
+            _ = try world.training.world.importCertificates(
+                """
                 id_number,level,certificate_no,issued_on
                 \(RosterWorld.person(1)),junior,J2013-1,2013-09-01
 
@@ -229,18 +252,32 @@ struct FunnelWorld {
 
     init(db: Connection) throws {
         exams = try ExamWorld(db: db, years: [2013, 2014, 2015])
-        try exams.examSessions.setPassLine(sessionID: exams.session(2013, .junior), subject: .practice, mark: 55,
-                                    region: "440300")
+        try exams.examSessions.setPassLine(
+            sessionID: exams.session(2013, .junior), subject: .practice, mark: 55,
+            region: "440300")
         try exams.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
-        try exams.sit(2, .junior, [(2013, .comprehensive, "40"), (2013, .practice, "70"),
-                                   (2014, .comprehensive, "70"), (2014, .practice, "65")])
+        try exams.sit(
+            2, .junior,
+            [
+                (2013, .comprehensive, "40"), (2013, .practice, "70"),
+                (2014, .comprehensive, "70"), (2014, .practice, "65"),
+            ])
         try exams.sit(5, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "56")])
         try exams.register(7, 2013, .junior)
-        try exams.sit(3, .intermediate, [(2013, .comprehensive, "70"), (2013, .regulations, "70"),
-                                         (2013, .practice, "50"), (2014, .practice, "65")])
-        try exams.sit(4, .intermediate, [(2013, .comprehensive, "70"), (2015, .regulations, "70"),
-                                         (2015, .practice, "70")])
-        _ = try exams.training.world.importCertificates("""
+        try exams.sit(
+            3, .intermediate,
+            [
+                (2013, .comprehensive, "70"), (2013, .regulations, "70"),
+                (2013, .practice, "50"), (2014, .practice, "65"),
+            ])
+        try exams.sit(
+            4, .intermediate,
+            [
+                (2013, .comprehensive, "70"), (2015, .regulations, "70"),
+                (2015, .practice, "70"),
+            ])
+        _ = try exams.training.world.importCertificates(
+            """
             id_number,level,certificate_no,issued_on
             \(RosterWorld.person(1)),junior,F1,2013-09-01
             \(RosterWorld.person(2)),junior,F2,2014-09-01
@@ -276,18 +313,22 @@ struct FunnelWorld {
             #expect(!four.passed && four.passedYear == nil && four.scope == nil)
             #expect(four.remaining == [.comprehensive] && four.earlierPassesValidThrough == 2016)
             // A psql user asks the view who passed which level in which year.
-            let rows = try db.query("""
+            let rows = try db.query(
+                """
                 SELECT p.id_number, x.level::text, x.year, x.scope
                 FROM exam_level_pass x JOIN person p ON p.id = x.person_id
                 ORDER BY x.level, x.year, p.id_number
-                """).map { row in
+                """
+            ).map { row in
                 let person: String = try row.decode(0), level: String = try row.decode(1)
                 return "\(person) \(level) \(try row.decode(2, as: Int.self)) \(try row.decode(3, as: String.self))"
             }
-            #expect(rows == [
-                "\(RosterWorld.person(1)) junior 2013 national", "\(RosterWorld.person(5)) junior 2013 local",
-                "\(RosterWorld.person(2)) junior 2014 national", "\(RosterWorld.person(3)) intermediate 2014 national",
-            ])
+            #expect(
+                rows == [
+                    "\(RosterWorld.person(1)) junior 2013 national", "\(RosterWorld.person(5)) junior 2013 local",
+                    "\(RosterWorld.person(2)) junior 2014 national",
+                    "\(RosterWorld.person(3)) intermediate 2014 national",
+                ])
         }
     }
 
@@ -297,14 +338,16 @@ struct FunnelWorld {
     @Test func theFunnelCountsAPassAndItsCertificateInTheYearOfThePass() throws {
         try TestDatabase.withSchema { db in
             let world = try FunnelWorld(db: db)
-            #expect(try world.funnel(2013) == [
-                "junior all": [4, 3, 2, 1], "junior union": [3, 3, 2, 1], "junior party": [1, 0, 0, 0],
-                "intermediate all": [2, 2, 0, 0], "intermediate union": [2, 2, 0, 0],
-            ])
-            #expect(try world.funnel(2014) == [
-                "junior all": [1, 1, 1, 1], "junior union": [1, 1, 1, 1],
-                "intermediate all": [1, 1, 1, 1], "intermediate union": [1, 1, 1, 1],
-            ])
+            #expect(
+                try world.funnel(2013) == [
+                    "junior all": [4, 3, 2, 1], "junior union": [3, 3, 2, 1], "junior party": [1, 0, 0, 0],
+                    "intermediate all": [2, 2, 0, 0], "intermediate union": [2, 2, 0, 0],
+                ])
+            #expect(
+                try world.funnel(2014) == [
+                    "junior all": [1, 1, 1, 1], "junior union": [1, 1, 1, 1],
+                    "intermediate all": [1, 1, 1, 1], "intermediate union": [1, 1, 1, 1],
+                ])
             #expect(try world.funnel(2015) == ["intermediate all": [1, 1, 0, 0], "intermediate union": [1, 1, 0, 0]])
             for year in 2013...2015 {
                 for line in try world.exams.results.funnel(region: "440000", year: year, today: RosterWorld.today) {
@@ -337,21 +380,27 @@ struct FunnelWorld {
             try world.sit(1, .junior, [(2013, .comprehensive, "70"), (2013, .practice, "70")])
             let junior = world.session(2013, .junior), intermediate = world.session(2013, .intermediate)
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.training.world.importCertificates("""
+                try world.training.world.importCertificates(
+                    """
                     id_number,level,certificate_no,issued_on,exam_session
                     \(RosterWorld.person(1)),junior,E1,2013-12-20,\(intermediate)
                     \(RosterWorld.person(2)),junior,E2,2013-12-20,\(junior)
 
                     """)
             }
-            #expect(rejection?.errors.map(\.reason) == ["is the 2013 intermediate session, not junior", "the holder has no registration for this session"])
-            let summary = try world.training.world.importCertificates("""
+            #expect(
+                rejection?.errors.map(\.reason) == [
+                    "is the 2013 intermediate session, not junior", "the holder has no registration for this session",
+                ])
+            let summary = try world.training.world.importCertificates(
+                """
                 id_number,level,certificate_no,issued_on,exam_session
                 \(RosterWorld.person(1)),junior,E1,2013-12-20,\(junior)
 
                 """)
             #expect(summary.inserted == 1)
-            let linked: Int = try db.query("SELECT exam_session_id FROM certificate WHERE certificate_no = 'E1'").single().decode(0)
+            let linked: Int = try db.query("SELECT exam_session_id FROM certificate WHERE certificate_no = 'E1'")
+                .single().decode(0)
             #expect(linked == junior)
         }
     }
@@ -361,7 +410,8 @@ struct FunnelWorld {
     /// Persons 30-35 in Shenzhen's union with recorded education; person 1 has none recorded.
     func world(_ db: Connection) throws -> ExamWorld {
         let world = try ExamWorld(db: db, years: [2014], levels: [.junior, .intermediate, .senior])
-        _ = try world.training.world.importStaff("""
+        _ = try world.training.world.importStaff(
+            """
             enterprise_uscc,id_number,name,department,hired_on,学历,社会工作专业,从事社会工作时间
             \(RosterWorld.shenzhen),\(RosterWorld.person(30)),应届,union,2012-01-01,本科,是,2013-07-01
             \(RosterWorld.shenzhen),\(RosterWorld.person(31)),中专三年,union,2012-01-01,中专,否,2010-06-01
@@ -370,7 +420,8 @@ struct FunnelWorld {
             \(RosterWorld.shenzhen),\(RosterWorld.person(34)),中专持证,union,2000-01-01,高中,否,2000-01-01
 
             """)
-        _ = try world.training.world.importCertificates("""
+        _ = try world.training.world.importCertificates(
+            """
             id_number,level,certificate_no,issued_on
             \(RosterWorld.person(34)),junior,EL1,2007-11-01
 
@@ -382,11 +433,17 @@ struct FunnelWorld {
         try TestDatabase.withSchema { db in
             let world = try world(db)
             // A social-work bachelor may sit the junior exam with no years of work.
-            #expect(try world.registrations.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(30), subjects: nil,
-                                             on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today).eligibilityVerified)
+            #expect(
+                try world.registrations.register(
+                    sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(30), subjects: nil,
+                    on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today
+                ).eligibilityVerified)
             // Secondary education needs 4 years by 2013-12-31; 3.5 are not enough.
             let short = #expect(throws: WorkforceError.self) { try world.register(31, 2014, .junior) }
-            #expect(short?.description.contains("meets no eligibility rule for the junior exam (education secondary, 3 years of social work by 2013-12-31)") == true)
+            #expect(
+                short?.description.contains(
+                    "meets no eligibility rule for the junior exam (education secondary, 3 years of social work by 2013-12-31)"
+                ) == true)
             // Other-major bachelor: the intermediate exam needs 3 + 2 = 5 years.
             #expect(throws: WorkforceError.self) { try world.register(32, 2014, .intermediate) }
             try world.register(33, 2014, .intermediate)
@@ -395,12 +452,15 @@ struct FunnelWorld {
             // The senior exam needs a bachelor's degree and an intermediate certificate.
             #expect(throws: WorkforceError.self) { try world.register(33, 2014, .senior) }
             // Nothing recorded: accepted, flagged.
-            let unverified = try world.registrations.register(sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(1),
-                                                      subjects: nil, on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today)
+            let unverified = try world.registrations.register(
+                sessionID: world.session(2014, .junior), idNumber: RosterWorld.person(1),
+                subjects: nil, on: CalendarDate(iso: "2014-03-10")!, today: RosterWorld.today)
             #expect(!unverified.eligibilityVerified)
-            let flags = try db.query("""
+            let flags = try db.query(
+                """
                 SELECT p.id_number, r.eligibility_unverified FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
-                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
             #expect(flags.filter { $0.1 }.map(\.0) == [RosterWorld.person(1)])
         }
     }
@@ -409,7 +469,8 @@ struct FunnelWorld {
         try TestDatabase.withSchema { db in
             let world = try world(db)
             let error = #expect(throws: PostgresError.self) {
-                try db.execute("""
+                try db.execute(
+                    """
                     INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
                     SELECT \(world.session(2014, .junior)), p.id, e.id, e.region_code, '{regulations}', '2014-03-10'
                     FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1)) AND e.uscc = \(RosterWorld.shenzhen)

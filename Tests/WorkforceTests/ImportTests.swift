@@ -16,19 +16,22 @@ typealias RosterWorld = FixtureWorld
     @Test func englishHeadersCreatePersonsAndEmployments() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            let summary = try world.importStaff(header + """
-                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-06-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,party,2013-06-01,
-                \(RosterWorld.beijing),\(RosterWorld.person(1)),张伟,social_org,2012-01-01,
-                \(RosterWorld.beijing),\(RosterWorld.person(2)),李娜,womens_federation,2010/3/5,2012年1月31日
-                """)
+            let summary = try world.importStaff(
+                header + """
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-06-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,party,2013-06-01,
+                    \(RosterWorld.beijing),\(RosterWorld.person(1)),张伟,social_org,2012-01-01,
+                    \(RosterWorld.beijing),\(RosterWorld.person(2)),李娜,womens_federation,2010/3/5,2012年1月31日
+                    """)
             #expect(summary.read == 4)
             #expect(summary.inserted == 4)
             #expect(try world.count("person") == 2)
             #expect(try world.count("employment") == 4)
-            let left: CalendarDate? = try db.query("""
+            let left: CalendarDate? = try db.query(
+                """
                 SELECT left_on FROM employment JOIN person p ON p.id = person_id WHERE p.id_number = \(RosterWorld.person(2))
-                """).single().decode(0)
+                """
+            ).single().decode(0)
             #expect(left == CalendarDate(iso: "2012-01-31"))
         }
     }
@@ -74,24 +77,29 @@ typealias RosterWorld = FixtureWorld
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             let unknownEnterprise = Fixtures.uscc(region: "320102", serial: 99)
-            let csv = header + """
-                \(RosterWorld.shenzhen),\(RosterWorld.person(10)),好人,union,2013-01-01,
-                \(RosterWorld.shenzhen),11010519491231002Y,坏号,union,2013-01-01,
-                \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
-                \(unknownEnterprise),\(RosterWorld.person(11)),无企业,union,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(12)),错部门,财务部,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(13)),未来,union,2030-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(14)),早退,union,2013-05-01,2013-01-01
-                \(RosterWorld.shenzhen),\(RosterWorld.person(15)),甲,union,2013-01-01,
-                \(RosterWorld.beijing),\(RosterWorld.person(15)),乙,party,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(16)),,union,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(17)),坏日期,union,2013-02-30,
-                """
+            let csv =
+                header + """
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(10)),好人,union,2013-01-01,
+                    \(RosterWorld.shenzhen),11010519491231002Y,坏号,union,2013-01-01,
+                    \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
+                    \(unknownEnterprise),\(RosterWorld.person(11)),无企业,union,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(12)),错部门,财务部,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(13)),未来,union,2030-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(14)),早退,union,2013-05-01,2013-01-01
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(15)),甲,union,2013-01-01,
+                    \(RosterWorld.beijing),\(RosterWorld.person(15)),乙,party,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(16)),,union,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(17)),坏日期,union,2013-02-30,
+                    """
             let rejection = #expect(throws: ImportRejected.self) { try world.importStaff(csv) }
             let errors = try #require(rejection).errors
-            func reason(line: Int) -> String { errors.filter { $0.line == line }.map(\.description).joined(separator: " | ") }
+            func reason(line: Int) -> String {
+                errors.filter { $0.line == line }.map(\.description).joined(separator: " | ")
+            }
             #expect(reason(line: 2) == "")
-            #expect(reason(line: 3).contains("id_number '11010519491231002Y': check character must be a digit or upper-case X"))
+            #expect(
+                reason(line: 3).contains(
+                    "id_number '11010519491231002Y': check character must be a digit or upper-case X"))
             #expect(reason(line: 4) == "line 4, id_number '110105199003071238': check character should be 9, found 8")
             #expect(reason(line: 5).contains("enterprise_uscc '\(unknownEnterprise)': no enterprise has this USCC"))
             #expect(reason(line: 6).contains("department '财务部': unknown department"))
@@ -111,11 +119,12 @@ typealias RosterWorld = FixtureWorld
     @Test func oneDepartmentAtTwoEnterprisesAndTwoDepartmentsAreNormal() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            let summary = try world.importStaff(header + """
-                \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,union,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,human_resources,2013-01-01,
-                \(RosterWorld.beijing),\(RosterWorld.person(20)),周敏,union,2013-01-01,
-                """)
+            let summary = try world.importStaff(
+                header + """
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,union,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(20)),周敏,human_resources,2013-01-01,
+                    \(RosterWorld.beijing),\(RosterWorld.person(20)),周敏,union,2013-01-01,
+                    """)
             #expect(summary.inserted == 3)
         }
     }
@@ -123,12 +132,15 @@ typealias RosterWorld = FixtureWorld
     @Test func skipInvalidWritesTheGoodRowsAndSavesTheBadOnesWithAReason() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            let rejects = FileManager.default.temporaryDirectory.appendingPathComponent("rejects-\(UUID().uuidString).csv").path
-            let summary = try world.importStaff(header + """
-                \(RosterWorld.shenzhen),\(RosterWorld.person(30)),好人,union,2013-01-01,
-                \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
-                \(Fixtures.uscc(region: "320102", serial: 98)),\(RosterWorld.person(31)),无企业,union,2013-01-01,
-                """, skipInvalid: true, rejects: rejects)
+            let rejects = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "rejects-\(UUID().uuidString).csv"
+            ).path
+            let summary = try world.importStaff(
+                header + """
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(30)),好人,union,2013-01-01,
+                    \(RosterWorld.shenzhen),110105199003071238,错校验,union,2013-01-01,
+                    \(Fixtures.uscc(region: "320102", serial: 98)),\(RosterWorld.person(31)),无企业,union,2013-01-01,
+                    """, skipInvalid: true, rejects: rejects)
             #expect(summary.inserted == 1)
             #expect(summary.rejected == 2)
             #expect(summary.rejectsFile == rejects)
@@ -136,14 +148,19 @@ typealias RosterWorld = FixtureWorld
             #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]), "Excel needs the BOM to read UTF-8")
             let saved = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             #expect(saved.hasPrefix("enterprise_uscc,id_number,name,department,hired_on,left_on,line,reason\r\n"))
-            #expect(saved.contains("110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character should be 9, found 8\""))
+            #expect(
+                saved.contains(
+                    "110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character should be 9, found 8\""
+                ))
             #expect(saved.contains("无企业"))
             #expect(try world.count("employment") == 1)
             // The saved file, once fixed, imports like any roster.
             let fixed = saved.replacingOccurrences(of: "110105199003071238", with: "110105199003071239")
             let again = try world.staff.importFile(
-                path: try temporaryFile(text: fixed), options: ImportOptions(
-                    skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today, saveRejects: saveRejectsAsTheCLIDoes))
+                path: try temporaryFile(text: fixed),
+                options: ImportOptions(
+                    skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today,
+                    saveRejects: saveRejectsAsTheCLIDoes))
             #expect(again.inserted == 1)
             #expect(again.rejected == 1)
         }
@@ -162,21 +179,26 @@ typealias RosterWorld = FixtureWorld
     @Test func anOpenEmploymentCannotBeOpenedAgainWithAnotherHiringDate() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            _ = try world.importStaff(header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2013-01-01,\n")
+            _ = try world.importStaff(
+                header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2013-01-01,\n")
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.importStaff(header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2014-01-01,\n")
+                try world.importStaff(
+                    header + "\(RosterWorld.shenzhen),\(RosterWorld.person(40)),孙丽,union,2014-01-01,\n")
             }
-            #expect(rejection?.errors.first?.reason.description.contains("already employed in union there since 2013-01-01") == true)
+            #expect(
+                rejection?.errors.first?.reason.description.contains("already employed in union there since 2013-01-01")
+                    == true)
         }
     }
 
     @Test func leavingClosesTheOpenEmployment() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            _ = try world.importStaff(header + """
-                \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,union,2013-01-01,
-                \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,party,2013-01-01,
-                """)
+            _ = try world.importStaff(
+                header + """
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,union,2013-01-01,
+                    \(RosterWorld.shenzhen),\(RosterWorld.person(50)),钱多,party,2013-01-01,
+                    """)
             let closed = try world.staff.recordLeaving(
                 idNumber: RosterWorld.person(50), enterpriseUSCC: RosterWorld.shenzhen, department: .union,
                 on: CalendarDate(iso: "2014-01-01")!, today: RosterWorld.today)
@@ -192,7 +214,9 @@ typealias RosterWorld = FixtureWorld
                     on: CalendarDate(iso: "2012-01-01")!, today: RosterWorld.today)
             }
             #expect(early?.description.contains("is not after the hiring date 2013-01-01") == true)
-            #expect(try db.query("SELECT count(*) FROM employment WHERE left_on IS NULL").single().decode(0, as: Int.self) == 1)
+            #expect(
+                try db.query("SELECT count(*) FROM employment WHERE left_on IS NULL").single().decode(0, as: Int.self)
+                    == 1)
         }
     }
 }
@@ -201,7 +225,9 @@ typealias RosterWorld = FixtureWorld
     @Test func certificatesImportIdempotentlyAndRecordLaterRevocations() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            _ = try world.importStaff("enterprise_uscc,id_number,name,department,hired_on\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n")
+            _ = try world.importStaff(
+                "enterprise_uscc,id_number,name,department,hired_on\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n"
+            )
             let csv = """
                 身份证号,证书等级,证书编号,发证日期,注销日期
                 \(RosterWorld.person(1)),社会工作师,201300000000000001,2013-09-01,
@@ -209,7 +235,8 @@ typealias RosterWorld = FixtureWorld
                 """
             #expect(try world.importCertificates(csv).inserted == 1)
             #expect(try world.importCertificates(csv).unchanged == 1)
-            let revoked = try world.importCertificates(csv.replacingOccurrences(of: "2013-09-01,", with: "2013-09-01,2015-01-01"))
+            let revoked = try world.importCertificates(
+                csv.replacingOccurrences(of: "2013-09-01,", with: "2013-09-01,2015-01-01"))
             #expect(revoked.updated == 1)
         }
     }
@@ -217,9 +244,12 @@ typealias RosterWorld = FixtureWorld
     @Test func certificateRowsAreCheckedAgainstPersonsAndEachOther() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            _ = try world.importStaff("enterprise_uscc,id_number,name,department\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n")
+            _ = try world.importStaff(
+                "enterprise_uscc,id_number,name,department\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
+            )
             let rejection = #expect(throws: ImportRejected.self) {
-                try world.importCertificates("""
+                try world.importCertificates(
+                    """
                     id_number,level,certificate_no,issued_on,revoked_on
                     \(RosterWorld.person(2)),junior,A1,2013-09-01,
                     \(RosterWorld.person(1)),expert,A2,2013-09-01,
@@ -241,7 +271,8 @@ typealias RosterWorld = FixtureWorld
     @Test func aNameColumnCreatesPersonsNotYetOnARoster() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            let summary = try world.importCertificates("""
+            let summary = try world.importCertificates(
+                """
                 id_number,name,level,certificate_no,issued_on
                 \(RosterWorld.person(60)),吴刚,助理社会工作师,B1,2013-09-01
 
@@ -256,13 +287,14 @@ typealias RosterWorld = FixtureWorld
             let world = try RosterWorld(db: db)
             let third = Fixtures.uscc(region: "440106", serial: 3)
             let summary = try world.enterprises.importFile(
-                path: try temporaryFile(text: """
-                    统一社会信用代码,单位名称,行政区划代码,职工人数
-                    \(RosterWorld.shenzhen),深圳测试电子有限公司,440305,800
-                    \(RosterWorld.beijing),北京测试科技有限公司,110105,
-                    \(third),广州测试纺织有限公司,440106,1200
+                path: try temporaryFile(
+                    text: """
+                        统一社会信用代码,单位名称,行政区划代码,职工人数
+                        \(RosterWorld.shenzhen),深圳测试电子有限公司,440305,800
+                        \(RosterWorld.beijing),北京测试科技有限公司,110105,
+                        \(third),广州测试纺织有限公司,440106,1200
 
-                    """),
+                        """),
                 options: ImportOptions(today: RosterWorld.today))
             #expect(summary.inserted == 1)
             #expect(summary.updated == 1)

@@ -11,7 +11,8 @@ import Workforce
             #expect(applied == Schema.migrations.map(\.name))
             #expect(applied.first == "0001_core.sql")
             #expect(try Schema.runner.migrate(db).isEmpty)
-            let provinces = try db.query("SELECT count(*) FROM region WHERE level = 'province'").single().decode(0, as: Int.self)
+            let provinces = try db.query("SELECT count(*) FROM region WHERE level = 'province'").single().decode(
+                0, as: Int.self)
             #expect(provinces == 31)
             #expect(try Schema.runner.status(db).allSatisfy { $0.state == .applied })
         }
@@ -39,8 +40,9 @@ import Workforce
                 #expect(migration.checksum == server, "\(migration.name)")
             }
             #expect(Migration(name: "x", sql: "").checksum == "d41d8cd98f00b204e9800998ecf8427e")
-            #expect(Migration(name: "x", sql: "社会工作").checksum
-                == (try db.query("SELECT md5(\("社会工作"))").single().decode(0, as: String.self)))
+            #expect(
+                Migration(name: "x", sql: "社会工作").checksum
+                    == (try db.query("SELECT md5(\("社会工作"))").single().decode(0, as: String.self)))
         }
     }
 

@@ -17,7 +17,8 @@ import WorkforceOutput
     func populate(_ world: RosterWorld) throws {
         let sz = RosterWorld.shenzhen, bj = RosterWorld.beijing
         try world.add(.guangzhou)
-        _ = try world.importStaff("""
+        _ = try world.importStaff(
+            """
             enterprise_uscc,id_number,name,department,hired_on,left_on
             \(sz),\(RatioTests.p(1)),一,union,2012-01-01,
             \(sz),\(RatioTests.p(2)),二,union,2012-01-01,2013-06-01
@@ -33,7 +34,8 @@ import WorkforceOutput
             \(sz),\(RatioTests.p(10)),十,social_org,2013-12-31,
             \(sz),\(RatioTests.p(11)),十一,party,,
             """)
-        _ = try world.importCertificates("""
+        _ = try world.importCertificates(
+            """
             id_number,level,certificate_no,issued_on,revoked_on
             \(RatioTests.p(1)),junior,C1,2013-01-01,
             \(RatioTests.p(2)),senior,C2,2012-01-01,
@@ -88,7 +90,10 @@ import WorkforceOutput
             // (4 + 1) / (8 + 1), not the mean of 0.5 and 1.
             #expect(country.total.counts == RatioCounts(tracked: 9, certified: 5, ratio: "0.5556"))
             #expect(country.total.levels == LevelCounts(junior: 3, intermediate: 1, senior: 1))
-            #expect(country.provinces.map { $0.scope } == [.region(code: "110000", name: "北京市"), .region(code: "440000", name: "广东省")])
+            #expect(
+                country.provinces.map { $0.scope } == [
+                    .region(code: "110000", name: "北京市"), .region(code: "440000", name: "广东省"),
+                ])
             #expect(country.provinces.map(\.counts.tracked) == [1, 8])
             #expect(country.enterprises.count == 3)
             let union = country.total.departments.first { $0.department == .union }
@@ -106,17 +111,27 @@ import WorkforceOutput
             let entry = try service.enterprise(uscc: RosterWorld.shenzhen, asOf: RatioTests.asOf)
             let json = JSON.object(entry.json(asOf: RatioTests.asOf)).serialized()
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-            #expect(json.hasPrefix(#"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","name":"深圳测试电子有限公司","region_code":"440305"},"tracked":8,"certified":4,"ratio":0.5000,"by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#))
+            #expect(
+                json.hasPrefix(
+                    #"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","name":"深圳测试电子有限公司","region_code":"440305"},"tracked":8,"certified":4,"ratio":0.5000,"by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#
+                ))
             #expect(object["by_level"] as? [String: Int] == ["junior": 2, "intermediate": 1, "senior": 1])
             let country = try service.report(region: nil, asOf: RatioTests.asOf).json.serialized()
-            let countryObject = try #require(try JSONSerialization.jsonObject(with: Data(country.utf8)) as? [String: Any])
+            let countryObject = try #require(
+                try JSONSerialization.jsonObject(with: Data(country.utf8)) as? [String: Any])
             #expect(countryObject["region"] is NSNull)
             #expect((countryObject["provinces"] as? [Any])?.count == 2)
             let enterprises = try #require(countryObject["enterprises"] as? [[String: Any]])
-            let empty = enterprises.first { ($0["enterprise"] as? [String: Any])?["uscc"] as? String == RatioTests.guangzhou }
+            let empty = enterprises.first {
+                ($0["enterprise"] as? [String: Any])?["uscc"] as? String == RatioTests.guangzhou
+            }
             #expect(empty?["ratio"] is NSNull)
             #expect(empty?["tracked"] as? Int == 0)
-            #expect(Set(countryObject.keys) == ["as_of", "region", "tracked", "certified", "ratio", "by_department", "by_level", "provinces", "enterprises"])
+            #expect(
+                Set(countryObject.keys) == [
+                    "as_of", "region", "tracked", "certified", "ratio", "by_department", "by_level", "provinces",
+                    "enterprises",
+                ])
         }
     }
 
@@ -127,7 +142,9 @@ import WorkforceOutput
             let points = try RatioService(db: db).trend(
                 uscc: RosterWorld.shenzhen, region: nil, from: CalendarDate(iso: "2013-11-30")!,
                 to: CalendarDate(iso: "2014-03-15")!, every: .month)
-            #expect(points.map(\.date.iso) == ["2013-11-30", "2013-12-31", "2014-01-31", "2014-02-28", "2014-03-15"], "a month-end start keeps to month ends")
+            #expect(
+                points.map(\.date.iso) == ["2013-11-30", "2013-12-31", "2014-01-31", "2014-02-28", "2014-03-15"],
+                "a month-end start keeps to month ends")
             // 2014-01-31: p3 hired, p8 gone, p7 certified; 2014-02-28: p5's certificate counts;
             // 2014-03-15: p7's certificate is revoked.
             #expect(points[2].counts == RatioCounts(tracked: 9, certified: 4, ratio: "0.4444"))
@@ -143,10 +160,12 @@ import WorkforceOutput
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             try populate(world)
-            let row = try db.query("""
+            let row = try db.query(
+                """
                 SELECT r.tracked, r.certified, r.ratio::text FROM enterprise_ratio_on('2013-12-31') r
                 JOIN enterprise e ON e.id = r.enterprise_id WHERE e.uscc = \(RosterWorld.shenzhen)
-                """).single()
+                """
+            ).single()
             #expect(try row.decode(0, as: Int.self) == 8)
             #expect(try row.decode(1, as: Int.self) == 4)
             #expect(try row.decode(2, as: String.self) == "0.5000")
@@ -156,7 +175,8 @@ import WorkforceOutput
     @Test func theBitSetOfDaysFollowsTheRulesOfEachDay() throws {
         try TestDatabase.withSchema { db in
             // Every interval over a small calendar, open at either end or not, against the rules.
-            let mismatches: Int = try db.query("""
+            let mismatches: Int = try db.query(
+                """
                 WITH calendar AS (SELECT ARRAY(SELECT d::date FROM generate_series(DATE '2013-01-01', DATE '2013-01-10', '1 day') d) AS days),
                      bound AS (SELECT b::date AS day FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b UNION ALL SELECT NULL)
                 SELECT count(*)
@@ -165,7 +185,8 @@ import WorkforceOutput
                       IS DISTINCT FROM employment_active_on(s.day, e.day, u.day)
                    OR (s.day IS NOT NULL AND ((days_active(s.day, e.day, calendar.days) >> (u.i - 1)::int) & 1 = 1)
                       IS DISTINCT FROM certificate_valid_on(s.day, e.day, u.day))
-                """).single().decode(0)
+                """
+            ).single().decode(0)
             #expect(mismatches == 0)
         }
     }
@@ -174,29 +195,36 @@ import WorkforceOutput
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             try populate(world)
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
                 SELECT id, issued_on + 30, issued_on + 400, false FROM certificate WHERE certificate_no IN ('C1', 'C4b', 'C9')
                 """)
-            let days = try RatioService.trendDates(from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
+            let days = try RatioService.trendDates(
+                from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
             #expect(days.count == 37)
             for registeredOnly in [false, true] {
-                let mismatches: Int = try db.query("""
+                let mismatches: Int = try db.query(
+                    """
                     SELECT count(*) FROM enterprise_ratio_by_day(\(days)::date[], NULL, NULL, \(registeredOnly)) b
                     FULL JOIN (SELECT d.day, r.* FROM unnest(\(days)::date[]) AS d(day),
                                LATERAL enterprise_ratio_on(d.day, NULL, \(registeredOnly)) r) o
                         ON o.day = b.as_of AND o.enterprise_id = b.enterprise_id
                     WHERE (b.tracked, b.certified, b.ratio) IS DISTINCT FROM (o.tracked, o.certified, o.ratio)
-                    """).single().decode(0)
+                    """
+                ).single().decode(0)
                 #expect(mismatches == 0, "registered only: \(registeredOnly)")
                 // The trend takes the one-pass form up to 62 days and the per-day form beyond; both agree.
-                let long = try RatioService.trendDates(from: CalendarDate(iso: "2008-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
+                let long = try RatioService.trendDates(
+                    from: CalendarDate(iso: "2008-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
                 #expect(long.count > 62)
-                let pairs: Int = try db.query("""
+                let pairs: Int = try db.query(
+                    """
                     SELECT count(*) FROM ratio_trend(\(long)::date[], '440000', NULL, \(registeredOnly)) l
                     JOIN ratio_trend(\(days)::date[], '440000', NULL, \(registeredOnly)) s ON s.as_of = l.as_of
                     WHERE (l.tracked, l.certified) = (s.tracked, s.certified)
-                    """).single().decode(0)
+                    """
+                ).single().decode(0)
                 #expect(pairs == days.count)
             }
             // Dates out of order would give wrong bits: refused, not answered.

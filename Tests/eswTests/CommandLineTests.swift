@@ -43,8 +43,9 @@ func esw(
         process.terminate()
         throw ESWTimeout(arguments: arguments, seconds: timeout)
     }
-    return ESWRun(status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
-                  stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+    return ESWRun(
+        status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
+        stderr: String(decoding: stderrData.wait(), as: UTF8.self))
 }
 
 /// Runs `body` on a thread of its own and waits at most `seconds` for it; nil if it is still running.
@@ -100,7 +101,10 @@ final class PipeDrain: @unchecked Sendable {
     @Test func checkPrintsEachVerdictAndExitsThreeWhenAnyIsInvalid() throws {
         let run = try esw(["check", "id-number", "11010519491231002x", "110105199003071238"])
         #expect(run.status == 3)
-        #expect(run.stdout == "11010519491231002x\tvalid\t11010519491231002X\n110105199003071238\tinvalid\tcheck character should be 9, found 8\n")
+        #expect(
+            run.stdout
+                == "11010519491231002x\tvalid\t11010519491231002X\n110105199003071238\tinvalid\tcheck character should be 9, found 8\n"
+        )
         let fromStdin = try esw(["check", "uscc", "-"], stdin: "52440300MJ000123XJ\n\n91110000600037341L\n")
         #expect(fromStdin.status == 0)
         #expect(fromStdin.stdout.split(separator: "\n").count == 2)
@@ -133,30 +137,42 @@ final class PipeDrain: @unchecked Sendable {
             #expect(second.stderr.isEmpty)
 
             let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            #expect(try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database).status == 0)
-            let roster = try temporaryFile(text: """
-                enterprise_uscc,id_number,name,department,hired_on
-                \(shenzhen),\(Fixtures.idNumber(sequence: 1)),张伟,工会,2012-01-01
-                \(shenzhen),\(Fixtures.idNumber(sequence: 2)),李娜,妇联,2012-01-01
+            #expect(
+                try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
+                    .status == 0)
+            let roster = try temporaryFile(
+                text: """
+                    enterprise_uscc,id_number,name,department,hired_on
+                    \(shenzhen),\(Fixtures.idNumber(sequence: 1)),张伟,工会,2012-01-01
+                    \(shenzhen),\(Fixtures.idNumber(sequence: 2)),李娜,妇联,2012-01-01
 
-                """)
+                    """)
             let imported = try esw(["staff", "import", roster] + database)
             #expect(imported.status == 0)
             #expect(imported.stdout.contains("inserted 2"))
-            let certificates = try temporaryFile(text: "id_number,level,certificate_no,issued_on\n\(Fixtures.idNumber(sequence: 1)),助理社会工作师,X1,2013-01-01\n")
+            let certificates = try temporaryFile(
+                text:
+                    "id_number,level,certificate_no,issued_on\n\(Fixtures.idNumber(sequence: 1)),助理社会工作师,X1,2013-01-01\n"
+            )
             #expect(try esw(["certificate", "import", certificates] + database).status == 0)
 
-            let json = try esw(["ratio", "--enterprise", shenzhen, "--as-of", "2013-12-31", "--format", "json"] + database)
+            let json = try esw(
+                ["ratio", "--enterprise", shenzhen, "--as-of", "2013-12-31", "--format", "json"] + database)
             #expect(json.status == 0)
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["ratio"] as? Double == 0.5)
             #expect(object?["as_of"] as? String == "2013-12-31")
 
             let csv = try esw(["ratio", "--format", "csv", "--as-of", "2013-12-31", "--by", "level"] + database)
-            #expect(csv.stdout.hasPrefix("\u{FEFF}scope,code,name,tracked,certified,ratio,junior,intermediate,senior\r\n"))
+            #expect(
+                csv.stdout.hasPrefix("\u{FEFF}scope,code,name,tracked,certified,ratio,junior,intermediate,senior\r\n"))
             #expect(csv.stdout.contains("country,,全国,2,1,0.5000,1,0,0"))
 
-            let trend = try esw(["ratio", "--trend", "--region", "440000", "--from", "2012-06-01", "--to", "2013-06-01", "--every", "year"] + database)
+            let trend = try esw(
+                [
+                    "ratio", "--trend", "--region", "440000", "--from", "2012-06-01", "--to", "2013-06-01", "--every",
+                    "year",
+                ] + database)
             #expect(trend.stdout.contains("2012-06-01        2          0   0.00%"))
             #expect(trend.stdout.contains("2013-06-01        2          1  50.00%"))
         }
@@ -164,11 +180,12 @@ final class PipeDrain: @unchecked Sendable {
 
     @Test func aBadRowStopsTheImportWithExitThreeAndTheLineNamed() throws {
         try TestDatabase.withSchema { _, url in
-            let roster = try temporaryFile(text: """
-                enterprise_uscc,id_number,name,department
-                \(Fixtures.uscc(region: "440305", serial: 5)),110105199003071238,张伟,工会
+            let roster = try temporaryFile(
+                text: """
+                    enterprise_uscc,id_number,name,department
+                    \(Fixtures.uscc(region: "440305", serial: 5)),110105199003071238,张伟,工会
 
-                """)
+                    """)
             let run = try esw(["staff", "import", roster, "--database-url", url])
             #expect(run.status == 3)
             #expect(run.stdout.isEmpty)
@@ -189,7 +206,9 @@ final class PipeDrain: @unchecked Sendable {
             let path = try temporaryFile(text: roster)
             // The watchdog, not esw's own timeout: with pipes read one after the other the helper
             // itself blocks, and only a wait from outside it turns that hang into a failure.
-            let importing: @Sendable () throws -> ESWRun = { try esw(["staff", "import", path, "--database-url", url]) }
+            let importing: @Sendable () throws -> ESWRun = {
+                try esw(["staff", "import", path, "--database-url", url])
+            }
             guard let run = try withDeadline(seconds: 60, importing) else {
                 Issue.record("esw staff import with a long error listing did not finish within 60 s")
                 return
@@ -220,13 +239,18 @@ final class PipeDrain: @unchecked Sendable {
         try TestDatabase.withSchema { db, url in
             let database = ["--database-url", url]
             let shenzhen = FixtureWorld.shenzhen
-            _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff((1...4).map {
-                .init(.shenzhen, $0, "员工\($0)", "工会", hired: "2012-01-01")
-            }))
+            _ = try FixtureWorld(db: db).importStaff(
+                FixtureWorld.staff(
+                    (1...4).map {
+                        .init(.shenzhen, $0, "员工\($0)", "工会", hired: "2012-01-01")
+                    }))
 
-            let created = try esw(["event", "create", "--kind", "专家讲座", "--title", "企业社会工作概论",
-                                   "--starts", "2030-01-10T09:00", "--ends", "2030-01-10T12:00", "--hours", "3",
-                                   "--capacity", "3", "--enterprise", shenzhen] + database)
+            let created = try esw(
+                [
+                    "event", "create", "--kind", "专家讲座", "--title", "企业社会工作概论",
+                    "--starts", "2030-01-10T09:00", "--ends", "2030-01-10T12:00", "--hours", "3",
+                    "--capacity", "3", "--enterprise", shenzhen,
+                ] + database)
             #expect(created.status == 0)
             let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(Int(id) != nil, "event create prints the id alone")
@@ -246,23 +270,33 @@ final class PipeDrain: @unchecked Sendable {
             #expect(object["waitlisted"] as? Int == 1)
             let lines = try #require(object["enrollments"] as? [[String: Any]])
             #expect(lines.first { $0["status"] as? String == "waitlisted" }?["waitlist_position"] as? Int == 1)
-            #expect(Set(lines.first?.keys ?? [:].keys) == ["id_number", "name", "department", "status", "waitlist_position", "hours"])
+            #expect(
+                Set(lines.first?.keys ?? [:].keys) == [
+                    "id_number", "name", "department", "status", "waitlist_position", "hours",
+                ])
 
-            let cancel = try esw(["enroll", "cancel", "--event", id, "--id-number", Fixtures.idNumber(sequence: 2)] + database)
+            let cancel = try esw(
+                ["enroll", "cancel", "--event", id, "--id-number", Fixtures.idNumber(sequence: 2)] + database)
             #expect(cancel.stdout.contains("\(Fixtures.idNumber(sequence: 4)) moves from the waitlist into the seat"))
 
-            let early = try esw(["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended"] + database)
+            let early = try esw(
+                ["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended"] + database)
             #expect(early.status == 3)
-            let attended = try esw(["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended",
-                                    "--at", "2030-01-10T12:00"] + database)
+            let attended = try esw(
+                [
+                    "attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended",
+                    "--at", "2030-01-10T12:00",
+                ] + database)
             #expect(attended.status == 0)
             let hours = try esw(["training", "hours", "--enterprise", shenzhen, "--format", "json"] + database)
             #expect(hours.stdout.contains("\"total\": 3.00"))
-            let gaps = try esw(["training", "gaps", "--enterprise", shenzhen, "--as-of", "2030-02-01", "--format", "csv"] + database)
+            let gaps = try esw(
+                ["training", "gaps", "--enterprise", shenzhen, "--as-of", "2030-02-01", "--format", "csv"] + database)
             #expect(gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 2))"))
             #expect(!gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 1))"))
 
-            let badEvent = try esw(["enroll", "--event", "999", "--id-number", Fixtures.idNumber(sequence: 1)] + database)
+            let badEvent = try esw(
+                ["enroll", "--event", "999", "--id-number", Fixtures.idNumber(sequence: 1)] + database)
             #expect(badEvent.status == 3)
             #expect(badEvent.stderr.contains("no training event has id 999"))
         }
@@ -279,19 +313,33 @@ final class PipeDrain: @unchecked Sendable {
             _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
             var sessions: [String] = []
             for year in ["2013", "2014"] {
-                let created = try esw(["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"] + database)
+                let created = try esw(
+                    ["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"]
+                        + database)
                 #expect(created.status == 0)
                 let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 sessions.append(id)
-                #expect(try esw(["exam", "window", "set", "--session", id, "--province", "440000",
-                                 "--opens", "\(year)-03-01", "--closes", "\(year)-03-31"] + database).status == 0)
+                #expect(
+                    try esw(
+                        [
+                            "exam", "window", "set", "--session", id, "--province", "440000",
+                            "--opens", "\(year)-03-01", "--closes", "\(year)-03-31",
+                        ] + database
+                    ).status == 0)
             }
-            let outside = try esw(["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-04-01"] + database)
+            let outside = try esw(
+                ["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-04-01"] + database)
             #expect(outside.status == 3)
-            let registered = try esw(["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-03-10"] + database)
+            let registered = try esw(
+                ["exam", "register", "--session", sessions[0], "--id-number", person, "--on", "2013-03-10"] + database)
             #expect(registered.stdout.contains("eligibility unverified"))
-            #expect(try esw(["exam", "register", "--session", sessions[1], "--id-number", person,
-                             "--subjects", "practice", "--on", "2014-03-10"] + database).status == 0)
+            #expect(
+                try esw(
+                    [
+                        "exam", "register", "--session", sessions[1], "--id-number", person,
+                        "--subjects", "practice", "--on", "2014-03-10",
+                    ] + database
+                ).status == 0)
             let scores = """
                 身份证号,考试场次,科目,成绩
                 \(person),\(sessions[0]),社会工作综合能力（中级）,66
@@ -302,7 +350,8 @@ final class PipeDrain: @unchecked Sendable {
                 """
             #expect(try esw(["exam", "scores", "import", try temporaryFile(text: scores)] + database).status == 0)
             let results = try esw(["exam", "results", "--id-number", person, "--format", "json"] + database)
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(results.stdout.utf8)) as? [String: Any])
             #expect(object["id_number"] as? String == person)
             let level = try #require((object["levels"] as? [[String: Any]])?.first)
             #expect(level["level"] as? String == "intermediate")
@@ -310,9 +359,11 @@ final class PipeDrain: @unchecked Sendable {
             #expect(level["passed_year"] as? Int == 2014)
             #expect(level["scope"] as? String == "national")
             #expect((level["remaining"] as? [Any])?.isEmpty == true)
-            let pending = try esw(["exam", "results", "--pending-certificates", "--enterprise", shenzhen, "--format", "csv"] + database)
+            let pending = try esw(
+                ["exam", "results", "--pending-certificates", "--enterprise", shenzhen, "--format", "csv"] + database)
             #expect(pending.stdout.contains(person))
-            let funnel = try esw(["exam", "funnel", "--region", "440000", "--year", "2013", "--format", "csv"] + database)
+            let funnel = try esw(
+                ["exam", "funnel", "--region", "440000", "--year", "2013", "--format", "csv"] + database)
             #expect(funnel.stdout.contains("intermediate,all,1,1,0,0"))
         }
     }
@@ -328,15 +379,30 @@ final class PipeDrain: @unchecked Sendable {
             let worker = FixtureWorld.person(1)
             let hire = FixtureWorld.Hire(.shenzhen, 1, "张伟", "工会", hired: "2012-01-01")
             _ = try FixtureWorld(db: db).importStaff(FixtureWorld.staff([hire]))
-            let program = try esw(["pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by", "2013-06-30",
-                                   "--pilot-months", "12", "--summary-by", "2014-06-30"] + database).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let application = try esw(["pilot", "apply", "--program", program, "--enterprise", shenzhen, "--on", "2013-05-20"] + database)
-                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let program = try esw(
+                [
+                    "pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by",
+                    "2013-06-30",
+                    "--pilot-months", "12", "--summary-by", "2014-06-30",
+                ] + database
+            ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let application = try esw(
+                ["pilot", "apply", "--program", program, "--enterprise", shenzhen, "--on", "2013-05-20"] + database
+            )
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             for (state, day) in [("approved", "2013-06-20"), ("in_pilot", "2013-07-01")] {
-                #expect(try esw(["pilot", "advance", "--application", application, "--to", state, "--on", day] + database).status == 0)
+                #expect(
+                    try esw(["pilot", "advance", "--application", application, "--to", state, "--on", day] + database)
+                        .status == 0)
             }
-            #expect(try esw(["post", "add", "--enterprise", shenzhen, "--department", "union", "--title", "专员", "--filled-by", worker,
-                             "--created-on", "2013-08-01"] + database).status == 0)
+            #expect(
+                try esw(
+                    [
+                        "post", "add", "--enterprise", shenzhen, "--department", "union", "--title", "专员",
+                        "--filled-by", worker,
+                        "--created-on", "2013-08-01",
+                    ] + database
+                ).status == 0)
 
             let csv = try esw(["report", "pilot", "--application", application, "--format", "csv"] + database)
             #expect(csv.status == 0)
@@ -344,7 +410,9 @@ final class PipeDrain: @unchecked Sendable {
             #expect(csv.stdout.contains("posts,,developed,1"))
             #expect(csv.stdout.contains(String(worker.prefix(6)) + "********" + String(worker.suffix(4))))
             #expect(!csv.stdout.contains(worker))
-            let whole = try esw(["report", "pilot", "--application", application, "--format", "json", "--include-id-numbers"] + database)
+            let whole = try esw(
+                ["report", "pilot", "--application", application, "--format", "json", "--include-id-numbers"] + database
+            )
             #expect(whole.stdout.contains(worker))
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("esw-\(UUID().uuidString)")

@@ -29,20 +29,40 @@ import Workforce
         cases += formats("certificate-status", ["certificate", "status", "--as-of", "2013-12-31"])
         cases += formats("ratio", ["ratio", "--as-of", "2013-12-31"])
         cases += formats("ratio-enterprise", ["ratio", "--enterprise", shenzhen, "--as-of", "2013-12-31"])
-        cases += formats("ratio-by-department", ["ratio", "--region", "440000", "--as-of", "2013-12-31",
-                                                 "--by", "department"])
+        cases += formats(
+            "ratio-by-department",
+            [
+                "ratio", "--region", "440000", "--as-of", "2013-12-31",
+                "--by", "department",
+            ])
         cases += formats("ratio-by-level", ["ratio", "--as-of", "2013-12-31", "--by", "level"])
         cases += formats("ratio-registered-only", ["ratio", "--as-of", "2013-12-31", "--count", "registered-only"])
-        cases += formats("ratio-trend", ["ratio", "--trend", "--region", "440000", "--from", "2013-01-01",
-                                         "--to", "2014-06-30", "--every", "quarter"])
-        cases += formats("ratio-trend-enterprise", ["ratio", "--trend", "--enterprise", shenzhen,
-                                                    "--from", "2013-01-01", "--to", "2013-12-31", "--every", "month"])
+        cases += formats(
+            "ratio-trend",
+            [
+                "ratio", "--trend", "--region", "440000", "--from", "2013-01-01",
+                "--to", "2014-06-30", "--every", "quarter",
+            ])
+        cases += formats(
+            "ratio-trend-enterprise",
+            [
+                "ratio", "--trend", "--enterprise", shenzhen,
+                "--from", "2013-01-01", "--to", "2013-12-31", "--every", "month",
+            ])
         cases += formats("event-list", ["event", "list", "--from", "2013-01-01", "--to", "2013-12-31"])
         cases += formats("event-show", ["event", "show", String(fixture.lecture)])
-        cases += formats("training-hours", ["training", "hours", "--enterprise", shenzhen, "--from", "2013-01-01",
-                                            "--to", "2013-12-31"])
-        cases += formats("training-hours-region", ["training", "hours", "--region", "440000", "--from", "2013-01-01",
-                                                   "--to", "2013-12-31"])
+        cases += formats(
+            "training-hours",
+            [
+                "training", "hours", "--enterprise", shenzhen, "--from", "2013-01-01",
+                "--to", "2013-12-31",
+            ])
+        cases += formats(
+            "training-hours-region",
+            [
+                "training", "hours", "--region", "440000", "--from", "2013-01-01",
+                "--to", "2013-12-31",
+            ])
         cases += formats("training-gaps", ["training", "gaps", "--enterprise", shenzhen, "--as-of", "2014-06-30"])
         cases += formats("exam-session-list", ["exam", "session", "list"])
         cases += formats("exam-results-session", ["exam", "results", "--session", String(fixture.juniorSession)])
@@ -50,26 +70,40 @@ import Workforce
         cases += formats("exam-results-pending", ["exam", "results", "--pending-certificates", "--region", "440000"])
         cases += formats("exam-funnel", ["exam", "funnel", "--region", "440000", "--year", "2013"])
         cases += formats("pilot-list", ["pilot", "list"])
-        cases += [Case(name: "pilot-program-list.txt", arguments: ["pilot", "program", "list"]),
-                  Case(name: "pilot-history.txt", arguments: ["pilot", "history", application])]
+        cases += [
+            Case(name: "pilot-program-list.txt", arguments: ["pilot", "program", "list"]),
+            Case(name: "pilot-history.txt", arguments: ["pilot", "history", application]),
+        ]
         cases += formats("post-list", ["post", "list", "--from", "2013-01-01", "--to", "2014-06-30"])
         cases += formats("post-list-with-id-numbers", ["post", "list", "--include-id-numbers"])
         cases += formats("service-list", ["service", "list", "--from", "2013-01-01", "--to", "2014-06-30"])
         cases += formats("funding-list", ["funding", "list", "--from", "2013-01-01", "--to", "2014-06-30"])
         cases += formats("org-list", ["org", "list"])
         for format in ["html", "csv", "json"] {
-            cases.append(Case(name: "report-province.\(format)",
-                              arguments: ["report", "province", "--region", "440000", "--as-of", "2014-06-30",
-                                          "--format", format]))
-            cases.append(Case(name: "report-pilot.\(format)",
-                              arguments: ["report", "pilot"] + pilotPeriod + ["--format", format]))
+            cases.append(
+                Case(
+                    name: "report-province.\(format)",
+                    arguments: [
+                        "report", "province", "--region", "440000", "--as-of", "2014-06-30",
+                        "--format", format,
+                    ]))
+            cases.append(
+                Case(
+                    name: "report-pilot.\(format)",
+                    arguments: ["report", "pilot"] + pilotPeriod + ["--format", format]))
         }
         // The application form is for print: HTML only (--format accepts nothing else).
-        cases.append(Case(name: "report-application-form.html",
-                          arguments: ["report", "application-form", "--application", application,
-                                      "--as-of", "2013-12-31", "--format", "html"]))
-        cases.append(Case(name: "report-pilot-with-id-numbers.json",
-                          arguments: ["report", "pilot"] + pilotPeriod + ["--format", "json", "--include-id-numbers"]))
+        cases.append(
+            Case(
+                name: "report-application-form.html",
+                arguments: [
+                    "report", "application-form", "--application", application,
+                    "--as-of", "2013-12-31", "--format", "html",
+                ]))
+        cases.append(
+            Case(
+                name: "report-pilot-with-id-numbers.json",
+                arguments: ["report", "pilot"] + pilotPeriod + ["--format", "json", "--include-id-numbers"]))
         return cases
     }
 
@@ -109,8 +143,10 @@ import Workforce
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pack = directory.appendingPathComponent("evidence.zip").path
-        let evidence = try esw(["report", "evidence", "--application", String(application), "--from", "2013-07-01",
-                                "--to", "2014-06-30", "--out", pack, "--database-url", url])
+        let evidence = try esw([
+            "report", "evidence", "--application", String(application), "--from", "2013-07-01",
+            "--to", "2014-06-30", "--out", pack, "--database-url", url,
+        ])
         #expect(evidence.status == 0)
         let verify = try esw(["report", "verify", pack])
         #expect(verify.status == 0)
@@ -129,8 +165,10 @@ import Workforce
         let manifestText = String(decoding: manifest.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         unzip.waitUntilExit()
         #expect(unzip.terminationStatus == 0, "unzip reads the pack's MANIFEST (install unzip if it is missing)")
-        return [("report-evidence.txt", normalized(evidence.stdout + evidence.stderr)),
-                ("report-verify.txt", normalized(verify.stdout + verify.stderr)),
-                ("report-evidence-MANIFEST.txt", normalized(manifestText))]
+        return [
+            ("report-evidence.txt", normalized(evidence.stdout + evidence.stderr)),
+            ("report-verify.txt", normalized(verify.stdout + verify.stderr)),
+            ("report-evidence-MANIFEST.txt", normalized(manifestText)),
+        ]
     }
 }

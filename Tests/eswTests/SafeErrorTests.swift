@@ -15,14 +15,17 @@ import Testing
     @Test func aDuplicateIDNumberFromAConcurrentImportPrintsNoPartOfIt() throws {
         try TestDatabase.withSchema { db, url in
             let uscc = Fixtures.uscc(region: "440305", serial: 31)
-            let added = try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
-                                            "--database-url", url])
+            let added = try ESWProcess.run([
+                "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                "--database-url", url,
+            ])
             #expect(added.status == 0)
-            let roster = try temporaryFile(text: """
-                enterprise_uscc,id_number,name,department,hired_on
-                \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
+            let roster = try temporaryFile(
+                text: """
+                    enterprise_uscc,id_number,name,department,hired_on
+                    \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
 
-                """)
+                    """)
             let concurrent = try Connection(conninfo: url)
             try concurrent.execute(script: "BEGIN")
             try concurrent.execute("INSERT INTO person (id_number, name) VALUES (\(Self.idNumber), \(Self.name))")
@@ -44,13 +47,17 @@ import Testing
         try TestDatabase.withSchema { db, url in
             try db.execute(script: "ALTER TABLE person ADD CONSTRAINT person_name_short CHECK (char_length(name) <= 3)")
             let uscc = Fixtures.uscc(region: "440305", serial: 32)
-            #expect(try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
-                                        "--database-url", url]).status == 0)
-            let roster = try temporaryFile(text: """
-                enterprise_uscc,id_number,name,department,hired_on
-                \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
+            #expect(
+                try ESWProcess.run([
+                    "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                    "--database-url", url,
+                ]).status == 0)
+            let roster = try temporaryFile(
+                text: """
+                    enterprise_uscc,id_number,name,department,hired_on
+                    \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
 
-                """)
+                    """)
             let run = try ESWProcess.run(["staff", "import", roster, "--database-url", url])
 
             #expect(run.status == 3)
@@ -65,8 +72,11 @@ import Testing
     @Test func aStatementTimeoutSaysSoAndIsNotALostConnection() throws {
         try TestDatabase.withSchema { db, url in
             let uscc = Fixtures.uscc(region: "440305", serial: 33)
-            #expect(try ESWProcess.run(["enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
-                                        "--database-url", url]).status == 0)
+            #expect(
+                try ESWProcess.run([
+                    "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
+                    "--database-url", url,
+                ]).status == 0)
             let schema: String = try db.query("SELECT current_schema()").single().decode(0)
             let locker = try Connection(conninfo: url)
             try locker.execute(script: "BEGIN; LOCK TABLE enterprise, person, employment IN ACCESS EXCLUSIVE MODE")
@@ -94,9 +104,11 @@ import Testing
     /// Waits (up to 30 s, for a loaded machine) until some session is waiting for a lock that `pid` holds.
     private func waitUntilBlocked(by pid: Int, watching db: Connection) throws {
         for _ in 0..<1500 {
-            let blocked = try db.query("""
+            let blocked = try db.query(
+                """
                 SELECT count(*) FROM pg_stat_activity WHERE \(pid)::int = ANY (pg_blocking_pids(pid))
-                """).single().decode(0, as: Int.self)
+                """
+            ).single().decode(0, as: Int.self)
             if blocked > 0 { return }
             usleep(20_000)
         }
@@ -146,8 +158,9 @@ private final class ESWProcess {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func run(_ arguments: [String]) throws -> Outcome {

@@ -31,8 +31,9 @@ struct SnapshotFolder {
                 do {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     try Data(output.utf8).write(to: file)
-                    problems.append("recorded \(relative(name)); review it with git diff, then run again "
-                                    + "without ESW_RECORD_SNAPSHOTS")
+                    problems.append(
+                        "recorded \(relative(name)); review it with git diff, then run again "
+                            + "without ESW_RECORD_SNAPSHOTS")
                 } catch {
                     problems.append("cannot record \(relative(name)): \(error)")
                 }
@@ -40,8 +41,9 @@ struct SnapshotFolder {
                 problems.append(
                     "\(relative(name)) differs from the output:\n" + SnapshotFolder.firstDifference(expected, output))
             } else {
-                problems.append("no snapshot \(relative(name)); record it with "
-                                + "ESW_RECORD_SNAPSHOTS=1 scripts/test --filter Snapshot")
+                problems.append(
+                    "no snapshot \(relative(name)); record it with "
+                        + "ESW_RECORD_SNAPSHOTS=1 scripts/test --filter Snapshot")
             }
         }
         let claimed = Set(outputs.map(\.name))
@@ -88,7 +90,8 @@ struct SnapshotFolder {
     /// Failure messages never show an ID number: 18-character ones keep their first 6 and last 4
     /// characters, as the reports mask them.
     static func maskingIDNumbers(_ text: String) -> String {
-        text.replacingOccurrences(of: #"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])"#,
-                                  with: "$1********$2", options: .regularExpression)
+        text.replacingOccurrences(
+            of: #"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])"#,
+            with: "$1********$2", options: .regularExpression)
     }
 }

@@ -55,7 +55,9 @@ public enum Codes {
             return .invalid(reason: "characters 1-17 must be digits")
         }
         guard bytes[17].isASCIIDigit || bytes[17] == UInt8(ascii: "X") else {
-            return .invalid(reason: "check character must be a digit or upper-case X, found '\(Character(UnicodeScalar(bytes[17])))'")
+            return .invalid(
+                reason:
+                    "check character must be a digit or upper-case X, found '\(Character(UnicodeScalar(bytes[17])))'")
         }
         let prefix = String(id.prefix(2))
         guard provincePrefixes.contains(prefix) || residencePermitPrefixes.contains(prefix) else {
@@ -93,7 +95,10 @@ public enum Codes {
             return .invalid(reason: "must be 18 characters, found \(code.count)")
         }
         for (index, character) in code.enumerated() where usccValues[character] == nil {
-            return .invalid(reason: "character \(index + 1) ('\(character)') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)")
+            return .invalid(
+                reason:
+                    "character \(index + 1) ('\(character)') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+            )
         }
         let region = String(code[2..<8])
         guard region.utf8.allSatisfy(\.isASCIIDigit) else {
@@ -104,14 +109,16 @@ public enum Codes {
         var orgSum = 0
         for (offset, weight) in orgWeights.enumerated() {
             let character = code[8 + offset]
-            let value = character.isASCIIDigitCharacter
+            let value =
+                character.isASCIIDigitCharacter
                 ? Int(character.asciiValue! - 48) : Int(character.asciiValue! - 65) + 10
             orgSum += value * weight
         }
         let orgCheck = 11 - orgSum % 11
         let orgExpected: Character = orgCheck == 10 ? "X" : orgCheck == 11 ? "0" : Character(String(orgCheck))
         guard code[16] == orgExpected else {
-            return .invalid(reason: "organization code check character (position 17) should be \(orgExpected), found \(code[16])")
+            return .invalid(
+                reason: "organization code check character (position 17) should be \(orgExpected), found \(code[16])")
         }
         var sum = 0
         var weight = 1
@@ -144,7 +151,9 @@ extension StringProtocol {
             return string
         }
         var slice = Substring(string)
-        while let first = slice.first, first.isWhitespace || first == "\u{3000}" || first == "\u{FEFF}" { slice.removeFirst() }
+        while let first = slice.first, first.isWhitespace || first == "\u{3000}" || first == "\u{FEFF}" {
+            slice.removeFirst()
+        }
         while let last = slice.last, last.isWhitespace || last == "\u{3000}" { slice.removeLast() }
         return String(slice)
     }

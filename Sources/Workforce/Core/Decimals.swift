@@ -2,7 +2,9 @@ public import Foundation
 
 /// The change of a ratio between two counts, in the ratio's units (nil when either is unknown).
 public func ratioChange(_ start: RatioCounts, _ end: RatioCounts) -> Decimal? {
-    guard let before = start.ratio.flatMap({ Decimal(string: $0) }), let after = end.ratio.flatMap({ Decimal(string: $0) }) else { return nil }
+    guard let before = start.ratio.flatMap({ Decimal(string: $0) }),
+        let after = end.ratio.flatMap({ Decimal(string: $0) })
+    else { return nil }
     return after - before
 }
 
@@ -20,7 +22,8 @@ public func twoPlaces(_ value: Decimal) -> String {
 public func maskedIDNumber(_ id: String) -> String {
     let characters = Array(id)
     guard characters.count > 10 else { return String(repeating: "*", count: characters.count) }
-    return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10) + String(characters.suffix(4))
+    return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10)
+        + String(characters.suffix(4))
 }
 
 extension PilotReport {

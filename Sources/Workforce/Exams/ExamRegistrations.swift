@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
 
 /// Who registered for which exam session and subjects, one by one or from a candidates sheet.
@@ -14,35 +14,45 @@ public struct ExamRegistrations {
     /// employment; subjects default to all of the level's.
     /// - Returns: the subjects registered, and whether eligibility could be verified (false when
     ///   the person's education or start of social work is not recorded).
-    public func register(sessionID: Int, idNumber: String, subjects: [ExamSubject]?, on date: CalendarDate,
-                         today: CalendarDate) throws -> (subjects: [ExamSubject], eligibilityVerified: Bool) {
+    public func register(
+        sessionID: Int, idNumber: String, subjects: [ExamSubject]?, on date: CalendarDate,
+        today: CalendarDate
+    ) throws -> (subjects: [ExamSubject], eligibilityVerified: Bool) {
         let id = try Codes.validIDNumber(idNumber, today: today)
         let (year, level) = try ExamSessions(db: db).session(sessionID)
         let rule = try ExamSessions(db: db).rules()[level]!
         let chosen = subjects ?? rule.subjects
         if let wrong = chosen.first(where: { !rule.subjects.contains($0) }) {
-            throw WorkforceError.invalid(field: "subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
+            throw WorkforceError.invalid(
+                field: "subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         return try db.transaction { db in
             let personID = try Staff(db: db).personID(idNumber: id)
-            if try db.query("SELECT 1 FROM exam_registration WHERE session_id = \(sessionID) AND person_id = \(personID)").count > 0 {
+            if try db.query(
+                "SELECT 1 FROM exam_registration WHERE session_id = \(sessionID) AND person_id = \(personID)"
+            ).count > 0 {
                 throw WorkforceError.conflict("\(id) is already registered for the \(year) \(level.rawValue) exam")
             }
-            let source = try db.query("""
+            let source = try db.query(
+                """
                 SELECT enterprise_id, region_code, problem FROM exam_registration_source(\(sessionID), \(personID), \(date))
-                """).single()
+                """
+            ).single()
             if let problem: String = try source.decode(2) { throw WorkforceError.conflict("\(id) \(problem)") }
-            let eligibility: String = try db.query("SELECT exam_eligibility(\(sessionID), \(personID))").single().decode(0)
+            let eligibility: String = try db.query("SELECT exam_eligibility(\(sessionID), \(personID))").single()
+                .decode(0)
             guard eligibility == "eligible" || eligibility == "unverified" else {
                 throw WorkforceError.conflict("\(id) \(eligibility)")
             }
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
                                                eligibility_unverified)
                 VALUES (\(sessionID), \(personID), \(try source.decode(0, as: Int.self)), \(try source.decode(1, as: String.self)),
                         \(chosen.map(\.rawValue))::exam_subject[], \(date), \(eligibility == "unverified"))
                 """)
-            try Audit.record(on: db, action: "exam register", subject: "session \(sessionID)", detail: ["id_number": id])
+            try Audit.record(
+                on: db, action: "exam register", subject: "session \(sessionID)", detail: ["id_number": id])
             return (chosen, eligibility == "eligible")
         }
     }
@@ -56,7 +66,9 @@ public struct ExamRegistrations {
     /// Registers a coordinator's batch: id_number, and session unless `sessionID` is given,
     /// optional subjects (separated by ; 、 or spaces; default all of the level's). All or nothing
     /// unless `skipInvalid`, with the same refusals as one registration.
-    public func register(sessionID: Int?, path: String, on date: CalendarDate, options: ImportOptions) throws -> ImportSummary {
+    public func register(sessionID: Int?, path: String, on date: CalendarDate, options: ImportOptions) throws
+        -> ImportSummary
+    {
         if let sessionID { _ = try ExamSessions(db: db).session(sessionID) }
         let levels = Dictionary(uniqueKeysWithValues: try ExamSessions(db: db).list().map { ($0.id, $0.level) })
         let rules = try ExamSessions(db: db).rules()
@@ -117,7 +129,8 @@ public struct ExamRegistrations {
                 """,
             ],
             merge: { db in
-                let inserted = try db.execute("""
+                let inserted = try db.execute(
+                    """
                     INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
                                                    eligibility_unverified)
                     SELECT s.session_id, p.id, src.enterprise_id, src.region_code, s.subjects, \(date),

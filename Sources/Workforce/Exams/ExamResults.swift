@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
 
 /// How one person stands at one level.
@@ -40,20 +40,26 @@ public struct ExamResults {
     /// Where each person stands at each level they sat, for a session's candidates, an
     /// enterprise's or region's staff, or one person. A level is passed when every subject has a
     /// pass within the level's window of consecutive exam years (exam_level_rule).
-    public func results(sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
-                        idNumber: String? = nil, today: CalendarDate) throws -> [LevelResult] {
-        try results(sessionID: sessionID, enterpriseUSCC: enterpriseUSCC, region: region, idNumber: idNumber,
-                    enterpriseIDs: nil, today: today)
+    public func results(
+        sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
+        idNumber: String? = nil, today: CalendarDate
+    ) throws -> [LevelResult] {
+        try results(
+            sessionID: sessionID, enterpriseUSCC: enterpriseUSCC, region: region, idNumber: idNumber,
+            enterpriseIDs: nil, today: today)
     }
 
     /// `enterpriseIDs` narrows to the staff (past or present) of these enterprises.
-    func results(sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
-                 idNumber: String? = nil, enterpriseIDs: [Int]?, today: CalendarDate) throws -> [LevelResult] {
+    func results(
+        sessionID: Int? = nil, enterpriseUSCC: String? = nil, region: String? = nil,
+        idNumber: String? = nil, enterpriseIDs: [Int]?, today: CalendarDate
+    ) throws -> [LevelResult] {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
         let regionCode = try region.map { try Codes.validRegion($0) }
         let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let rules = try ExamSessions(db: db).rules()
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT p.id_number, p.name, r.level::text, r.year, r.subject::text, r.score::text, r.passed,
                    lp.year, lp.scope
             FROM exam_subject_result r
@@ -73,14 +79,17 @@ public struct ExamResults {
             ORDER BY p.id_number, r.level, r.year, r.subject
             """)
         struct Attempt { let year: Int; let subject: ExamSubject; let score: String; let passed: Bool }
-        typealias Person = (key: String, name: String, level: CertificateLevel, passedYear: Int?, scope: String?,
-                            attempts: [Attempt])
+        typealias Person = (
+            key: String, name: String, level: CertificateLevel, passedYear: Int?, scope: String?,
+            attempts: [Attempt]
+        )
         var grouped: [Person] = []
         for row in rows {
             let idNumber: String = try row.decode(0)
             let level = try row.decode(2, as: CertificateLevel.self)
-            let attempt = Attempt(year: try row.decode(3), subject: try row.decode(4, as: ExamSubject.self),
-                                  score: try row.decode(5), passed: try row.decode(6))
+            let attempt = Attempt(
+                year: try row.decode(3), subject: try row.decode(4, as: ExamSubject.self),
+                score: try row.decode(5), passed: try row.decode(6))
             if let last = grouped.last, last.key == idNumber, last.level == level {
                 grouped[grouped.count - 1].attempts.append(attempt)
             } else {
@@ -97,7 +106,8 @@ public struct ExamResults {
             let passedYear = person.passedYear, scope = person.scope
             let latest = years.last!
             let valid = passes(through: latest)
-            let remaining = passedYear == nil ? rule.subjects.filter { subject in !valid.contains { $0.subject == subject } } : []
+            let remaining =
+                passedYear == nil ? rule.subjects.filter { subject in !valid.contains { $0.subject == subject } } : []
             let earliest = valid.map(\.year).min()
             let subjects = rule.subjects.compactMap { subject in
                 person.attempts.last { $0.subject == subject }.map {
@@ -114,14 +124,18 @@ public struct ExamResults {
 
     /// Those who passed a level and have no certificate of that level or higher on record yet:
     /// the list to chase the national authority's certificates for.
-    public func pendingCertificates(enterpriseUSCC: String? = nil, region: String? = nil, today: CalendarDate) throws -> [LevelResult] {
+    public func pendingCertificates(enterpriseUSCC: String? = nil, region: String? = nil, today: CalendarDate) throws
+        -> [LevelResult]
+    {
         let passed = try results(enterpriseUSCC: enterpriseUSCC, region: region, today: today).filter(\.passed)
         guard !passed.isEmpty else { return [] }
         var held: [String: CertificateLevel] = [:]
-        for row in try db.query("""
+        for row in try db.query(
+            """
             SELECT p.id_number, max(c.level)::text FROM certificate c JOIN person p ON p.id = c.person_id
             WHERE p.id_number = ANY(\(Array(Set(passed.map(\.idNumber))))) GROUP BY p.id_number
-            """) {
+            """)
+        {
             held[try row.decode(0)] = CertificateLevel(rawValue: try row.decode(1))
         }
         return passed.filter { result in held[result.idNumber].map { $0 < result.level } ?? true }
@@ -151,13 +165,17 @@ public struct ExamResults {
 
     /// The funnel of the sessions held between two dates, for registrations from these
     /// enterprises; certified counts certificates issued up to `to`.
-    public func funnel(enterpriseIDs: [Int], from: CalendarDate, to: CalendarDate, today: CalendarDate) throws -> [FunnelLine] {
-        try funnel(registrations: "c.exam_date BETWEEN \(from) AND \(to) AND c.enterprise_id = ANY (\(enterpriseIDs))",
-                   certifiedBy: to)
+    public func funnel(enterpriseIDs: [Int], from: CalendarDate, to: CalendarDate, today: CalendarDate) throws
+        -> [FunnelLine]
+    {
+        try funnel(
+            registrations: "c.exam_date BETWEEN \(from) AND \(to) AND c.enterprise_id = ANY (\(enterpriseIDs))",
+            certifiedBy: to)
     }
 
     private func funnel(registrations filter: SQLQuery, certifiedBy: CalendarDate) throws -> [FunnelLine] {
-        try db.query("""
+        try db.query(
+            """
             WITH cohort AS (
                 SELECT c.level, c.departments, c.sat, c.passed, c.certified_on <= \(certifiedBy) AS certified
                 FROM exam_cohort c WHERE \(filter)
@@ -170,11 +188,13 @@ public struct ExamResults {
                    count(*) FILTER (WHERE passed), count(*) FILTER (WHERE certified), level, d.department
             FROM cohort CROSS JOIN unnest(departments) AS d(department) GROUP BY level, d.department
             ORDER BY 7, 8 NULLS FIRST
-            """).map { row in
-            FunnelLine(level: try row.decode(0, as: CertificateLevel.self),
-                       department: try row.decode(1, as: Department?.self),
-                       registered: try row.decode(2), sat: try row.decode(3), passed: try row.decode(4),
-                       certified: try row.decode(5))
+            """
+        ).map { row in
+            FunnelLine(
+                level: try row.decode(0, as: CertificateLevel.self),
+                department: try row.decode(1, as: Department?.self),
+                registered: try row.decode(2), sat: try row.decode(3), passed: try row.decode(4),
+                certified: try row.decode(5))
         }
     }
 }

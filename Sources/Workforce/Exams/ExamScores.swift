@@ -1,5 +1,5 @@
-public import CalendarDates
-public import Foundation
+import CalendarDates
+import Foundation
 public import PostgresClient
 
 /// Scores by person, session and subject, imported from the results sheet.
@@ -24,13 +24,18 @@ public struct ExamScores {
         let definition = ImportDefinition(
             action: "exam scores import",
             columns: ExamScores.scoreColumns,
-            stagingColumns: ["id_number text COLLATE \"C\"", "session_id bigint", "subject exam_subject", "score numeric"],
+            stagingColumns: [
+                "id_number text COLLATE \"C\"", "session_id bigint", "subject exam_subject", "score numeric",
+            ],
             validate: { row in
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let session = Int(row.value("session"))
                 if session == nil { row.reject("session", "is not a session id; see \(remedy: .listExamSessions)") }
                 let subject = ExamSubject(text: row.value("subject"))
-                if subject == nil { row.reject("subject", "unknown subject; use comprehensive (综合能力), practice (实务) or regulations (法规与政策)") }
+                if subject == nil {
+                    row.reject(
+                        "subject", "unknown subject; use comprehensive (综合能力), practice (实务) or regulations (法规与政策)")
+                }
                 let score = Decimal(string: row.value("score"))
                 if score == nil || score! < 0 || score! > 100 { row.reject("score", "must be a number from 0 to 100") }
                 guard row.errors.isEmpty, let session, let subject, let score else { return nil }
@@ -59,7 +64,8 @@ public struct ExamScores {
                 """,
             ],
             merge: { db in
-                let row = try db.query("""
+                let row = try db.query(
+                    """
                     WITH source AS (
                         SELECT DISTINCT ON (r.id, s.subject) r.id AS registration_id, s.subject, s.score
                         FROM import_staging s
@@ -78,7 +84,8 @@ public struct ExamScores {
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
-                    """).single()
+                    """
+                ).single()
                 return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)

@@ -23,7 +23,9 @@ public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
         }
         let bare = value.replacingOccurrences(of: #"[（(].*[）)]$"#, with: "", options: .regularExpression)
         let shortNames: [String: ExamSubject] = ["综合能力": .comprehensive, "实务": .practice, "法规与政策": .regulations]
-        guard let subject = ExamSubject.allCases.first(where: { $0.chineseName == bare }) ?? shortNames[bare] else { return nil }
+        guard let subject = ExamSubject.allCases.first(where: { $0.chineseName == bare }) ?? shortNames[bare] else {
+            return nil
+        }
         self = subject
     }
 
@@ -59,7 +61,9 @@ public struct ExamSessions {
 
     func rules() throws -> [CertificateLevel: LevelRule] {
         var rules: [CertificateLevel: LevelRule] = [:]
-        for row in try db.query("SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule") {
+        for row in try db.query(
+            "SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule")
+        {
             let subjects = try row.decode(1, as: [ExamSubject].self)
             rules[try row.decode(0, as: CertificateLevel.self)] = LevelRule(
                 subjects: subjects, windowYears: try row.decode(2), passValidYears: try row.decode(3))
@@ -72,40 +76,51 @@ public struct ExamSessions {
     ///
     /// - Parameter workYearsCutoff: the day years of social work are counted to; by default
     ///   31 December of the year before the exam.
-    public func create(year: Int, level: CertificateLevel, examDate: CalendarDate,
-                              workYearsCutoff: CalendarDate? = nil) throws -> Int {
+    public func create(
+        year: Int, level: CertificateLevel, examDate: CalendarDate,
+        workYearsCutoff: CalendarDate? = nil
+    ) throws -> Int {
         guard examDate.year == year else {
             throw WorkforceError.invalid(field: "date", value: examDate.iso, reason: "is not in \(year)")
         }
         return try db.transaction { db in
-            let existing = try db.query("SELECT id FROM exam_session WHERE year = \(year) AND level = \(level.rawValue)::certificate_level")
+            let existing = try db.query(
+                "SELECT id FROM exam_session WHERE year = \(year) AND level = \(level.rawValue)::certificate_level")
             if let row = existing.first {
-                throw WorkforceError.conflict("the \(year) \(level.rawValue) session exists already (id \(try row.decode(0, as: Int.self)))")
+                throw WorkforceError.conflict(
+                    "the \(year) \(level.rawValue) session exists already (id \(try row.decode(0, as: Int.self)))")
             }
-            let id: Int = try db.query("""
+            let id: Int = try db.query(
+                """
                 INSERT INTO exam_session (year, level, exam_date, work_years_cutoff)
                 VALUES (\(year), \(level.rawValue)::certificate_level, \(examDate),
                         \(workYearsCutoff ?? CalendarDate(year: year - 1, month: 12, day: 31)!))
                 RETURNING id
-                """).single().decode(0)
-            try db.execute("""
+                """
+            ).single().decode(0)
+            try db.execute(
+                """
                 INSERT INTO pass_line (session_id, subject, mark)
                 SELECT \(id), unnest(subjects), 60 FROM exam_level_rule WHERE level = \(level.rawValue)::certificate_level
                 """)
-            try Audit.record(on: db, action: "exam session create", subject: "session \(id)", detail: ["year": year, "level": level.rawValue])
+            try Audit.record(
+                on: db, action: "exam session create", subject: "session \(id)",
+                detail: ["year": year, "level": level.rawValue])
             return id
         }
     }
 
     public func list() throws -> [ExamSession] {
-        try db.query("""
+        try db.query(
+            """
             SELECT s.id, s.year, s.level::text, s.exam_date,
                    (SELECT count(*) FROM exam_registration r WHERE r.session_id = s.id),
                    coalesce((SELECT string_agg(rg.name || ' ' || w.opens_on || '…' || w.closes_on, '; ' ORDER BY w.province_code)
                              FROM registration_window w JOIN region rg ON rg.code = w.province_code
                              WHERE w.session_id = s.id), '')
             FROM exam_session s ORDER BY s.year, s.level
-            """).map { row in
+            """
+        ).map { row in
             let windows: String = try row.decode(5)
             return ExamSession(
                 id: try row.decode(0), year: try row.decode(1), level: try row.decode(2, as: CertificateLevel.self),
@@ -124,19 +139,23 @@ public struct ExamSessions {
     public func setWindow(sessionID: Int, province: String, opens: CalendarDate, closes: CalendarDate) throws {
         let code = try Codes.validRegion(province)
         guard code.hasSuffix("0000") else {
-            throw WorkforceError.invalid(field: "province", value: province, reason: "is not a province-level code (it should end in 0000)")
+            throw WorkforceError.invalid(
+                field: "province", value: province, reason: "is not a province-level code (it should end in 0000)")
         }
         guard closes >= opens else {
-            throw WorkforceError.invalid(field: "closes", value: closes.iso, reason: "is before \(field: "opens") \(opens)")
+            throw WorkforceError.invalid(
+                field: "closes", value: closes.iso, reason: "is before \(field: "opens") \(opens)")
         }
         _ = try session(sessionID)
         try db.transaction { db in
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO registration_window (session_id, province_code, opens_on, closes_on)
                 VALUES (\(sessionID), \(code), \(opens), \(closes))
                 ON CONFLICT (session_id, province_code) DO UPDATE SET opens_on = excluded.opens_on, closes_on = excluded.closes_on
                 """)
-            try Audit.record(on: db, action: "exam window set", subject: "session \(sessionID)", detail: ["province": code])
+            try Audit.record(
+                on: db, action: "exam window set", subject: "session \(sessionID)", detail: ["province": code])
         }
     }
 
@@ -144,20 +163,23 @@ public struct ExamSessions {
     public func setPassLine(sessionID: Int, subject: ExamSubject, mark: Decimal, region: String?) throws {
         let (_, level) = try session(sessionID)
         guard let rule = try rules()[level], rule.subjects.contains(subject) else {
-            throw WorkforceError.invalid(field: "subject", value: subject.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
+            throw WorkforceError.invalid(
+                field: "subject", value: subject.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         guard mark >= 0, mark <= 100 else {
             throw WorkforceError.invalid(field: "mark", value: "\(mark)", reason: "must be between 0 and 100")
         }
         let code = try region.map { try Codes.validRegion($0) }
         try db.transaction { db in
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO pass_line (session_id, subject, region_code, mark)
                 VALUES (\(sessionID), \(subject.rawValue)::exam_subject, \(code), \(mark))
                 ON CONFLICT (session_id, subject, region_code) DO UPDATE SET mark = excluded.mark
                 """)
-            try Audit.record(on: db, action: "exam pass line", subject: "session \(sessionID)",
-                             detail: ["subject": subject.rawValue, "region": code ?? "national", "mark": "\(mark)"])
+            try Audit.record(
+                on: db, action: "exam pass line", subject: "session \(sessionID)",
+                detail: ["subject": subject.rawValue, "region": code ?? "national", "mark": "\(mark)"])
         }
     }
 }

@@ -19,7 +19,8 @@ public struct ImportColumn: Sendable {
 
     func matches(header: String) -> Bool {
         let normalized = ImportColumn.normalize(header)
-        return ImportColumn.normalize(key) == normalized || aliases.contains { ImportColumn.normalize($0) == normalized }
+        return ImportColumn.normalize(key) == normalized
+            || aliases.contains { ImportColumn.normalize($0) == normalized }
     }
 
     static func normalize(_ header: String) -> String {
@@ -57,7 +58,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var rejectsFile: String?
 
     public var description: String {
-        var text = "read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
+        var text =
+            "read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
         if let rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
         return text
     }
@@ -77,9 +79,11 @@ public struct ImportOptions: Sendable {
     /// The day that dates in the file must not be after.
     public var today: CalendarDate
 
-    public init(skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate,
-                saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)? = nil,
-                progress: (@Sendable (Int) -> Void)? = nil) {
+    public init(
+        skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate,
+        saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)? = nil,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) {
         self.skipInvalid = skipInvalid
         self.rejectsPath = rejectsPath
         self.saveRejects = saveRejects
@@ -118,7 +122,8 @@ struct RowFields {
         self.init(
             line: line, fields: keys.map { values[$0]! },
             layout: FieldLayout(
-                indexForKey: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }), headerForKey: headers))
+                indexForKey: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }), headerForKey: headers
+            ))
     }
 
     /// The trimmed value of a column, "" when the file has no such column.
@@ -181,7 +186,8 @@ struct ImportPipeline {
 
         return try db.transaction { db in
             let columnList = definition.stagingColumns.joined(separator: ", ")
-            try db.execute(script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")
+            try db.execute(
+                script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")
             let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
             var errors: [RowError] = []
             var rejectedRecords: [Int: [String: String]] = [:]
@@ -204,9 +210,11 @@ struct ImportPipeline {
             for check in definition.crossChecks {
                 for row in try db.query(check) {
                     let key: String = try row.decode(1)
-                    errors.append(RowError(
-                        line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
-                        value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3))))
+                    errors.append(
+                        RowError(
+                            line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
+                            value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3))
+                        ))
                 }
             }
             errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
@@ -215,7 +223,8 @@ struct ImportPipeline {
                 guard options.skipInvalid else { throw ImportRejected(path: path, errors: errors, read: summary.read) }
                 let stagedBadLines = badLines.filter { rejectedRecords[$0] == nil }.sorted()
                 if !stagedBadLines.isEmpty {
-                    let rows = try db.query("DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
+                    let rows = try db.query(
+                        "DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
                     for row in rows {
                         var values: [String: String] = [:]
                         for (offset, name) in names.enumerated() { values[name] = try row.text(offset + 1) ?? "" }
@@ -283,7 +292,8 @@ struct ImportPipeline {
             if let column {
                 if let earlier = mapping.headerForKey[column.key] {
                     throw SpreadsheetError(
-                        path: path, reason: "columns '\(earlier)' and '\(header.trimmingSpaces)' both give \(column.key); keep one")
+                        path: path,
+                        reason: "columns '\(earlier)' and '\(header.trimmingSpaces)' both give \(column.key); keep one")
                 }
                 mapping.headerForKey[column.key] = header.trimmingSpaces
                 mapping.indexForKey[column.key] = index
@@ -294,12 +304,16 @@ struct ImportPipeline {
             let described = missing.map { "\($0.key) (\(($0.aliases).joined(separator: " / ")))" }
             throw SpreadsheetError(
                 path: path,
-                reason: "missing column\(missing.count > 1 ? "s" : ""): \(described.joined(separator: ", ")); the header row has: \(headers.map(\.trimmingSpaces).joined(separator: ", "))")
+                reason:
+                    "missing column\(missing.count > 1 ? "s" : ""): \(described.joined(separator: ", ")); the header row has: \(headers.map(\.trimmingSpaces).joined(separator: ", "))"
+            )
         }
         return mapping
     }
 
-    private func rejectedRows(records: [Int: [String: String]], errors: [RowError], mapping: HeaderMapping) -> RejectedRows {
+    private func rejectedRows(records: [Int: [String: String]], errors: [RowError], mapping: HeaderMapping)
+        -> RejectedRows
+    {
         let keys = definition.columns.map(\.key).filter { mapping.headerForKey[$0] != nil }
         let reasons = Dictionary(grouping: errors, by: \.line)
         return RejectedRows(

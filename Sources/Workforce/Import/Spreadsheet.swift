@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,7 +103,8 @@ public final class SpreadsheetReader {
     }
 
     private func readRecord() throws -> CSVRecord? {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"),
+            carriage = UInt8(ascii: "\r")
         let startLine = line
         var fields: [String] = []
         var field: [UInt8] = []
@@ -233,7 +235,9 @@ final class GB18030Converter {
                     case EILSEQ:
                         throw SpreadsheetError(
                             path: path,
-                            reason: "byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again")
+                            reason:
+                                "byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again"
+                        )
                     default:
                         throw SpreadsheetError(path: path, reason: "iconv failed (errno \(errno))")
                     }

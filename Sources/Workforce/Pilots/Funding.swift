@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
 
 /// Money put into the work (资金投入): government purchase of services, enterprise funds, other.
@@ -11,33 +11,44 @@ public struct Funding {
     }
 
     /// Records money received by an enterprise or a region, exact to the fen.
-    public func add(enterpriseUSCC: String?, region: String?, source: FundingSource, amount: String,
-                           on date: CalendarDate, providerOrg: String?, contract: String?) throws -> Int {
+    public func add(
+        enterpriseUSCC: String?, region: String?, source: FundingSource, amount: String,
+        on date: CalendarDate, providerOrg: String?, contract: String?
+    ) throws -> Int {
         guard (enterpriseUSCC == nil) != (region == nil) else {
-            throw WorkforceError.invalid(field: "enterprise", value: enterpriseUSCC ?? "", reason: "give \(field: "enterprise") or \(field: "region"), one of them")
+            throw WorkforceError.invalid(
+                field: "enterprise", value: enterpriseUSCC ?? "",
+                reason: "give \(field: "enterprise") or \(field: "region"), one of them")
         }
         // Money is read as decimal text and must have at most two places: no floating point on the way.
         let trimmed = amount.trimmingSpaces
         guard isPlainDecimal(trimmed), let value = Decimal(string: trimmed), value > 0 else {
-            throw WorkforceError.invalid(field: "amount", value: amount, reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
+            throw WorkforceError.invalid(
+                field: "amount", value: amount,
+                reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
         let enterpriseID = try enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
         let regionCode = try region.map { try Codes.validRegion($0) }
         let orgID = try providerOrg.map { try ServiceOrganizations(db: db).id(uscc: $0) }
         return try db.transaction { db in
-            let id: Int = try db.query("""
+            let id: Int = try db.query(
+                """
                 INSERT INTO funding (enterprise_id, region_code, source, amount, received_on, provider_org_id, contract_no)
                 VALUES (\(enterpriseID), \(regionCode), \(source.rawValue)::funding_source, \(trimmed)::numeric, \(date), \(orgID), \(contract))
                 RETURNING id
-                """).single().decode(0)
-            try Audit.record(on: db, action: "funding add", subject: "funding \(id)", detail: ["amount": trimmed, "source": source.rawValue])
+                """
+            ).single().decode(0)
+            try Audit.record(
+                on: db, action: "funding add", subject: "funding \(id)",
+                detail: ["amount": trimmed, "source": source.rawValue])
             return id
         }
     }
 
     /// Money received by the enterprises, or by the region itself when the filter names one.
     public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT f.id, f.received_on::text, coalesce(en.uscc, f.region_code), coalesce(en.name, r.name, f.region_code),
                    f.source::text, f.amount::text, coalesce(o.name, ''), coalesce(f.contract_no, '')
             FROM funding f
@@ -50,11 +61,18 @@ public struct Funding {
                    OR (f.region_code IS NOT NULL AND CASE WHEN \(filter.region)::text IS NULL THEN \(filter.enterpriseIDs)::bigint[] IS NULL
                                                           ELSE in_region(f.region_code, \(filter.region)) END))
             ORDER BY f.received_on, f.id
-            """).map { row in
-            [String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4),
-             try row.decode(5), try row.decode(6), try row.decode(7)]
+            """
+        ).map { row in
+            [
+                String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3),
+                try row.decode(4),
+                try row.decode(5), try row.decode(6), try row.decode(7),
+            ]
         }
-        return RecordTable(headers: ["id", "received_on", "recipient_code", "recipient", "source", "amount", "provider_org", "contract_no"],
-                           rows: rows)
+        return RecordTable(
+            headers: [
+                "id", "received_on", "recipient_code", "recipient", "source", "amount", "provider_org", "contract_no",
+            ],
+            rows: rows)
     }
 }

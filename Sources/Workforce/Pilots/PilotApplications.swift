@@ -50,12 +50,16 @@ public struct PilotApplications {
 
     /// Applies to a program on behalf of a region or unit. Refused after the deadline unless
     /// `late` (which is recorded), and refused twice for the same applicant and program.
-    public func apply(programID: Int, applicant: Applicant, plan: String?, on date: CalendarDate, late: Bool) throws -> Int {
+    public func apply(programID: Int, applicant: Applicant, plan: String?, on date: CalendarDate, late: Bool) throws
+        -> Int
+    {
         let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
         if date > applyBy && !late {
-            throw WorkforceError.conflict("applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application")
+            throw WorkforceError.conflict(
+                "applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application"
+            )
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
         switch applicant {
@@ -65,16 +69,21 @@ public struct PilotApplications {
         }
         return try db.transaction { db in
             do {
-                let id: Int = try db.query("""
+                let id: Int = try db.query(
+                    """
                     INSERT INTO pilot_application (program_id, region_code, enterprise_id, service_org_id, submitted_on, late, plan)
                     VALUES (\(programID), \(region), \(enterpriseID), \(orgID), \(date), \(date > applyBy), \(plan))
                     RETURNING id
-                    """).single().decode(0)
-                try db.execute("""
+                    """
+                ).single().decode(0)
+                try db.execute(
+                    """
                     INSERT INTO pilot_application_event (application_id, to_status, on_date, note)
                     VALUES (\(id), 'submitted', \(date), \(date > applyBy ? "late application" : nil))
                     """)
-                try Audit.record(on: db, action: "pilot apply", subject: "application \(id)", detail: ["program": programID, "late": date > applyBy])
+                try Audit.record(
+                    on: db, action: "pilot apply", subject: "application \(id)",
+                    detail: ["program": programID, "late": date > applyBy])
                 return id
             } catch let error as PostgresError where error.constraint == "pilot_application_once" {
                 throw WorkforceError.conflict("this applicant has applied to program \(programID) already")
@@ -87,25 +96,36 @@ public struct PilotApplications {
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
-            guard let row = rows.first else { throw WorkforceError.notFound("no pilot application has id \(applicationID)") }
+            guard let row = rows.first else {
+                throw WorkforceError.notFound("no pilot application has id \(applicationID)")
+            }
             let from: String = try row.decode(0)
             do {
-                try db.execute("UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)")
+                try db.execute(
+                    "UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)"
+                )
             } catch let error as PostgresError where error.constraint == "pilot_application_transition" {
-                throw WorkforceError.conflict("application \(applicationID) is \(from); it cannot become \(status.rawValue)")
+                throw WorkforceError.conflict(
+                    "application \(applicationID) is \(from); it cannot become \(status.rawValue)")
             }
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO pilot_application_event (application_id, from_status, to_status, on_date, note)
                 VALUES (\(applicationID), \(from)::application_status, \(status.rawValue)::application_status, \(date), \(note))
                 """)
-            try Audit.record(on: db, action: "pilot advance", subject: "application \(applicationID)", detail: ["from": from, "to": status.rawValue])
+            try Audit.record(
+                on: db, action: "pilot advance", subject: "application \(applicationID)",
+                detail: ["from": from, "to": status.rawValue])
         }
     }
 
     /// Applications, optionally of one program, province or status.
-    public func list(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws -> [PilotApplication] {
+    public func list(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws
+        -> [PilotApplication]
+    {
         let provinceCode = try province.map { try Codes.validRegion($0) }
-        return try db.query("""
+        return try db.query(
+            """
             SELECT a.id, a.program_id, coalesce(en.name, o.name, r.name, a.region_code),
                    left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000',
                    a.status::text, a.submitted_on, a.late
@@ -117,18 +137,25 @@ public struct PilotApplications {
               AND (\(status?.rawValue)::application_status IS NULL OR a.status = \(status?.rawValue)::application_status)
               AND in_region(coalesce(a.region_code, en.region_code, o.region_code), \(provinceCode))
             ORDER BY a.program_id, a.id
-            """).map { row in
+            """
+        ).map { row in
             PilotApplication(
-                id: try row.decode(0), programID: try row.decode(1), applicant: try row.decode(2), province: try row.decode(3),
-                status: try row.decode(4, as: ApplicationStatus.self), submittedOn: try row.decode(5), late: try row.decode(6))
+                id: try row.decode(0), programID: try row.decode(1), applicant: try row.decode(2),
+                province: try row.decode(3),
+                status: try row.decode(4, as: ApplicationStatus.self), submittedOn: try row.decode(5),
+                late: try row.decode(6))
         }
     }
 
     /// The dated history of an application: (from, to, date, actor, note).
-    public func history(applicationID: Int) throws -> [(from: String?, to: String, on: CalendarDate, actor: String, note: String?)] {
-        try db.query("""
+    public func history(applicationID: Int) throws -> [(
+        from: String?, to: String, on: CalendarDate, actor: String, note: String?
+    )] {
+        try db.query(
+            """
             SELECT from_status::text, to_status::text, on_date, actor, note FROM pilot_application_event
             WHERE application_id = \(applicationID) ORDER BY id
-            """).map { (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3), try $0.decode(4)) }
+            """
+        ).map { (try $0.decode(0), try $0.decode(1), try $0.decode(2), try $0.decode(3), try $0.decode(4)) }
     }
 }

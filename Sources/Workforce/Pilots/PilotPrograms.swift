@@ -23,9 +23,11 @@ public struct PilotPrograms {
 
     /// Every pilot program, oldest first.
     public func list() throws -> [PilotProgram] {
-        try db.query("""
+        try db.query(
+            """
             SELECT id, name, document, apply_by, confirm_by, pilot_months, summary_by FROM pilot_program ORDER BY id
-            """).map { row in
+            """
+        ).map { row in
             PilotProgram(
                 id: try row.decode(0), name: try row.decode(1), document: try row.decode(2), applyBy: try row.decode(3),
                 confirmBy: try row.decode(4), pilotMonths: try row.decode(5), summaryBy: try row.decode(6))
@@ -33,23 +35,32 @@ public struct PilotPrograms {
     }
 
     /// Creates a pilot program with its deadlines; returns its id.
-    public func create(name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
-                              pilotMonths: Int, summaryBy: CalendarDate) throws -> Int {
-        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "name", value: name, reason: "is empty") }
+    public func create(
+        name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
+        pilotMonths: Int, summaryBy: CalendarDate
+    ) throws -> Int {
+        guard !name.trimmingSpaces.isEmpty else {
+            throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
+        }
         guard confirmBy >= applyBy else {
-            throw WorkforceError.invalid(field: "confirm_by", value: confirmBy.iso, reason: "is before \(field: "apply_by") \(applyBy)")
+            throw WorkforceError.invalid(
+                field: "confirm_by", value: confirmBy.iso, reason: "is before \(field: "apply_by") \(applyBy)")
         }
         guard summaryBy >= confirmBy else {
-            throw WorkforceError.invalid(field: "summary_by", value: summaryBy.iso, reason: "is before \(field: "confirm_by") \(confirmBy)")
+            throw WorkforceError.invalid(
+                field: "summary_by", value: summaryBy.iso, reason: "is before \(field: "confirm_by") \(confirmBy)")
         }
         guard pilotMonths > 0 else {
-            throw WorkforceError.invalid(field: "pilot_months", value: String(pilotMonths), reason: "must be at least 1")
+            throw WorkforceError.invalid(
+                field: "pilot_months", value: String(pilotMonths), reason: "must be at least 1")
         }
         return try db.transaction { db in
-            let id: Int = try db.query("""
+            let id: Int = try db.query(
+                """
                 INSERT INTO pilot_program (name, document, apply_by, confirm_by, pilot_months, summary_by)
                 VALUES (\(name.trimmingSpaces), \(document), \(applyBy), \(confirmBy), \(pilotMonths), \(summaryBy)) RETURNING id
-                """).single().decode(0)
+                """
+            ).single().decode(0)
             try Audit.record(on: db, action: "pilot program create", subject: "program \(id)", detail: ["name": name])
             return id
         }

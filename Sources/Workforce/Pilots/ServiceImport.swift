@@ -1,6 +1,6 @@
 import CalendarDates
 import Foundation
-public import PostgresClient
+import PostgresClient
 
 extension Services {
     static let serviceColumns = [
@@ -22,16 +22,26 @@ extension Services {
         let definition = ImportDefinition(
             action: "service import",
             columns: Services.serviceColumns,
-            stagingColumns: ["enterprise_uscc text COLLATE \"C\"", "kind service_kind", "served_on date", "beneficiaries integer",
-                             "provider_id_number text COLLATE \"C\"", "provider_uscc text COLLATE \"C\"", "volunteers integer", "hours numeric"],
+            stagingColumns: [
+                "enterprise_uscc text COLLATE \"C\"", "kind service_kind", "served_on date", "beneficiaries integer",
+                "provider_id_number text COLLATE \"C\"", "provider_uscc text COLLATE \"C\"", "volunteers integer",
+                "hours numeric",
+            ],
             validate: { row in
                 let enterprise = row.code("enterprise_uscc", Codes.checkUSCC)
                 let kind = ServiceKind(text: row.value("kind"))
-                if kind == nil { row.reject("kind", "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))") }
+                if kind == nil {
+                    row.reject(
+                        "kind",
+                        "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))"
+                    )
+                }
                 let date = ImportPipeline.optionalDate(&row, "served_on", today: today)
                 if date == nil && row.value("served_on").isEmpty { row.reject("served_on", "is empty") }
                 let beneficiaries = Int(row.value("beneficiaries"))
-                if beneficiaries == nil || beneficiaries! < 0 { row.reject("beneficiaries", "must be a whole number, 0 or more") }
+                if beneficiaries == nil || beneficiaries! < 0 {
+                    row.reject("beneficiaries", "must be a whole number, 0 or more")
+                }
                 var providerID: String?, providerUSCC: String?
                 let provider = row.value("provider")
                 if !provider.isEmpty {
@@ -43,14 +53,18 @@ extension Services {
                 }
                 let volunteersText = row.value("volunteers")
                 let volunteers = Int(volunteersText)
-                if !volunteersText.isEmpty && (volunteers == nil || volunteers! < 0) { row.reject("volunteers", "must be a whole number, 0 or more") }
+                if !volunteersText.isEmpty && (volunteers == nil || volunteers! < 0) {
+                    row.reject("volunteers", "must be a whole number, 0 or more")
+                }
                 let hoursText = row.value("hours")
                 if !hoursText.isEmpty && !isPlainDecimal(hoursText) {
                     row.reject("hours", "must be a number of hours with at most two decimals, e.g. 1.5")
                 }
                 guard row.errors.isEmpty, let enterprise, let kind, let date, let beneficiaries else { return nil }
-                return [enterprise, kind.rawValue, date.iso, String(beneficiaries), providerID, providerUSCC,
-                        volunteersText.isEmpty ? nil : volunteersText, hoursText.isEmpty ? nil : hoursText]
+                return [
+                    enterprise, kind.rawValue, date.iso, String(beneficiaries), providerID, providerUSCC,
+                    volunteersText.isEmpty ? nil : volunteersText, hoursText.isEmpty ? nil : hoursText,
+                ]
             },
             crossChecks: [
                 """
@@ -70,7 +84,8 @@ extension Services {
                 """,
             ],
             merge: { db in
-                let row = try db.query("""
+                let row = try db.query(
+                    """
                     WITH source AS (
                         SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries, p.id AS person_id, o.id AS org_id,
                                s.volunteers, s.hours
@@ -91,7 +106,8 @@ extension Services {
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), 0::bigint
-                    """).single()
+                    """
+                ).single()
                 return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)

@@ -14,7 +14,8 @@ public struct ServiceOrganizations {
         let code = try Codes.validUSCC(uscc, field: "service_org")
         let rows = try db.query("SELECT id FROM service_org WHERE uscc = \(code)")
         guard let row = rows.first else {
-            throw WorkforceError.notFound("no service organization has USCC \(code); add it with \(remedy: .addServiceOrganization)")
+            throw WorkforceError.notFound(
+                "no service organization has USCC \(code); add it with \(remedy: .addServiceOrganization)")
         }
         return try row.decode(0)
     }
@@ -23,9 +24,12 @@ public struct ServiceOrganizations {
     public func add(uscc: String, name: String, region: String, founded: CalendarDate?) throws {
         let code = try Codes.validUSCC(uscc, field: "uscc")
         let regionCode = try Codes.validRegion(region)
-        guard !name.trimmingSpaces.isEmpty else { throw WorkforceError.invalid(field: "name", value: name, reason: "is empty") }
+        guard !name.trimmingSpaces.isEmpty else {
+            throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
+        }
         try db.transaction { db in
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name.trimmingSpaces), \(regionCode), \(founded))
                 ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = excluded.region_code,
                     founded_on = coalesce(excluded.founded_on, service_org.founded_on)
@@ -35,12 +39,17 @@ public struct ServiceOrganizations {
     }
 
     public func list() throws -> RecordTable {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT o.uscc, o.name, o.region_code, coalesce(o.founded_on::text, ''),
                    (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id)
             FROM service_org o ORDER BY o.region_code, o.uscc
-            """).map { row in
-            [try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3), String(try row.decode(4, as: Int.self))]
+            """
+        ).map { row in
+            [
+                try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3),
+                String(try row.decode(4, as: Int.self)),
+            ]
         }
         return RecordTable(headers: ["uscc", "name", "region_code", "founded_on", "services"], rows: rows)
     }

@@ -11,36 +11,49 @@ public struct Services {
     }
 
     /// Records a service delivered; the provider is a person (ID number) or an organization (USCC).
-    public func record(enterpriseUSCC: String, kind: ServiceKind, on date: CalendarDate, beneficiaries: Int,
-                              provider: String?, volunteers: Int?, hours: Decimal?, today: CalendarDate) throws -> Int {
+    public func record(
+        enterpriseUSCC: String, kind: ServiceKind, on date: CalendarDate, beneficiaries: Int,
+        provider: String?, volunteers: Int?, hours: Decimal?, today: CalendarDate
+    ) throws -> Int {
         guard beneficiaries >= 0 else {
-            throw WorkforceError.invalid(field: "beneficiaries", value: String(beneficiaries), reason: "must be 0 or more")
+            throw WorkforceError.invalid(
+                field: "beneficiaries", value: String(beneficiaries), reason: "must be 0 or more")
         }
-        guard date <= today else { throw WorkforceError.invalid(field: "date", value: date.iso, reason: "is after today (\(today))") }
+        guard date <= today else {
+            throw WorkforceError.invalid(field: "date", value: date.iso, reason: "is after today (\(today))")
+        }
         if let hours, hours < 0 || !isPlainDecimal(NSDecimalNumber(decimal: hours).stringValue) {
-            throw WorkforceError.invalid(field: "hours", value: "\(hours)", reason: "must be a number of hours with at most two decimals, e.g. 1.5")
+            throw WorkforceError.invalid(
+                field: "hours", value: "\(hours)",
+                reason: "must be a number of hours with at most two decimals, e.g. 1.5")
         }
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         switch provider.map({ ServiceProvider($0, today: today) }) {
         case .person(let id)?: personID = try Staff(db: db).personID(idNumber: id)
         case .organization(let uscc)?: orgID = try ServiceOrganizations(db: db).id(uscc: uscc)
-        case .invalid?: throw WorkforceError.invalid(field: "provider", value: provider!, reason: Reason(ServiceProvider.invalidReason))
+        case .invalid?:
+            throw WorkforceError.invalid(
+                field: "provider", value: provider!, reason: Reason(ServiceProvider.invalidReason))
         case nil: break
         }
         return try db.transaction { db in
-            let id: Int = try db.query("""
+            let id: Int = try db.query(
+                """
                 INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id, provider_org_id, volunteers, hours)
                 VALUES (\(enterpriseID), \(kind.rawValue)::service_kind, \(date), \(beneficiaries), \(personID), \(orgID), \(volunteers), \(hours))
                 RETURNING id
-                """).single().decode(0)
-            try Audit.record(on: db, action: "service record", subject: "service \(id)", detail: ["kind": kind.rawValue])
+                """
+            ).single().decode(0)
+            try Audit.record(
+                on: db, action: "service record", subject: "service \(id)", detail: ["kind": kind.rawValue])
             return id
         }
     }
 
     public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT s.id, s.served_on::text, en.uscc, en.name, s.kind::text, s.beneficiaries, coalesce(o.name, p.name, ''),
                    coalesce(s.volunteers::text, ''), coalesce(s.hours::text, '')
             FROM service_record s
@@ -50,11 +63,19 @@ public struct Services {
             WHERE \(filter.condition(enterprise: "s.enterprise_id", date: "s.served_on"))
               AND (\(filter.providerOrgID)::bigint IS NULL OR s.provider_org_id = \(filter.providerOrgID))
             ORDER BY s.served_on, s.id
-            """).map { row in
-            [String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3), try row.decode(4),
-             String(try row.decode(5, as: Int.self)), try row.decode(6), try row.decode(7), try row.decode(8)]
+            """
+        ).map { row in
+            [
+                String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3),
+                try row.decode(4),
+                String(try row.decode(5, as: Int.self)), try row.decode(6), try row.decode(7), try row.decode(8),
+            ]
         }
-        return RecordTable(headers: ["id", "served_on", "enterprise_uscc", "enterprise", "kind", "beneficiaries", "provider", "volunteers", "hours"],
-                           rows: rows)
+        return RecordTable(
+            headers: [
+                "id", "served_on", "enterprise_uscc", "enterprise", "kind", "beneficiaries", "provider", "volunteers",
+                "hours",
+            ],
+            rows: rows)
     }
 }

@@ -11,7 +11,10 @@ public struct WorkAreaFilter: Sendable {
     /// Only what this service organization provided.
     public var providerOrgID: Int?
 
-    public init(enterpriseIDs: [Int]? = nil, region: String? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil, providerOrgID: Int? = nil) {
+    public init(
+        enterpriseIDs: [Int]? = nil, region: String? = nil, from: CalendarDate? = nil, to: CalendarDate? = nil,
+        providerOrgID: Int? = nil
+    ) {
         self.enterpriseIDs = enterpriseIDs
         self.region = region
         self.from = from
@@ -21,8 +24,9 @@ public struct WorkAreaFilter: Sendable {
 
     /// The records of a pilot's period.
     init(scope: PilotScope) {
-        self.init(enterpriseIDs: scope.enterpriseIDs, region: scope.ratioRegion,
-                  from: scope.from, to: scope.to, providerOrgID: scope.serviceOrgID)
+        self.init(
+            enterpriseIDs: scope.enterpriseIDs, region: scope.ratioRegion,
+            from: scope.from, to: scope.to, providerOrgID: scope.serviceOrgID)
     }
 
     /// The SQL condition on an enterprise id column and a date column.
@@ -55,8 +59,10 @@ public struct RecordTable: Sendable {
 
 extension WorkAreaFilter {
     /// A filter by enterprise (USCC) or region and dates, each checked.
-    public init(db: Connection, enterpriseUSCC: String?, region: String?, from: CalendarDate?, to: CalendarDate?) throws {
-        self.init(enterpriseIDs: try enterpriseUSCC.map { [try Enterprises(db: db).lookUp(uscc: $0).id] },
-                  region: try region.map { try Codes.validRegion($0) }, from: from, to: to)
+    public init(db: Connection, enterpriseUSCC: String?, region: String?, from: CalendarDate?, to: CalendarDate?) throws
+    {
+        self.init(
+            enterpriseIDs: try enterpriseUSCC.map { [try Enterprises(db: db).lookUp(uscc: $0).id] },
+            region: try region.map { try Codes.validRegion($0) }, from: from, to: to)
     }
 }

@@ -1,7 +1,6 @@
-public import CalendarDates
-public import Foundation
-public import PostgresClient
-
+import CalendarDates
+import Foundation
+import PostgresClient
 
 public enum ServiceKind: String, CaseIterable, Sendable {
     case emotionalCounseling = "emotional_counseling"
@@ -30,7 +29,9 @@ public enum ServiceKind: String, CaseIterable, Sendable {
 
     public init?(text: String) {
         let value = text.trimmingSpaces.lowercased()
-        guard let kind = ServiceKind.allCases.first(where: { $0.rawValue == value || $0.chineseName == value }) else { return nil }
+        guard let kind = ServiceKind.allCases.first(where: { $0.rawValue == value || $0.chineseName == value }) else {
+            return nil
+        }
         self = kind
     }
 }

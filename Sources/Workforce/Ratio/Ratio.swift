@@ -87,15 +87,19 @@ public struct RatioService {
         let (id, enterprise) = try Enterprises(db: db).lookUp(uscc: uscc)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
         // employment index, so one enterprise costs milliseconds whatever the country's size.
-        let row = try db.query("""
+        let row = try db.query(
+            """
             SELECT tracked, certified, ratio::text, junior, intermediate, senior
             FROM enterprise_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
-            """).single()
-        let departments = try db.query("""
+            """
+        ).single()
+        let departments = try db.query(
+            """
             SELECT department::text AS department_key, tracked, certified, ratio::text
             FROM enterprise_department_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
             ORDER BY department
-            """).map { row in
+            """
+        ).map { row in
             DepartmentRatio(
                 department: try row.decode(0, as: Department.self),
                 counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
@@ -112,15 +116,18 @@ public struct RatioService {
     ///
     /// - Parameter includeDepartments: also compute the department breakdown (a second scan).
     /// - Parameter registeredOnly: count only certificates whose registration is in force.
-    public func report(region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
-                       registeredOnly: Bool = false) throws -> RatioReport {
+    public func report(
+        region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
+        registeredOnly: Bool = false
+    ) throws -> RatioReport {
         let region = try regionCode.map { try Codes.validRegion($0) }
         let regionNames = try Regions(db: db).names()
         var enterprises: [String: RatioEntry] = [:]
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
         var total: RatioEntry?
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc,
                    min(en.name), min(en.region_code), min(en.employees),
                    coalesce(sum(r.tracked), 0)::bigint, coalesce(sum(r.certified), 0)::bigint,
@@ -134,16 +141,21 @@ public struct RatioService {
             """)
         for row in rows {
             let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
-            let levels = LevelCounts(junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11))
+            let levels = LevelCounts(
+                junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11))
             switch try row.decode(0, as: Int.self) {
             case 0:
                 let enterprise = Enterprise(
-                    uscc: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4), employees: try row.decode(5))
-                enterprises[enterprise.uscc] = RatioEntry(scope: .enterprise(enterprise), counts: counts, levels: levels, departments: [])
+                    uscc: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4),
+                    employees: try row.decode(5))
+                enterprises[enterprise.uscc] = RatioEntry(
+                    scope: .enterprise(enterprise), counts: counts, levels: levels, departments: [])
                 enterpriseOrder.append(enterprise.uscc)
             case 1:
                 let code: String = try row.decode(1)
-                provinces[code] = RatioEntry(scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels, departments: [])
+                provinces[code] = RatioEntry(
+                    scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels, departments: []
+                )
             default:
                 let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
                 total = RatioEntry(scope: scope, counts: counts, levels: levels, departments: [])
@@ -151,10 +163,13 @@ public struct RatioService {
         }
         if total == nil {
             let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
-            total = RatioEntry(scope: scope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(), departments: [])
+            total = RatioEntry(
+                scope: scope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(),
+                departments: [])
         }
         if includeDepartments {
-            let departmentRows = try db.query("""
+            let departmentRows = try db.query(
+                """
                 SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
                        sum(d.tracked)::bigint, sum(d.certified)::bigint,
                        certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
@@ -166,7 +181,8 @@ public struct RatioService {
             for row in departmentRows {
                 let entry = DepartmentRatio(
                     department: try row.decode(3, as: Department.self),
-                    counts: RatioCounts(tracked: try row.decode(4), certified: try row.decode(5), ratio: try row.decode(6)))
+                    counts: RatioCounts(
+                        tracked: try row.decode(4), certified: try row.decode(5), ratio: try row.decode(6)))
                 switch try row.decode(0, as: Int.self) {
                 case 0: enterprises[try row.decode(2)]?.departments.append(entry)
                 case 1: provinces[try row.decode(1)]?.departments.append(entry)
@@ -181,15 +197,19 @@ public struct RatioService {
     }
 
     /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region.
-    public func trend(uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
-                      registeredOnly: Bool = false) throws -> [TrendPoint] {
+    public func trend(
+        uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
+        registeredOnly: Bool = false
+    ) throws -> [TrendPoint] {
         let dates = try RatioService.trendDates(from: from, to: to, every: step)
         let enterpriseID = try uscc.map { try Enterprises(db: db).lookUp(uscc: $0).id }
         let region = try regionCode.map { try Codes.validRegion($0) }
-        return try db.query("""
+        return try db.query(
+            """
             SELECT as_of, tracked, certified, ratio::text
             FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
-            """).map { row in
+            """
+        ).map { row in
             TrendPoint(
                 date: try row.decode(0),
                 counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
@@ -197,7 +217,8 @@ public struct RatioService {
     }
 
     /// The dates of a trend: every step from `from`, and `to` itself.
-    public static func trendDates(from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [CalendarDate] {
+    public static func trendDates(from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [CalendarDate]
+    {
         guard from <= to else {
             throw WorkforceError.invalid(field: "from", value: from.iso, reason: "is after \(field: "to") \(to)")
         }
@@ -207,7 +228,10 @@ public struct RatioService {
         let monthEnds = from.day == CalendarDate.daysIn(month: from.month, year: from.year)
         while true {
             var date = from.adding(months: step.months * index)
-            if monthEnds { date = CalendarDate(year: date.year, month: date.month, day: CalendarDate.daysIn(month: date.month, year: date.year))! }
+            if monthEnds {
+                date = CalendarDate(
+                    year: date.year, month: date.month, day: CalendarDate.daysIn(month: date.month, year: date.year))!
+            }
             guard date <= to, dates.count < 1200 else { break }
             dates.append(date)
             index += 1

@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 import PostgresClient
 
 /// What an application covers: its applicant, the enterprises involved, and the period the
@@ -127,8 +127,10 @@ extension Reports {
     /// Resolves an application to what its reports cover. The period defaults to the pilot year:
     /// from the day the application entered the pilot (or the day after the program's
     /// confirmation deadline, if it has not) for the program's pilot months.
-    public func pilotScope(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil) throws -> PilotScope {
-        let rows = try db.query("""
+    public func pilotScope(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil) throws -> PilotScope
+    {
+        let rows = try db.query(
+            """
             SELECT a.status::text, a.submitted_on, a.plan, a.region_code, a.enterprise_id, a.service_org_id,
                    pr.name, pr.document, pr.confirm_by, pr.pilot_months,
                    coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
@@ -155,26 +157,33 @@ extension Reports {
         let inPilotOn: CalendarDate? = try row.decode(14)
         let start = from ?? inPilotOn ?? confirmBy.adding(days: 1)
         let end = to ?? start.adding(months: pilotMonths).adding(days: -1)
-        guard end >= start else { throw WorkforceError.invalid(field: "to", value: end.iso, reason: "is before \(field: "from") \(start)") }
+        guard end >= start else {
+            throw WorkforceError.invalid(field: "to", value: end.iso, reason: "is before \(field: "from") \(start)")
+        }
         let kind: PilotScope.Kind
         let enterpriseIDs: [Int]
         if let regionApplicant {
             kind = .region
-            enterpriseIDs = try db.query("SELECT id FROM enterprise WHERE in_region(region_code, \(regionApplicant)) ORDER BY id").map { try $0.decode(0) }
+            enterpriseIDs = try db.query(
+                "SELECT id FROM enterprise WHERE in_region(region_code, \(regionApplicant)) ORDER BY id"
+            ).map { try $0.decode(0) }
         } else if let enterpriseApplicant {
             kind = .enterprise
             enterpriseIDs = [enterpriseApplicant]
         } else {
             kind = .serviceOrg
-            enterpriseIDs = try db.query("""
+            enterpriseIDs = try db.query(
+                """
                 SELECT enterprise_id FROM service_record WHERE provider_org_id = \(orgApplicant) AND served_on <= \(end)
                 UNION
                 SELECT enterprise_id FROM funding WHERE provider_org_id = \(orgApplicant) AND enterprise_id IS NOT NULL AND received_on <= \(end)
                 ORDER BY 1
-                """).map { try $0.decode(0) }
+                """
+            ).map { try $0.decode(0) }
         }
         return PilotScope(
-            applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7), kind: kind,
+            applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7),
+            kind: kind,
             applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
             provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0),
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
@@ -182,7 +191,9 @@ extension Reports {
     }
 
     /// The pilot report of an application for its period (default: the pilot year).
-    public func pilot(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate) throws -> PilotReport {
+    public func pilot(applicationID: Int, from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate)
+        throws -> PilotReport
+    {
         let scope = try pilotScope(applicationID: applicationID, from: from, to: to)
         return try pilot(scope: scope, today: today)
     }
@@ -191,11 +202,14 @@ extension Reports {
         let ids = scope.enterpriseIDs, from = scope.from, to = scope.to
         let region = scope.ratioRegion
         func counts(_ row: Row, _ offset: Int) throws -> RatioCounts {
-            RatioCounts(tracked: try row.decode(offset), certified: try row.decode(offset + 1), ratio: try row.decode(offset + 2))
+            RatioCounts(
+                tracked: try row.decode(offset), certified: try row.decode(offset + 1),
+                ratio: try row.decode(offset + 2))
         }
         var enterprises: [PilotReport.EnterpriseLine] = []
         var totalStart = RatioCounts(tracked: 0, certified: 0, ratio: nil), totalEnd = totalStart
-        for row in try db.query("""
+        for row in try db.query(
+            """
             WITH start AS (SELECT * FROM enterprise_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids))),
                  finish AS (SELECT * FROM enterprise_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids)))
             SELECT grouping(en.uscc), en.uscc, min(en.name), min(en.region_code),
@@ -209,16 +223,20 @@ extension Reports {
             WHERE en.id = ANY (\(ids))
             GROUP BY GROUPING SETS ((en.uscc), ())
             ORDER BY 1, 10 DESC NULLS LAST, 9 DESC, 2
-            """) {
+            """)
+        {
             if try row.decode(0, as: Int.self) == 0 {
-                enterprises.append(.init(uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
-                                         start: try counts(row, 4), end: try counts(row, 7)))
+                enterprises.append(
+                    .init(
+                        uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                        start: try counts(row, 4), end: try counts(row, 7)))
             } else {
                 totalStart = try counts(row, 4)
                 totalEnd = try counts(row, 7)
             }
         }
-        let departments = try db.query("""
+        let departments = try db.query(
+            """
             WITH start AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
                            FROM enterprise_department_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids)) GROUP BY department),
                  finish AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
@@ -228,11 +246,14 @@ extension Reports {
                    coalesce(f.tracked, 0)::bigint, coalesce(f.certified, 0)::bigint, certified_ratio(f.certified::bigint, f.tracked::bigint)::text
             FROM start s FULL JOIN finish f ON f.department = s.department
             ORDER BY coalesce(s.department, f.department)
-            """).map { row in
-            PilotReport.DepartmentLine(department: try row.decode(0), start: try counts(row, 1),
-                                       end: try counts(row, 4))
+            """
+        ).map { row in
+            PilotReport.DepartmentLine(
+                department: try row.decode(0), start: try counts(row, 1),
+                end: try counts(row, 4))
         }
-        let training = try db.query("""
+        let training = try db.query(
+            """
             SELECT ev.kind::text, count(DISTINCT ev.id), count(*) FILTER (WHERE e.status <> 'cancelled'),
                    count(DISTINCT e.person_id) FILTER (WHERE e.status = 'attended'),
                    coalesce(sum(e.hours) FILTER (WHERE e.status = 'attended'), 0)::text
@@ -240,32 +261,40 @@ extension Reports {
             JOIN training_event ev ON ev.id = e.event_id
             WHERE \(scope.trainingCondition)
             GROUP BY ev.kind ORDER BY ev.kind
-            """).map { row in
-            PilotReport.TrainingLine(kind: try row.decode(0), events: try row.decode(1), enrolled: try row.decode(2),
-                                     participants: try row.decode(3), personHours: try row.decode(4))
+            """
+        ).map { row in
+            PilotReport.TrainingLine(
+                kind: try row.decode(0), events: try row.decode(1), enrolled: try row.decode(2),
+                participants: try row.decode(3), personHours: try row.decode(4))
         }
         let funnel = try ExamResults(db: db).funnel(enterpriseIDs: ids, from: from, to: to, today: today)
-        let postsBefore: Int = try db.query("""
+        let postsBefore: Int = try db.query(
+            """
             SELECT count(*) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on < \(from)
-            """).single().decode(0)
+            """
+        ).single().decode(0)
         let records = WorkAreaFilter(scope: scope)
         let posts = try Posts(db: db).list(records, includeIDNumbers: true).rows.map { row in
             guard let department = Department(rawValue: row[4]) else {
                 throw WorkforceError.invalid(field: "department", value: row[4], reason: "is not a department key")
             }
-            return PilotReport.PostLine(enterprise: row[3], department: department, title: row[5],
-                                        createdOn: CalendarDate(iso: row[1])!,
-                                        filledByName: row[6].isEmpty ? nil : row[6],
-                                        filledByIDNumber: row[7].isEmpty ? nil : row[7])
+            return PilotReport.PostLine(
+                enterprise: row[3], department: department, title: row[5],
+                createdOn: CalendarDate(iso: row[1])!,
+                filledByName: row[6].isEmpty ? nil : row[6],
+                filledByIDNumber: row[7].isEmpty ? nil : row[7])
         }
-        let practitioners = try db.query("""
+        let practitioners = try db.query(
+            """
             SELECT count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(from))),
                    count(DISTINCT em.person_id) FILTER (WHERE employment_active_on(em.hired_on, em.left_on, \(to)))
             FROM employment em WHERE em.enterprise_id = ANY (\(ids)) AND em.department = 'social_org'
-            """).single()
+            """
+        ).single()
         // The organizations of a region are those registered in it; of an enterprise, those that
         // served it or were paid for it; of a service organization, itself.
-        let organizations = try db.query("""
+        let organizations = try db.query(
+            """
             SELECT o.uscc, o.name, o.region_code, o.founded_on, coalesce(o.founded_on BETWEEN \(from) AND \(to), false),
                    (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id AND s.served_on BETWEEN \(from) AND \(to)
                       AND s.enterprise_id = ANY (\(ids)))
@@ -277,26 +306,33 @@ extension Reports {
                                 UNION SELECT provider_org_id FROM funding WHERE enterprise_id = ANY (\(ids)) AND received_on <= \(to))
                   END
             ORDER BY o.founded_on NULLS LAST, o.uscc
-            """).map { row in
-            PilotReport.OrganizationLine(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
-                                         foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
+            """
+        ).map { row in
+            PilotReport.OrganizationLine(
+                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
+                foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
         }
         let serviceRows = try Services(db: db).list(records).rows
         let services = ServiceKind.allCases.compactMap { kind -> PilotReport.ServiceLine? in
             let ofKind = serviceRows.filter { $0[4] == kind.rawValue }
             guard !ofKind.isEmpty else { return nil }
-            return PilotReport.ServiceLine(kind: kind, count: ofKind.count, beneficiaries: ofKind.compactMap { Int($0[5]) }.reduce(0, +),
-                                           volunteers: ofKind.compactMap { Int($0[7]) }.reduce(0, +), hours: PilotReport.sum(ofKind.map { $0[8] }))
+            return PilotReport.ServiceLine(
+                kind: kind, count: ofKind.count, beneficiaries: ofKind.compactMap { Int($0[5]) }.reduce(0, +),
+                volunteers: ofKind.compactMap { Int($0[7]) }.reduce(0, +), hours: PilotReport.sum(ofKind.map { $0[8] }))
         }
         // Sums of exact decimal texts: money never passes through floating point.
         let fundingRows = try Funding(db: db).list(records).rows
         let funding = FundingSource.allCases.compactMap { source -> PilotReport.FundingLine? in
             let ofSource = fundingRows.filter { $0[4] == source.rawValue }
-            return ofSource.isEmpty ? nil : PilotReport.FundingLine(source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map { $0[5] }))
+            return ofSource.isEmpty
+                ? nil
+                : PilotReport.FundingLine(
+                    source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map { $0[5] }))
         }
         let fundingTotal = PilotReport.sum(fundingRows.map { $0[5] })
         return PilotReport(
-            scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd, departments: departments,
+            scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd,
+            departments: departments,
             training: training, funnel: funnel, postsBefore: postsBefore, posts: posts,
             practitionersStart: try practitioners.decode(0), practitionersEnd: try practitioners.decode(1),
             organizations: organizations, services: services, funding: funding, fundingTotal: fundingTotal)

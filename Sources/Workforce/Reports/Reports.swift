@@ -1,6 +1,7 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,7 +48,8 @@ public struct Reports {
     public func province(region: String, asOf: CalendarDate) throws -> ProvinceReport {
         let code = try Codes.validRegion(region)
         guard code.hasSuffix("0000") else {
-            throw WorkforceError.invalid(field: "region", value: region, reason: "is not a province-level code (it should end in 0000)")
+            throw WorkforceError.invalid(
+                field: "region", value: region, reason: "is not a province-level code (it should end in 0000)")
         }
         let name: String = try db.query("SELECT name FROM region WHERE code = \(code)").single().decode(0)
         let regionNames = try Regions(db: db).names()
@@ -58,7 +60,8 @@ public struct Reports {
         // One pass gives every enterprise at every quarter end; the enterprises and cities are
         // read at the report's date, the province at each date.
         let dates = try RatioService.trendDates(from: asOf.adding(months: -21), to: asOf, every: .quarter)
-        for row in try db.query("""
+        for row in try db.query(
+            """
             SELECT grouping(left(en.region_code, 4), en.uscc), b.as_of, left(en.region_code, 4), en.uscc, min(en.name), min(en.region_code),
                    sum(b.tracked)::bigint, sum(b.certified)::bigint, certified_ratio(sum(b.certified)::bigint, sum(b.tracked)::bigint)::text
             FROM enterprise_ratio_by_day(\(dates)::date[], \(code)) b
@@ -66,11 +69,15 @@ public struct Reports {
             GROUP BY GROUPING SETS ((b.as_of, left(en.region_code, 4), en.uscc), (b.as_of, left(en.region_code, 4)), (b.as_of))
             HAVING b.as_of = \(asOf) OR grouping(left(en.region_code, 4), en.uscc) = 3
             ORDER BY 1, 9 DESC NULLS LAST, 8 DESC, 5, 2
-            """) {
+            """)
+        {
             let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
             switch try row.decode(0, as: Int.self) {
             case 0:
-                enterprises.append(.init(code: try row.decode(3), name: try row.decode(4), regionCode: try row.decode(5), counts: counts))
+                enterprises.append(
+                    .init(
+                        code: try row.decode(3), name: try row.decode(4), regionCode: try row.decode(5), counts: counts)
+                )
             case 1:
                 let city = try row.decode(2, as: String.self) + "00"
                 cities.append(.init(code: city, name: regionNames[city] ?? city, regionCode: city, counts: counts))
@@ -81,15 +88,21 @@ public struct Reports {
             }
         }
         // A province with no enterprises yet still has its dates, at zero.
-        let trend = dates.map { TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil)) }
-        var programNames: [Int: String] = [:]
-        for row in try db.query("SELECT id, name FROM pilot_program") { programNames[try row.decode(0)] = try row.decode(1) }
-        let pilots = try PilotApplications(db: db).list(province: code).sorted { $0.id < $1.id }.map { application in
-            ProvinceReport.Pilot(id: application.id, program: programNames[application.programID] ?? "",
-                                 applicant: application.applicant, status: application.status.rawValue,
-                                 submittedOn: application.submittedOn)
+        let trend = dates.map {
+            TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil))
         }
-        return ProvinceReport(regionCode: code, regionName: name, asOf: asOf, total: total,
-                              cities: cities.sorted { $0.code < $1.code }, enterprises: enterprises, pilots: pilots, trend: trend)
+        var programNames: [Int: String] = [:]
+        for row in try db.query("SELECT id, name FROM pilot_program") {
+            programNames[try row.decode(0)] = try row.decode(1)
+        }
+        let pilots = try PilotApplications(db: db).list(province: code).sorted { $0.id < $1.id }.map { application in
+            ProvinceReport.Pilot(
+                id: application.id, program: programNames[application.programID] ?? "",
+                applicant: application.applicant, status: application.status.rawValue,
+                submittedOn: application.submittedOn)
+        }
+        return ProvinceReport(
+            regionCode: code, regionName: name, asOf: asOf, total: total,
+            cities: cities.sorted { $0.code < $1.code }, enterprises: enterprises, pilots: pilots, trend: trend)
     }
 }

@@ -44,20 +44,27 @@ public struct CertificateRegistry {
     }
 
     func rule() throws -> Rule {
-        let row = try db.query("""
+        let row = try db.query(
+            """
             SELECT first_within_months, period_years, renewal_window_months FROM registration_rule WHERE jurisdiction = 'national'
-            """).single()
-        return Rule(firstWithinMonths: try row.decode(0), periodYears: try row.decode(1), renewalWindowMonths: try row.decode(2))
+            """
+        ).single()
+        return Rule(
+            firstWithinMonths: try row.decode(0), periodYears: try row.decode(1), renewalWindowMonths: try row.decode(2)
+        )
     }
 
     /// Records a registration of a certificate on a day, first or renewal, refusing it with the
     /// reason outside the allowed window or without the continuing-education hours a renewal needs.
     /// Returns the day the registration runs until.
     public func register(certificateNo: String, on date: CalendarDate, today: CalendarDate) throws -> CalendarDate {
-        guard date <= today else { throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))") }
+        guard date <= today else {
+            throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))")
+        }
         let rule = try self.rule()
         return try db.transaction { db in
-            let rows = try db.query("""
+            let rows = try db.query(
+                """
                 SELECT c.id, c.issued_on, c.revoked_on,
                        (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id ORDER BY r.registered_on DESC LIMIT 1),
                        ce.starts_on, ce.required_hours::text, ce.credited_hours::text,
@@ -72,50 +79,65 @@ public struct CertificateRegistry {
             }
             let certificateID: Int = try row.decode(0), issued: CalendarDate = try row.decode(1)
             let revoked: CalendarDate? = try row.decode(2)
-            if let revoked, revoked <= date { throw WorkforceError.conflict("certificate \(certificateNo) was revoked on \(revoked)") }
+            if let revoked, revoked <= date {
+                throw WorkforceError.conflict("certificate \(certificateNo) was revoked on \(revoked)")
+            }
             guard date >= issued else {
-                throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is before the certificate was issued (\(issued))")
+                throw WorkforceError.invalid(
+                    field: "on", value: date.iso, reason: "is before the certificate was issued (\(issued))")
             }
             let lastValidUntil: CalendarDate? = try row.decode(3)
             let validUntil: CalendarDate
             if let lastValidUntil {
                 let opens = lastValidUntil.adding(months: -rule.renewalWindowMonths)
                 guard date >= opens, date < lastValidUntil else {
-                    throw WorkforceError.conflict(date < opens
-                        ? "re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months before the registration lapses on \(lastValidUntil)"
-                        : "the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be renewed")
+                    throw WorkforceError.conflict(
+                        date < opens
+                            ? "re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months before the registration lapses on \(lastValidUntil)"
+                            : "the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be renewed"
+                    )
                 }
                 // The hours of the continuing-education period in force (continuing_education_period),
                 // compared as numeric by the database.
                 let periodStart: CalendarDate = try row.decode(4)
                 let required: String = try row.decode(5), credited: String = try row.decode(6)
                 guard try row.decode(7, as: Bool.self) else {
-                    throw WorkforceError.conflict("re-registration of \(certificateNo) needs \(required) hours of continuing education since \(periodStart); \(credited) are credited")
+                    throw WorkforceError.conflict(
+                        "re-registration of \(certificateNo) needs \(required) hours of continuing education since \(periodStart); \(credited) are credited"
+                    )
                 }
                 validUntil = lastValidUntil.adding(months: 12 * rule.periodYears)
             } else {
                 let deadline = issued.adding(months: rule.firstWithinMonths)
                 guard date <= deadline else {
-                    throw WorkforceError.conflict("the first registration of \(certificateNo) was due by \(deadline), within \(rule.firstWithinMonths) months of issue")
+                    throw WorkforceError.conflict(
+                        "the first registration of \(certificateNo) was due by \(deadline), within \(rule.firstWithinMonths) months of issue"
+                    )
                 }
                 validUntil = date.adding(months: 12 * rule.periodYears)
             }
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
                 VALUES (\(certificateID), \(date), \(validUntil), \(lastValidUntil != nil))
                 """)
-            try Audit.record(on: db, action: "certificate register", subject: certificateNo, detail: ["on": date.iso, "valid_until": validUntil.iso])
+            try Audit.record(
+                on: db, action: "certificate register", subject: certificateNo,
+                detail: ["on": date.iso, "valid_until": validUntil.iso])
             return validUntil
         }
     }
 
     /// The registration state of every certificate held on a day by an enterprise's or region's
     /// tracked staff (or everyone's), with the continuing-education hours of the current period.
-    public func status(enterpriseUSCC: String? = nil, region: String? = nil, asOf: CalendarDate) throws -> [CertificateStatus] {
+    public func status(enterpriseUSCC: String? = nil, region: String? = nil, asOf: CalendarDate) throws
+        -> [CertificateStatus]
+    {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
         let regionCode = try region.map { try Codes.validRegion($0) }
         let rule = try self.rule()
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on, last.valid_until,
                    ce.required_hours::text, ce.credited_hours::text
             FROM certificate c
@@ -138,7 +160,9 @@ public struct CertificateRegistry {
             let dueBy: CalendarDate
             if let validUntil {
                 dueBy = validUntil
-                state = asOf >= validUntil ? .lapsed
+                state =
+                    asOf >= validUntil
+                    ? .lapsed
                     : asOf >= validUntil.adding(months: -rule.renewalWindowMonths) ? .renewalDue : .registered
             } else {
                 dueBy = issued.adding(months: rule.firstWithinMonths)

@@ -42,7 +42,9 @@ public struct Certificates {
         let session = Int(sessionText)
         if !sessionText.isEmpty && session == nil { row.reject("exam_session", "is not an exam session id") }
         guard row.errors.isEmpty else { return nil }
-        return [id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name, session.map(String.init)]
+        return [
+            id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name, session.map(String.init),
+        ]
     }
 
     static let certificateCrossChecks: [SQLQuery] = [
@@ -101,7 +103,8 @@ public struct Certificates {
             action: "certificate import",
             columns: Certificates.certificateColumns,
             stagingColumns: [
-                "id_number text COLLATE \"C\"", "level certificate_level", "certificate_no text COLLATE \"C\"", "issued_on date",
+                "id_number text COLLATE \"C\"", "level certificate_level", "certificate_no text COLLATE \"C\"",
+                "issued_on date",
                 "revoked_on date", "name text", "exam_session_id bigint",
             ],
             validate: { row in Certificates.validateCertificate(&row, today: today) },
@@ -112,7 +115,8 @@ public struct Certificates {
 
     static func mergeCertificates(_ db: Connection) throws -> (inserted: Int, updated: Int, unchanged: Int) {
         try db.execute(script: certificateMerge)
-        let counts = try db.query("""
+        let counts = try db.query(
+            """
             WITH source AS (
                 SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on, exam_session_id
                 FROM import_staging ORDER BY certificate_no, line
@@ -133,7 +137,8 @@ public struct Certificates {
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
-            """).single()
+            """
+        ).single()
         return try ImportPipeline.mergeCounts(counts)
     }
 
@@ -144,20 +149,26 @@ public struct Certificates {
     ) throws -> ImportSummary {
         var fields = RowFields(
             line: 0,
-            values: ["id_number": idNumber, "level": level, "certificate_no": certificateNo.trimmingSpaces,
-                     "issued_on": issuedOn, "revoked_on": revokedOn ?? "", "name": name?.trimmingSpaces ?? ""],
-            headers: ["id_number": "id_number", "level": "level", "certificate_no": "number",
-                      "issued_on": "issued", "revoked_on": "revoked", "name": "name"])
+            values: [
+                "id_number": idNumber, "level": level, "certificate_no": certificateNo.trimmingSpaces,
+                "issued_on": issuedOn, "revoked_on": revokedOn ?? "", "name": name?.trimmingSpaces ?? "",
+            ],
+            headers: [
+                "id_number": "id_number", "level": "level", "certificate_no": "number",
+                "issued_on": "issued", "revoked_on": "revoked", "name": "name",
+            ])
         guard let values = Certificates.validateCertificate(&fields, today: today) else {
             let error = fields.errors[0]
             throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
         return try db.transaction { db in
-            try db.execute(script: """
-                CREATE TEMP TABLE import_staging (line integer NOT NULL, id_number text, level certificate_level,
-                    certificate_no text, issued_on date, revoked_on date, name text, exam_session_id bigint) ON COMMIT DROP
-                """)
-            try db.execute("""
+            try db.execute(
+                script: """
+                    CREATE TEMP TABLE import_staging (line integer NOT NULL, id_number text, level certificate_level,
+                        certificate_no text, issued_on date, revoked_on date, name text, exam_session_id bigint) ON COMMIT DROP
+                    """)
+            try db.execute(
+                """
                 INSERT INTO import_staging VALUES (0, \(values[0]), \(values[1])::certificate_level, \(values[2]),
                     \(values[3])::date, \(values[4])::date, \(values[5]), \(values[6])::bigint)
                 """)
@@ -165,12 +176,14 @@ public struct Certificates {
                 if let row = try db.query(check).first {
                     let field = fields.headers[try row.decode(1, as: String.self)] ?? "value"
                     throw WorkforceError.invalid(
-                        field: Field(field), value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3)))
+                        field: Field(field), value: try row.decode(2, as: String?.self) ?? "",
+                        reason: Reason(parsing: try row.decode(3)))
                 }
             }
             let merged = try Certificates.mergeCertificates(db)
             try Audit.record(on: db, action: "certificate add", subject: values[2] ?? "")
-            return ImportSummary(read: 1, inserted: merged.inserted, updated: merged.updated, unchanged: merged.unchanged)
+            return ImportSummary(
+                read: 1, inserted: merged.inserted, updated: merged.updated, unchanged: merged.unchanged)
         }
     }
 }

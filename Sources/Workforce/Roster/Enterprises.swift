@@ -1,4 +1,4 @@
-public import CalendarDates
+import CalendarDates
 import Foundation
 public import PostgresClient
 
@@ -34,7 +34,9 @@ public struct Enterprises {
         var employees: String?
         let employeesText = row.value("employees")
         if !employeesText.isEmpty {
-            if let count = Int(employeesText), count >= 0 { employees = String(count) } else {
+            if let count = Int(employeesText), count >= 0 {
+                employees = String(count)
+            } else {
                 row.reject("employees", "must be a whole number of people, 0 or more")
             }
         }
@@ -48,7 +50,9 @@ public struct Enterprises {
         let definition = ImportDefinition(
             action: "enterprise import",
             columns: Enterprises.enterpriseColumns,
-            stagingColumns: ["uscc text COLLATE \"C\"", "name text", "region_code text COLLATE \"C\"", "employees integer"],
+            stagingColumns: [
+                "uscc text COLLATE \"C\"", "name text", "region_code text COLLATE \"C\"", "employees integer",
+            ],
             validate: Enterprises.validateEnterprise,
             crossChecks: [
                 """
@@ -58,10 +62,11 @@ public struct Enterprises {
                              first_value(ROW(name, region_code, employees)::text) OVER w AS first_values
                       FROM import_staging WINDOW w AS (PARTITION BY uscc ORDER BY line)) x
                 WHERE line <> first_line AND ROW(name, region_code, employees)::text <> first_values
-                """,
+                """
             ],
             merge: { db in
-                let counts = try db.query("""
+                let counts = try db.query(
+                    """
                     WITH source AS (
                         SELECT DISTINCT ON (uscc) uscc, name, region_code, employees
                         FROM import_staging ORDER BY uscc, line
@@ -80,7 +85,8 @@ public struct Enterprises {
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
-                    """).single()
+                    """
+                ).single()
                 return try ImportPipeline.mergeCounts(counts)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
@@ -91,24 +97,31 @@ public struct Enterprises {
     public func add(uscc: String, name: String, regionCode: String, employees: Int?) throws -> Enterprise {
         var fields = RowFields(
             line: 0,
-            values: ["uscc": uscc, "name": name.trimmingSpaces, "region_code": regionCode, "employees": employees.map(String.init) ?? ""],
+            values: [
+                "uscc": uscc, "name": name.trimmingSpaces, "region_code": regionCode,
+                "employees": employees.map(String.init) ?? "",
+            ],
             headers: ["uscc": "uscc", "name": "name", "region_code": "region", "employees": "employees"])
         guard let values = Enterprises.validateEnterprise(&fields) else {
             let error = fields.errors[0]
             throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
         return try db.transaction { db in
-            let row = try db.query("""
+            let row = try db.query(
+                """
                 INSERT INTO enterprise (uscc, name, region_code, employees)
                 VALUES (\(values[0]), \(values[1]), \(values[2]), \(values[3].flatMap(Int.init)))
                 ON CONFLICT (uscc) DO UPDATE
                 SET name = excluded.name, region_code = excluded.region_code,
                     employees = coalesce(excluded.employees, enterprise.employees)
                 RETURNING uscc, name, region_code, employees
-                """).single()
+                """
+            ).single()
             let enterprise = Enterprise(
-                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2), employees: try row.decode(3))
-            try Audit.record(on: db, action: "enterprise add", subject: enterprise.uscc, detail: ["name": enterprise.name])
+                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
+                employees: try row.decode(3))
+            try Audit.record(
+                on: db, action: "enterprise add", subject: enterprise.uscc, detail: ["name": enterprise.name])
             return enterprise
         }
     }
@@ -116,15 +129,18 @@ public struct Enterprises {
     /// Enterprises, optionally those of one region (a province, city or county code), by USCC.
     public func list(inRegion regionCode: String? = nil) throws -> [Enterprise] {
         let region = try regionCode.map { try Codes.validRegion($0) }
-        return try db.query("""
+        return try db.query(
+            """
             SELECT uscc, name, region_code, employees FROM enterprise
             WHERE in_region(region_code, \(region))
             ORDER BY region_code, name, uscc
-            """).map { row in
-            Enterprise(uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2), employees: try row.decode(3))
+            """
+        ).map { row in
+            Enterprise(
+                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
+                employees: try row.decode(3))
         }
     }
-
 
     /// The enterprise with this USCC, with its internal id, or a not-found error that says where
     /// to look.
@@ -134,7 +150,11 @@ public struct Enterprises {
         guard let row = rows.first else {
             throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
         }
-        return (try row.decode(0), Enterprise(
-            uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3), employees: try row.decode(4)))
+        return (
+            try row.decode(0),
+            Enterprise(
+                uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                employees: try row.decode(4))
+        )
     }
 }

@@ -34,7 +34,8 @@ public struct Staff {
             action: "staff import",
             columns: Staff.staffColumns,
             stagingColumns: [
-                "enterprise_uscc text COLLATE \"C\"", "id_number text COLLATE \"C\"", "name text", "department department_kind",
+                "enterprise_uscc text COLLATE \"C\"", "id_number text COLLATE \"C\"", "name text",
+                "department department_kind",
                 "hired_on date", "left_on date", "education education_level", "social_work_major boolean",
                 "social_work_since date",
             ],
@@ -62,8 +63,10 @@ public struct Staff {
                 if !majorText.isEmpty && major == nil { row.reject("social_work_major", "write yes or no (是/否)") }
                 let since = ImportPipeline.optionalDate(&row, "social_work_since", today: today)
                 guard row.errors.isEmpty else { return nil }
-                return [uscc, id, name, department?.rawValue, hired?.iso, left?.iso, education?.rawValue,
-                        major.map { $0 ? "t" : "f" }, since?.iso]
+                return [
+                    uscc, id, name, department?.rawValue, hired?.iso, left?.iso, education?.rawValue,
+                    major.map { $0 ? "t" : "f" }, since?.iso,
+                ]
             },
             crossChecks: [
                 """
@@ -96,33 +99,35 @@ public struct Staff {
                 """,
             ],
             merge: { db in
-                try db.execute(script: """
-                    INSERT INTO person (id_number, name)
-                    SELECT DISTINCT ON (s.id_number) s.id_number, s.name
-                    FROM import_staging s
-                    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
-                    ORDER BY s.id_number, s.line;
-                    CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
-                    SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on, max(s.left_on) AS left_on
-                    FROM import_staging s
-                    JOIN person p ON p.id_number = s.id_number
-                    JOIN enterprise e ON e.uscc = s.enterprise_uscc
-                    GROUP BY 1, 2, 3, 4;
-                    ANALYZE import_resolved;
-                    UPDATE person p
-                    SET education = coalesce(s.education, p.education),
-                        social_work_major = coalesce(s.social_work_major, p.social_work_major),
-                        social_work_since = coalesce(s.social_work_since, p.social_work_since)
-                    FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
-                          FROM import_staging
-                          WHERE education IS NOT NULL OR social_work_major IS NOT NULL OR social_work_since IS NOT NULL
-                          ORDER BY id_number, line DESC) s
-                    WHERE p.id_number = s.id_number
-                      AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
-                          (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
-                           coalesce(s.social_work_since, p.social_work_since));
-                    """)
-                let counts = try db.query("""
+                try db.execute(
+                    script: """
+                        INSERT INTO person (id_number, name)
+                        SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+                        FROM import_staging s
+                        WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                        ORDER BY s.id_number, s.line;
+                        CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
+                        SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on, max(s.left_on) AS left_on
+                        FROM import_staging s
+                        JOIN person p ON p.id_number = s.id_number
+                        JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                        GROUP BY 1, 2, 3, 4;
+                        ANALYZE import_resolved;
+                        UPDATE person p
+                        SET education = coalesce(s.education, p.education),
+                            social_work_major = coalesce(s.social_work_major, p.social_work_major),
+                            social_work_since = coalesce(s.social_work_since, p.social_work_since)
+                        FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
+                              FROM import_staging
+                              WHERE education IS NOT NULL OR social_work_major IS NOT NULL OR social_work_since IS NOT NULL
+                              ORDER BY id_number, line DESC) s
+                        WHERE p.id_number = s.id_number
+                          AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
+                              (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
+                               coalesce(s.social_work_since, p.social_work_since));
+                        """)
+                let counts = try db.query(
+                    """
                     WITH updated AS (
                         UPDATE employment em SET left_on = r.left_on
                         FROM import_resolved r
@@ -141,7 +146,8 @@ public struct Staff {
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
-                    """).single()
+                    """
+                ).single()
                 return try ImportPipeline.mergeCounts(counts)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
@@ -164,14 +170,17 @@ public struct Staff {
     /// Records that a person left an enterprise: closes the open employment in one department,
     /// or in every department when none is named. Returns the departments closed.
     @discardableResult
-    public func recordLeaving(idNumber: String, enterpriseUSCC: String, department: Department?, on date: CalendarDate, today: CalendarDate) throws -> [Department] {
+    public func recordLeaving(
+        idNumber: String, enterpriseUSCC: String, department: Department?, on date: CalendarDate, today: CalendarDate
+    ) throws -> [Department] {
         let id = try Codes.validIDNumber(idNumber, today: today)
         let uscc = try Codes.validUSCC(enterpriseUSCC)
         guard date <= today else {
             throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))")
         }
         return try db.transaction { db in
-            let open = try db.query("""
+            let open = try db.query(
+                """
                 SELECT em.id, em.department::text, em.hired_on
                 FROM employment em
                 JOIN person p ON p.id = em.person_id
@@ -190,13 +199,15 @@ public struct Staff {
                 let kind = try row.decode(1, as: Department.self)
                 if let hired, date <= hired {
                     throw WorkforceError.invalid(
-                        field: "on", value: date.iso, reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
+                        field: "on", value: date.iso,
+                        reason: "is not after the hiring date \(hired) in \(kind.rawValue)")
                 }
                 try db.execute("UPDATE employment SET left_on = \(date) WHERE id = \(try row.decode(0, as: Int.self))")
                 closed.append(kind)
             }
-            try Audit.record(on: db, action: "staff leave", subject: uscc,
-                             detail: ["departments": closed.map(\.rawValue).joined(separator: ","), "on": date.iso])
+            try Audit.record(
+                on: db, action: "staff leave", subject: uscc,
+                detail: ["departments": closed.map(\.rawValue).joined(separator: ","), "on": date.iso])
             return closed
         }
     }

@@ -19,14 +19,18 @@ public struct Attendance {
 
     /// Records one person's attendance after the event started; attended people are credited the
     /// event's hours, or `hours` for partial attendance.
-    public func record(eventID: Int, idNumber: String, attended: Bool, hours: Decimal?, at: LocalDateTime, today: CalendarDate) throws {
+    public func record(
+        eventID: Int, idNumber: String, attended: Bool, hours: Decimal?, at: LocalDateTime, today: CalendarDate
+    ) throws {
         let id = try Codes.validIDNumber(idNumber, today: today)
         try db.transaction { db in
             let event = try checkOpenForAttendance(eventID: eventID, at: at)
             if let hours, hours < 0 || hours > event.hoursValue {
-                throw WorkforceError.invalid(field: "hours", value: "\(hours)", reason: "must be between 0 and the event's \(event.hours) hours")
+                throw WorkforceError.invalid(
+                    field: "hours", value: "\(hours)", reason: "must be between 0 and the event's \(event.hours) hours")
             }
-            let updated = try db.execute("""
+            let updated = try db.execute(
+                """
                 UPDATE enrollment e
                 SET status = CASE WHEN \(attended) THEN 'attended' ELSE 'absent' END::enrollment_status,
                     hours = CASE WHEN \(attended) THEN coalesce(\(hours), \(event.hoursValue)) END
@@ -35,10 +39,12 @@ public struct Attendance {
                   AND e.status IN ('enrolled', 'attended', 'absent')
                 """)
             guard updated == 1 else {
-                throw WorkforceError.conflict("\(id) holds no seat in event \(eventID); only enrolled people can attend")
+                throw WorkforceError.conflict(
+                    "\(id) holds no seat in event \(eventID); only enrolled people can attend")
             }
-            try Audit.record(on: db, action: "attendance", subject: "event \(eventID)",
-                             detail: ["id_number": id, "attended": attended, "hours": hours.map { "\($0)" } ?? ""])
+            try Audit.record(
+                on: db, action: "attendance", subject: "event \(eventID)",
+                detail: ["id_number": id, "attended": attended, "hours": hours.map { "\($0)" } ?? ""])
         }
     }
 
@@ -64,7 +70,9 @@ public struct Attendance {
                 var hours: Decimal?
                 let hoursText = row.value("hours")
                 if !hoursText.isEmpty {
-                    if let value = Decimal(string: hoursText), value >= 0, value <= maximum { hours = value } else {
+                    if let value = Decimal(string: hoursText), value >= 0, value <= maximum {
+                        hours = value
+                    } else {
                         row.reject("hours", "must be a number between 0 and the event's \(maximum) hours")
                     }
                 }
@@ -78,10 +86,11 @@ public struct Attendance {
                 WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN person p ON p.id = e.person_id
                                   WHERE p.id_number = s.id_number AND e.event_id = \(eventID)
                                     AND e.status IN ('enrolled', 'attended', 'absent'))
-                """,
+                """
             ],
             merge: { db in
-                let row = try db.query("""
+                let row = try db.query(
+                    """
                     WITH source AS (
                         SELECT DISTINCT ON (id_number) id_number, attended, hours FROM import_staging ORDER BY id_number, line DESC
                     ), changed AS (
@@ -95,18 +104,21 @@ public struct Attendance {
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM changed)
-                    """).single()
+                    """
+                ).single()
                 let total: Int = try row.decode(0), changed: Int = try row.decode(1)
                 return (0, changed, total - changed)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
-    private func checkOpenForAttendance(eventID: Int, at: LocalDateTime) throws -> (hours: String, hoursValue: Decimal) {
+    private func checkOpenForAttendance(eventID: Int, at: LocalDateTime) throws -> (hours: String, hoursValue: Decimal)
+    {
         let event = try Events(db: db).state(ofEvent: eventID)
         if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled; it credits no hours") }
         if at < event.startsAt {
-            throw WorkforceError.conflict("event \(eventID) starts at \(event.startsAt); record attendance after it has started")
+            throw WorkforceError.conflict(
+                "event \(eventID) starts at \(event.startsAt); record attendance after it has started")
         }
         return (event.hours, Decimal(string: event.hours) ?? 0)
     }

@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
 
 public enum EnrollmentStatus: String, Sendable, CaseIterable {
@@ -51,15 +51,21 @@ public struct Enrollments {
             let status = try row.decode(0, as: EnrollmentStatus.self)
             let changed: Bool = try row.decode(1)
             if changed {
-                try Audit.record(on: db, action: "enroll", subject: "event \(eventID)", detail: ["id_number": id, "status": status.rawValue])
+                try Audit.record(
+                    on: db, action: "enroll", subject: "event \(eventID)",
+                    detail: ["id_number": id, "status": status.rawValue])
             }
-            let position: Int? = status == .waitlisted ? try db.query("""
-                SELECT count(*) FROM enrollment e
-                JOIN enrollment mine ON mine.event_id = e.event_id AND mine.person_id = \(personID)
-                WHERE e.event_id = \(eventID) AND e.status = 'waitlisted' AND e.queue_position <= mine.queue_position
-                  AND (e.department = mine.department OR NOT EXISTS (
-                          SELECT 1 FROM event_quota q WHERE q.event_id = e.event_id AND q.department IN (e.department, mine.department)))
-                """).single().decode(0) : nil
+            let position: Int? =
+                status == .waitlisted
+                ? try db.query(
+                    """
+                    SELECT count(*) FROM enrollment e
+                    JOIN enrollment mine ON mine.event_id = e.event_id AND mine.person_id = \(personID)
+                    WHERE e.event_id = \(eventID) AND e.status = 'waitlisted' AND e.queue_position <= mine.queue_position
+                      AND (e.department = mine.department OR NOT EXISTS (
+                              SELECT 1 FROM event_quota q WHERE q.event_id = e.event_id AND q.department IN (e.department, mine.department)))
+                    """
+                ).single().decode(0) : nil
             return EnrollOutcome(status: status, changed: changed, waitlistPosition: position)
         }
     }
@@ -86,7 +92,9 @@ public struct Enrollments {
                 var event = eventID
                 if event == nil {
                     event = Int(row.value("event_id"))
-                    if event == nil { row.reject("event_id", "is not an event id; give \(field: "event") or an event_id column") }
+                    if event == nil {
+                        row.reject("event_id", "is not an event id; give \(field: "event") or an event_id column")
+                    }
                 }
                 guard row.errors.isEmpty, let event else { return nil }
                 let name = row.value("name")
@@ -127,10 +135,12 @@ public struct Enrollments {
     static func mergeEnrollments(
         _ db: Connection, at: LocalDateTime
     ) throws -> (inserted: Int, updated: Int, unchanged: Int) {
-        try db.execute(script: """
-            SELECT 1 FROM training_event WHERE id IN (SELECT event_id FROM import_staging) ORDER BY id FOR UPDATE
-            """)
-        try db.execute("""
+        try db.execute(
+            script: """
+                SELECT 1 FROM training_event WHERE id IN (SELECT event_id FROM import_staging) ORDER BY id FOR UPDATE
+                """)
+        try db.execute(
+            """
             CREATE TEMP TABLE enroll_rows ON COMMIT DROP AS
             SELECT f.line, f.event_id, f.person_id, src.enterprise_id, src.department,
                    EXISTS (SELECT 1 FROM enrollment x WHERE x.event_id = f.event_id AND x.person_id = f.person_id) AS known
@@ -139,13 +149,15 @@ public struct Enrollments {
                   ORDER BY s.event_id, p.id, s.line) f
             CROSS JOIN LATERAL eligible_employment(f.event_id, f.person_id, \(at)::date) src
             """)
-        try db.execute(script: """
-            CREATE TEMP TABLE careful_events ON COMMIT DROP AS
-            SELECT DISTINCT r.event_id FROM enroll_rows r
-            WHERE r.known OR EXISTS (SELECT 1 FROM event_quota q WHERE q.event_id = r.event_id);
-            ANALYZE enroll_rows;
-            """)
-        let bulk = try db.execute("""
+        try db.execute(
+            script: """
+                CREATE TEMP TABLE careful_events ON COMMIT DROP AS
+                SELECT DISTINCT r.event_id FROM enroll_rows r
+                WHERE r.known OR EXISTS (SELECT 1 FROM event_quota q WHERE q.event_id = r.event_id);
+                ANALYZE enroll_rows;
+                """)
+        let bulk = try db.execute(
+            """
             INSERT INTO enrollment (event_id, person_id, enterprise_id, department, status, requested_at)
             SELECT k.event_id, k.person_id, k.enterprise_id, k.department,
                    CASE WHEN k.n <= ev.capacity - ev.seats_taken THEN 'enrolled' ELSE 'waitlisted' END::enrollment_status,
@@ -155,13 +167,15 @@ public struct Enrollments {
             JOIN training_event ev ON ev.id = k.event_id
             ORDER BY k.event_id, k.n
             """)
-        let row = try db.query("""
+        let row = try db.query(
+            """
             SELECT count(*) FILTER (WHERE r.changed), count(*) FILTER (WHERE NOT r.changed)
             FROM (SELECT event_id, person_id FROM enroll_rows
                   WHERE event_id IN (SELECT event_id FROM careful_events) ORDER BY line) in_file_order
             -- A nested loop over the ordered rows: people are enrolled in file order.
             CROSS JOIN LATERAL enroll_person(in_file_order.event_id, in_file_order.person_id, \(at)) r
-            """).single()
+            """
+        ).single()
         return (bulk + (try row.decode(0, as: Int.self)), 0, try row.decode(1))
     }
 
@@ -172,13 +186,15 @@ public struct Enrollments {
         return try db.transaction { db in
             let personID = try Staff(db: db).personID(idNumber: id)
             let promoted: Int? = try mapEnrollmentErrors {
-                try db.query("SELECT promoted_person FROM cancel_enrollment(\(eventID), \(personID))").single().decode(0)
+                try db.query("SELECT promoted_person FROM cancel_enrollment(\(eventID), \(personID))").single().decode(
+                    0)
             }
             let promotedID: String? = try promoted.map {
                 try db.query("SELECT id_number FROM person WHERE id = \($0)").single().decode(0)
             }
-            try Audit.record(on: db, action: "enroll cancel", subject: "event \(eventID)",
-                             detail: ["id_number": id, "promoted": promotedID ?? ""])
+            try Audit.record(
+                on: db, action: "enroll cancel", subject: "event \(eventID)",
+                detail: ["id_number": id, "promoted": promotedID ?? ""])
             return promotedID
         }
     }
@@ -198,7 +214,8 @@ public struct Enrollments {
         } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == .noDataFound {
             let message = error.message.replacingOccurrences(
                 of: #"^person \d+: "#, with: "", options: .regularExpression)
-            throw error.sqlState == .checkViolation ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
+            throw error.sqlState == .checkViolation
+                ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
         }
     }
 }

@@ -1,5 +1,5 @@
 public import CalendarDates
-public import Foundation
+import Foundation
 public import PostgresClient
 
 /// Hours credited, per person and in total.
@@ -43,8 +43,10 @@ public struct TrainingRecords {
 
     /// Hours credited per person, and totals by department and by event kind, for events that
     /// start within the dates given.
-    public func hours(enterpriseUSCC: String? = nil, region: String? = nil, idNumber: String? = nil,
-                      from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate) throws -> HoursReport {
+    public func hours(
+        enterpriseUSCC: String? = nil, region: String? = nil, idNumber: String? = nil,
+        from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate
+    ) throws -> HoursReport {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
         let regionCode = try region.map { try Codes.validRegion($0) }
         let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
@@ -62,23 +64,30 @@ public struct TrainingRecords {
             JOIN person p ON p.id = e.person_id
             JOIN enterprise en ON en.id = e.enterprise_id
             """
-        let people = try db.query("""
+        let people = try db.query(
+            """
             SELECT p.id_number, p.name, en.uscc, e.department::text, count(*), sum(e.hours)::text
             \(tables) WHERE \(filter)
             GROUP BY p.id_number, p.name, en.uscc, e.department
             ORDER BY en.uscc, e.department, p.id_number
-            """).map { row in
+            """
+        ).map { row in
             HoursReport.PersonHours(
                 idNumber: try row.decode(0), name: try row.decode(1), enterpriseUSCC: try row.decode(2),
                 department: try row.decode(3, as: Department.self), events: try row.decode(4), hours: try row.decode(5))
         }
-        let byDepartment = try db.query("""
+        let byDepartment = try db.query(
+            """
             SELECT e.department::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY e.department ORDER BY e.department
-            """).map { (try $0.decode(0, as: Department.self), try $0.decode(1, as: String.self)) }
-        let byKind = try db.query("""
+            """
+        ).map { (try $0.decode(0, as: Department.self), try $0.decode(1, as: String.self)) }
+        let byKind = try db.query(
+            """
             SELECT ev.kind::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY ev.kind ORDER BY ev.kind
-            """).map { (try $0.decode(0, as: EventKind.self), try $0.decode(1, as: String.self)) }
-        let total: String = try db.query("SELECT coalesce(sum(e.hours), 0)::text \(tables) WHERE \(filter)").single().decode(0)
+            """
+        ).map { (try $0.decode(0, as: EventKind.self), try $0.decode(1, as: String.self)) }
+        let total: String = try db.query("SELECT coalesce(sum(e.hours), 0)::text \(tables) WHERE \(filter)").single()
+            .decode(0)
         return HoursReport(people: people, byDepartment: byDepartment, byKind: byKind, total: total)
     }
 
@@ -88,7 +97,8 @@ public struct TrainingRecords {
     /// uncertified staff who have attended no training.
     public func gaps(enterpriseUSCC: String, asOf: CalendarDate) throws -> [TrainingGap] {
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
-        return try db.query("""
+        return try db.query(
+            """
             WITH staff AS (
                 SELECT person_id, array_agg(department::text ORDER BY department) AS departments
                 FROM staff_on(\(asOf)) WHERE enterprise_id = \(enterpriseID)
@@ -116,7 +126,8 @@ public struct TrainingRecords {
               AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN training_event ev ON ev.id = e.event_id
                               WHERE e.person_id = s.person_id AND e.status = 'attended' AND ev.starts_at < \(asOf)::date + 1)
             ORDER BY 1, 2
-            """).map { row in
+            """
+        ).map { row in
             return TrainingGap(
                 reason: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
                 departments: try row.decode(3),

@@ -9,15 +9,15 @@ struct AttendanceCommand: ParsableCommand {
         commandName: "attendance",
         abstract: "Record who came to an event; attendees are credited its hours.",
         discussion: """
-        After the event has started, for enrolled people only. --hours credits fewer hours for \
-        partial attendance. --file takes a CSV with id_number (身份证号), optional attended (yes/no, \
-        是/否, 出席/缺席; default yes) and optional hours (学时), with the roster import's rules for bad \
-        rows (listed, nothing written, exit 3, unless --skip-invalid).
+            After the event has started, for enrolled people only. --hours credits fewer hours for \
+            partial attendance. --file takes a CSV with id_number (身份证号), optional attended (yes/no, \
+            是/否, 出席/缺席; default yes) and optional hours (学时), with the roster import's rules for bad \
+            rows (listed, nothing written, exit 3, unless --skip-invalid).
 
-        Examples:
-          esw attendance --event 12 --file sign-in.csv
-          esw attendance --event 12 --id-number 110105199003071239 --attended --hours 1.5
-        """)
+            Examples:
+              esw attendance --event 12 --file sign-in.csv
+              esw attendance --event 12 --id-number 110105199003071239 --attended --hours 1.5
+            """)
 
     @Option(help: "The event's id.") var event: Int
     @Option(help: "One person's resident ID number.") var idNumber: String?
@@ -31,7 +31,9 @@ struct AttendanceCommand: ParsableCommand {
 
     func validate() throws {
         if (idNumber == nil) == (file == nil) { throw ValidationError("give --id-number or --file") }
-        if idNumber != nil && attended == absent { throw ValidationError("with --id-number, give --attended or --absent") }
+        if idNumber != nil && attended == absent {
+            throw ValidationError("with --id-number, give --attended or --absent")
+        }
         if let hours, Decimal(string: hours) == nil { throw ValidationError("--hours must be a number") }
     }
 

@@ -14,15 +14,15 @@ struct DatabaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply the pending schema migrations carried by this esw.",
             discussion: """
-            Applies the numbered SQL files of sql/ (built into esw) in order, each in its own \
-            transaction, and records each in schema_migrations with its checksum. Running it \
-            again changes nothing. It refuses, naming the file and changing nothing, when an \
-            applied migration was edited, when the database has a migration this esw does not \
-            know, or when a new file sorts before an applied one (exit 1).
+                Applies the numbered SQL files of sql/ (built into esw) in order, each in its own \
+                transaction, and records each in schema_migrations with its checksum. Running it \
+                again changes nothing. It refuses, naming the file and changing nothing, when an \
+                applied migration was edited, when the database has a migration this esw does not \
+                know, or when a new file sorts before an applied one (exit 1).
 
-            Example:
-              esw db migrate --database-url postgres://localhost/esw
-            """)
+                Example:
+                  esw db migrate --database-url postgres://localhost/esw
+                """)
 
         @OptionGroup var database: DatabaseOptions
 
@@ -42,7 +42,8 @@ struct DatabaseCommand: ParsableCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List applied and pending migrations.",
-            discussion: "States: applied, pending, edited (changed since it was applied), unknown (applied by another esw).")
+            discussion:
+                "States: applied, pending, edited (changed since it was applied), unknown (applied by another esw).")
 
         @OptionGroup var database: DatabaseOptions
 

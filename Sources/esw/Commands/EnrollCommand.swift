@@ -17,20 +17,20 @@ struct EnrollCommand: ParsableCommand {
             commandName: "add",
             abstract: "Enroll one person (--id-number) or a spreadsheet (--file); full events waitlist them.",
             discussion: """
-            A person must be tracked staff (an active employment), of a department in the event's \
-            audience, at the organizing enterprise or in the organizing region. When the seats are \
-            taken the person is waitlisted in order. Enrolling twice is a no-op with a message. \
-            Enrollment closes when the event starts.
+                A person must be tracked staff (an active employment), of a department in the event's \
+                audience, at the organizing enterprise or in the organizing region. When the seats are \
+                taken the person is waitlisted in order. Enrolling twice is a no-op with a message. \
+                Enrollment closes when the event starts.
 
-            --file takes a CSV with id_number (身份证号), optional name (姓名) and, without --event, \
-            event_id (培训编号) to fill many events from one file, with the same rules as the roster import: encodings and headers are detected, every bad row is listed \
-            (line, column, value, reason: an unknown person, one not employed, a wrong department), \
-            nothing is written and esw exits 3, unless --skip-invalid.
+                --file takes a CSV with id_number (身份证号), optional name (姓名) and, without --event, \
+                event_id (培训编号) to fill many events from one file, with the same rules as the roster import: encodings and headers are detected, every bad row is listed \
+                (line, column, value, reason: an unknown person, one not employed, a wrong department), \
+                nothing is written and esw exits 3, unless --skip-invalid.
 
-            Examples:
-              esw enroll --event 12 --id-number 110105199003071239
-              esw enroll --event 12 --file union-staff.csv
-            """)
+                Examples:
+                  esw enroll --event 12 --id-number 110105199003071239
+                  esw enroll --event 12 --file union-staff.csv
+                """)
 
         @Option(help: "The event's id (with --file, optional when the file has an event_id column).") var event: Int?
         @Option(help: "One person's resident ID number.") var idNumber: String?
@@ -54,7 +54,10 @@ struct EnrollCommand: ParsableCommand {
                 }
                 let outcome = try enrollments.enroll(eventID: event!, idNumber: idNumber!, at: at, today: .today())
                 let position = outcome.waitlistPosition.map { " (position \($0))" } ?? ""
-                print(outcome.changed ? "\(outcome.status.rawValue)\(position)" : "already \(outcome.status.rawValue)\(position); nothing changed")
+                print(
+                    outcome.changed
+                        ? "\(outcome.status.rawValue)\(position)"
+                        : "already \(outcome.status.rawValue)\(position); nothing changed")
             }
         }
     }
@@ -63,9 +66,9 @@ struct EnrollCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel an enrollment; the first on the waitlist takes the freed seat, at once.",
             discussion: """
-            A freed quota seat goes first to that department's waitlist, then to anyone waiting. \
-            Exit 3 when the person holds no enrollment in the event.
-            """)
+                A freed quota seat goes first to that department's waitlist, then to anyone waiting. \
+                Exit 3 when the person holds no enrollment in the event.
+                """)
 
         @Option(help: "The event's id.") var event: Int
         @Option(help: "The person's resident ID number.") var idNumber: String

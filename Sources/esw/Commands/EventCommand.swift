@@ -22,17 +22,17 @@ struct EventCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Schedule a training event; prints its id alone on stdout.",
             discussion: """
-            Kinds: forum 座谈会, seminar 研讨会, expert_lecture 专家讲座, off_job_training 脱产培训, \
-            study_tour 考察学习. Times are local: 2013-06-01 or 2013-06-01T09:00 (a date alone for \
-            --ends means the end of that day). --hours is what attendance credits: more than 0 and no \
-            more than the event's span. --quota reserves seats for departments, the rest open to all.
+                Kinds: forum 座谈会, seminar 研讨会, expert_lecture 专家讲座, off_job_training 脱产培训, \
+                study_tour 考察学习. Times are local: 2013-06-01 or 2013-06-01T09:00 (a date alone for \
+                --ends means the end of that day). --hours is what attendance credits: more than 0 and no \
+                more than the event's span. --quota reserves seats for departments, the rest open to all.
 
-            Bad input (ends before it starts, too many hours, quotas over capacity, an unknown \
-            enterprise or region) is refused with the reason and exit 3; nothing is written.
+                Bad input (ends before it starts, too many hours, quotas over capacity, an unknown \
+                enterprise or region) is refused with the reason and exit 3; nothing is written.
 
-            Example:
-              esw event create --kind expert_lecture --title 企业社会工作概论 --starts 2013-09-10T09:00 --ends 2013-09-10T12:00 --hours 3 --capacity 40 --enterprise 91440305200000195U --quota union=10
-            """)
+                Example:
+                  esw event create --kind expert_lecture --title 企业社会工作概论 --starts 2013-09-10T09:00 --ends 2013-09-10T12:00 --hours 3 --capacity 40 --enterprise 91440305200000195U --quota union=10
+                """)
 
         @Option(help: "forum, seminar, expert_lecture, off_job_training or study_tour.") var kind: EventKind
         @Option(help: "The event's title.") var title: String
@@ -55,7 +55,8 @@ struct EventCommand: ParsableCommand {
                 } else if let time = LocalDateTime(text: ends) {
                     endsAt = time
                 } else {
-                    throw WorkforceError.invalid(field: "ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+                    throw WorkforceError.invalid(
+                        field: "ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
                 }
                 guard let creditHours = Decimal(string: hours) else {
                     throw WorkforceError.invalid(field: "hours", value: hours, reason: "is not a number")
@@ -74,9 +75,9 @@ struct EventCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List events, with seats taken, waitlist and attendance.",
             discussion: """
-            Example:
-              esw event list --from 2013-01-01 --to 2013-12-31 --kind seminar --format csv
-            """)
+                Example:
+                  esw event list --from 2013-01-01 --to 2013-12-31 --kind seminar --format csv
+                """)
 
         @Option(help: "Events starting on or after this date.") var from: CalendarDate?
         @Option(help: "Events starting on or before this date.") var to: CalendarDate?
@@ -99,11 +100,11 @@ struct EventCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one event: seats taken, quotas, the waitlist in order, attendance.",
             discussion: """
-            Exit 3 when no event has the id.
+                Exit 3 when no event has the id.
 
-            Example:
-              esw event show 12 --format json
-            """)
+                Example:
+                  esw event show 12 --format json
+                """)
 
         @Argument(help: "The event's id.") var id: Int
         @Option(help: "table or json.") var format: OutputFormat = .table
@@ -137,7 +138,9 @@ struct EventCommand: ParsableCommand {
 func parseDepartments(_ text: String) throws -> [Department] {
     try text.split(separator: ",").map { part in
         guard let department = Department(spreadsheetValue: String(part)) else {
-            throw WorkforceError.invalid(field: "audience", value: String(part), reason: "unknown department; use one of \(Department.acceptedValues)")
+            throw WorkforceError.invalid(
+                field: "audience", value: String(part),
+                reason: "unknown department; use one of \(Department.acceptedValues)")
         }
         return department
     }
@@ -147,8 +150,11 @@ func parseQuotas(_ text: String) throws -> [Department: Int] {
     var quotas: [Department: Int] = [:]
     for part in text.split(separator: ",") {
         let pieces = part.split(separator: "=")
-        guard pieces.count == 2, let department = Department(spreadsheetValue: String(pieces[0])), let seats = Int(pieces[1]) else {
-            throw WorkforceError.invalid(field: "quota", value: String(part), reason: "write DEPARTMENT=SEATS, e.g. union=10")
+        guard pieces.count == 2, let department = Department(spreadsheetValue: String(pieces[0])),
+            let seats = Int(pieces[1])
+        else {
+            throw WorkforceError.invalid(
+                field: "quota", value: String(part), reason: "write DEPARTMENT=SEATS, e.g. union=10")
         }
         quotas[department] = seats
     }

@@ -6,19 +6,23 @@ import Workforce
 import WorkforceOutput
 
 struct FundingCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "funding", abstract: "Money put in (资金投入).", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "funding", abstract: "Money put in (资金投入).", subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List money received, by enterprise or region and date.",
-            discussion: "With --region, money paid to the region itself is listed too. Amounts are exact yuan (JSON: strings).")
+            discussion:
+                "With --region, money paid to the region itself is listed too. Amounts are exact yuan (JSON: strings).")
         @OptionGroup var list: WorkAreaListOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let db = try database.connect()
-                emit(Listing(records: try Funding(db: db).list(try list.filter(db)), numeric: [0]).rendered(as: list.format))
+                emit(
+                    Listing(records: try Funding(db: db).list(try list.filter(db)), numeric: [0]).rendered(
+                        as: list.format))
             }
         }
     }
@@ -27,12 +31,12 @@ struct FundingCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record money received by an enterprise or a region; prints its id.",
             discussion: """
-            Amounts are exact: yuan with at most two decimals (12345.67), stored as numeric, never as \
-            floating point. Refused with exit 3 otherwise.
+                Amounts are exact: yuan with at most two decimals (12345.67), stored as numeric, never as \
+                floating point. Refused with exit 3 otherwise.
 
-            Example:
-              esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
-            """)
+                Example:
+                  esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
+                """)
         @Option(help: "The enterprise receiving it (USCC).") var enterprise: String?
         @Option(help: "The region receiving it (code).") var region: String?
         @Option(help: "government_purchase, enterprise or other.") var source: String
@@ -45,11 +49,13 @@ struct FundingCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 guard let source = FundingSource(rawValue: source) else {
-                    throw WorkforceError.invalid(field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
+                    throw WorkforceError.invalid(
+                        field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
                 }
-                print(try Funding(db: try database.connect()).add(
-                    enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,
-                    providerOrg: providerOrg, contract: contract))
+                print(
+                    try Funding(db: try database.connect()).add(
+                        enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,
+                        providerOrg: providerOrg, contract: contract))
             }
         }
     }

@@ -6,16 +6,20 @@ import Workforce
 import WorkforceOutput
 
 struct OrgCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "org", abstract: "Social-work service organizations (机构培育).", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "org", abstract: "Social-work service organizations (机构培育).", subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List service organizations with the services each has provided.")
+        static let configuration = CommandConfiguration(
+            abstract: "List service organizations with the services each has provided.")
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
-                emit(Listing(records: try ServiceOrganizations(db: try database.connect()).list(), numeric: [4]).rendered(as: format))
+                emit(
+                    Listing(records: try ServiceOrganizations(db: try database.connect()).list(), numeric: [4])
+                        .rendered(as: format))
             }
         }
     }
@@ -24,9 +28,9 @@ struct OrgCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a service organization, or update the one with this USCC.",
             discussion: """
-            Example:
-              esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 --founded 2012-05-01
-            """)
+                Example:
+                  esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 --founded 2012-05-01
+                """)
         @Option(help: "Its unified social credit code.") var uscc: String
         @Option(help: "Its name.") var name: String
         @Option(help: "Its division code.") var region: String
@@ -35,7 +39,8 @@ struct OrgCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                try ServiceOrganizations(db: try database.connect()).add(uscc: uscc, name: name, region: region, founded: founded)
+                try ServiceOrganizations(db: try database.connect()).add(
+                    uscc: uscc, name: name, region: region, founded: founded)
                 print("saved")
             }
         }

@@ -13,17 +13,18 @@ struct PilotCommand: ParsableCommand {
     )
 
     struct Program: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create and list pilot programs.", subcommands: [Create.self, List.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Create and list pilot programs.", subcommands: [Create.self, List.self])
 
         struct Create: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a pilot program with its deadlines; prints its id alone on stdout.",
                 discussion: """
-                Refused with the reason and exit 3 when the dates are out of order.
+                    Refused with the reason and exit 3 when the dates are out of order.
 
-                Example:
-                  esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
-                """)
+                    Example:
+                      esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
+                    """)
             @Option(help: "The program's name.") var name: String
             @Option(help: "The notice it comes from, e.g. 民函〔2013〕132号.") var document: String?
             @Option(help: "Applications are due by this day.") var applyBy: CalendarDate
@@ -34,8 +35,10 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    print(try PilotPrograms(db: try database.connect()).create(
-                        name: name, document: document, applyBy: applyBy, confirmBy: confirmBy, pilotMonths: pilotMonths, summaryBy: summaryBy))
+                    print(
+                        try PilotPrograms(db: try database.connect()).create(
+                            name: name, document: document, applyBy: applyBy, confirmBy: confirmBy,
+                            pilotMonths: pilotMonths, summaryBy: summaryBy))
                 }
             }
         }
@@ -46,7 +49,9 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    emit(Listing.pilotPrograms(try PilotPrograms(db: try database.connect()).list()).rendered(as: .table))
+                    emit(
+                        Listing.pilotPrograms(try PilotPrograms(db: try database.connect()).list()).rendered(as: .table)
+                    )
                 }
             }
         }
@@ -56,12 +61,12 @@ struct PilotCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply to a program for a region, an enterprise or a service organization; prints the id.",
             discussion: """
-            Refused with exit 3 after the program's deadline (unless --late, which is recorded) and \
-            when the same applicant has applied to the program already.
+                Refused with exit 3 after the program's deadline (unless --late, which is recorded) and \
+                when the same applicant has applied to the program already.
 
-            Example:
-              esw pilot apply --program 1 --enterprise 91440305200000195U --plan plan.txt --on 2013-05-20
-            """)
+                Example:
+                  esw pilot apply --program 1 --enterprise 91440305200000195U --plan plan.txt --on 2013-05-20
+                """)
         @Option(help: "The program's id.") var program: Int
         @Option(help: "A region applying (code).") var region: String?
         @Option(help: "An enterprise applying (USCC).") var enterprise: String?
@@ -79,27 +84,31 @@ struct PilotCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let applicant: Applicant = region.map { .region($0) } ?? enterprise.map { .enterprise(uscc: $0) } ?? .serviceOrg(uscc: serviceOrg!)
+                let applicant: Applicant =
+                    region.map { .region($0) } ?? enterprise.map { .enterprise(uscc: $0) }
+                    ?? .serviceOrg(uscc: serviceOrg!)
                 let planText = try plan.map { path -> String in
                     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                         throw WorkforceError.invalid(field: "plan", value: path, reason: "cannot be read as UTF-8 text")
                     }
                     return text
                 }
-                print(try PilotApplications(db: try database.connect()).apply(
-                    programID: program, applicant: applicant, plan: planText, on: on ?? .today(), late: late))
+                print(
+                    try PilotApplications(db: try database.connect()).apply(
+                        programID: program, applicant: applicant, plan: planText, on: on ?? .today(), late: late))
             }
         }
     }
 
     struct Advance: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move an application on: approved, rejected, in_pilot, summarized, designated_demonstration, closed.",
+            abstract:
+                "Move an application on: approved, rejected, in_pilot, summarized, designated_demonstration, closed.",
             discussion: """
-            The moves allowed are submitted → approved | rejected, approved → in_pilot, in_pilot → \
-            summarized, summarized → designated_demonstration | closed, rejected → closed; any other is \
-            refused with exit 3. Each move is dated and attributed.
-            """)
+                The moves allowed are submitted → approved | rejected, approved → in_pilot, in_pilot → \
+                summarized, summarized → designated_demonstration | closed, rejected → closed; any other is \
+                refused with exit 3. Each move is dated and attributed.
+                """)
         @Option(help: "The application's id.") var application: Int
         @Option(help: "The new state.") var to: String
         @Option(help: "The day of the change (default today).") var on: CalendarDate?
@@ -109,7 +118,8 @@ struct PilotCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let status = try applicationStatus(to, field: "to")
-                try PilotApplications(db: try database.connect()).advance(applicationID: application, to: status, on: on ?? .today(), note: note)
+                try PilotApplications(db: try database.connect()).advance(
+                    applicationID: application, to: status, on: on ?? .today(), note: note)
                 print(status.rawValue)
             }
         }
@@ -126,14 +136,16 @@ struct PilotCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let state = try status.map { try applicationStatus($0, field: "status") }
-                let applications = try PilotApplications(db: try database.connect()).list(programID: program, province: province, status: state)
+                let applications = try PilotApplications(db: try database.connect()).list(
+                    programID: program, province: province, status: state)
                 emit(Listing.pilotApplications(applications).rendered(as: format))
             }
         }
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "An application's dated, attributed history of states.")
+        static let configuration = CommandConfiguration(
+            abstract: "An application's dated, attributed history of states.")
         @Argument(help: "The application's id.") var application: Int
         @OptionGroup var database: DatabaseOptions
 
@@ -149,7 +161,9 @@ struct PilotCommand: ParsableCommand {
 /// Reads an application state given on the command line.
 func applicationStatus(_ text: String, field: Field) throws -> ApplicationStatus {
     guard let status = ApplicationStatus(rawValue: text) else {
-        throw WorkforceError.invalid(field: field, value: text, reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw WorkforceError.invalid(
+            field: field, value: text,
+            reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return status
 }

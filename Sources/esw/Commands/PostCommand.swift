@@ -6,12 +6,15 @@ import Workforce
 import WorkforceOutput
 
 struct PostCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "post", abstract: "Social-work posts developed (岗位开发).", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "post", abstract: "Social-work posts developed (岗位开发).", subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List posts, by enterprise or region and by the date they were created.",
-            discussion: "ID numbers of the people filling posts are masked (first 6 and last 4 characters) unless --include-id-numbers.")
+            discussion:
+                "ID numbers of the people filling posts are masked (first 6 and last 4 characters) unless --include-id-numbers."
+        )
         @OptionGroup var list: WorkAreaListOptions
         @Flag(help: "Show whole ID numbers.") var includeIDNumbers = false
         @OptionGroup var database: DatabaseOptions
@@ -19,7 +22,11 @@ struct PostCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let db = try database.connect()
-                emit(Listing(records: try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers), numeric: [0]).rendered(as: list.format))
+                emit(
+                    Listing(
+                        records: try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers),
+                        numeric: [0]
+                    ).rendered(as: list.format))
             }
         }
     }
@@ -28,9 +35,9 @@ struct PostCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a post; prints its id.",
             discussion: """
-            Example:
-              esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 --created-on 2013-08-01
-            """)
+                Example:
+                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 --created-on 2013-08-01
+                """)
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The department kind.") var department: Department
         @Option(help: "The post's title.") var title: String
@@ -40,9 +47,10 @@ struct PostCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                print(try Posts(db: try database.connect()).add(
-                    enterpriseUSCC: enterprise, department: department, title: title, filledBy: filledBy,
-                    createdOn: createdOn ?? .today(), today: .today()))
+                print(
+                    try Posts(db: try database.connect()).add(
+                        enterpriseUSCC: enterprise, department: department, title: title, filledBy: filledBy,
+                        createdOn: createdOn ?? .today(), today: .today()))
             }
         }
     }

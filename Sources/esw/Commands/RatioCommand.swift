@@ -9,24 +9,24 @@ struct RatioCommand: ParsableCommand {
         commandName: "ratio",
         abstract: "The certified-worker ratio (持证比例) of an enterprise, a region or the country.",
         discussion: """
-        Tracked staff are the distinct persons employed on the date in any of the six \
-        departments; certified staff are those of them holding a certificate issued on or \
-        before the date and not revoked by it. A region's ratio sums its enterprises' counts. \
-        The ratio is shown as "—" (null in JSON) when nobody is tracked.
+            Tracked staff are the distinct persons employed on the date in any of the six \
+            departments; certified staff are those of them holding a certificate issued on or \
+            before the date and not revoked by it. A region's ratio sums its enterprises' counts. \
+            The ratio is shown as "—" (null in JSON) when nobody is tracked.
 
-        Without a filter: every enterprise, each province and the country total. With \
-        --region: that region's enterprises and its total. With --enterprise: that enterprise.
+            Without a filter: every enterprise, each province and the country total. With \
+            --region: that region's enterprises and its total. With --enterprise: that enterprise.
 
-        --trend gives the ratio at each step from --from to --to, for one enterprise or region.
+            --trend gives the ratio at each step from --from to --to, for one enterprise or region.
 
-        Bad input (an invalid code, an unknown enterprise, --from after --to) is refused with \
-        the reason and exit 3.
+            Bad input (an invalid code, an unknown enterprise, --from after --to) is refused with \
+            the reason and exit 3.
 
-        Examples:
-          esw ratio --enterprise 91110000600037341L --as-of 2013-12-31 --by department
-          esw ratio --region 440000 --format json
-          esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every quarter
-        """)
+            Examples:
+              esw ratio --enterprise 91110000600037341L --as-of 2013-12-31 --by department
+              esw ratio --region 440000 --format json
+              esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every quarter
+            """)
 
     enum Counting: String, ExpressibleByArgument, CaseIterable {
         case all
@@ -38,7 +38,8 @@ struct RatioCommand: ParsableCommand {
     @Option(help: "The date to count on (default: today).") var asOf: CalendarDate?
     @Option(help: "Break the counts down by department or by certificate level.") var by: RatioOutput.Breakdown?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
-    @Option(help: "Which certificates count: all held (default), or registered-only (registration in force).") var count: Counting = .all
+    @Option(help: "Which certificates count: all held (default), or registered-only (registration in force).")
+    var count: Counting = .all
     @Flag(help: "Show the ratio over time instead of on one date.") var trend = false
     @Option(help: "With --trend: the first date.") var from: CalendarDate?
     @Option(help: "With --trend: the last date.") var to: CalendarDate?
@@ -59,21 +60,27 @@ struct RatioCommand: ParsableCommand {
         try reportingErrors {
             let service = RatioService(db: try database.connect())
             if trend {
-                let points = try service.trend(uscc: enterprise, region: region, from: from!, to: to!, every: every,
-                                               registeredOnly: count == .registeredOnly)
+                let points = try service.trend(
+                    uscc: enterprise, region: region, from: from!, to: to!, every: every,
+                    registeredOnly: count == .registeredOnly)
                 emit(RatioOutput.trend(points, enterprise: enterprise, region: region, every: every, format: format))
                 return
             }
             let asOf = self.asOf ?? .today()
             if let enterprise {
-                let entry = try service.enterprise(uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
-                emit(RatioOutput.entries([entry], asOf: asOf, by: by, json: .object(entry.json(asOf: asOf)), format: format))
+                let entry = try service.enterprise(
+                    uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
+                emit(
+                    RatioOutput.entries(
+                        [entry], asOf: asOf, by: by, json: .object(entry.json(asOf: asOf)), format: format))
             } else {
                 let report = try service.report(
                     region: region, asOf: asOf, includeDepartments: format == .json || by == .department,
                     registeredOnly: count == .registeredOnly)
-                emit(RatioOutput.entries(report.enterprises + report.provinces + [report.total], asOf: asOf, by: by,
-                                         json: report.json, format: format))
+                emit(
+                    RatioOutput.entries(
+                        report.enterprises + report.provinces + [report.total], asOf: asOf, by: by,
+                        json: report.json, format: format))
             }
         }
     }

@@ -15,14 +15,14 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A province: enterprises ranked by certified ratio, city roll-ups, pilots, quarterly trend.",
             discussion: """
-            HTML is one self-contained file that prints on A4, with inline SVG charts (ratio by \
-            city, the quarterly trend); CSV is UTF-8 with BOM and a section column; JSON carries \
-            "schema_version". The report goes to stdout, or to --out FILE through a temporary file \
-            and a rename, so a failed run never leaves half a report.
+                HTML is one self-contained file that prints on A4, with inline SVG charts (ratio by \
+                city, the quarterly trend); CSV is UTF-8 with BOM and a section column; JSON carries \
+                "schema_version". The report goes to stdout, or to --out FILE through a temporary file \
+                and a rename, so a failed run never leaves half a report.
 
-            Example:
-              esw report province --region 440000 --as-of 2014-06-30 --format html --out guangdong.html
-            """)
+                Example:
+                  esw report province --region 440000 --as-of 2014-06-30 --format html --out guangdong.html
+                """)
         @Option(help: "The province (xx0000).") var region: String
         @Option(help: "The date (default today).") var asOf: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
@@ -47,27 +47,27 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A pilot region's or unit's report: baseline and end of the period in the five work areas.",
             discussion: """
-            For one application: the certified ratio at the start and the end of the period with \
-            the change (in total, by department, by enterprise), training held by kind (events, \
-            enrolled, participants, person-hours), the exam funnel of the sessions held in the \
-            period, posts developed and filled, service organizations, services by kind, and \
-            funding by source, exact to the fen.
+                For one application: the certified ratio at the start and the end of the period with \
+                the change (in total, by department, by enterprise), training held by kind (events, \
+                enrolled, participants, person-hours), the exam funnel of the sessions held in the \
+                period, posts developed and filled, service organizations, services by kind, and \
+                funding by source, exact to the fen.
 
-            The period defaults to the pilot year: from the day the application entered the pilot \
-            (or the day after the program's confirmation deadline) for the program's pilot months.
-            The enterprises involved are a region's enterprises, the enterprise itself, or those a \
-            service organization served or was paid for.
+                The period defaults to the pilot year: from the day the application entered the pilot \
+                (or the day after the program's confirmation deadline) for the program's pilot months.
+                The enterprises involved are a region's enterprises, the enterprise itself, or those a \
+                service organization served or was paid for.
 
-            ID numbers appear in CSV and JSON masked (first 6 and last 4 characters) unless \
-            --include-id-numbers is given; HTML never shows them. Output goes to stdout or to \
-            --out FILE through a temporary file and a rename.
+                ID numbers appear in CSV and JSON masked (first 6 and last 4 characters) unless \
+                --include-id-numbers is given; HTML never shows them. Output goes to stdout or to \
+                --out FILE through a temporary file and a rename.
 
-            Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
-            nothing is written.
+                Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
+                nothing is written.
 
-            Example:
-              esw report pilot --application 1 --format html --out pilot-1.html
-            """)
+                Example:
+                  esw report pilot --application 1 --format html --out pilot-1.html
+                """)
         @Option(help: "The pilot application.") var application: Int
         @Option(help: "First day of the period (default: the pilot year's).") var from: CalendarDate?
         @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
@@ -78,7 +78,8 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let report = try Reports(db: try database.connect()).pilot(applicationID: application, from: from, to: to, today: .today())
+                let report = try Reports(db: try database.connect()).pilot(
+                    applicationID: application, from: from, to: to, today: .today())
                 let text: String
                 switch format {
                 case .html: text = report.html
@@ -98,17 +99,17 @@ struct ApplicationFormCommand: ParsableCommand {
         commandName: "application-form",
         abstract: "The application form (申报表) of a pilot application, filled from the tracker's data.",
         discussion: """
-        The unit or region, its program, staff of the five departments and the practitioners with \
-        their certified counts and ratio, certified staff by level, posts, the planned measures \
-        of the plan filed with the application (esw pilot apply --plan), and boxes for the \
-        endorsements. Figures are those on --as-of (default today). One self-contained HTML file \
-        that prints on A4.
+            The unit or region, its program, staff of the five departments and the practitioners with \
+            their certified counts and ratio, certified staff by level, posts, the planned measures \
+            of the plan filed with the application (esw pilot apply --plan), and boxes for the \
+            endorsements. Figures are those on --as-of (default today). One self-contained HTML file \
+            that prints on A4.
 
-        Bad input: an unknown application is refused with exit 3 and nothing is written.
+            Bad input: an unknown application is refused with exit 3 and nothing is written.
 
-        Example:
-          esw report application-form --application 1 --format html --out form-1.html
-        """)
+            Example:
+              esw report application-form --application 1 --format html --out form-1.html
+            """)
     enum FormFormat: String, ExpressibleByArgument, CaseIterable { case html }
 
     @Option(help: "The pilot application.") var application: Int
@@ -119,7 +120,8 @@ struct ApplicationFormCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let form = try Reports(db: try database.connect()).applicationForm(applicationID: application, asOf: asOf ?? .today())
+            let form = try Reports(db: try database.connect()).applicationForm(
+                applicationID: application, asOf: asOf ?? .today())
             try emit(form.html, to: out)
         }
     }
@@ -129,23 +131,23 @@ struct Evidence: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The evidence pack of a pilot application: a ZIP with a MANIFEST of SHA-256 digests.",
         discussion: """
-        The pack holds the pilot report (pilot-report.html and .json), the attendance sheet of \
-        every training event of the period (attendance/event-N.csv), the certificates held by \
-        the staff (certificates.csv), the exam funnel, posts, services and funding (CSV, UTF-8 \
-        with BOM), and MANIFEST: the application, the period and the as-of date as comment \
-        lines, then one "<sha256>  <file>" line per file (the format of sha256sum, so that \
-        `sha256sum -c MANIFEST` checks an unzipped pack too). The command prints the SHA-256 of \
-        the MANIFEST itself: record it with the submission, and `esw report verify` will show \
-        the same number for an unchanged pack.
+            The pack holds the pilot report (pilot-report.html and .json), the attendance sheet of \
+            every training event of the period (attendance/event-N.csv), the certificates held by \
+            the staff (certificates.csv), the exam funnel, posts, services and funding (CSV, UTF-8 \
+            with BOM), and MANIFEST: the application, the period and the as-of date as comment \
+            lines, then one "<sha256>  <file>" line per file (the format of sha256sum, so that \
+            `sha256sum -c MANIFEST` checks an unzipped pack too). The command prints the SHA-256 of \
+            the MANIFEST itself: record it with the submission, and `esw report verify` will show \
+            the same number for an unchanged pack.
 
-        ID numbers are masked (first 6 and last 4 characters) unless --include-id-numbers.
+            ID numbers are masked (first 6 and last 4 characters) unless --include-id-numbers.
 
-        Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
-        no file is written; the ZIP is written to a temporary file and renamed.
+            Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
+            no file is written; the ZIP is written to a temporary file and renamed.
 
-        Example:
-          esw report evidence --application 1 --out evidence-1.zip
-        """)
+            Example:
+              esw report evidence --application 1 --out evidence-1.zip
+            """)
     @Option(help: "The pilot application.") var application: Int
     @Option(help: "First day of the period (default: the pilot year's).") var from: CalendarDate?
     @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
@@ -157,15 +159,21 @@ struct Evidence: ParsableCommand {
         try reportingErrors {
             let today = CalendarDate.today()
             let evidence = try Reports(db: try database.connect())
-                .evidence(applicationID: application, from: from, to: to, includeIDNumbers: includeIDNumbers, today: today)
+                .evidence(
+                    applicationID: application, from: from, to: to, includeIDNumbers: includeIDNumbers, today: today)
             let files = EvidencePack.files(evidence)
             let scope = evidence.report.scope
-            let header = ["esw evidence pack", "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
-                          "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(today)",
-                          "id_numbers: \(includeIDNumbers ? "included" : "masked")"]
+            let header = [
+                "esw evidence pack",
+                "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
+                "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(today)",
+                "id_numbers: \(includeIDNumbers ? "included" : "masked")",
+            ]
             let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
             print("\(digest)  MANIFEST")
-            printError("esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and MANIFEST)")
+            printError(
+                "esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and MANIFEST)"
+            )
         }
     }
 }
@@ -174,15 +182,15 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check an evidence pack against its MANIFEST.",
         discussion: """
-        Recomputes the SHA-256 of every file in the pack and compares it with the MANIFEST. \
-        Prints the MANIFEST's header and its own SHA-256 (compare it with the one recorded at \
-        submission), then "intact" and exit 0; or one line per changed, missing or unlisted \
-        file and exit 3. A file that is not a pack (not a ZIP, no MANIFEST) is refused with exit \
-        3. No database is needed.
+            Recomputes the SHA-256 of every file in the pack and compares it with the MANIFEST. \
+            Prints the MANIFEST's header and its own SHA-256 (compare it with the one recorded at \
+            submission), then "intact" and exit 0; or one line per changed, missing or unlisted \
+            file and exit 3. A file that is not a pack (not a ZIP, no MANIFEST) is refused with exit \
+            3. No database is needed.
 
-        Example:
-          esw report verify evidence-1.zip
-        """)
+            Example:
+              esw report verify evidence-1.zip
+            """)
     @Argument(help: "The evidence pack (ZIP).") var file: String
 
     func run() throws {

@@ -15,29 +15,29 @@ struct StaffCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a staff roster from a CSV file (Excel or WPS export).",
             discussion: """
-            One row per person, enterprise and department. Columns, in any order, with English \
-            or Chinese headers:
-            enterprise_uscc (统一社会信用代码), id_number (身份证号 or 公民身份号码), name (姓名), \
-            department (部门), hired_on (入职日期, optional), left_on (离职日期, optional). \
-            Departments: party 党组织, union 工会, youth_league 共青团, womens_federation 妇联, \
-            human_resources 人力资源部门, social_org 社会组织. Dates: 2013-06-01, 2013/6/1 or \
-            2013年6月1日. UTF-8 (with or without BOM) or GB18030/GBK is detected. Optional columns \
-            for the exam's eligibility rules: education (学历: 高中/中专, 大专, 本科, 硕士, 博士), \
-            social_work_major (社会工作专业: 是/否) and social_work_since (从事社会工作时间).
+                One row per person, enterprise and department. Columns, in any order, with English \
+                or Chinese headers:
+                enterprise_uscc (统一社会信用代码), id_number (身份证号 or 公民身份号码), name (姓名), \
+                department (部门), hired_on (入职日期, optional), left_on (离职日期, optional). \
+                Departments: party 党组织, union 工会, youth_league 共青团, womens_federation 妇联, \
+                human_resources 人力资源部门, social_org 社会组织. Dates: 2013-06-01, 2013/6/1 or \
+                2013年6月1日. UTF-8 (with or without BOM) or GB18030/GBK is detected. Optional columns \
+                for the exam's eligibility rules: education (学历: 高中/中专, 大专, 本科, 硕士, 博士), \
+                social_work_major (社会工作专业: 是/否) and social_work_since (从事社会工作时间).
 
-            Re-importing the same file changes nothing; a later file with a leaving date \
-            closes that employment. One person in two departments or two enterprises is \
-            normal: one row each.
+                Re-importing the same file changes nothing; a later file with a leaving date \
+                closes that employment. One person in two departments or two enterprises is \
+                normal: one row each.
 
-            Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
-            number, an unknown enterprise or department, a date after today, a leaving date \
-            before the hiring date, one ID number with two names), nothing is written and esw \
-            exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
-            saved with a reason column, to fix and import again.
+                Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
+                number, an unknown enterprise or department, a date after today, a leaving date \
+                before the hiring date, one ID number with two names), nothing is written and esw \
+                exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
+                saved with a reason column, to fix and import again.
 
-            Example:
-              esw staff import roster-2013.csv --skip-invalid
-            """)
+                Example:
+                  esw staff import roster-2013.csv --skip-invalid
+                """)
 
         @Argument(help: "The CSV file.") var file: String
         @OptionGroup var flags: ImportFlags
@@ -55,17 +55,18 @@ struct StaffCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that a person left an enterprise (one department, or all).",
             discussion: """
-            Closes the open employment in --department, or in every department when none is \
-            given. Refused with exit 3 when there is no open employment, or when the date is \
-            not after the hiring date or is after today.
+                Closes the open employment in --department, or in every department when none is \
+                given. Refused with exit 3 when there is no open employment, or when the date is \
+                not after the hiring date or is after today.
 
-            Example:
-              esw staff leave --id-number 110105199003071239 --enterprise 91110000600037341L --on 2014-03-31
-            """)
+                Example:
+                  esw staff leave --id-number 110105199003071239 --enterprise 91110000600037341L --on 2014-03-31
+                """)
 
         @Option(help: "Resident ID number.") var idNumber: String
         @Option(help: "The enterprise's USCC.") var enterprise: String
-        @Option(help: "Only this department (default: every department the person is in there).") var department: Department?
+        @Option(help: "Only this department (default: every department the person is in there).") var department:
+            Department?
         @Option(help: "The leaving date (first day no longer employed).") var on: CalendarDate
         @OptionGroup var database: DatabaseOptions
 

@@ -15,9 +15,9 @@ struct TrainingCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Hours credited per person, with totals by department and event kind.",
             discussion: """
-            Example:
-              esw training hours --enterprise 91440305200000195U --from 2013-01-01 --to 2013-12-31
-            """)
+                Example:
+                  esw training hours --enterprise 91440305200000195U --from 2013-01-01 --to 2013-12-31
+                """)
 
         @Option(help: "Only this enterprise's staff (USCC).") var enterprise: String?
         @Option(help: "Only staff of enterprises in this region.") var region: String?
@@ -40,15 +40,15 @@ struct TrainingCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Who still needs training: certified staff short of continuing education, and untrained staff.",
             discussion: """
-            Certified staff whose credited hours in their current three-year registration period \
-            are below the continuing-education minimum for their level (72 hours junior, 90 \
-            intermediate and senior, from the continuing_education_rule table), with the hours \
-            missing and the period's end; until registrations are recorded, periods run in three-year \
-            steps from the certificate's issue date. Then uncertified staff who attended no training.
+                Certified staff whose credited hours in their current three-year registration period \
+                are below the continuing-education minimum for their level (72 hours junior, 90 \
+                intermediate and senior, from the continuing_education_rule table), with the hours \
+                missing and the period's end; until registrations are recorded, periods run in three-year \
+                steps from the certificate's issue date. Then uncertified staff who attended no training.
 
-            Example:
-              esw training gaps --enterprise 91440305200000195U --as-of 2014-06-30
-            """)
+                Example:
+                  esw training gaps --enterprise 91440305200000195U --as-of 2014-06-30
+                """)
 
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The date to judge on (default today).") var asOf: CalendarDate?
@@ -57,7 +57,8 @@ struct TrainingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let gaps = try TrainingRecords(db: try database.connect()).gaps(enterpriseUSCC: enterprise, asOf: asOf ?? .today())
+                let gaps = try TrainingRecords(db: try database.connect()).gaps(
+                    enterpriseUSCC: enterprise, asOf: asOf ?? .today())
                 emit(Listing.trainingGaps(gaps).rendered(as: format))
             }
         }
