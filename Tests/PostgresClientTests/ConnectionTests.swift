@@ -18,7 +18,8 @@ import Testing
             #expect(nothing == nil)
             let row = try db.query(
                 """
-                SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!), \(0.5)
+                SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!),
+                       \(0.5)
                 """
             ).single()
             #expect(try row.decode(0, as: Int.self) == 42)

@@ -206,7 +206,8 @@ struct ExamWorld {
             #expect(summary.inserted == 2)
             let subjects: String = try db.query(
                 """
-                SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id WHERE p.id_number = \(RosterWorld.person(2))
+                SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id
+                WHERE p.id_number = \(RosterWorld.person(2))
                 """
             ).single().decode(0)
             #expect(subjects == "{regulations,practice}")
@@ -458,7 +459,8 @@ struct FunnelWorld {
             #expect(!unverified.eligibilityVerified)
             let flags = try db.query(
                 """
-                SELECT p.id_number, r.eligibility_unverified FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
+                SELECT p.id_number, r.eligibility_unverified
+                FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
                 """
             ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
             #expect(flags.filter { $0.1 }.map(\.0) == [RosterWorld.person(1)])
@@ -471,9 +473,11 @@ struct FunnelWorld {
             let error = #expect(throws: PostgresError.self) {
                 try db.execute(
                     """
-                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects,
+                                                   registered_on)
                     SELECT \(world.session(2014, .junior)), p.id, e.id, e.region_code, '{regulations}', '2014-03-10'
-                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1)) AND e.uscc = \(RosterWorld.shenzhen)
+                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1))
+                        AND e.uscc = \(RosterWorld.shenzhen)
                     """)
             }
             #expect(error?.constraint == "exam_registration_subjects_of_level")

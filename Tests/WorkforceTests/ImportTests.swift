@@ -29,7 +29,8 @@ typealias RosterWorld = FixtureWorld
             #expect(try world.count("employment") == 4)
             let left: CalendarDate? = try db.query(
                 """
-                SELECT left_on FROM employment JOIN person p ON p.id = person_id WHERE p.id_number = \(RosterWorld.person(2))
+                SELECT left_on FROM employment JOIN person p ON p.id = person_id
+                WHERE p.id_number = \(RosterWorld.person(2))
                 """
             ).single().decode(0)
             #expect(left == CalendarDate(iso: "2012-01-31"))

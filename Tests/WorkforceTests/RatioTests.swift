@@ -177,8 +177,12 @@ import WorkforceOutput
             // Every interval over a small calendar, open at either end or not, against the rules.
             let mismatches: Int = try db.query(
                 """
-                WITH calendar AS (SELECT ARRAY(SELECT d::date FROM generate_series(DATE '2013-01-01', DATE '2013-01-10', '1 day') d) AS days),
-                     bound AS (SELECT b::date AS day FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b UNION ALL SELECT NULL)
+                WITH calendar AS (SELECT ARRAY(SELECT d::date
+                                               FROM generate_series(DATE '2013-01-01', DATE '2013-01-10',
+                                                                    '1 day') d) AS days),
+                     bound AS (SELECT b::date AS day
+                               FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b
+                               UNION ALL SELECT NULL)
                 SELECT count(*)
                 FROM calendar, bound s, bound e, unnest(calendar.days) WITH ORDINALITY AS u(day, i)
                 WHERE ((days_active(s.day, e.day, calendar.days) >> (u.i - 1)::int) & 1 = 1)
@@ -198,7 +202,8 @@ import WorkforceOutput
             try db.execute(
                 """
                 INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
-                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate WHERE certificate_no IN ('C1', 'C4b', 'C9')
+                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate
+                WHERE certificate_no IN ('C1', 'C4b', 'C9')
                 """)
             let days = try RatioService.trendDates(
                 from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)

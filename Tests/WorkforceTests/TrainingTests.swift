@@ -226,7 +226,8 @@ struct TrainingWorld {
                     """
                     INSERT INTO enrollment (event_id, person_id, enterprise_id, department, status, requested_at)
                     SELECT \(event), p.id, e.id, 'union', 'enrolled', '2026-01-01'
-                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(2)) AND e.uscc = \(RosterWorld.shenzhen)
+                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(2))
+                        AND e.uscc = \(RosterWorld.shenzhen)
                     """)
             }
             #expect(error?.constraint == "training_event_within_capacity")

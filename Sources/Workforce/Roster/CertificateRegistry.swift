@@ -46,7 +46,8 @@ public struct CertificateRegistry {
     func rule() throws -> Rule {
         let row = try db.query(
             """
-            SELECT first_within_months, period_years, renewal_window_months FROM registration_rule WHERE jurisdiction = 'national'
+            SELECT first_within_months, period_years, renewal_window_months FROM registration_rule
+            WHERE jurisdiction = 'national'
             """
         ).single()
         return Rule(
@@ -66,7 +67,8 @@ public struct CertificateRegistry {
             let rows = try db.query(
                 """
                 SELECT c.id, c.issued_on, c.revoked_on,
-                       (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id ORDER BY r.registered_on DESC LIMIT 1),
+                       (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id
+                        ORDER BY r.registered_on DESC LIMIT 1),
                        ce.starts_on, ce.required_hours::text, ce.credited_hours::text,
                        ce.credited_hours >= ce.required_hours
                 FROM certificate c
@@ -138,7 +140,8 @@ public struct CertificateRegistry {
         let rule = try self.rule()
         let rows = try db.query(
             """
-            SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on, last.valid_until,
+            SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on,
+                   last.valid_until,
                    ce.required_hours::text, ce.credited_hours::text
             FROM certificate c
             JOIN person p ON p.id = c.person_id

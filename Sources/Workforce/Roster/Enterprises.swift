@@ -56,7 +56,8 @@ public struct Enterprises {
             validate: Enterprises.validateEnterprise,
             crossChecks: [
                 """
-                SELECT line, 'uscc', uscc, format('the same USCC is on line %s with a different name, region or employee count', first_line)
+                SELECT line, 'uscc', uscc,
+                       format('the same USCC is on line %s with a different name, region or employee count', first_line)
                 FROM (SELECT line, uscc, name, region_code, employees,
                              first_value(line) OVER w AS first_line,
                              first_value(ROW(name, region_code, employees)::text) OVER w AS first_values
@@ -84,7 +85,8 @@ public struct Enterprises {
                         WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.uscc)
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
+                           (SELECT count(*) FROM updated)
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(counts)
