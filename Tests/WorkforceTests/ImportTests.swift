@@ -42,7 +42,8 @@ typealias RosterWorld = FixtureWorld
             let world = try RosterWorld(db: db)
             let text = """
                 姓名,部门,公民身份号码,入职日期,统一社会信用代码\r
-                王芳,人力资源部门,\(RosterWorld.person(3).lowercased()),2011年9月1日,\(RosterWorld.shenzhen)\r
+                王芳,人力资源部门,\(RosterWorld.person(3).lowercased()),2011年9月1日,\
+                \(RosterWorld.shenzhen)\r
                 "赵,强",共青团, \(RosterWorld.person(4)) ,2011/9/1,\(RosterWorld.shenzhen)\r
                 \r
 

@@ -144,7 +144,8 @@ import FoundationXML
             let options = ImportOptions(today: RosterWorld.today)
             let good = try temporaryFile(
                 text: """
-                    统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,服务时长
+                    统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,\
+                    服务时长
                     \(RosterWorld.shenzhen),家庭帮扶,2013/11/2,12,52440300MJ000123XJ,2,3.5
                     \(RosterWorld.shenzhen),skill_improvement,2014年1月8日,40,,,
 

@@ -138,7 +138,8 @@ struct ExamCommand: ParsableCommand {
                 import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
 
                 Examples:
-                  esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice --on 2013-03-20
+                  esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice \
+                --on 2013-03-20
                   esw exam register --session 3 --file candidates.csv --on 2013-03-20
                 """)
         @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?

@@ -36,7 +36,8 @@ struct PostCommand: ParsableCommand {
             abstract: "Record a post; prints its id.",
             discussion: """
                 Example:
-                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 --created-on 2013-08-01
+                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 \
+                --created-on 2013-08-01
                 """)
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The department kind.") var department: Department
