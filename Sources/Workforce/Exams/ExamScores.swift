@@ -34,7 +34,11 @@ public struct ExamScores {
                 let subject = ExamSubject(text: row.value("subject"))
                 if subject == nil {
                     row.reject(
-                        "subject", "unknown subject; use comprehensive (综合能力), practice (实务) or regulations (法规与政策)")
+                        "subject",
+                        """
+                        unknown subject; use comprehensive (综合能力), practice (实务) or regulations \
+                        (法规与政策)
+                        """)
                 }
                 let score = Decimal(string: row.value("score"))
                 if score == nil || score! < 0 || score! > 100 { row.reject("score", "must be a number from 0 to 100") }

@@ -22,7 +22,9 @@ public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
             return
         }
         let bare = value.replacingOccurrences(of: #"[（(].*[）)]$"#, with: "", options: .regularExpression)
-        let shortNames: [String: ExamSubject] = ["综合能力": .comprehensive, "实务": .practice, "法规与政策": .regulations]
+        let shortNames: [String: ExamSubject] = [
+            "综合能力": .comprehensive, "实务": .practice, "法规与政策": .regulations,
+        ]
         guard let subject = ExamSubject.allCases.first(where: { $0.chineseName == bare }) ?? shortNames[bare] else {
             return nil
         }

@@ -58,7 +58,10 @@ public struct PilotApplications {
         let applyBy: CalendarDate = try row.decode(0)
         if date > applyBy && !late {
             throw WorkforceError.conflict(
-                "applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application"
+                """
+                applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late \
+                application
+                """
             )
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
@@ -103,7 +106,10 @@ public struct PilotApplications {
             let from: String = try row.decode(0)
             do {
                 try db.execute(
-                    "UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)"
+                    """
+                    UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \
+                    \(applicationID)
+                    """
                 )
             } catch let error as PostgresError where error.constraint == "pilot_application_transition" {
                 throw WorkforceError.conflict(

@@ -31,10 +31,9 @@ extension Services {
                 let enterprise = row.code("enterprise_uscc", Codes.checkUSCC)
                 let kind = ServiceKind(text: row.value("kind"))
                 if kind == nil {
-                    row.reject(
-                        "kind",
-                        "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))"
-                    )
+                    let kinds = ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }
+                        .joined(separator: ", ")
+                    row.reject("kind", "unknown kind; use one of \(kinds)")
                 }
                 let date = ImportPipeline.optionalDate(&row, "served_on", today: today)
                 if date == nil && row.value("served_on").isEmpty { row.reject("served_on", "is empty") }

@@ -95,8 +95,14 @@ public struct CertificateRegistry {
                 guard date >= opens, date < lastValidUntil else {
                     throw WorkforceError.conflict(
                         date < opens
-                            ? "re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months before the registration lapses on \(lastValidUntil)"
-                            : "the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be renewed"
+                            ? """
+                            re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months \
+                            before the registration lapses on \(lastValidUntil)
+                            """
+                            : """
+                            the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be \
+                            renewed
+                            """
                     )
                 }
                 // The hours of the continuing-education period in force (continuing_education_period),
@@ -105,7 +111,10 @@ public struct CertificateRegistry {
                 let required: String = try row.decode(5), credited: String = try row.decode(6)
                 guard try row.decode(7, as: Bool.self) else {
                     throw WorkforceError.conflict(
-                        "re-registration of \(certificateNo) needs \(required) hours of continuing education since \(periodStart); \(credited) are credited"
+                        """
+                        re-registration of \(certificateNo) needs \(required) hours of continuing education since \
+                        \(periodStart); \(credited) are credited
+                        """
                     )
                 }
                 validUntil = lastValidUntil.adding(months: 12 * rule.periodYears)
@@ -113,7 +122,10 @@ public struct CertificateRegistry {
                 let deadline = issued.adding(months: rule.firstWithinMonths)
                 guard date <= deadline else {
                     throw WorkforceError.conflict(
-                        "the first registration of \(certificateNo) was due by \(deadline), within \(rule.firstWithinMonths) months of issue"
+                        """
+                        the first registration of \(certificateNo) was due by \(deadline), within \
+                        \(rule.firstWithinMonths) months of issue
+                        """
                     )
                 }
                 validUntil = date.adding(months: 12 * rule.periodYears)

@@ -20,7 +20,8 @@ public struct Enterprises {
     }
 
     static let enterpriseColumns = [
-        ImportColumn("uscc", aliases: ["统一社会信用代码", "社会信用代码", "enterprise_uscc", "信用代码"]),
+        ImportColumn(
+            "uscc", aliases: ["统一社会信用代码", "社会信用代码", "enterprise_uscc", "信用代码"]),
         ImportColumn("name", aliases: ["企业名称", "单位名称", "enterprise_name", "名称"]),
         ImportColumn("region_code", aliases: ["行政区划代码", "区划代码", "region", "地区代码"]),
         ImportColumn("employees", aliases: ["职工人数", "员工人数", "employee_count"], required: false),

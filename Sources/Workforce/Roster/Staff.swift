@@ -12,7 +12,12 @@ public struct Staff {
     }
 
     static let staffColumns = [
-        ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业统一社会信用代码", "uscc", "单位统一社会信用代码"]),
+        ImportColumn(
+            "enterprise_uscc",
+            aliases: [
+                "统一社会信用代码", "企业统一社会信用代码", "uscc",
+                "单位统一社会信用代码",
+            ]),
         ImportColumn.idNumber,
         ImportColumn("name", aliases: ["姓名"]),
         ImportColumn("department", aliases: ["部门", "所在部门"]),
@@ -20,7 +25,8 @@ public struct Staff {
         ImportColumn("left_on", aliases: ["离职日期", "离职时间"], required: false),
         ImportColumn("education", aliases: ["学历"], required: false),
         ImportColumn("social_work_major", aliases: ["社会工作专业", "是否社会工作专业"], required: false),
-        ImportColumn("social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
+        ImportColumn(
+            "social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
     ]
 
     /// Imports roster rows: one per person, enterprise and department. Creates persons and

@@ -170,9 +170,8 @@ struct ExamCommand: ParsableCommand {
                 let registered = try registrations.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
                 let subjects = registered.subjects.map(\.rawValue).joined(separator: ", ")
-                print(
-                    "registered for \(subjects)\(registered.eligibilityVerified ? "" : " (eligibility unverified: education or start of social work not recorded)")"
-                )
+                let unverified = " (eligibility unverified: education or start of social work not recorded)"
+                print("registered for \(subjects)\(registered.eligibilityVerified ? "" : unverified)")
             }
         }
     }

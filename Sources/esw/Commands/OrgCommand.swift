@@ -7,7 +7,8 @@ import WorkforceOutput
 
 struct OrgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Social-work service organizations (机构培育).", subcommands: [Add.self, List.self])
+        commandName: "org", abstract: "Social-work service organizations (机构培育).",
+        subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
