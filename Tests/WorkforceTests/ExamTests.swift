@@ -199,7 +199,9 @@ struct ExamWorld {
             let lines = Set(try #require(rejection).errors.map(\.line))
             #expect(lines == [4, 5, 6])
             #expect(try db.query("SELECT count(*) FROM exam_registration").single().decode(0, as: Int.self) == 1)
-            let good = "身份证号,科目\n\(RosterWorld.person(1)),\n\(RosterWorld.person(2)),法规与政策、实务\n"
+            let good =
+                "身份证号,科目\n\(RosterWorld.person(1)),\n"
+                + "\(RosterWorld.person(2)),法规与政策、实务\n"
             let summary = try world.registrations.register(
                 sessionID: intermediate, path: try temporaryFile(text: good),
                 on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
@@ -443,7 +445,10 @@ struct FunnelWorld {
             let short = #expect(throws: WorkforceError.self) { try world.register(31, 2014, .junior) }
             #expect(
                 short?.description.contains(
-                    "meets no eligibility rule for the junior exam (education secondary, 3 years of social work by 2013-12-31)"
+                    """
+                    meets no eligibility rule for the junior exam (education secondary, 3 years of social work by \
+                    2013-12-31)
+                    """
                 ) == true)
             // Other-major bachelor: the intermediate exam needs 3 + 2 = 5 years.
             #expect(throws: WorkforceError.self) { try world.register(32, 2014, .intermediate) }

@@ -152,7 +152,10 @@ typealias RosterWorld = FixtureWorld
             #expect(saved.hasPrefix("enterprise_uscc,id_number,name,department,hired_on,left_on,line,reason\r\n"))
             #expect(
                 saved.contains(
-                    "110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character should be 9, found 8\""
+                    """
+                    110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character \
+                    should be 9, found 8\"
+                    """
                 ))
             #expect(saved.contains("无企业"))
             #expect(try world.count("employment") == 1)
@@ -228,7 +231,8 @@ typealias RosterWorld = FixtureWorld
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             _ = try world.importStaff(
-                "enterprise_uscc,id_number,name,department,hired_on\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n"
+                "enterprise_uscc,id_number,name,department,hired_on\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n"
             )
             let csv = """
                 身份证号,证书等级,证书编号,发证日期,注销日期
@@ -247,7 +251,8 @@ typealias RosterWorld = FixtureWorld
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             _ = try world.importStaff(
-                "enterprise_uscc,id_number,name,department\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
+                "enterprise_uscc,id_number,name,department\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
             )
             let rejection = #expect(throws: ImportRejected.self) {
                 try world.importCertificates(

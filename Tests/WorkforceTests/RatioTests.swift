@@ -113,7 +113,10 @@ import WorkforceOutput
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect(
                 json.hasPrefix(
-                    #"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","name":"深圳测试电子有限公司","region_code":"440305"},"tracked":8,"certified":4,"ratio":0.5000,"by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#
+                    #"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","#
+                        + #""name":"深圳测试电子有限公司","region_code":"440305"},"#
+                        + #""tracked":8,"certified":4,"ratio":0.5000,"#
+                        + #""by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#
                 ))
             #expect(object["by_level"] as? [String: Int] == ["junior": 2, "intermediate": 1, "senior": 1])
             let country = try service.report(region: nil, asOf: RatioTests.asOf).json.serialized()

@@ -327,8 +327,8 @@ extension EnrollmentTests {
                 try world.enrollments.enroll(
                     eventID: nil,
                     path: try temporaryFile(
-                        text:
-                            "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"
+                        text: "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n"
+                            + "999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"
                     ),
                     at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             }
@@ -364,7 +364,9 @@ extension EnrollmentTests {
             try world.attendance.record(
                 eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                 at: TrainingWorld.afterStart, today: TrainingWorld.today)
-            let sheet = "身份证号,出勤,学时\n\(RosterWorld.person(7)),是,1.5\n\(RosterWorld.person(13)),缺席,\n"
+            let sheet =
+                "身份证号,出勤,学时\n\(RosterWorld.person(7)),是,1.5\n"
+                + "\(RosterWorld.person(13)),缺席,\n"
             let summary = try world.attendance.record(
                 eventID: event, path: try temporaryFile(text: sheet), at: TrainingWorld.afterStart,
                 options: ImportOptions(today: TrainingWorld.today))
