@@ -55,5 +55,6 @@ for index in picks {
 let (domainP50, domainP99) = percentiles(domain)
 let (floorP50, floorP99) = percentiles(floor)
 print(
-    #"{"runs": \#(runs), "domain_p50_ms": \#(domainP50), "domain_p99_ms": \#(domainP99), "floor_p50_ms": \#(floorP50), "floor_p99_ms": \#(floorP99)}"#
+    #"{"runs": \#(runs), "domain_p50_ms": \#(domainP50), "domain_p99_ms": \#(domainP99), "#
+        + #""floor_p50_ms": \#(floorP50), "floor_p99_ms": \#(floorP99)}"#
 )

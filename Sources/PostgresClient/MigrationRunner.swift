@@ -142,7 +142,10 @@ public struct MigrationRunner: Sendable {
                     throw MigrationError(
                         file: migration.name,
                         reason:
-                            "was edited after it was applied (checksum differs); restore the file and put the change in a new migration"
+                            """
+                            was edited after it was applied (checksum differs); restore the file and put the change in \
+                            a new migration
+                            """
                     )
                 }
                 states[migration.name] = .applied

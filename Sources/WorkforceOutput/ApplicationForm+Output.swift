@@ -6,14 +6,23 @@ extension ApplicationForm {
     /// The form as it is printed, signed and stamped.
     public var html: String {
         let byDepartment = Dictionary(uniqueKeysWithValues: departments.map { ($0.department, $0.counts) })
+        let totalRow = [
+            "合计 total（每人计一次）", String(total.tracked), String(total.certified), total.percentage,
+        ]
         var context: [String: Any] = [
             "asOf": asOf.iso,
             "applicant": Templates.fields([
                 ("申报主体名称 name", scope.applicantName),
                 ("主体类型 kind", scope.kind.chineseName),
-                (scope.kind == .region ? "行政区划代码 region code" : "统一社会信用代码 USCC", scope.applicantCode),
+                (
+                    scope.kind == .region ? "行政区划代码 region code" : "统一社会信用代码 USCC",
+                    scope.applicantCode
+                ),
                 ("所在地区 region", scope.regionLabel),
-                ("申报项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
+                (
+                    "申报项目 program",
+                    [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")
+                ),
                 ("申报日期 submitted", scope.submittedOn.iso),
                 ("涉及企业 enterprises", "\(enterprises) 家"),
             ]),
@@ -24,7 +33,7 @@ extension ApplicationForm {
                     return [
                         department.chineseName, String(counts.tracked), String(counts.certified), counts.percentage,
                     ]
-                } + [["合计 total（每人计一次）", String(total.tracked), String(total.certified), total.percentage]],
+                } + [totalRow],
                 numeric: [1, 2, 3]),
             "levels": Templates.fields([
                 ("助理社会工作师 junior", "\(levels.junior) 人"),
@@ -32,7 +41,10 @@ extension ApplicationForm {
                 ("高级社会工作师 senior", "\(levels.senior) 人"),
                 ("社会工作岗位 posts", "\(posts) 个，其中已配备人员 \(postsFilled) 个"),
             ]),
-            "authorities": ["申报单位意见（盖章）", "县（市、区）民政部门意见（盖章）", "省级民政部门意见（盖章）"],
+            "authorities": [
+                "申报单位意见（盖章）", "县（市、区）民政部门意见（盖章）",
+                "省级民政部门意见（盖章）",
+            ],
         ]
         let plan = scope.plan?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !plan.isEmpty {
@@ -41,7 +53,10 @@ extension ApplicationForm {
         return Templates.page(
             title: "企业社会工作试点申报表",
             subtitle:
-                "\(scope.applicantName) · \(scope.regionLabel) · 申请编号 \(scope.applicationID) · 数据截至 \(asOf.iso) · application form",
+                """
+                \(scope.applicantName) · \(scope.regionLabel) · 申请编号 \(scope.applicationID) · 数据截至 \
+                \(asOf.iso) · application form
+                """,
             running: "\(scope.applicantName) · \(scope.regionLabel) · 数据截至 \(asOf.iso)",
             template: "application-form", context: context)
     }

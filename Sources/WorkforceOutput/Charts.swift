@@ -28,7 +28,10 @@ enum Charts {
             let y = index * rowHeight + 4
             let width = Int((bar.value ?? 0) * Double(chartWidth))
             svg +=
-                "<text x=\"\(labelWidth - 4)\" y=\"\(y + 11)\" font-size=\"10\" text-anchor=\"end\">\(escape(bar.label))</text>"
+                """
+                <text x=\"\(labelWidth - 4)\" y=\"\(y + 11)\" font-size=\"10\" \
+                text-anchor=\"end\">\(escape(bar.label))</text>
+                """
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(width)\" height=\"\(rowHeight - 4)\" fill=\"#a4262c\"/>"
             let text = bar.value.map { percentage($0) } ?? "—"
@@ -46,7 +49,10 @@ enum Charts {
         let maximum = max(0.05, (known.max() ?? 0) * 1.15)
         var svg = svgStart(width: width, height: height, title: title)
         svg +=
-            "<line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" stroke=\"#888\"/>"
+            """
+            <line x1=\"\(left)\" y1=\"\(top + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(top + plotHeight)\" \
+            stroke=\"#888\"/>
+            """
         svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotHeight)\" stroke=\"#888\"/>"
         svg +=
             "<text x=\"\(left - 4)\" y=\"\(top + 8)\" font-size=\"9\" text-anchor=\"end\">\(percentage(maximum))</text>"
@@ -60,14 +66,23 @@ enum Charts {
                 path.append("\(Int(x)),\(Int(y))")
                 svg += "<circle cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"3\" fill=\"#a4262c\"/>"
                 svg +=
-                    "<text x=\"\(Int(x))\" y=\"\(Int(y) - 6)\" font-size=\"8\" text-anchor=\"middle\">\(percentage(value))</text>"
+                    """
+                    <text x=\"\(Int(x))\" y=\"\(Int(y) - 6)\" font-size=\"8\" \
+                    text-anchor=\"middle\">\(percentage(value))</text>
+                    """
             }
             svg +=
-                "<text x=\"\(Int(x))\" y=\"\(top + plotHeight + 14)\" font-size=\"8\" text-anchor=\"middle\">\(escape(point.label))</text>"
+                """
+                <text x=\"\(Int(x))\" y=\"\(top + plotHeight + 14)\" font-size=\"8\" \
+                text-anchor=\"middle\">\(escape(point.label))</text>
+                """
         }
         if path.count > 1 {
             svg +=
-                "<polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#a4262c\" stroke-width=\"2\"/>"
+                """
+                <polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"#a4262c\" \
+                stroke-width=\"2\"/>
+                """
         }
         return svg + "</svg>"
     }
@@ -88,13 +103,19 @@ enum Charts {
         for (index, bar) in bars.enumerated() {
             let y = legendHeight + index * rowHeight + 2
             svg +=
-                "<text x=\"\(labelWidth - 4)\" y=\"\(y + 15)\" font-size=\"10\" text-anchor=\"end\">\(escape(bar.label))</text>"
+                """
+                <text x=\"\(labelWidth - 4)\" y=\"\(y + 15)\" font-size=\"10\" \
+                text-anchor=\"end\">\(escape(bar.label))</text>
+                """
             for (offset, value, color) in [(0, bar.before, colors.0), (11, bar.after, colors.1)] {
                 let width = Int((value ?? 0) * Double(chartWidth))
                 svg +=
                     "<rect x=\"\(labelWidth)\" y=\"\(y + offset)\" width=\"\(width)\" height=\"10\" fill=\"\(color)\"/>"
                 svg +=
-                    "<text x=\"\(labelWidth + width + 4)\" y=\"\(y + offset + 9)\" font-size=\"8\">\(value.map { percentage($0) } ?? "—")</text>"
+                    """
+                    <text x=\"\(labelWidth + width + 4)\" y=\"\(y + offset + 9)\" \
+                    font-size=\"8\">\(value.map { percentage($0) } ?? "—")</text>
+                    """
             }
         }
         svg += percentAxis(x: labelWidth, y: legendHeight + bars.count * rowHeight + 6, width: chartWidth)
@@ -114,23 +135,35 @@ enum Charts {
         var legendX = labelWidth
         for (index, name) in segmentNames.enumerated() {
             svg +=
-                "<rect x=\"\(legendX)\" y=\"2\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\" stroke=\"#999\" stroke-width=\"0.5\"/>"
+                """
+                <rect x=\"\(legendX)\" y=\"2\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\" \
+                stroke=\"#999\" stroke-width=\"0.5\"/>
+                """
             svg += "<text x=\"\(legendX + 14)\" y=\"11\" font-size=\"9\">\(escape(name))</text>"
             legendX += 14 + name.count * 9 + 16
         }
         for (index, row) in rows.enumerated() {
             let y = legendHeight + index * rowHeight + 2
             svg +=
-                "<text x=\"\(labelWidth - 4)\" y=\"\(y + 13)\" font-size=\"10\" text-anchor=\"end\">\(escape(row.label))</text>"
+                """
+                <text x=\"\(labelWidth - 4)\" y=\"\(y + 13)\" font-size=\"10\" \
+                text-anchor=\"end\">\(escape(row.label))</text>
+                """
             var x = labelWidth
             for (segmentIndex, value) in row.segments.enumerated() where value > 0 {
                 let width = max(1, value * chartWidth / largest)
                 svg +=
-                    "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"16\" fill=\"\(palette[segmentIndex % palette.count])\" stroke=\"#fff\" stroke-width=\"0.5\"/>"
+                    """
+                    <rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"16\" \
+                    fill=\"\(palette[segmentIndex % palette.count])\" stroke=\"#fff\" stroke-width=\"0.5\"/>
+                    """
                 if width >= 18 {
                     let color = segmentIndex < 2 ? "#fff" : "#222"
                     svg +=
-                        "<text x=\"\(x + width / 2)\" y=\"\(y + 12)\" font-size=\"9\" text-anchor=\"middle\" fill=\"\(color)\">\(value)</text>"
+                        """
+                        <text x=\"\(x + width / 2)\" y=\"\(y + 12)\" font-size=\"9\" text-anchor=\"middle\" \
+                        fill=\"\(color)\">\(value)</text>
+                        """
                 }
                 x += width
             }
@@ -140,8 +173,8 @@ enum Charts {
     }
 
     static func svgStart(width: Int, height: Int, title: String) -> String {
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\" "
-            + "aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
+            + "role=\"img\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
     }
 
     /// A horizontal axis from 0% to 100% under bars of ratios.

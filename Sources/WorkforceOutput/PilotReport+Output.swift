@@ -278,7 +278,10 @@ extension PilotReport {
                 ("申报主体 applicant", "\(scope.applicantName)（\(scope.kind.chineseName)）"),
                 ("代码 code", scope.applicantCode),
                 ("所在地区 region", scope.regionLabel),
-                ("试点项目 program", [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")),
+                (
+                    "试点项目 program",
+                    [scope.programName, scope.programDocument].compactMap { $0 }.joined(separator: " ")
+                ),
                 ("申报编号 application", "\(scope.applicationID)，\(scope.submittedOn.iso) 申报"),
                 ("当前状态 status", "\(scope.status.chineseName) \(scope.status.rawValue)"),
                 ("入选试点 in pilot since", scope.inPilotOn?.iso ?? "—"),
@@ -311,10 +314,14 @@ extension PilotReport {
                 ],
                 numeric: [1, 2, 3]),
             "ratioChart": Charts.pairedBarChart(
-                ratioBars, title: barsTitle, beforeLabel: "期初 \(scope.from.iso)", afterLabel: "期末 \(scope.to.iso)"),
+                ratioBars, title: barsTitle, beforeLabel: "期初 \(scope.from.iso)",
+                afterLabel: "期末 \(scope.to.iso)"),
             "topThirtyOnly": enterprises.count > 30,
             "departments": Templates.table(
-                headers: ["部门 department", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例", "变化 (pp)"],
+                headers: [
+                    "部门 department", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证",
+                    "期末比例", "变化 (pp)",
+                ],
                 rows: departments.map { line in
                     [
                         line.department.chineseName, String(line.start.tracked), String(line.start.certified),
@@ -325,7 +332,10 @@ extension PilotReport {
                 },
                 numeric: [1, 2, 3, 4, 5, 6, 7]),
             "training": Templates.table(
-                headers: ["培训方式 kind", "场次 events", "报名人次 enrolled", "参训人数 participants", "人·学时 person-hours"],
+                headers: [
+                    "培训方式 kind", "场次 events", "报名人次 enrolled", "参训人数 participants",
+                    "人·学时 person-hours",
+                ],
                 rows: EventKind.allCases.map { kind in
                     let line = trainingByKind[kind]
                     return [
@@ -344,7 +354,10 @@ extension PilotReport {
             "organizationsFounded": organizationsFounded,
             "practitionersStart": practitionersStart, "practitionersEnd": practitionersEnd,
             "services": Templates.table(
-                headers: ["服务类别 kind", "次数 count", "服务人次 beneficiaries", "志愿者 volunteers", "服务时长 hours"],
+                headers: [
+                    "服务类别 kind", "次数 count", "服务人次 beneficiaries", "志愿者 volunteers",
+                    "服务时长 hours",
+                ],
                 rows: ServiceKind.allCases.map { kind in
                     let line = servicesByKind[kind]
                     return [
@@ -384,10 +397,15 @@ extension PilotReport {
                                 ]
                             )
                         },
-                        segmentNames: ["已取证 certified", "通过待取证 passed", "未通过 sat", "缺考 absent"],
+                        segmentNames: [
+                            "已取证 certified", "通过待取证 passed", "未通过 sat", "缺考 absent",
+                        ],
                         title: "考试报名、参考、通过与取证"),
                     "table": Templates.table(
-                        headers: ["级别 level", "部门 department", "报名 registered", "参考 sat", "通过 passed", "取证 certified"],
+                        headers: [
+                            "级别 level", "部门 department", "报名 registered", "参考 sat", "通过 passed",
+                            "取证 certified",
+                        ],
                         rows: funnel.map { line in
                             [
                                 line.level.chineseName, line.department?.chineseName ?? "合计 all",
@@ -400,7 +418,10 @@ extension PilotReport {
         }
         if !posts.isEmpty {
             context["posts"] = Templates.table(
-                headers: ["设立日期 created", "企业 enterprise", "部门 department", "岗位 title", "在岗人员 filled by"],
+                headers: [
+                    "设立日期 created", "企业 enterprise", "部门 department", "岗位 title",
+                    "在岗人员 filled by",
+                ],
                 rows: posts.map {
                     [
                         $0.createdOn.iso, $0.enterprise, $0.department.chineseName, $0.title,
@@ -410,7 +431,10 @@ extension PilotReport {
         }
         if !organizations.isEmpty {
             context["organizations"] = Templates.table(
-                headers: ["机构 organization", "统一社会信用代码 USCC", "地区 region", "成立日期 founded", "报告期内服务 services"],
+                headers: [
+                    "机构 organization", "统一社会信用代码 USCC", "地区 region", "成立日期 founded",
+                    "报告期内服务 services",
+                ],
                 rows: organizations.map {
                     [$0.name, $0.uscc, $0.regionCode, $0.foundedOn?.iso ?? "—", String($0.servicesInPeriod)]
                 },
@@ -419,8 +443,8 @@ extension PilotReport {
         if !enterprises.isEmpty {
             context["enterprises"] = Templates.table(
                 headers: [
-                    "企业 enterprise", "地区 region", "期初在册", "期初持证", "期初比例", "期末在册", "期末持证", "期末比例",
-                    "变化 (pp)",
+                    "企业 enterprise", "地区 region", "期初在册", "期初持证", "期初比例",
+                    "期末在册", "期末持证", "期末比例", "变化 (pp)",
                 ],
                 rows: enterprises.map { line in
                     [

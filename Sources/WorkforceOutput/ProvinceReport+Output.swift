@@ -88,9 +88,13 @@ extension ProvinceReport {
                     [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
                 },
                 numeric: [1, 2, 3]),
-            "trendChart": Charts.lineChart(trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
+            "trendChart": Charts.lineChart(
+                trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
             "enterprises": Templates.table(
-                headers: ["排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified", "比例 ratio"],
+                headers: [
+                    "排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified",
+                    "比例 ratio",
+                ],
                 rows: enterprises.enumerated().map { index, line in
                     [
                         String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
@@ -101,7 +105,9 @@ extension ProvinceReport {
         ]
         if !pilots.isEmpty {
             context["pilots"] = Templates.table(
-                headers: ["编号 id", "项目 program", "申报单位 applicant", "状态 status", "申报日期 submitted"],
+                headers: [
+                    "编号 id", "项目 program", "申报单位 applicant", "状态 status", "申报日期 submitted",
+                ],
                 rows: pilots.map {
                     [String($0.id), $0.program, $0.applicant, ProvinceReport.statusName($0.status), $0.submittedOn.iso]
                 },

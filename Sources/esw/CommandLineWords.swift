@@ -43,6 +43,7 @@ enum CommandLineWords {
     static func message(_ rejected: ImportRejected) -> String {
         "\(rejected.path): \(rejected.badLines) of \(rejected.read) rows are invalid, nothing was imported\n"
             + rejected.errors.map { "  " + text($0) }.joined(separator: "\n")
-            + "\nFix these rows and import again, or pass --skip-invalid to import the valid rows and save the rejected ones."
+            + "\nFix these rows and import again, or pass --skip-invalid to import the valid rows and save the "
+            + "rejected ones."
     }
 }

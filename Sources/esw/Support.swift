@@ -36,7 +36,10 @@ func emit(_ text: String) {
 struct ImportFlags: ParsableArguments {
     @Flag(
         help:
-            "Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing nothing."
+            """
+            Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing \
+            nothing.
+            """
     )
     var skipInvalid = false
 

@@ -8,7 +8,8 @@ import Testing
     @Test func valuesRoundTripThroughParameters() throws {
         try TestDatabase.withSchema(migrated: false) { db in
             let awkward = [
-                "it's", #"back\slash"#, "\"quoted\"", "张伟", "社会工作师 🎓", "tab\tand\nnewline", "$1 not a param", "",
+                "it's", #"back\slash"#, "\"quoted\"", "张伟", "社会工作师 🎓", "tab\tand\nnewline",
+                "$1 not a param", "",
             ]
             for value in awkward {
                 let echoed: String = try db.query("SELECT \(value)::text").single().decode(0)
@@ -18,7 +19,8 @@ import Testing
             #expect(nothing == nil)
             let row = try db.query(
                 """
-                SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!), \(0.5)
+                SELECT \(42)::bigint, \(true), \(CalendarDate(iso: "2013-06-01")!), \(Decimal(string: "12345.67")!),
+                       \(0.5)
                 """
             ).single()
             #expect(try row.decode(0, as: Int.self) == 42)

@@ -27,7 +27,8 @@ import Workforce
         let ends = LocalDateTime(text: "\(CalendarDate(iso: day)!.adding(days: 10).iso)T08:00")!
         let course = try world.events.create(
             EventDraft(
-                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "\(day)T08:00")!, endsAt: ends,
+                kind: .offJobTraining, title: "脱产培训", startsAt: LocalDateTime(text: "\(day)T08:00")!,
+                endsAt: ends,
                 hours: hours, capacity: 10, enterpriseUSCC: RosterWorld.shenzhen))
         _ = try world.enrollments.enroll(
             eventID: course, idNumber: RosterWorld.person(1),

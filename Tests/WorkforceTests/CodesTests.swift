@@ -136,13 +136,18 @@ let testToday = CalendarDate(iso: "2026-11-27")!
             for code in ["52440300MJ000123XK", "52440300MJ000I23XJ", "52440A00MJ000123XJ", "91350100M0001TGQXM"] {
                 let error = #expect(throws: PostgresError.self) {
                     try db.execute(
-                        "INSERT INTO enterprise (uscc, name, region_code) VALUES (\(code), \("某公司"), \("440305"))")
+                        """
+                        INSERT INTO enterprise (uscc, name, region_code) VALUES (\(code), \("某公司"), \("440305"))
+                        """)
                 }
                 #expect(error?.constraint == "uscc_valid")
             }
             let region = #expect(throws: PostgresError.self) {
                 try db.execute(
-                    "INSERT INTO enterprise (uscc, name, region_code) VALUES (\("52440300MJ000123XJ"), \("某公司"), \("990305"))"
+                    """
+                    INSERT INTO enterprise (uscc, name, region_code)
+                    VALUES (\("52440300MJ000123XJ"), \("某公司"), \("990305"))
+                    """
                 )
             }
             #expect(region?.constraint == "region_code_valid")

@@ -199,14 +199,17 @@ struct ExamWorld {
             let lines = Set(try #require(rejection).errors.map(\.line))
             #expect(lines == [4, 5, 6])
             #expect(try db.query("SELECT count(*) FROM exam_registration").single().decode(0, as: Int.self) == 1)
-            let good = "身份证号,科目\n\(RosterWorld.person(1)),\n\(RosterWorld.person(2)),法规与政策、实务\n"
+            let good =
+                "身份证号,科目\n\(RosterWorld.person(1)),\n"
+                + "\(RosterWorld.person(2)),法规与政策、实务\n"
             let summary = try world.registrations.register(
                 sessionID: intermediate, path: try temporaryFile(text: good),
                 on: CalendarDate(iso: "2013-03-10")!, options: ImportOptions(today: RosterWorld.today))
             #expect(summary.inserted == 2)
             let subjects: String = try db.query(
                 """
-                SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id WHERE p.id_number = \(RosterWorld.person(2))
+                SELECT r.subjects::text FROM exam_registration r JOIN person p ON p.id = r.person_id
+                WHERE p.id_number = \(RosterWorld.person(2))
                 """
             ).single().decode(0)
             #expect(subjects == "{regulations,practice}")
@@ -442,7 +445,10 @@ struct FunnelWorld {
             let short = #expect(throws: WorkforceError.self) { try world.register(31, 2014, .junior) }
             #expect(
                 short?.description.contains(
-                    "meets no eligibility rule for the junior exam (education secondary, 3 years of social work by 2013-12-31)"
+                    """
+                    meets no eligibility rule for the junior exam (education secondary, 3 years of social work by \
+                    2013-12-31)
+                    """
                 ) == true)
             // Other-major bachelor: the intermediate exam needs 3 + 2 = 5 years.
             #expect(throws: WorkforceError.self) { try world.register(32, 2014, .intermediate) }
@@ -458,7 +464,8 @@ struct FunnelWorld {
             #expect(!unverified.eligibilityVerified)
             let flags = try db.query(
                 """
-                SELECT p.id_number, r.eligibility_unverified FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
+                SELECT p.id_number, r.eligibility_unverified
+                FROM exam_registration r JOIN person p ON p.id = r.person_id ORDER BY p.id_number
                 """
             ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
             #expect(flags.filter { $0.1 }.map(\.0) == [RosterWorld.person(1)])
@@ -471,9 +478,11 @@ struct FunnelWorld {
             let error = #expect(throws: PostgresError.self) {
                 try db.execute(
                     """
-                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects,
+                                                   registered_on)
                     SELECT \(world.session(2014, .junior)), p.id, e.id, e.region_code, '{regulations}', '2014-03-10'
-                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1)) AND e.uscc = \(RosterWorld.shenzhen)
+                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(1))
+                        AND e.uscc = \(RosterWorld.shenzhen)
                     """)
             }
             #expect(error?.constraint == "exam_registration_subjects_of_level")

@@ -29,7 +29,8 @@ typealias RosterWorld = FixtureWorld
             #expect(try world.count("employment") == 4)
             let left: CalendarDate? = try db.query(
                 """
-                SELECT left_on FROM employment JOIN person p ON p.id = person_id WHERE p.id_number = \(RosterWorld.person(2))
+                SELECT left_on FROM employment JOIN person p ON p.id = person_id
+                WHERE p.id_number = \(RosterWorld.person(2))
                 """
             ).single().decode(0)
             #expect(left == CalendarDate(iso: "2012-01-31"))
@@ -41,7 +42,8 @@ typealias RosterWorld = FixtureWorld
             let world = try RosterWorld(db: db)
             let text = """
                 姓名,部门,公民身份号码,入职日期,统一社会信用代码\r
-                王芳,人力资源部门,\(RosterWorld.person(3).lowercased()),2011年9月1日,\(RosterWorld.shenzhen)\r
+                王芳,人力资源部门,\(RosterWorld.person(3).lowercased()),2011年9月1日,\
+                \(RosterWorld.shenzhen)\r
                 "赵,强",共青团, \(RosterWorld.person(4)) ,2011/9/1,\(RosterWorld.shenzhen)\r
                 \r
 
@@ -150,7 +152,10 @@ typealias RosterWorld = FixtureWorld
             #expect(saved.hasPrefix("enterprise_uscc,id_number,name,department,hired_on,left_on,line,reason\r\n"))
             #expect(
                 saved.contains(
-                    "110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character should be 9, found 8\""
+                    """
+                    110105199003071238,错校验,union,2013-01-01,,3,\"id_number '110105199003071238': check character \
+                    should be 9, found 8\"
+                    """
                 ))
             #expect(saved.contains("无企业"))
             #expect(try world.count("employment") == 1)
@@ -226,7 +231,8 @@ typealias RosterWorld = FixtureWorld
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             _ = try world.importStaff(
-                "enterprise_uscc,id_number,name,department,hired_on\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n"
+                "enterprise_uscc,id_number,name,department,hired_on\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-01-01\n"
             )
             let csv = """
                 身份证号,证书等级,证书编号,发证日期,注销日期
@@ -245,7 +251,8 @@ typealias RosterWorld = FixtureWorld
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             _ = try world.importStaff(
-                "enterprise_uscc,id_number,name,department\n\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
+                "enterprise_uscc,id_number,name,department\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
             )
             let rejection = #expect(throws: ImportRejected.self) {
                 try world.importCertificates(

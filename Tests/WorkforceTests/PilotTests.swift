@@ -14,8 +14,9 @@ import FoundationXML
 @Suite(.database) struct PilotTests {
     func program(_ db: Connection) throws -> Int {
         try PilotPrograms(db: db).create(
-            name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: CalendarDate(iso: "2013-06-01")!,
-            confirmBy: CalendarDate(iso: "2013-06-30")!, pilotMonths: 12, summaryBy: CalendarDate(iso: "2014-06-30")!)
+            name: "企业社会工作试点", document: "民函〔2013〕132号",
+            applyBy: CalendarDate(iso: "2013-06-01")!, confirmBy: CalendarDate(iso: "2013-06-30")!, pilotMonths: 12,
+            summaryBy: CalendarDate(iso: "2014-06-30")!)
     }
 
     @Test func applicationsFollowTheStateMachineWithADatedHistory() throws {
@@ -92,7 +93,8 @@ import FoundationXML
             _ = try TrainingWorld(db: db)
             let org = "52440300MJ000123XJ"
             try ServiceOrganizations(db: db).add(
-                uscc: org, name: "深圳市测试社会工作服务中心", region: "440300", founded: CalendarDate(iso: "2012-05-01"))
+                uscc: org, name: "深圳市测试社会工作服务中心", region: "440300",
+                founded: CalendarDate(iso: "2012-05-01"))
             _ = try Posts(db: db).add(
                 enterpriseUSCC: RosterWorld.shenzhen, department: .union, title: "企业社会工作专员",
                 filledBy: RosterWorld.person(1), createdOn: CalendarDate(iso: "2013-08-01")!, today: RosterWorld.today)
@@ -140,11 +142,13 @@ import FoundationXML
         try TestDatabase.withSchema { db in
             _ = try RosterWorld(db: db)
             try ServiceOrganizations(db: db).add(
-                uscc: "52440300MJ000123XJ", name: "深圳市测试社会工作服务中心", region: "440300", founded: nil)
+                uscc: "52440300MJ000123XJ", name: "深圳市测试社会工作服务中心", region: "440300",
+                founded: nil)
             let options = ImportOptions(today: RosterWorld.today)
             let good = try temporaryFile(
                 text: """
-                    统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,服务时长
+                    统一社会信用代码,服务类别,服务日期,服务人次,服务提供者,志愿者人数,\
+                    服务时长
                     \(RosterWorld.shenzhen),家庭帮扶,2013/11/2,12,52440300MJ000123XJ,2,3.5
                     \(RosterWorld.shenzhen),skill_improvement,2014年1月8日,40,,,
 
@@ -285,7 +289,8 @@ struct PilotWorld {
             try PilotApplications(db: db).advance(applicationID: id, to: .inPilot, on: day("2025-07-01"), note: nil)
         }
         try ServiceOrganizations(db: db).add(
-            uscc: PilotWorld.org, name: "深圳市启航社会工作服务中心", region: "440305", founded: day("2025-08-01"))
+            uscc: PilotWorld.org, name: "深圳市启航社会工作服务中心", region: "440305",
+            founded: day("2025-08-01"))
         for (created, filledBy) in [
             ("2025-01-01", nil), ("2025-09-01", RosterWorld.person(5)), ("2025-10-01", nil), ("2026-08-01", nil),
         ] as [(String, String?)] {

@@ -113,7 +113,10 @@ import WorkforceOutput
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect(
                 json.hasPrefix(
-                    #"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","name":"深圳测试电子有限公司","region_code":"440305"},"tracked":8,"certified":4,"ratio":0.5000,"by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#
+                    #"{"as_of":"2013-12-31","enterprise":{"uscc":"\#(RosterWorld.shenzhen)","#
+                        + #""name":"深圳测试电子有限公司","region_code":"440305"},"#
+                        + #""tracked":8,"certified":4,"ratio":0.5000,"#
+                        + #""by_department":[{"department":"party","tracked":2,"certified":1,"ratio":0.5000}"#
                 ))
             #expect(object["by_level"] as? [String: Int] == ["junior": 2, "intermediate": 1, "senior": 1])
             let country = try service.report(region: nil, asOf: RatioTests.asOf).json.serialized()
@@ -177,8 +180,12 @@ import WorkforceOutput
             // Every interval over a small calendar, open at either end or not, against the rules.
             let mismatches: Int = try db.query(
                 """
-                WITH calendar AS (SELECT ARRAY(SELECT d::date FROM generate_series(DATE '2013-01-01', DATE '2013-01-10', '1 day') d) AS days),
-                     bound AS (SELECT b::date AS day FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b UNION ALL SELECT NULL)
+                WITH calendar AS (SELECT ARRAY(SELECT d::date
+                                               FROM generate_series(DATE '2013-01-01', DATE '2013-01-10',
+                                                                    '1 day') d) AS days),
+                     bound AS (SELECT b::date AS day
+                               FROM generate_series(DATE '2012-12-30', DATE '2013-01-12', '1 day') b
+                               UNION ALL SELECT NULL)
                 SELECT count(*)
                 FROM calendar, bound s, bound e, unnest(calendar.days) WITH ORDINALITY AS u(day, i)
                 WHERE ((days_active(s.day, e.day, calendar.days) >> (u.i - 1)::int) & 1 = 1)
@@ -198,7 +205,8 @@ import WorkforceOutput
             try db.execute(
                 """
                 INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
-                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate WHERE certificate_no IN ('C1', 'C4b', 'C9')
+                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate
+                WHERE certificate_no IN ('C1', 'C4b', 'C9')
                 """)
             let days = try RatioService.trendDates(
                 from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)

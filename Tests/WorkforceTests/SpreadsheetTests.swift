@@ -22,7 +22,9 @@ import Workforce
     }
 
     @Test func gb18030IsDetectedWithoutBeingAsked() throws {
-        let text = "姓名,公民身份号码,部门\r\n张伟,110105199003071239,人力资源部门\r\n𠮷田,11010519491231002X,共青团\r\n"
+        let text =
+            "姓名,公民身份号码,部门\r\n张伟,110105199003071239,人力资源部门\r\n"
+            + "𠮷田,11010519491231002X,共青团\r\n"
         let encoded = text.data(using: String.Encoding(rawValue: 0x8000_0632))!
         #expect(String(data: encoded, encoding: .utf8) == nil)
         let (encoding, rows) = try records(try temporaryFile(contents: encoded))

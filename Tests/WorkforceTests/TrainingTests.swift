@@ -226,7 +226,8 @@ struct TrainingWorld {
                     """
                     INSERT INTO enrollment (event_id, person_id, enterprise_id, department, status, requested_at)
                     SELECT \(event), p.id, e.id, 'union', 'enrolled', '2026-01-01'
-                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(2)) AND e.uscc = \(RosterWorld.shenzhen)
+                    FROM person p, enterprise e WHERE p.id_number = \(RosterWorld.person(2))
+                        AND e.uscc = \(RosterWorld.shenzhen)
                     """)
             }
             #expect(error?.constraint == "training_event_within_capacity")
@@ -326,8 +327,8 @@ extension EnrollmentTests {
                 try world.enrollments.enroll(
                     eventID: nil,
                     path: try temporaryFile(
-                        text:
-                            "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"
+                        text: "event_id,id_number\n\(cancelled),\(RosterWorld.person(5))\n"
+                            + "999,\(RosterWorld.person(5))\nx,\(RosterWorld.person(5))\n"
                     ),
                     at: TrainingWorld.beforeStart, options: ImportOptions(today: TrainingWorld.today))
             }
@@ -363,7 +364,9 @@ extension EnrollmentTests {
             try world.attendance.record(
                 eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                 at: TrainingWorld.afterStart, today: TrainingWorld.today)
-            let sheet = "身份证号,出勤,学时\n\(RosterWorld.person(7)),是,1.5\n\(RosterWorld.person(13)),缺席,\n"
+            let sheet =
+                "身份证号,出勤,学时\n\(RosterWorld.person(7)),是,1.5\n"
+                + "\(RosterWorld.person(13)),缺席,\n"
             let summary = try world.attendance.record(
                 eventID: event, path: try temporaryFile(text: sheet), at: TrainingWorld.afterStart,
                 options: ImportOptions(today: TrainingWorld.today))

@@ -103,7 +103,8 @@ final class PipeDrain: @unchecked Sendable {
         #expect(run.status == 3)
         #expect(
             run.stdout
-                == "11010519491231002x\tvalid\t11010519491231002X\n110105199003071238\tinvalid\tcheck character should be 9, found 8\n"
+                == "11010519491231002x\tvalid\t11010519491231002X\n"
+                + "110105199003071238\tinvalid\tcheck character should be 9, found 8\n"
         )
         let fromStdin = try esw(["check", "uscc", "-"], stdin: "52440300MJ000123XJ\n\n91110000600037341L\n")
         #expect(fromStdin.status == 0)
@@ -138,8 +139,10 @@ final class PipeDrain: @unchecked Sendable {
 
             let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
             #expect(
-                try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
-                    .status == 0)
+                try esw(
+                    ["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"]
+                        + database
+                ).status == 0)
             let roster = try temporaryFile(
                 text: """
                     enterprise_uscc,id_number,name,department,hired_on
@@ -151,8 +154,8 @@ final class PipeDrain: @unchecked Sendable {
             #expect(imported.status == 0)
             #expect(imported.stdout.contains("inserted 2"))
             let certificates = try temporaryFile(
-                text:
-                    "id_number,level,certificate_no,issued_on\n\(Fixtures.idNumber(sequence: 1)),助理社会工作师,X1,2013-01-01\n"
+                text: "id_number,level,certificate_no,issued_on\n"
+                    + "\(Fixtures.idNumber(sequence: 1)),助理社会工作师,X1,2013-01-01\n"
             )
             #expect(try esw(["certificate", "import", certificates] + database).status == 0)
 
@@ -314,8 +317,10 @@ final class PipeDrain: @unchecked Sendable {
             var sessions: [String] = []
             for year in ["2013", "2014"] {
                 let created = try esw(
-                    ["exam", "session", "create", "--year", year, "--level", "社会工作师", "--date", "\(year)-06-15"]
-                        + database)
+                    [
+                        "exam", "session", "create", "--year", year, "--level", "社会工作师", "--date",
+                        "\(year)-06-15",
+                    ] + database)
                 #expect(created.status == 0)
                 let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 sessions.append(id)

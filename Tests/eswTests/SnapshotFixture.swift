@@ -50,13 +50,15 @@ struct SnapshotFixture {
 
         lecture = try Events(db: db).create(
             EventDraft(
-                kind: .expertLecture, title: "企业社会工作概论", startsAt: LocalDateTime(text: "2013-09-10T09:00")!,
-                endsAt: LocalDateTime(text: "2013-09-10T12:00")!, hours: 3, capacity: 3,
+                kind: .expertLecture, title: "企业社会工作概论",
+                startsAt: LocalDateTime(text: "2013-09-10T09:00")!, endsAt: LocalDateTime(text: "2013-09-10T12:00")!,
+                hours: 3, capacity: 3,
                 enterpriseUSCC: FixtureWorld.shenzhen, location: "南山区", quotas: [.union: 1]))
         let seminar = try Events(db: db).create(
             EventDraft(
-                kind: .seminar, title: "全省企业社会工作研讨会", startsAt: LocalDateTime(text: "2013-11-05T14:00")!,
-                endsAt: LocalDateTime(text: "2013-11-05T17:00")!, hours: 3, capacity: 10, regionCode: "440000"))
+                kind: .seminar, title: "全省企业社会工作研讨会",
+                startsAt: LocalDateTime(text: "2013-11-05T14:00")!, endsAt: LocalDateTime(text: "2013-11-05T17:00")!,
+                hours: 3, capacity: 10, regionCode: "440000"))
         let signUp = LocalDateTime(text: "2013-09-01T10:00")!
         for person in [1, 3, 4, 6] {
             _ = try Enrollments(db: db).enroll(
@@ -95,7 +97,8 @@ struct SnapshotFixture {
         for (person, session, subject, score) in [
             (4, juniorSession, "综合能力", "70"), (4, juniorSession, "实务", "65"),
             (9, juniorSession, "综合能力", "50"), (9, juniorSession, "实务", "61"),
-            (2, intermediate, "综合能力", "66"), (2, intermediate, "法规与政策", "60"), (2, intermediate, "实务", "59.5"),
+            (2, intermediate, "综合能力", "66"), (2, intermediate, "法规与政策", "60"),
+            (2, intermediate, "实务", "59.5"),
         ] {
             scores += "\(FixtureWorld.person(person)),\(session),\(subject),\(score)\n"
         }
@@ -103,11 +106,11 @@ struct SnapshotFixture {
             path: try temporaryFile(text: scores), options: ImportOptions(today: today))
 
         let program = try PilotPrograms(db: db).create(
-            name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2013-06-01"), confirmBy: day("2013-06-30"),
-            pilotMonths: 12, summaryBy: day("2014-06-30"))
+            name: "企业社会工作试点", document: "民函〔2013〕132号", applyBy: day("2013-06-01"),
+            confirmBy: day("2013-06-30"), pilotMonths: 12, summaryBy: day("2014-06-30"))
         enterpriseApplication = try PilotApplications(db: db).apply(
-            programID: program, applicant: .enterprise(uscc: FixtureWorld.shenzhen), plan: "开发岗位；购买服务；培训骨干",
-            on: day("2013-05-20"), late: false)
+            programID: program, applicant: .enterprise(uscc: FixtureWorld.shenzhen),
+            plan: "开发岗位；购买服务；培训骨干", on: day("2013-05-20"), late: false)
         let region = try PilotApplications(db: db).apply(
             programID: program, applicant: .region("440300"), plan: nil,
             on: day("2013-05-21"), late: false)

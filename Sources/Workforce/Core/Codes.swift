@@ -97,7 +97,10 @@ public enum Codes {
         for (index, character) in code.enumerated() where usccValues[character] == nil {
             return .invalid(
                 reason:
-                    "character \(index + 1) ('\(character)') is not in the USCC character set (digits and upper-case letters except I, O, Z, S, V)"
+                    """
+                    character \(index + 1) ('\(character)') is not in the USCC character set (digits and upper-case \
+                    letters except I, O, Z, S, V)
+                    """
             )
         }
         let region = String(code[2..<8])

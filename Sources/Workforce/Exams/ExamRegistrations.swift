@@ -35,7 +35,8 @@ public struct ExamRegistrations {
             }
             let source = try db.query(
                 """
-                SELECT enterprise_id, region_code, problem FROM exam_registration_source(\(sessionID), \(personID), \(date))
+                SELECT enterprise_id, region_code, problem
+                FROM exam_registration_source(\(sessionID), \(personID), \(date))
                 """
             ).single()
             if let problem: String = try source.decode(2) { throw WorkforceError.conflict("\(id) \(problem)") }
@@ -46,9 +47,11 @@ public struct ExamRegistrations {
             }
             try db.execute(
                 """
-                INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
+                INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects,
+                                               registered_on,
                                                eligibility_unverified)
-                VALUES (\(sessionID), \(personID), \(try source.decode(0, as: Int.self)), \(try source.decode(1, as: String.self)),
+                VALUES (\(sessionID), \(personID), \(try source.decode(0, as: Int.self)),
+                        \(try source.decode(1, as: String.self)),
                         \(chosen.map(\.rawValue))::exam_subject[], \(date), \(eligibility == "unverified"))
                 """)
             try Audit.record(
@@ -110,7 +113,8 @@ public struct ExamRegistrations {
                 JOIN exam_registration r ON r.session_id = s.session_id AND r.person_id = p.id
                 """,
                 """
-                SELECT line, 'id_number', id_number, format('line %s registers the same person for this session', first_line)
+                SELECT line, 'id_number', id_number,
+                       format('line %s registers the same person for this session', first_line)
                 FROM (SELECT line, id_number, first_value(line) OVER w AS first_line
                       FROM import_staging WINDOW w AS (PARTITION BY id_number, session_id ORDER BY line)) x
                 WHERE line <> first_line
@@ -131,7 +135,8 @@ public struct ExamRegistrations {
             merge: { db in
                 let inserted = try db.execute(
                     """
-                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on,
+                    INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects,
+                                                   registered_on,
                                                    eligibility_unverified)
                     SELECT s.session_id, p.id, src.enterprise_id, src.region_code, s.subjects, \(date),
                            exam_eligibility(s.session_id, p.id) = 'unverified'

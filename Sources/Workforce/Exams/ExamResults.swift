@@ -69,7 +69,8 @@ public struct ExamResults {
                       SELECT x.person_id, s.level FROM exam_registration x JOIN exam_session s ON s.id = x.session_id
                       WHERE x.session_id = \(sessionID)))
               AND (\(uscc)::text IS NULL OR r.person_id IN (
-                      SELECT em.person_id FROM employment em JOIN enterprise en ON en.id = em.enterprise_id WHERE en.uscc = \(uscc)))
+                      SELECT em.person_id FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
+                      WHERE en.uscc = \(uscc)))
               AND (\(regionCode)::text IS NULL OR r.person_id IN (
                       SELECT em.person_id FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
                       WHERE in_region(en.region_code, \(regionCode))))

@@ -34,7 +34,11 @@ public struct ExamScores {
                 let subject = ExamSubject(text: row.value("subject"))
                 if subject == nil {
                     row.reject(
-                        "subject", "unknown subject; use comprehensive (综合能力), practice (实务) or regulations (法规与政策)")
+                        "subject",
+                        """
+                        unknown subject; use comprehensive (综合能力), practice (实务) or regulations \
+                        (法规与政策)
+                        """)
                 }
                 let score = Decimal(string: row.value("score"))
                 if score == nil || score! < 0 || score! > 100 { row.reject("score", "must be a number from 0 to 100") }
@@ -57,8 +61,10 @@ public struct ExamScores {
                 WHERE r.id IS NULL OR NOT (s.subject = ANY (r.subjects))
                 """,
                 """
-                SELECT line, 'score', score::text, format('line %s gives another score for the same person, session and subject', first_line)
-                FROM (SELECT line, score, first_value(line) OVER w AS first_line, first_value(score) OVER w AS first_score
+                SELECT line, 'score', score::text,
+                       format('line %s gives another score for the same person, session and subject', first_line)
+                FROM (SELECT line, score, first_value(line) OVER w AS first_line,
+                      first_value(score) OVER w AS first_score
                       FROM import_staging WINDOW w AS (PARTITION BY id_number, session_id, subject ORDER BY line)) x
                 WHERE line <> first_line AND score <> first_score
                 """,
@@ -74,7 +80,8 @@ public struct ExamScores {
                         ORDER BY r.id, s.subject, s.line
                     ), updated AS (
                         UPDATE exam_score sc SET score = source.score FROM source
-                        WHERE sc.registration_id = source.registration_id AND sc.subject = source.subject AND sc.score <> source.score
+                        WHERE sc.registration_id = source.registration_id AND sc.subject = source.subject
+                          AND sc.score <> source.score
                         RETURNING 1
                     ), inserted AS (
                         INSERT INTO exam_score (registration_id, subject, score)
@@ -83,7 +90,8 @@ public struct ExamScores {
                                           AND sc.subject = source.subject)
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
+                           (SELECT count(*) FROM updated)
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(row)

@@ -22,7 +22,9 @@ public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
             return
         }
         let bare = value.replacingOccurrences(of: #"[（(].*[）)]$"#, with: "", options: .regularExpression)
-        let shortNames: [String: ExamSubject] = ["综合能力": .comprehensive, "实务": .practice, "法规与政策": .regulations]
+        let shortNames: [String: ExamSubject] = [
+            "综合能力": .comprehensive, "实务": .practice, "法规与政策": .regulations,
+        ]
         guard let subject = ExamSubject.allCases.first(where: { $0.chineseName == bare }) ?? shortNames[bare] else {
             return nil
         }
@@ -101,7 +103,8 @@ public struct ExamSessions {
             try db.execute(
                 """
                 INSERT INTO pass_line (session_id, subject, mark)
-                SELECT \(id), unnest(subjects), 60 FROM exam_level_rule WHERE level = \(level.rawValue)::certificate_level
+                SELECT \(id), unnest(subjects), 60 FROM exam_level_rule
+                WHERE level = \(level.rawValue)::certificate_level
                 """)
             try Audit.record(
                 on: db, action: "exam session create", subject: "session \(id)",
@@ -115,7 +118,8 @@ public struct ExamSessions {
             """
             SELECT s.id, s.year, s.level::text, s.exam_date,
                    (SELECT count(*) FROM exam_registration r WHERE r.session_id = s.id),
-                   coalesce((SELECT string_agg(rg.name || ' ' || w.opens_on || '…' || w.closes_on, '; ' ORDER BY w.province_code)
+                   coalesce((SELECT string_agg(rg.name || ' ' || w.opens_on || '…' || w.closes_on, '; '
+                                               ORDER BY w.province_code)
                              FROM registration_window w JOIN region rg ON rg.code = w.province_code
                              WHERE w.session_id = s.id), '')
             FROM exam_session s ORDER BY s.year, s.level
@@ -152,7 +156,8 @@ public struct ExamSessions {
                 """
                 INSERT INTO registration_window (session_id, province_code, opens_on, closes_on)
                 VALUES (\(sessionID), \(code), \(opens), \(closes))
-                ON CONFLICT (session_id, province_code) DO UPDATE SET opens_on = excluded.opens_on, closes_on = excluded.closes_on
+                ON CONFLICT (session_id, province_code) DO UPDATE SET opens_on = excluded.opens_on,
+                    closes_on = excluded.closes_on
                 """)
             try Audit.record(
                 on: db, action: "exam window set", subject: "session \(sessionID)", detail: ["province": code])

@@ -15,7 +15,8 @@ public struct ImportColumn: Sendable {
     }
 
     /// The resident ID number column, under the names Chinese spreadsheets give it.
-    static let idNumber = ImportColumn("id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"])
+    static let idNumber = ImportColumn(
+        "id_number", aliases: ["身份证号", "公民身份号码", "身份证号码", "居民身份证号"])
 
     func matches(header: String) -> Bool {
         let normalized = ImportColumn.normalize(header)
@@ -59,7 +60,10 @@ public struct ImportSummary: Sendable, Equatable {
 
     public var description: String {
         var text =
-            "read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
+            """
+            read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \
+            \(unchanged), rejected \(rejected)
+            """
         if let rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
         return text
     }
@@ -305,7 +309,10 @@ struct ImportPipeline {
             throw SpreadsheetError(
                 path: path,
                 reason:
-                    "missing column\(missing.count > 1 ? "s" : ""): \(described.joined(separator: ", ")); the header row has: \(headers.map(\.trimmingSpaces).joined(separator: ", "))"
+                    """
+                    missing column\(missing.count > 1 ? "s" : ""): \(described.joined(separator: ", ")); the header \
+                    row has: \(headers.map(\.trimmingSpaces).joined(separator: ", "))
+                    """
             )
         }
         return mapping

@@ -236,7 +236,10 @@ final class GB18030Converter {
                         throw SpreadsheetError(
                             path: path,
                             reason:
-                                "byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again"
+                                """
+                                byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 \
+                                and try again
+                                """
                         )
                     default:
                         throw SpreadsheetError(path: path, reason: "iconv failed (errno \(errno))")

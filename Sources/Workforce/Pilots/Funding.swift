@@ -33,8 +33,10 @@ public struct Funding {
         return try db.transaction { db in
             let id: Int = try db.query(
                 """
-                INSERT INTO funding (enterprise_id, region_code, source, amount, received_on, provider_org_id, contract_no)
-                VALUES (\(enterpriseID), \(regionCode), \(source.rawValue)::funding_source, \(trimmed)::numeric, \(date), \(orgID), \(contract))
+                INSERT INTO funding (enterprise_id, region_code, source, amount, received_on, provider_org_id,
+                                     contract_no)
+                VALUES (\(enterpriseID), \(regionCode), \(source.rawValue)::funding_source, \(trimmed)::numeric,
+                        \(date), \(orgID), \(contract))
                 RETURNING id
                 """
             ).single().decode(0)
@@ -49,7 +51,8 @@ public struct Funding {
     public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
         let rows = try db.query(
             """
-            SELECT f.id, f.received_on::text, coalesce(en.uscc, f.region_code), coalesce(en.name, r.name, f.region_code),
+            SELECT f.id, f.received_on::text, coalesce(en.uscc, f.region_code),
+                   coalesce(en.name, r.name, f.region_code),
                    f.source::text, f.amount::text, coalesce(o.name, ''), coalesce(f.contract_no, '')
             FROM funding f
             LEFT JOIN enterprise en ON en.id = f.enterprise_id
@@ -58,7 +61,8 @@ public struct Funding {
             WHERE \(filter.dateCondition("f.received_on"))
               AND (\(filter.providerOrgID)::bigint IS NULL OR f.provider_org_id = \(filter.providerOrgID))
               AND ((f.enterprise_id IS NOT NULL AND \(filter.enterpriseCondition("f.enterprise_id")))
-                   OR (f.region_code IS NOT NULL AND CASE WHEN \(filter.region)::text IS NULL THEN \(filter.enterpriseIDs)::bigint[] IS NULL
+                   OR (f.region_code IS NOT NULL
+                       AND CASE WHEN \(filter.region)::text IS NULL THEN \(filter.enterpriseIDs)::bigint[] IS NULL
                                                           ELSE in_region(f.region_code, \(filter.region)) END))
             ORDER BY f.received_on, f.id
             """

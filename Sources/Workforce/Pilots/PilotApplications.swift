@@ -58,7 +58,10 @@ public struct PilotApplications {
         let applyBy: CalendarDate = try row.decode(0)
         if date > applyBy && !late {
             throw WorkforceError.conflict(
-                "applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late application"
+                """
+                applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late \
+                application
+                """
             )
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
@@ -71,7 +74,8 @@ public struct PilotApplications {
             do {
                 let id: Int = try db.query(
                     """
-                    INSERT INTO pilot_application (program_id, region_code, enterprise_id, service_org_id, submitted_on, late, plan)
+                    INSERT INTO pilot_application (program_id, region_code, enterprise_id, service_org_id, submitted_on,
+                                                   late, plan)
                     VALUES (\(programID), \(region), \(enterpriseID), \(orgID), \(date), \(date > applyBy), \(plan))
                     RETURNING id
                     """
@@ -102,7 +106,10 @@ public struct PilotApplications {
             let from: String = try row.decode(0)
             do {
                 try db.execute(
-                    "UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \(applicationID)"
+                    """
+                    UPDATE pilot_application SET status = \(status.rawValue)::application_status WHERE id = \
+                    \(applicationID)
+                    """
                 )
             } catch let error as PostgresError where error.constraint == "pilot_application_transition" {
                 throw WorkforceError.conflict(
@@ -111,7 +118,8 @@ public struct PilotApplications {
             try db.execute(
                 """
                 INSERT INTO pilot_application_event (application_id, from_status, to_status, on_date, note)
-                VALUES (\(applicationID), \(from)::application_status, \(status.rawValue)::application_status, \(date), \(note))
+                VALUES (\(applicationID), \(from)::application_status, \(status.rawValue)::application_status, \(date),
+                        \(note))
                 """)
             try Audit.record(
                 on: db, action: "pilot advance", subject: "application \(applicationID)",
@@ -134,7 +142,8 @@ public struct PilotApplications {
             LEFT JOIN service_org o ON o.id = a.service_org_id
             LEFT JOIN region r ON r.code = a.region_code
             WHERE (\(programID)::bigint IS NULL OR a.program_id = \(programID))
-              AND (\(status?.rawValue)::application_status IS NULL OR a.status = \(status?.rawValue)::application_status)
+              AND (\(status?.rawValue)::application_status IS NULL
+                   OR a.status = \(status?.rawValue)::application_status)
               AND in_region(coalesce(a.region_code, en.region_code, o.region_code), \(provinceCode))
             ORDER BY a.program_id, a.id
             """

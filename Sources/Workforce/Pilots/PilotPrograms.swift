@@ -58,7 +58,8 @@ public struct PilotPrograms {
             let id: Int = try db.query(
                 """
                 INSERT INTO pilot_program (name, document, apply_by, confirm_by, pilot_months, summary_by)
-                VALUES (\(name.trimmingSpaces), \(document), \(applyBy), \(confirmBy), \(pilotMonths), \(summaryBy)) RETURNING id
+                VALUES (\(name.trimmingSpaces), \(document), \(applyBy), \(confirmBy), \(pilotMonths), \(summaryBy))
+                    RETURNING id
                 """
             ).single().decode(0)
             try Audit.record(on: db, action: "pilot program create", subject: "program \(id)", detail: ["name": name])

@@ -26,7 +26,8 @@ public struct Posts {
             let id: Int = try db.query(
                 """
                 INSERT INTO social_work_post (enterprise_id, department, title, created_on, filled_by)
-                VALUES (\(enterpriseID), \(department.rawValue)::department_kind, \(title.trimmingSpaces), \(createdOn), \(personID))
+                VALUES (\(enterpriseID), \(department.rawValue)::department_kind, \(title.trimmingSpaces), \(createdOn),
+                        \(personID))
                 RETURNING id
                 """
             ).single().decode(0)
@@ -38,7 +39,8 @@ public struct Posts {
     public func list(_ filter: WorkAreaFilter, includeIDNumbers: Bool = false) throws -> RecordTable {
         let rows = try db.query(
             """
-            SELECT po.id, po.created_on::text, en.uscc, en.name, po.department::text, po.title, coalesce(p.name, ''), coalesce(p.id_number, '')
+            SELECT po.id, po.created_on::text, en.uscc, en.name, po.department::text, po.title, coalesce(p.name, ''),
+                   coalesce(p.id_number, '')
             FROM social_work_post po
             JOIN enterprise en ON en.id = po.enterprise_id
             LEFT JOIN person p ON p.id = po.filled_by

@@ -31,10 +31,9 @@ extension Services {
                 let enterprise = row.code("enterprise_uscc", Codes.checkUSCC)
                 let kind = ServiceKind(text: row.value("kind"))
                 if kind == nil {
-                    row.reject(
-                        "kind",
-                        "unknown kind; use one of \(ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", "))"
-                    )
+                    let kinds = ServiceKind.allCases.map { "\($0.rawValue) (\($0.chineseName))" }
+                        .joined(separator: ", ")
+                    row.reject("kind", "unknown kind; use one of \(kinds)")
                 }
                 let date = ImportPipeline.optionalDate(&row, "served_on", today: today)
                 if date == nil && row.value("served_on").isEmpty { row.reject("served_on", "is empty") }
@@ -75,34 +74,41 @@ extension Services {
                 """
                 SELECT s.line, 'provider', s.provider_id_number, 'no person on record has this ID number'
                 FROM import_staging s
-                WHERE s.provider_id_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.provider_id_number)
+                WHERE s.provider_id_number IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.provider_id_number)
                 """,
                 """
-                SELECT s.line, 'provider', s.provider_uscc, 'no service organization has this USCC; add it with {remedy:add_service_organization}'
+                SELECT s.line, 'provider', s.provider_uscc,
+                       'no service organization has this USCC; add it with {remedy:add_service_organization}'
                 FROM import_staging s
-                WHERE s.provider_uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM service_org o WHERE o.uscc = s.provider_uscc)
+                WHERE s.provider_uscc IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM service_org o WHERE o.uscc = s.provider_uscc)
                 """,
             ],
             merge: { db in
                 let row = try db.query(
                     """
                     WITH source AS (
-                        SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries, p.id AS person_id, o.id AS org_id,
+                        SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries, p.id AS person_id,
+                               o.id AS org_id,
                                s.volunteers, s.hours
                         FROM import_staging s
                         JOIN enterprise e ON e.uscc = s.enterprise_uscc
                         LEFT JOIN person p ON p.id_number = s.provider_id_number
                         LEFT JOIN service_org o ON o.uscc = s.provider_uscc
                     ), inserted AS (
-                        INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id, provider_org_id, volunteers, hours)
+                        INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id,
+                                                    provider_org_id, volunteers, hours)
                         SELECT * FROM source
                         WHERE NOT EXISTS (
                             SELECT 1 FROM service_record r
-                            WHERE r.enterprise_id = source.enterprise_id AND r.kind = source.kind AND r.served_on = source.served_on
+                            WHERE r.enterprise_id = source.enterprise_id AND r.kind = source.kind
+                              AND r.served_on = source.served_on
                               AND r.beneficiaries = source.beneficiaries
                               AND r.provider_person_id IS NOT DISTINCT FROM source.person_id
                               AND r.provider_org_id IS NOT DISTINCT FROM source.org_id
-                              AND r.volunteers IS NOT DISTINCT FROM source.volunteers AND r.hours IS NOT DISTINCT FROM source.hours)
+                              AND r.volunteers IS NOT DISTINCT FROM source.volunteers AND r.hours IS NOT DISTINCT
+                                  FROM source.hours)
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), 0::bigint

@@ -30,7 +30,8 @@ public struct ServiceOrganizations {
         try db.transaction { db in
             try db.execute(
                 """
-                INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name.trimmingSpaces), \(regionCode), \(founded))
+                INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name.trimmingSpaces),
+                                                                                      \(regionCode), \(founded))
                 ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = excluded.region_code,
                     founded_on = coalesce(excluded.founded_on, service_org.founded_on)
                 """)

@@ -40,8 +40,10 @@ public struct Services {
         return try db.transaction { db in
             let id: Int = try db.query(
                 """
-                INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id, provider_org_id, volunteers, hours)
-                VALUES (\(enterpriseID), \(kind.rawValue)::service_kind, \(date), \(beneficiaries), \(personID), \(orgID), \(volunteers), \(hours))
+                INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id,
+                                            provider_org_id, volunteers, hours)
+                VALUES (\(enterpriseID), \(kind.rawValue)::service_kind, \(date), \(beneficiaries), \(personID),
+                        \(orgID), \(volunteers), \(hours))
                 RETURNING id
                 """
             ).single().decode(0)
@@ -54,7 +56,8 @@ public struct Services {
     public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
         let rows = try db.query(
             """
-            SELECT s.id, s.served_on::text, en.uscc, en.name, s.kind::text, s.beneficiaries, coalesce(o.name, p.name, ''),
+            SELECT s.id, s.served_on::text, en.uscc, en.name, s.kind::text, s.beneficiaries,
+                   coalesce(o.name, p.name, ''),
                    coalesce(s.volunteers::text, ''), coalesce(s.hours::text, '')
             FROM service_record s
             JOIN enterprise en ON en.id = s.enterprise_id

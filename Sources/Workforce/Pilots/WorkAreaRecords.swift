@@ -37,7 +37,8 @@ public struct WorkAreaFilter: Sendable {
     func enterpriseCondition(_ enterprise: SQLQuery) -> SQLQuery {
         """
         (\(enterpriseIDs)::bigint[] IS NULL OR \(enterprise) = ANY (\(enterpriseIDs)))
-        AND (\(region)::text IS NULL OR \(enterprise) IN (SELECT id FROM enterprise WHERE in_region(region_code, \(region))))
+        AND (\(region)::text IS NULL
+             OR \(enterprise) IN (SELECT id FROM enterprise WHERE in_region(region_code, \(region))))
         """
     }
 

@@ -175,7 +175,8 @@ public struct RatioService {
                        certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
                 FROM enterprise_department_ratio_on(\(asOf), \(region), \(registeredOnly)) d
                 JOIN enterprise en ON en.id = d.enterprise_id
-                GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department), (d.department))
+                GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department),
+                                        (d.department))
                 ORDER BY d.department
                 """)
             for row in departmentRows {

@@ -26,7 +26,8 @@ extension Reports {
             """
             SELECT coalesce(sum(tracked), 0)::bigint, coalesce(sum(certified), 0)::bigint,
                    certified_ratio(sum(certified)::bigint, sum(tracked)::bigint)::text,
-                   coalesce(sum(junior), 0)::bigint, coalesce(sum(intermediate), 0)::bigint, coalesce(sum(senior), 0)::bigint
+                   coalesce(sum(junior), 0)::bigint, coalesce(sum(intermediate), 0)::bigint,
+                   coalesce(sum(senior), 0)::bigint
             FROM enterprise_ratio_on(\(asOf), \(scope.ratioRegion)) WHERE enterprise_id = ANY (\(ids))
             """
         ).single()
@@ -44,7 +45,8 @@ extension Reports {
         }
         let posts = try db.query(
             """
-            SELECT count(*), count(filled_by) FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on <= \(asOf)
+            SELECT count(*), count(filled_by) FROM social_work_post WHERE enterprise_id = ANY (\(ids))
+                AND created_on <= \(asOf)
             """
         ).single()
         return ApplicationForm(

@@ -28,7 +28,8 @@ extension Reports {
         var sheets: [Int: [[String]]] = [:]
         for row in try db.query(
             """
-            SELECT ev.id, ev.title, ev.kind::text, to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI'), p.id_number, p.name, en.name,
+            SELECT ev.id, ev.title, ev.kind::text, to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI'), p.id_number, p.name,
+                   en.name,
                    e.department::text, e.status::text, coalesce(e.hours::text, '')
             FROM enrollment e
             JOIN training_event ev ON ev.id = e.event_id
@@ -58,11 +59,13 @@ extension Reports {
         // Certificates held by anyone on the staff of the enterprises during the period.
         let certificates = try db.query(
             """
-            SELECT p.id_number, p.name, c.level::text, c.certificate_no, c.issued_on::text, coalesce(c.revoked_on::text, '')
+            SELECT p.id_number, p.name, c.level::text, c.certificate_no, c.issued_on::text,
+                   coalesce(c.revoked_on::text, '')
             FROM certificate c
             JOIN person p ON p.id = c.person_id
             WHERE c.issued_on <= \(scope.to)
-              AND EXISTS (SELECT 1 FROM employment em WHERE em.person_id = c.person_id AND em.enterprise_id = ANY (\(scope.enterpriseIDs))
+              AND EXISTS (SELECT 1 FROM employment em WHERE em.person_id = c.person_id
+                          AND em.enterprise_id = ANY (\(scope.enterpriseIDs))
                           AND em.hired_on <= \(scope.to) AND (em.left_on IS NULL OR em.left_on > \(scope.from)))
             ORDER BY p.id_number, c.issued_on, c.certificate_no
             """

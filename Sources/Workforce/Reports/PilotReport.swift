@@ -135,9 +135,12 @@ extension Reports {
                    pr.name, pr.document, pr.confirm_by, pr.pilot_months,
                    coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
                    coalesce(a.region_code, en.region_code, o.region_code)::text,
-                   (SELECT name FROM region WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),
-                   (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id AND ev.to_status = 'in_pilot'),
-                   (SELECT name FROM region WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 4) || '00'
+                   (SELECT name FROM region
+                    WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),
+                   (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id
+                    AND ev.to_status = 'in_pilot'),
+                   (SELECT name FROM region
+                    WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 4) || '00'
                       AND level = 'city')
             FROM pilot_application a
             JOIN pilot_program pr ON pr.id = a.program_id
@@ -176,7 +179,8 @@ extension Reports {
                 """
                 SELECT enterprise_id FROM service_record WHERE provider_org_id = \(orgApplicant) AND served_on <= \(end)
                 UNION
-                SELECT enterprise_id FROM funding WHERE provider_org_id = \(orgApplicant) AND enterprise_id IS NOT NULL AND received_on <= \(end)
+                SELECT enterprise_id FROM funding WHERE provider_org_id = \(orgApplicant) AND enterprise_id IS NOT NULL
+                    AND received_on <= \(end)
                 ORDER BY 1
                 """
             ).map { try $0.decode(0) }
@@ -238,12 +242,16 @@ extension Reports {
         let departments = try db.query(
             """
             WITH start AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
-                           FROM enterprise_department_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids)) GROUP BY department),
+                           FROM enterprise_department_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids))
+                           GROUP BY department),
                  finish AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
-                            FROM enterprise_department_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids)) GROUP BY department)
+                            FROM enterprise_department_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids))
+                            GROUP BY department)
             SELECT coalesce(s.department, f.department)::text,
-                   coalesce(s.tracked, 0)::bigint, coalesce(s.certified, 0)::bigint, certified_ratio(s.certified::bigint, s.tracked::bigint)::text,
-                   coalesce(f.tracked, 0)::bigint, coalesce(f.certified, 0)::bigint, certified_ratio(f.certified::bigint, f.tracked::bigint)::text
+                   coalesce(s.tracked, 0)::bigint, coalesce(s.certified, 0)::bigint,
+                   certified_ratio(s.certified::bigint, s.tracked::bigint)::text,
+                   coalesce(f.tracked, 0)::bigint, coalesce(f.certified, 0)::bigint,
+                   certified_ratio(f.certified::bigint, f.tracked::bigint)::text
             FROM start s FULL JOIN finish f ON f.department = s.department
             ORDER BY coalesce(s.department, f.department)
             """
@@ -296,14 +304,17 @@ extension Reports {
         let organizations = try db.query(
             """
             SELECT o.uscc, o.name, o.region_code, o.founded_on, coalesce(o.founded_on BETWEEN \(from) AND \(to), false),
-                   (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id AND s.served_on BETWEEN \(from) AND \(to)
+                   (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id
+                      AND s.served_on BETWEEN \(from) AND \(to)
                       AND s.enterprise_id = ANY (\(ids)))
             FROM service_org o
             WHERE CASE \(scope.kind.rawValue)
                   WHEN 'region' THEN in_region(o.region_code, \(scope.applicantCode))
                   WHEN 'service_org' THEN o.id = \(scope.serviceOrgID)
-                  ELSE o.id IN (SELECT provider_org_id FROM service_record WHERE enterprise_id = ANY (\(ids)) AND served_on <= \(to)
-                                UNION SELECT provider_org_id FROM funding WHERE enterprise_id = ANY (\(ids)) AND received_on <= \(to))
+                  ELSE o.id IN (SELECT provider_org_id FROM service_record WHERE enterprise_id = ANY (\(ids))
+                                AND served_on <= \(to)
+                                UNION SELECT provider_org_id FROM funding WHERE enterprise_id = ANY (\(ids))
+                                    AND received_on <= \(to))
                   END
             ORDER BY o.founded_on NULLS LAST, o.uscc
             """

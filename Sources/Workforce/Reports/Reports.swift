@@ -62,11 +62,14 @@ public struct Reports {
         let dates = try RatioService.trendDates(from: asOf.adding(months: -21), to: asOf, every: .quarter)
         for row in try db.query(
             """
-            SELECT grouping(left(en.region_code, 4), en.uscc), b.as_of, left(en.region_code, 4), en.uscc, min(en.name), min(en.region_code),
-                   sum(b.tracked)::bigint, sum(b.certified)::bigint, certified_ratio(sum(b.certified)::bigint, sum(b.tracked)::bigint)::text
+            SELECT grouping(left(en.region_code, 4), en.uscc), b.as_of, left(en.region_code, 4), en.uscc, min(en.name),
+                   min(en.region_code),
+                   sum(b.tracked)::bigint, sum(b.certified)::bigint,
+                   certified_ratio(sum(b.certified)::bigint, sum(b.tracked)::bigint)::text
             FROM enterprise_ratio_by_day(\(dates)::date[], \(code)) b
             JOIN enterprise en ON en.id = b.enterprise_id
-            GROUP BY GROUPING SETS ((b.as_of, left(en.region_code, 4), en.uscc), (b.as_of, left(en.region_code, 4)), (b.as_of))
+            GROUP BY GROUPING SETS ((b.as_of, left(en.region_code, 4), en.uscc), (b.as_of, left(en.region_code, 4)),
+                                    (b.as_of))
             HAVING b.as_of = \(asOf) OR grouping(left(en.region_code, 4), en.uscc) = 3
             ORDER BY 1, 9 DESC NULLS LAST, 8 DESC, 5, 2
             """)

@@ -46,7 +46,8 @@ public struct CertificateRegistry {
     func rule() throws -> Rule {
         let row = try db.query(
             """
-            SELECT first_within_months, period_years, renewal_window_months FROM registration_rule WHERE jurisdiction = 'national'
+            SELECT first_within_months, period_years, renewal_window_months FROM registration_rule
+            WHERE jurisdiction = 'national'
             """
         ).single()
         return Rule(
@@ -66,7 +67,8 @@ public struct CertificateRegistry {
             let rows = try db.query(
                 """
                 SELECT c.id, c.issued_on, c.revoked_on,
-                       (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id ORDER BY r.registered_on DESC LIMIT 1),
+                       (SELECT r.valid_until FROM certificate_registration r WHERE r.certificate_id = c.id
+                        ORDER BY r.registered_on DESC LIMIT 1),
                        ce.starts_on, ce.required_hours::text, ce.credited_hours::text,
                        ce.credited_hours >= ce.required_hours
                 FROM certificate c
@@ -93,8 +95,14 @@ public struct CertificateRegistry {
                 guard date >= opens, date < lastValidUntil else {
                     throw WorkforceError.conflict(
                         date < opens
-                            ? "re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months before the registration lapses on \(lastValidUntil)"
-                            : "the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be renewed"
+                            ? """
+                            re-registration of \(certificateNo) opens on \(opens), \(rule.renewalWindowMonths) months \
+                            before the registration lapses on \(lastValidUntil)
+                            """
+                            : """
+                            the registration of \(certificateNo) lapsed on \(lastValidUntil); it can no longer be \
+                            renewed
+                            """
                     )
                 }
                 // The hours of the continuing-education period in force (continuing_education_period),
@@ -103,7 +111,10 @@ public struct CertificateRegistry {
                 let required: String = try row.decode(5), credited: String = try row.decode(6)
                 guard try row.decode(7, as: Bool.self) else {
                     throw WorkforceError.conflict(
-                        "re-registration of \(certificateNo) needs \(required) hours of continuing education since \(periodStart); \(credited) are credited"
+                        """
+                        re-registration of \(certificateNo) needs \(required) hours of continuing education since \
+                        \(periodStart); \(credited) are credited
+                        """
                     )
                 }
                 validUntil = lastValidUntil.adding(months: 12 * rule.periodYears)
@@ -111,7 +122,10 @@ public struct CertificateRegistry {
                 let deadline = issued.adding(months: rule.firstWithinMonths)
                 guard date <= deadline else {
                     throw WorkforceError.conflict(
-                        "the first registration of \(certificateNo) was due by \(deadline), within \(rule.firstWithinMonths) months of issue"
+                        """
+                        the first registration of \(certificateNo) was due by \(deadline), within \
+                        \(rule.firstWithinMonths) months of issue
+                        """
                     )
                 }
                 validUntil = date.adding(months: 12 * rule.periodYears)
@@ -138,7 +152,8 @@ public struct CertificateRegistry {
         let rule = try self.rule()
         let rows = try db.query(
             """
-            SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on, last.valid_until,
+            SELECT c.certificate_no, p.id_number, p.name, c.level::text, c.issued_on, last.registered_on,
+                   last.valid_until,
                    ce.required_hours::text, ce.credited_hours::text
             FROM certificate c
             JOIN person p ON p.id = c.person_id

@@ -58,7 +58,8 @@ public struct Certificates {
         Staff.sameIDDifferentNames,
         Staff.nameDiffersFromRecord,
         """
-        SELECT line, 'certificate_no', certificate_no, format('line %s has the same certificate number with other details', first_line)
+        SELECT line, 'certificate_no', certificate_no,
+               format('line %s has the same certificate number with other details', first_line)
         FROM (SELECT line, certificate_no, first_value(line) OVER w AS first_line,
                      ROW(id_number, level, issued_on, revoked_on)::text AS details,
                      first_value(ROW(id_number, level, issued_on, revoked_on)::text) OVER w AS first_details
@@ -118,7 +119,8 @@ public struct Certificates {
         let counts = try db.query(
             """
             WITH source AS (
-                SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on, exam_session_id
+                SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on,
+                       exam_session_id
                 FROM import_staging ORDER BY certificate_no, line
             ), updated AS (
                 UPDATE certificate c
@@ -165,7 +167,8 @@ public struct Certificates {
             try db.execute(
                 script: """
                     CREATE TEMP TABLE import_staging (line integer NOT NULL, id_number text, level certificate_level,
-                        certificate_no text, issued_on date, revoked_on date, name text, exam_session_id bigint) ON COMMIT DROP
+                        certificate_no text, issued_on date, revoked_on date, name text, exam_session_id bigint)
+                            ON COMMIT DROP
                     """)
             try db.execute(
                 """

@@ -20,7 +20,8 @@ public struct Enterprises {
     }
 
     static let enterpriseColumns = [
-        ImportColumn("uscc", aliases: ["统一社会信用代码", "社会信用代码", "enterprise_uscc", "信用代码"]),
+        ImportColumn(
+            "uscc", aliases: ["统一社会信用代码", "社会信用代码", "enterprise_uscc", "信用代码"]),
         ImportColumn("name", aliases: ["企业名称", "单位名称", "enterprise_name", "名称"]),
         ImportColumn("region_code", aliases: ["行政区划代码", "区划代码", "region", "地区代码"]),
         ImportColumn("employees", aliases: ["职工人数", "员工人数", "employee_count"], required: false),
@@ -56,7 +57,8 @@ public struct Enterprises {
             validate: Enterprises.validateEnterprise,
             crossChecks: [
                 """
-                SELECT line, 'uscc', uscc, format('the same USCC is on line %s with a different name, region or employee count', first_line)
+                SELECT line, 'uscc', uscc,
+                       format('the same USCC is on line %s with a different name, region or employee count', first_line)
                 FROM (SELECT line, uscc, name, region_code, employees,
                              first_value(line) OVER w AS first_line,
                              first_value(ROW(name, region_code, employees)::text) OVER w AS first_values
@@ -84,7 +86,8 @@ public struct Enterprises {
                         WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.uscc)
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
+                           (SELECT count(*) FROM updated)
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(counts)

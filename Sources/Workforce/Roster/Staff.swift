@@ -12,7 +12,12 @@ public struct Staff {
     }
 
     static let staffColumns = [
-        ImportColumn("enterprise_uscc", aliases: ["统一社会信用代码", "企业统一社会信用代码", "uscc", "单位统一社会信用代码"]),
+        ImportColumn(
+            "enterprise_uscc",
+            aliases: [
+                "统一社会信用代码", "企业统一社会信用代码", "uscc",
+                "单位统一社会信用代码",
+            ]),
         ImportColumn.idNumber,
         ImportColumn("name", aliases: ["姓名"]),
         ImportColumn("department", aliases: ["部门", "所在部门"]),
@@ -20,7 +25,8 @@ public struct Staff {
         ImportColumn("left_on", aliases: ["离职日期", "离职时间"], required: false),
         ImportColumn("education", aliases: ["学历"], required: false),
         ImportColumn("social_work_major", aliases: ["社会工作专业", "是否社会工作专业"], required: false),
-        ImportColumn("social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
+        ImportColumn(
+            "social_work_since", aliases: ["从事社会工作时间", "社会工作起始日期"], required: false),
     ]
 
     /// Imports roster rows: one per person, enterprise and department. Creates persons and
@@ -79,7 +85,8 @@ public struct Staff {
                 Staff.nameDiffersFromRecord,
                 """
                 SELECT line, 'hired_on', coalesce(hired_on::text, ''),
-                       format('line %s already has an open employment for this person, enterprise and department', first_line)
+                       format('line %s already has an open employment for this person, enterprise and department',
+                              first_line)
                 FROM (SELECT line, hired_on,
                              first_value(line) OVER w AS first_line, first_value(hired_on) OVER w AS first_hired
                       FROM import_staging WHERE left_on IS NULL
@@ -88,8 +95,9 @@ public struct Staff {
                 """,
                 """
                 SELECT s.line, 'hired_on', coalesce(s.hired_on::text, ''),
-                       format('already employed in %s there since %s; record the leaving first ({remedy:record_leaving})',
-                              s.department, coalesce(em.hired_on::text, 'an unknown date'))
+                       format(
+                           'already employed in %s there since %s; record the leaving first ({remedy:record_leaving})',
+                           s.department, coalesce(em.hired_on::text, 'an unknown date'))
                 FROM import_staging s
                 JOIN person p ON p.id_number = s.id_number
                 JOIN enterprise e ON e.uscc = s.enterprise_uscc
@@ -107,7 +115,8 @@ public struct Staff {
                         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
                         ORDER BY s.id_number, s.line;
                         CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
-                        SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on, max(s.left_on) AS left_on
+                        SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on,
+                               max(s.left_on) AS left_on
                         FROM import_staging s
                         JOIN person p ON p.id_number = s.id_number
                         JOIN enterprise e ON e.uscc = s.enterprise_uscc
@@ -119,7 +128,8 @@ public struct Staff {
                             social_work_since = coalesce(s.social_work_since, p.social_work_since)
                         FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
                               FROM import_staging
-                              WHERE education IS NOT NULL OR social_work_major IS NOT NULL OR social_work_since IS NOT NULL
+                              WHERE education IS NOT NULL OR social_work_major IS NOT NULL
+                                OR social_work_since IS NOT NULL
                               ORDER BY id_number, line DESC) s
                         WHERE p.id_number = s.id_number
                           AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
@@ -145,7 +155,8 @@ public struct Staff {
                               AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on)
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted),
+                           (SELECT count(*) FROM updated)
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(counts)
@@ -186,7 +197,8 @@ public struct Staff {
                 JOIN person p ON p.id = em.person_id
                 JOIN enterprise e ON e.id = em.enterprise_id
                 WHERE p.id_number = \(id) AND e.uscc = \(uscc) AND em.left_on IS NULL
-                  AND (\(department?.rawValue)::department_kind IS NULL OR em.department = \(department?.rawValue)::department_kind)
+                  AND (\(department?.rawValue)::department_kind IS NULL
+                       OR em.department = \(department?.rawValue)::department_kind)
                 FOR UPDATE OF em
                 """)
             guard !open.isEmpty else {

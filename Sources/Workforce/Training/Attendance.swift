@@ -81,7 +81,8 @@ public struct Attendance {
             },
             crossChecks: [
                 """
-                SELECT s.line, 'id_number', s.id_number, 'holds no seat in event \(eventID); only enrolled people can attend'
+                SELECT s.line, 'id_number', s.id_number,
+                       'holds no seat in event \(eventID); only enrolled people can attend'
                 FROM import_staging s
                 WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN person p ON p.id = e.person_id
                                   WHERE p.id_number = s.id_number AND e.event_id = \(eventID)
@@ -92,7 +93,8 @@ public struct Attendance {
                 let row = try db.query(
                     """
                     WITH source AS (
-                        SELECT DISTINCT ON (id_number) id_number, attended, hours FROM import_staging ORDER BY id_number, line DESC
+                        SELECT DISTINCT ON (id_number) id_number, attended, hours FROM import_staging
+                        ORDER BY id_number, line DESC
                     ), changed AS (
                         UPDATE enrollment e
                         SET status = CASE WHEN s.attended THEN 'attended' ELSE 'absent' END::enrollment_status,

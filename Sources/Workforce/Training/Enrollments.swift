@@ -61,9 +61,11 @@ public struct Enrollments {
                     """
                     SELECT count(*) FROM enrollment e
                     JOIN enrollment mine ON mine.event_id = e.event_id AND mine.person_id = \(personID)
-                    WHERE e.event_id = \(eventID) AND e.status = 'waitlisted' AND e.queue_position <= mine.queue_position
+                    WHERE e.event_id = \(eventID) AND e.status = 'waitlisted'
+                      AND e.queue_position <= mine.queue_position
                       AND (e.department = mine.department OR NOT EXISTS (
-                              SELECT 1 FROM event_quota q WHERE q.event_id = e.event_id AND q.department IN (e.department, mine.department)))
+                              SELECT 1 FROM event_quota q WHERE q.event_id = e.event_id
+                                  AND q.department IN (e.department, mine.department)))
                     """
                 ).single().decode(0) : nil
             return EnrollOutcome(status: status, changed: changed, waitlistPosition: position)
@@ -105,7 +107,8 @@ public struct Enrollments {
                 SELECT s.line, 'event_id', s.event_id::text,
                        CASE WHEN ev.id IS NULL THEN 'no training event has this id'
                             WHEN ev.cancelled_at IS NOT NULL THEN 'the event was cancelled'
-                            ELSE 'enrollment closed when the event started at ' || to_char(ev.starts_at, 'YYYY-MM-DD HH24:MI') END
+                            ELSE 'enrollment closed when the event started at ' || to_char(ev.starts_at,
+                                                                                           'YYYY-MM-DD HH24:MI') END
                 FROM import_staging s LEFT JOIN training_event ev ON ev.id = s.event_id
                 WHERE ev.id IS NULL OR ev.cancelled_at IS NOT NULL OR ev.starts_at <= \(at)
                 """,
@@ -143,7 +146,8 @@ public struct Enrollments {
             """
             CREATE TEMP TABLE enroll_rows ON COMMIT DROP AS
             SELECT f.line, f.event_id, f.person_id, src.enterprise_id, src.department,
-                   EXISTS (SELECT 1 FROM enrollment x WHERE x.event_id = f.event_id AND x.person_id = f.person_id) AS known
+                   EXISTS (SELECT 1 FROM enrollment x WHERE x.event_id = f.event_id
+                           AND x.person_id = f.person_id) AS known
             FROM (SELECT DISTINCT ON (s.event_id, p.id) s.line, s.event_id, p.id AS person_id
                   FROM import_staging s JOIN person p ON p.id_number = s.id_number
                   ORDER BY s.event_id, p.id, s.line) f
@@ -160,7 +164,8 @@ public struct Enrollments {
             """
             INSERT INTO enrollment (event_id, person_id, enterprise_id, department, status, requested_at)
             SELECT k.event_id, k.person_id, k.enterprise_id, k.department,
-                   CASE WHEN k.n <= ev.capacity - ev.seats_taken THEN 'enrolled' ELSE 'waitlisted' END::enrollment_status,
+                   CASE WHEN k.n <= ev.capacity - ev.seats_taken THEN 'enrolled' ELSE 'waitlisted'
+                       END::enrollment_status,
                    \(at)
             FROM (SELECT r.*, row_number() OVER (PARTITION BY r.event_id ORDER BY r.line) AS n
                   FROM enroll_rows r WHERE r.event_id NOT IN (SELECT event_id FROM careful_events)) k

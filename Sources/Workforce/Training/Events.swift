@@ -135,9 +135,11 @@ public struct Events {
             let enterpriseID = try draft.enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
             let id: Int = try db.query(
                 """
-                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, enterprise_id, region_code,
+                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, enterprise_id,
+                                            region_code,
                                             location, audience)
-                VALUES (\(draft.kind.rawValue)::event_kind, \(title), \(draft.startsAt), \(draft.endsAt), \(draft.hours),
+                VALUES (\(draft.kind.rawValue)::event_kind, \(title), \(draft.startsAt), \(draft.endsAt),
+                        \(draft.hours),
                         \(draft.capacity), \(enterpriseID), \(region), \(draft.location?.trimmingSpaces),
                         \(draft.audience.map { $0.map(\.rawValue) })::department_kind[])
                 RETURNING id

@@ -78,7 +78,8 @@ public struct TrainingRecords {
         }
         let byDepartment = try db.query(
             """
-            SELECT e.department::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY e.department ORDER BY e.department
+            SELECT e.department::text, sum(e.hours)::text \(tables) WHERE \(filter) GROUP BY e.department
+            ORDER BY e.department
             """
         ).map { (try $0.decode(0, as: Department.self), try $0.decode(1, as: String.self)) }
         let byKind = try db.query(
@@ -124,7 +125,8 @@ public struct TrainingRecords {
             FROM staff s JOIN person p ON p.id = s.person_id
             WHERE NOT EXISTS (SELECT 1 FROM best b WHERE b.person_id = s.person_id)
               AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN training_event ev ON ev.id = e.event_id
-                              WHERE e.person_id = s.person_id AND e.status = 'attended' AND ev.starts_at < \(asOf)::date + 1)
+                              WHERE e.person_id = s.person_id AND e.status = 'attended'
+                                AND ev.starts_at < \(asOf)::date + 1)
             ORDER BY 1, 2
             """
         ).map { row in

@@ -16,7 +16,8 @@ struct CertificateCommand: ParsableCommand {
             abstract: "Import certificates from a CSV file (Excel or WPS export).",
             discussion: """
                 Columns, in any order, with English or Chinese headers:
-                id_number (身份证号), level (证书等级), certificate_no (证书编号), issued_on (发证日期), \
+                id_number (身份证号), level (证书等级), certificate_no (证书编号), \
+                issued_on (发证日期), \
                 revoked_on (注销日期, optional), name (姓名, optional: creates persons not yet on a roster). \
                 Levels: junior 助理社会工作师, intermediate 社会工作师, senior 高级社会工作师. \
                 Re-importing changes nothing; a later file with a revocation date records it.
@@ -49,7 +50,8 @@ struct CertificateCommand: ParsableCommand {
                 The same checks as the import; bad input is refused with the reason and exit 3.
 
                 Example:
-                  esw certificate add --id-number 110105199003071239 --level intermediate --number 201344010000123456 --issued 2013-09-01
+                  esw certificate add --id-number 110105199003071239 --level intermediate --number 201344010000123456 \
+                --issued 2013-09-01
                 """)
 
         @Option(help: "Resident ID number of the holder.") var idNumber: String

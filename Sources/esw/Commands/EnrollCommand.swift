@@ -23,7 +23,8 @@ struct EnrollCommand: ParsableCommand {
                 Enrollment closes when the event starts.
 
                 --file takes a CSV with id_number (身份证号), optional name (姓名) and, without --event, \
-                event_id (培训编号) to fill many events from one file, with the same rules as the roster import: encodings and headers are detected, every bad row is listed \
+                event_id (培训编号) to fill many events from one file, with the same rules as the roster import: \
+                encodings and headers are detected, every bad row is listed \
                 (line, column, value, reason: an unknown person, one not employed, a wrong department), \
                 nothing is written and esw exits 3, unless --skip-invalid.
 

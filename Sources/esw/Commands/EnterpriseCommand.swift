@@ -15,7 +15,8 @@ struct EnterpriseCommand: ParsableCommand {
             abstract: "Import enterprises from a CSV file (Excel or WPS export).",
             discussion: """
                 Columns, in any order, with English or Chinese headers:
-                uscc (统一社会信用代码), name (企业名称 or 单位名称), region_code (行政区划代码), \
+                uscc (统一社会信用代码), name (企业名称 or 单位名称), \
+                region_code (行政区划代码), \
                 employees (职工人数, optional). \
                 UTF-8 with or without BOM, or GB18030/GBK, is detected. An enterprise already on \
                 record is updated when its name, region or employee count changed.
@@ -49,7 +50,8 @@ struct EnterpriseCommand: ParsableCommand {
                 reason and exit 3; nothing is written.
 
                 Example:
-                  esw enterprise add --uscc 91440300MA5XXXXXXX --name 深圳某某科技有限公司 --region 440305 --employees 1200
+                  esw enterprise add --uscc 91440300MA5XXXXXXX --name 深圳某某科技有限公司 --region 440305 \
+                --employees 1200
                 """)
 
         @Option(help: "Unified social credit code (统一社会信用代码).") var uscc: String

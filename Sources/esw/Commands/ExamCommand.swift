@@ -138,7 +138,8 @@ struct ExamCommand: ParsableCommand {
                 import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
 
                 Examples:
-                  esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice --on 2013-03-20
+                  esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice \
+                --on 2013-03-20
                   esw exam register --session 3 --file candidates.csv --on 2013-03-20
                 """)
         @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?
@@ -169,9 +170,8 @@ struct ExamCommand: ParsableCommand {
                 let registered = try registrations.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
                 let subjects = registered.subjects.map(\.rawValue).joined(separator: ", ")
-                print(
-                    "registered for \(subjects)\(registered.eligibilityVerified ? "" : " (eligibility unverified: education or start of social work not recorded)")"
-                )
+                let unverified = " (eligibility unverified: education or start of social work not recorded)"
+                print("registered for \(subjects)\(registered.eligibilityVerified ? "" : unverified)")
             }
         }
     }

@@ -35,7 +35,8 @@ struct FundingCommand: ParsableCommand {
                 floating point. Refused with exit 3 otherwise.
 
                 Example:
-                  esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
+                  esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 \
+                --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
                 """)
         @Option(help: "The enterprise receiving it (USCC).") var enterprise: String?
         @Option(help: "The region receiving it (code).") var region: String?

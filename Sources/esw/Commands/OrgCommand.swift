@@ -7,7 +7,8 @@ import WorkforceOutput
 
 struct OrgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Social-work service organizations (机构培育).", subcommands: [Add.self, List.self])
+        commandName: "org", abstract: "Social-work service organizations (机构培育).",
+        subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,7 +30,8 @@ struct OrgCommand: ParsableCommand {
             abstract: "Add a service organization, or update the one with this USCC.",
             discussion: """
                 Example:
-                  esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 --founded 2012-05-01
+                  esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 \
+                --founded 2012-05-01
                 """)
         @Option(help: "Its unified social credit code.") var uscc: String
         @Option(help: "Its name.") var name: String

@@ -23,7 +23,8 @@ struct PilotCommand: ParsableCommand {
                     Refused with the reason and exit 3 when the dates are out of order.
 
                     Example:
-                      esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
+                      esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 \
+                    --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
                     """)
             @Option(help: "The program's name.") var name: String
             @Option(help: "The notice it comes from, e.g. 民函〔2013〕132号.") var document: String?

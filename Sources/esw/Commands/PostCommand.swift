@@ -7,13 +7,17 @@ import WorkforceOutput
 
 struct PostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "post", abstract: "Social-work posts developed (岗位开发).", subcommands: [Add.self, List.self])
+        commandName: "post", abstract: "Social-work posts developed (岗位开发).",
+        subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List posts, by enterprise or region and by the date they were created.",
             discussion:
-                "ID numbers of the people filling posts are masked (first 6 and last 4 characters) unless --include-id-numbers."
+                """
+                ID numbers of the people filling posts are masked (first 6 and last 4 characters) unless \
+                --include-id-numbers.
+                """
         )
         @OptionGroup var list: WorkAreaListOptions
         @Flag(help: "Show whole ID numbers.") var includeIDNumbers = false
@@ -36,7 +40,8 @@ struct PostCommand: ParsableCommand {
             abstract: "Record a post; prints its id.",
             discussion: """
                 Example:
-                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 --created-on 2013-08-01
+                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 \
+                --created-on 2013-08-01
                 """)
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The department kind.") var department: Department

@@ -172,7 +172,10 @@ struct Evidence: ParsableCommand {
             let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
             print("\(digest)  MANIFEST")
             printError(
-                "esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and MANIFEST)"
+                """
+                esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and \
+                MANIFEST)
+                """
             )
         }
     }

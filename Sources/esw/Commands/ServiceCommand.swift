@@ -29,18 +29,22 @@ struct ServiceCommand: ParsableCommand {
             abstract: "Record a service delivered; prints its id.",
             discussion: """
                 Kinds: emotional_counseling 情绪疏导, psychological_comfort 精神抚慰, production_adaptation \
-                生产适应, skill_improvement 技能提升, family_support 家庭帮扶, behavior_correction 行为矫治, \
-                support_network 社会支持网络建设, labor_relations 劳资关系调节, enterprise_culture 企业文化建设.
+                生产适应, skill_improvement 技能提升, family_support 家庭帮扶, \
+                behavior_correction 行为矫治, \
+                support_network 社会支持网络建设, labor_relations 劳资关系调节, \
+                enterprise_culture 企业文化建设.
 
                 --file takes a CSV with enterprise_uscc (统一社会信用代码), kind (服务类别, English key or \
                 Chinese name), served_on (服务日期), beneficiaries (服务人次) and optional provider \
-                (服务提供者: ID number or USCC), volunteers (志愿者人数) and hours (服务时长). Bad input: \
+                (服务提供者: ID number or USCC), volunteers (志愿者人数) and hours (服务时长). \
+                Bad input: \
                 every bad row is listed (line, column, value, reason), nothing is written and the exit \
                 status is 3, unless --skip-invalid. A row identical to a service on record is left \
                 unchanged, so a file can be imported again.
 
                 Examples:
-                  esw service record --enterprise 91440305200000195U --kind emotional_counseling --date 2013-10-12 --beneficiaries 35 --provider 52440300MJ000123XJ
+                  esw service record --enterprise 91440305200000195U --kind emotional_counseling --date 2013-10-12 \
+                --beneficiaries 35 --provider 52440300MJ000123XJ
                   esw service record --file services-2013.csv
                 """)
         @Option(help: "A CSV of services, instead of one service by the options below.") var file: String?

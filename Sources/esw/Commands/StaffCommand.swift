@@ -17,7 +17,8 @@ struct StaffCommand: ParsableCommand {
             discussion: """
                 One row per person, enterprise and department. Columns, in any order, with English \
                 or Chinese headers:
-                enterprise_uscc (统一社会信用代码), id_number (身份证号 or 公民身份号码), name (姓名), \
+                enterprise_uscc (统一社会信用代码), id_number (身份证号 or 公民身份号码), \
+                name (姓名), \
                 department (部门), hired_on (入职日期, optional), left_on (离职日期, optional). \
                 Departments: party 党组织, union 工会, youth_league 共青团, womens_federation 妇联, \
                 human_resources 人力资源部门, social_org 社会组织. Dates: 2013-06-01, 2013/6/1 or \
