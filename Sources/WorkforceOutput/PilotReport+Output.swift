@@ -9,6 +9,14 @@ func percentagePoints(_ change: Decimal?) -> String {
     return (points.hasPrefix("-") || points == "0.00" ? "" : "+") + points
 }
 
+extension PilotScope {
+    /// "广东省深圳市（440305）"
+    var regionLabel: String {
+        let city = cityName.map { $0.hasPrefix(provinceName) ? String($0.dropFirst(provinceName.count)) : $0 } ?? ""
+        return "\(provinceName)\(city)（\(regionCode)）"
+    }
+}
+
 extension PilotScope.Kind {
     var chineseName: String {
         switch self {

@@ -62,4 +62,18 @@ extension Listing {
                 })
         }
     }
+
+    /// Posts developed; JSON numbers for the id.
+    public static func posts(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0]) }
+
+    /// Service organizations; JSON numbers for the count of services.
+    public static func serviceOrganizations(_ records: RecordTable) -> Listing {
+        Listing(records: records, numeric: [4])
+    }
+
+    /// Services delivered; JSON numbers for the id, beneficiaries, volunteers and hours.
+    public static func services(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0, 5, 7, 8]) }
+
+    /// Money received; JSON numbers for the id (amounts stay exact strings).
+    public static func funding(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0]) }
 }

@@ -41,12 +41,6 @@ public struct PilotScope: Sendable, Equatable {
 
     /// The region to hand to the ratio functions, so that a region's filter reaches their scan.
     var ratioRegion: String? { kind == .region ? applicantCode : nil }
-
-    /// "广东省深圳市（440305）"
-    public var regionLabel: String {
-        let city = cityName.map { $0.hasPrefix(provinceName) ? String($0.dropFirst(provinceName.count)) : $0 } ?? ""
-        return "\(provinceName)\(city)（\(regionCode)）"
-    }
 }
 
 /// The report of one pilot region or unit for a period: the five work areas of the notice, each

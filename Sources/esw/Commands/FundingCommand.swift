@@ -21,7 +21,7 @@ struct FundingCommand: ParsableCommand {
             try reportingErrors {
                 let db = try database.connect()
                 emit(
-                    Listing(records: try Funding(db: db).list(try list.filter(db)), numeric: [0]).rendered(
+                    Listing.funding(try Funding(db: db).list(try list.filter(db))).rendered(
                         as: list.format))
             }
         }

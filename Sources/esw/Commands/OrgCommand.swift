@@ -19,7 +19,7 @@ struct OrgCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 emit(
-                    Listing(records: try ServiceOrganizations(db: try database.connect()).list(), numeric: [4])
+                    Listing.serviceOrganizations(try ServiceOrganizations(db: try database.connect()).list())
                         .rendered(as: format))
             }
         }

@@ -26,11 +26,8 @@ struct PostCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let db = try database.connect()
-                emit(
-                    Listing(
-                        records: try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers),
-                        numeric: [0]
-                    ).rendered(as: list.format))
+                let posts = try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers)
+                emit(Listing.posts(posts).rendered(as: list.format))
             }
         }
     }

@@ -18,7 +18,7 @@ struct ServiceCommand: ParsableCommand {
             try reportingErrors {
                 let db = try database.connect()
                 emit(
-                    Listing(records: try Services(db: db).list(try list.filter(db)), numeric: [0, 5, 7, 8]).rendered(
+                    Listing.services(try Services(db: db).list(try list.filter(db))).rendered(
                         as: list.format))
             }
         }
