@@ -18,14 +18,6 @@ public func twoPlaces(_ value: Decimal) -> String {
     return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
 }
 
-/// The ID number as reports show it: first 6 and last 4 characters, the rest starred.
-public func maskedIDNumber(_ id: String) -> String {
-    let characters = Array(id)
-    guard characters.count > 10 else { return String(repeating: "*", count: characters.count) }
-    return String(characters.prefix(6)) + String(repeating: "*", count: characters.count - 10)
-        + String(characters.suffix(4))
-}
-
 extension PilotReport {
     /// The exact sum of decimal texts, shown with two places ("78.00").
     public static func sum(_ texts: [String]) -> String {
