@@ -1,4 +1,4 @@
-import CalendarDates
+public import CalendarDates
 import Crypto
 public import Foundation
 public import Workforce
@@ -111,39 +111,58 @@ public enum EvidencePack {
 }
 
 extension EvidencePack {
-    /// The files of a pack, in the order the MANIFEST lists them.
-    public static func files(_ evidence: PilotEvidence) -> [File] {
-        func csv(_ table: RecordTable) -> Data {
-            Data(CSVWriter.document(headers: table.headers, rows: table.rows).utf8)
-        }
+    /// The files of a pack, in the order the MANIFEST lists them: ID numbers masked (first 6 and
+    /// last 4) in the CSV and JSON files unless `includeIDNumbers`, never shown in the HTML.
+    public static func files(_ evidence: PilotEvidence, includeIDNumbers: Bool) -> [File] {
+        func shown(_ id: String) -> String { includeIDNumbers ? id : maskedIDNumber(id) }
+        func csv(_ listing: Listing) -> Data { Data(listing.rendered(as: .csv).utf8) }
         let report = evidence.report
         var files = [
             File(name: "pilot-report.html", data: Data(report.html.utf8)),
             File(
                 name: "pilot-report.json",
-                data: Data(
-                    (report.json(includeIDNumbers: evidence.includesIDNumbers).serialized(pretty: true) + "\n").utf8)),
+                data: Data((report.json(includeIDNumbers: includeIDNumbers).serialized(pretty: true) + "\n").utf8)),
         ]
-        for (event, sheet) in evidence.attendance {
-            files.append(File(name: "attendance/event-\(event).csv", data: csv(sheet)))
+        let sheetHeaders = [
+            "event_id", "title", "kind", "starts_at", "id_number", "name", "enterprise", "department", "status",
+            "hours",
+        ]
+        for (event, lines) in Dictionary(grouping: evidence.attendance, by: \.eventID).sorted(by: { $0.key < $1.key }) {
+            let rows = lines.map { line in
+                [
+                    String(line.eventID), line.title, line.kind.rawValue,
+                    "\(line.startsAt.date.iso) \(twoDigits(line.startsAt.hour)):\(twoDigits(line.startsAt.minute))",
+                    shown(line.idNumber), line.name, line.enterprise, line.department.rawValue, line.status.rawValue,
+                    line.hours ?? "",
+                ]
+            }
+            let sheet = RecordTable(headers: sheetHeaders, rows: rows)
+            files.append(File(name: "attendance/event-\(event).csv", data: csv(Listing(records: sheet))))
         }
-        files.append(File(name: "certificates.csv", data: csv(evidence.certificates)))
-        files.append(
-            File(
-                name: "exam-funnel.csv",
-                data: csv(
-                    RecordTable(
-                        headers: ["level", "department", "registered", "sat", "passed", "certified"],
-                        rows: report.funnel.map {
-                            [
-                                $0.level.rawValue, $0.department?.rawValue ?? "all", String($0.registered),
-                                String($0.sat),
-                                String($0.passed), String($0.certified),
-                            ]
-                        }))))
-        files.append(File(name: "posts.csv", data: csv(evidence.posts)))
-        files.append(File(name: "services.csv", data: csv(evidence.services)))
-        files.append(File(name: "funding.csv", data: csv(evidence.funding)))
+        let certificates = RecordTable(
+            headers: ["id_number", "name", "level", "certificate_no", "issued_on", "revoked_on"],
+            rows: evidence.certificates.map {
+                [shown($0.idNumber), $0.name, $0.level.rawValue, $0.number, $0.issuedOn.iso, $0.revokedOn?.iso ?? ""]
+            })
+        files.append(File(name: "certificates.csv", data: csv(Listing(records: certificates))))
+        files.append(File(name: "exam-funnel.csv", data: csv(.examFunnel(report.funnel))))
+        files.append(File(name: "posts.csv", data: csv(.posts(evidence.posts, includeIDNumbers: includeIDNumbers))))
+        files.append(File(name: "services.csv", data: csv(.services(evidence.services))))
+        files.append(File(name: "funding.csv", data: csv(.funding(evidence.funding))))
         return files
     }
+
+    /// The MANIFEST's comment lines: what the pack is, its period, the day it was made and whether
+    /// it holds whole ID numbers.
+    public static func header(_ evidence: PilotEvidence, includeIDNumbers: Bool, asOf: CalendarDate) -> [String] {
+        let scope = evidence.report.scope
+        return [
+            "esw evidence pack",
+            "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
+            "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(asOf)",
+            "id_numbers: \(includeIDNumbers ? "included" : "masked")",
+        ]
+    }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 }

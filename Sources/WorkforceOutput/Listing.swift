@@ -1,9 +1,20 @@
 import CalendarDates
-public import Workforce
+import Workforce
 
 /// How a result is shown: a text table for a terminal, CSV for a spreadsheet, JSON for a program.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, csv
+}
+
+/// A table of text: a header and rows, as CSV files and text tables want them.
+public struct RecordTable: Sendable {
+    public let headers: [String]
+    public let rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
 }
 
 /// A result that is rows of cells, shown three ways: a text table (numbers right-aligned), CSV

@@ -63,17 +63,59 @@ extension Listing {
         }
     }
 
-    /// Posts developed; JSON numbers for the id.
-    public static func posts(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0]) }
+    /// Posts developed; ID numbers masked (first 6 and last 4) unless `includeIDNumbers`.
+    public static func posts(_ posts: [PostRecord], includeIDNumbers: Bool) -> Listing {
+        let headers = [
+            "id", "created_on", "enterprise_uscc", "enterprise", "department", "title", "filled_by",
+            "filled_by_id_number",
+        ]
+        let rows = posts.map { post in
+            [
+                String(post.id), post.createdOn.iso, post.enterpriseUSCC, post.enterpriseName, post.department.rawValue,
+                post.title, post.filledByName ?? "",
+                post.filledByIDNumber.map { includeIDNumbers ? $0 : maskedIDNumber($0) } ?? "",
+            ]
+        }
+        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0])
+    }
 
-    /// Service organizations; JSON numbers for the count of services.
-    public static func serviceOrganizations(_ records: RecordTable) -> Listing {
-        Listing(records: records, numeric: [4])
+    /// Service organizations with the number of services each provided.
+    public static func serviceOrganizations(_ organizations: [ServiceOrganizationRecord]) -> Listing {
+        let rows = organizations.map {
+            [$0.uscc, $0.name, $0.regionCode, $0.foundedOn?.iso ?? "", String($0.services)]
+        }
+        return Listing(
+            records: RecordTable(headers: ["uscc", "name", "region_code", "founded_on", "services"], rows: rows),
+            numeric: [4])
     }
 
     /// Services delivered; JSON numbers for the id, beneficiaries, volunteers and hours.
-    public static func services(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0, 5, 7, 8]) }
+    public static func services(_ services: [ServiceRecord]) -> Listing {
+        let headers = [
+            "id", "served_on", "enterprise_uscc", "enterprise", "kind", "beneficiaries", "provider", "volunteers",
+            "hours",
+        ]
+        let rows = services.map { service in
+            [
+                String(service.id), service.servedOn.iso, service.enterpriseUSCC, service.enterpriseName,
+                service.kind.rawValue, String(service.beneficiaries), service.provider ?? "",
+                service.volunteers.map(String.init) ?? "", service.hours ?? "",
+            ]
+        }
+        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0, 5, 7, 8])
+    }
 
-    /// Money received; JSON numbers for the id (amounts stay exact strings).
-    public static func funding(_ records: RecordTable) -> Listing { Listing(records: records, numeric: [0]) }
+    /// Money received; amounts stay exact strings in JSON.
+    public static func funding(_ funding: [FundingRecord]) -> Listing {
+        let headers = [
+            "id", "received_on", "recipient_code", "recipient", "source", "amount", "provider_org", "contract_no",
+        ]
+        let rows = funding.map { entry in
+            [
+                String(entry.id), entry.receivedOn.iso, entry.recipientCode, entry.recipientName, entry.source.rawValue,
+                entry.amount, entry.providerOrganization ?? "", entry.contractNo ?? "",
+            ]
+        }
+        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0])
+    }
 }

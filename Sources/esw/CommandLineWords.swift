@@ -13,11 +13,11 @@ enum CommandLineWords {
 
     static func command(_ remedy: Remedy) -> String {
         switch remedy {
-        case .addEnterprise: "esw enterprise add"
         case .addOrImportEnterprise: "esw enterprise add or esw enterprise import"
         case .listEnterprises: "esw enterprise list"
         case .addServiceOrganization: "esw org add"
         case .listExamSessions: "esw exam session list"
+        case .setExamWindow: "esw exam window set"
         case .recordLeaving: "esw staff leave"
         }
     }

@@ -416,9 +416,8 @@ struct PilotWorld {
         try TestDatabase.withSchema { (db: Connection) throws in
             let world = try PilotWorld(db: db)
             let evidence = try Reports(db: db).evidence(
-                applicationID: world.enterpriseApplication, includeIDNumbers: false,
-                today: RosterWorld.today)
-            let (report, files) = (evidence.report, EvidencePack.files(evidence))
+                applicationID: world.enterpriseApplication, today: RosterWorld.today)
+            let (report, files) = (evidence.report, EvidencePack.files(evidence, includeIDNumbers: false))
             let names = files.map(\.name)
             #expect(names.first == "pilot-report.html")
             for name in [

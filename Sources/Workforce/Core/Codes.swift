@@ -176,6 +176,16 @@ extension Codes {
         }
     }
 
+    /// A province-level code (xx0000), normalized, or a domain error naming `field`.
+    static func validProvince(_ code: String, field: Field) throws -> String {
+        let normalized = try validRegion(code, field: field)
+        guard normalized.hasSuffix("0000") else {
+            throw WorkforceError.invalid(
+                field: field, value: code, reason: "is not a province-level code (it should end in 0000)")
+        }
+        return normalized
+    }
+
     static func validUSCC(_ code: String, field: Field = "enterprise") throws -> String {
         switch Codes.checkUSCC(code) {
         case .valid(let normalized): return normalized

@@ -10,3 +10,5 @@ extension EventKind: PostgresDecodable {}
 extension EnrollmentStatus: PostgresDecodable {}
 extension ApplicationStatus: PostgresDecodable {}
 extension TrainingGap.Reason: PostgresDecodable {}
+extension ServiceKind: PostgresDecodable {}
+extension FundingSource: PostgresDecodable {}

@@ -16,11 +16,11 @@ public struct Field: RawRepresentable, Hashable, Sendable, ExpressibleByStringLi
 /// Something a person can do next, named in the domain's words; a front end says it its own way
 /// (the CLI as the command to run, a page as a link).
 public enum Remedy: String, Sendable, CaseIterable {
-    case addEnterprise = "add_enterprise"
     case addOrImportEnterprise = "add_or_import_enterprise"
     case listEnterprises = "list_enterprises"
     case addServiceOrganization = "add_service_organization"
     case listExamSessions = "list_exam_sessions"
+    case setExamWindow = "set_exam_window"
     case recordLeaving = "record_leaving"
 }
 

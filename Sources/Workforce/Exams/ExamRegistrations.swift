@@ -39,7 +39,9 @@ public struct ExamRegistrations {
                 FROM exam_registration_source(\(sessionID), \(personID), \(date))
                 """
             ).single()
-            if let problem: String = try source.decode(2) { throw WorkforceError.conflict("\(id) \(problem)") }
+            if let problem: String = try source.decode(2) {
+                throw WorkforceError.conflict(Reason(parsing: "\(id) \(problem)"))
+            }
             let eligibility: String = try db.query("SELECT exam_eligibility(\(sessionID), \(personID))").single()
                 .decode(0)
             guard eligibility == "eligible" || eligibility == "unverified" else {

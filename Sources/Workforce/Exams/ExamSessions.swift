@@ -141,11 +141,7 @@ public struct ExamSessions {
 
     /// Sets (or moves) one province's registration window for a session.
     public func setWindow(sessionID: Int, province: String, opens: CalendarDate, closes: CalendarDate) throws {
-        let code = try Codes.validRegion(province)
-        guard code.hasSuffix("0000") else {
-            throw WorkforceError.invalid(
-                field: "province", value: province, reason: "is not a province-level code (it should end in 0000)")
-        }
+        let code = try Codes.validProvince(province, field: "province")
         guard closes >= opens else {
             throw WorkforceError.invalid(
                 field: "closes", value: closes.iso, reason: "is before \(field: "opens") \(opens)")

@@ -2,6 +2,19 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
+/// Money received, as listed: an enterprise or a region (the recipient), exact yuan as text.
+public struct FundingRecord: Sendable, Equatable {
+    public let id: Int
+    public let receivedOn: CalendarDate
+    /// The enterprise's USCC, or the region's code.
+    public let recipientCode: String
+    public let recipientName: String
+    public let source: FundingSource
+    public let amount: String
+    public let providerOrganization: String?
+    public let contractNo: String?
+}
+
 /// Money put into the work (资金投入): government purchase of services, enterprise funds, other.
 public struct Funding {
     public let db: Connection
@@ -29,7 +42,7 @@ public struct Funding {
         }
         let enterpriseID = try enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
         let regionCode = try region.map { try Codes.validRegion($0) }
-        let orgID = try providerOrg.map { try ServiceOrganizations(db: db).id(uscc: $0) }
+        let orgID = try providerOrg.map { try ServiceOrganizations(db: db).id(uscc: $0, field: "provider_org") }
         return try db.transaction { db in
             let id: Int = try db.query(
                 """
@@ -48,12 +61,11 @@ public struct Funding {
     }
 
     /// Money received by the enterprises, or by the region itself when the filter names one.
-    public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
-        let rows = try db.query(
+    public func list(_ filter: WorkAreaFilter) throws -> [FundingRecord] {
+        try db.query(
             """
-            SELECT f.id, f.received_on::text, coalesce(en.uscc, f.region_code),
-                   coalesce(en.name, r.name, f.region_code),
-                   f.source::text, f.amount::text, coalesce(o.name, ''), coalesce(f.contract_no, '')
+            SELECT f.id, f.received_on, coalesce(en.uscc, f.region_code), coalesce(en.name, r.name, f.region_code),
+                   f.source, f.amount::text, o.name, f.contract_no
             FROM funding f
             LEFT JOIN enterprise en ON en.id = f.enterprise_id
             LEFT JOIN region r ON r.code = f.region_code
@@ -63,20 +75,14 @@ public struct Funding {
               AND ((f.enterprise_id IS NOT NULL AND \(filter.enterpriseCondition("f.enterprise_id")))
                    OR (f.region_code IS NOT NULL
                        AND CASE WHEN \(filter.region)::text IS NULL THEN \(filter.enterpriseIDs)::bigint[] IS NULL
-                                                          ELSE in_region(f.region_code, \(filter.region)) END))
+                                ELSE in_region(f.region_code, \(filter.region)) END))
             ORDER BY f.received_on, f.id
             """
         ).map { row in
-            [
-                String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3),
-                try row.decode(4),
-                try row.decode(5), try row.decode(6), try row.decode(7),
-            ]
+            FundingRecord(
+                id: try row.decode(0), receivedOn: try row.decode(1), recipientCode: try row.decode(2),
+                recipientName: try row.decode(3), source: try row.decode(4), amount: try row.decode(5),
+                providerOrganization: try row.decode(6), contractNo: try row.decode(7))
         }
-        return RecordTable(
-            headers: [
-                "id", "received_on", "recipient_code", "recipient", "source", "amount", "provider_org", "contract_no",
-            ],
-            rows: rows)
     }
 }

@@ -131,7 +131,7 @@ public struct PilotApplications {
     public func list(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws
         -> [PilotApplication]
     {
-        let provinceCode = try province.map { try Codes.validRegion($0) }
+        let provinceCode = try province.map { try Codes.validRegion($0, field: "province") }
         return try db.query(
             """
             SELECT a.id, a.program_id, coalesce(en.name, o.name, r.name, a.region_code),

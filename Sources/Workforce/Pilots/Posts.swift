@@ -2,6 +2,18 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
+/// A social work post as listed: where, since when, and who fills it (nil: vacant).
+public struct PostRecord: Sendable, Equatable {
+    public let id: Int
+    public let createdOn: CalendarDate
+    public let enterpriseUSCC: String
+    public let enterpriseName: String
+    public let department: Department
+    public let title: String
+    public let filledByName: String?
+    public let filledByIDNumber: String?
+}
+
 /// Social work posts developed in enterprises (岗位开发), and who fills them.
 public struct Posts {
     public let db: Connection
@@ -36,11 +48,11 @@ public struct Posts {
         }
     }
 
-    public func list(_ filter: WorkAreaFilter, includeIDNumbers: Bool = false) throws -> RecordTable {
-        let rows = try db.query(
+    /// Posts created in the filter's dates, at its enterprises, oldest first.
+    public func list(_ filter: WorkAreaFilter) throws -> [PostRecord] {
+        try db.query(
             """
-            SELECT po.id, po.created_on::text, en.uscc, en.name, po.department::text, po.title, coalesce(p.name, ''),
-                   coalesce(p.id_number, '')
+            SELECT po.id, po.created_on, en.uscc, en.name, po.department, po.title, p.name, p.id_number
             FROM social_work_post po
             JOIN enterprise en ON en.id = po.enterprise_id
             LEFT JOIN person p ON p.id = po.filled_by
@@ -48,18 +60,10 @@ public struct Posts {
             ORDER BY po.created_on, po.id
             """
         ).map { row in
-            let id: String = try row.decode(7)
-            return [
-                String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3),
-                try row.decode(4),
-                try row.decode(5), try row.decode(6), id.isEmpty || includeIDNumbers ? id : maskedIDNumber(id),
-            ]
+            PostRecord(
+                id: try row.decode(0), createdOn: try row.decode(1), enterpriseUSCC: try row.decode(2),
+                enterpriseName: try row.decode(3), department: try row.decode(4), title: try row.decode(5),
+                filledByName: try row.decode(6), filledByIDNumber: try row.decode(7))
         }
-        return RecordTable(
-            headers: [
-                "id", "created_on", "enterprise_uscc", "enterprise", "department", "title", "filled_by",
-                "filled_by_id_number",
-            ],
-            rows: rows)
     }
 }

@@ -2,6 +2,15 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
+/// A service organization as listed.
+public struct ServiceOrganizationRecord: Sendable, Equatable {
+    public let uscc: String
+    public let name: String
+    public let regionCode: String
+    public let foundedOn: CalendarDate?
+    public let services: Int
+}
+
 /// Social-work service organizations (民办社会工作服务机构).
 public struct ServiceOrganizations {
     public let db: Connection
@@ -10,8 +19,9 @@ public struct ServiceOrganizations {
         self.db = db
     }
 
-    func id(uscc: String) throws -> Int {
-        let code = try Codes.validUSCC(uscc, field: "service_org")
+    /// The organization's id; an invalid or unknown USCC is refused naming `field`.
+    func id(uscc: String, field: Field = "service_org") throws -> Int {
+        let code = try Codes.validUSCC(uscc, field: field)
         let rows = try db.query("SELECT id FROM service_org WHERE uscc = \(code)")
         guard let row = rows.first else {
             throw WorkforceError.notFound(
@@ -39,19 +49,18 @@ public struct ServiceOrganizations {
         }
     }
 
-    public func list() throws -> RecordTable {
-        let rows = try db.query(
+    /// Every organization, by region, with the number of services it provided.
+    public func list() throws -> [ServiceOrganizationRecord] {
+        try db.query(
             """
-            SELECT o.uscc, o.name, o.region_code, coalesce(o.founded_on::text, ''),
+            SELECT o.uscc, o.name, o.region_code, o.founded_on,
                    (SELECT count(*) FROM service_record s WHERE s.provider_org_id = o.id)
             FROM service_org o ORDER BY o.region_code, o.uscc
             """
         ).map { row in
-            [
-                try row.decode(0), try row.decode(1), try row.decode(2), try row.decode(3),
-                String(try row.decode(4, as: Int.self)),
-            ]
+            ServiceOrganizationRecord(
+                uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
+                foundedOn: try row.decode(3), services: try row.decode(4))
         }
-        return RecordTable(headers: ["uscc", "name", "region_code", "founded_on", "services"], rows: rows)
     }
 }

@@ -2,6 +2,20 @@ public import CalendarDates
 public import Foundation
 public import PostgresClient
 
+/// A service as listed. `hours` is the exact decimal text, nil when not recorded.
+public struct ServiceRecord: Sendable, Equatable {
+    public let id: Int
+    public let servedOn: CalendarDate
+    public let enterpriseUSCC: String
+    public let enterpriseName: String
+    public let kind: ServiceKind
+    public let beneficiaries: Int
+    /// The providing organization's name, or the providing person's.
+    public let provider: String?
+    public let volunteers: Int?
+    public let hours: String?
+}
+
 /// Services delivered (服务开展), by kind, with beneficiaries, volunteers and hours.
 public struct Services {
     public let db: Connection
@@ -53,12 +67,12 @@ public struct Services {
         }
     }
 
-    public func list(_ filter: WorkAreaFilter) throws -> RecordTable {
-        let rows = try db.query(
+    /// Services delivered in the filter's dates, at its enterprises, oldest first.
+    public func list(_ filter: WorkAreaFilter) throws -> [ServiceRecord] {
+        try db.query(
             """
-            SELECT s.id, s.served_on::text, en.uscc, en.name, s.kind::text, s.beneficiaries,
-                   coalesce(o.name, p.name, ''),
-                   coalesce(s.volunteers::text, ''), coalesce(s.hours::text, '')
+            SELECT s.id, s.served_on, en.uscc, en.name, s.kind, s.beneficiaries, coalesce(o.name, p.name),
+                   s.volunteers, s.hours::text
             FROM service_record s
             JOIN enterprise en ON en.id = s.enterprise_id
             LEFT JOIN service_org o ON o.id = s.provider_org_id
@@ -68,17 +82,10 @@ public struct Services {
             ORDER BY s.served_on, s.id
             """
         ).map { row in
-            [
-                String(try row.decode(0, as: Int.self)), try row.decode(1), try row.decode(2), try row.decode(3),
-                try row.decode(4),
-                String(try row.decode(5, as: Int.self)), try row.decode(6), try row.decode(7), try row.decode(8),
-            ]
+            ServiceRecord(
+                id: try row.decode(0), servedOn: try row.decode(1), enterpriseUSCC: try row.decode(2),
+                enterpriseName: try row.decode(3), kind: try row.decode(4), beneficiaries: try row.decode(5),
+                provider: try row.decode(6), volunteers: try row.decode(7), hours: try row.decode(8))
         }
-        return RecordTable(
-            headers: [
-                "id", "served_on", "enterprise_uscc", "enterprise", "kind", "beneficiaries", "provider", "volunteers",
-                "hours",
-            ],
-            rows: rows)
     }
 }

@@ -47,17 +47,6 @@ public struct WorkAreaFilter: Sendable {
     }
 }
 
-/// One line of a listing: a header and rows of text, as CSV and tables want them.
-public struct RecordTable: Sendable {
-    public let headers: [String]
-    public let rows: [[String]]
-
-    public init(headers: [String], rows: [[String]]) {
-        self.headers = headers
-        self.rows = rows
-    }
-}
-
 extension WorkAreaFilter {
     /// A filter by enterprise (USCC) or region and dates, each checked.
     public init(db: Connection, enterpriseUSCC: String?, region: String?, from: CalendarDate?, to: CalendarDate?) throws

@@ -276,15 +276,10 @@ extension Reports {
             """
         ).single().decode(0)
         let records = WorkAreaFilter(scope: scope)
-        let posts = try Posts(db: db).list(records, includeIDNumbers: true).rows.map { row in
-            guard let department = Department(rawValue: row[4]) else {
-                throw WorkforceError.invalid(field: "department", value: row[4], reason: "is not a department key")
-            }
-            return PilotReport.PostLine(
-                enterprise: row[3], department: department, title: row[5],
-                createdOn: CalendarDate(iso: row[1])!,
-                filledByName: row[6].isEmpty ? nil : row[6],
-                filledByIDNumber: row[7].isEmpty ? nil : row[7])
+        let posts = try Posts(db: db).list(records).map { post in
+            PilotReport.PostLine(
+                enterprise: post.enterpriseName, department: post.department, title: post.title,
+                createdOn: post.createdOn, filledByName: post.filledByName, filledByIDNumber: post.filledByIDNumber)
         }
         let practitioners = try db.query(
             """
@@ -317,24 +312,25 @@ extension Reports {
                 uscc: try row.decode(0), name: try row.decode(1), regionCode: try row.decode(2),
                 foundedOn: try row.decode(3), foundedInPeriod: try row.decode(4), servicesInPeriod: try row.decode(5))
         }
-        let serviceRows = try Services(db: db).list(records).rows
+        let serviceRecords = try Services(db: db).list(records)
         let services = ServiceKind.allCases.compactMap { kind -> PilotReport.ServiceLine? in
-            let ofKind = serviceRows.filter { $0[4] == kind.rawValue }
+            let ofKind = serviceRecords.filter { $0.kind == kind }
             guard !ofKind.isEmpty else { return nil }
             return PilotReport.ServiceLine(
-                kind: kind, count: ofKind.count, beneficiaries: ofKind.compactMap { Int($0[5]) }.reduce(0, +),
-                volunteers: ofKind.compactMap { Int($0[7]) }.reduce(0, +), hours: PilotReport.sum(ofKind.map { $0[8] }))
+                kind: kind, count: ofKind.count, beneficiaries: ofKind.map(\.beneficiaries).reduce(0, +),
+                volunteers: ofKind.compactMap(\.volunteers).reduce(0, +),
+                hours: PilotReport.sum(ofKind.compactMap(\.hours)))
         }
         // Sums of exact decimal texts: money never passes through floating point.
-        let fundingRows = try Funding(db: db).list(records).rows
+        let fundingRecords = try Funding(db: db).list(records)
         let funding = FundingSource.allCases.compactMap { source -> PilotReport.FundingLine? in
-            let ofSource = fundingRows.filter { $0[4] == source.rawValue }
+            let ofSource = fundingRecords.filter { $0.source == source }
             return ofSource.isEmpty
                 ? nil
                 : PilotReport.FundingLine(
-                    source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map { $0[5] }))
+                    source: source, count: ofSource.count, amount: PilotReport.sum(ofSource.map(\.amount)))
         }
-        let fundingTotal = PilotReport.sum(fundingRows.map { $0[5] })
+        let fundingTotal = PilotReport.sum(fundingRecords.map(\.amount))
         return PilotReport(
             scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd,
             departments: departments,

@@ -46,11 +46,7 @@ public struct Reports {
 
     /// The province report on a date, with the trend over the eight quarters up to it.
     public func province(region: String, asOf: CalendarDate) throws -> ProvinceReport {
-        let code = try Codes.validRegion(region)
-        guard code.hasSuffix("0000") else {
-            throw WorkforceError.invalid(
-                field: "region", value: region, reason: "is not a province-level code (it should end in 0000)")
-        }
+        let code = try Codes.validProvince(region, field: "region")
         let name: String = try db.query("SELECT name FROM region WHERE code = \(code)").single().decode(0)
         let regionNames = try Regions(db: db).names()
         var total = RatioCounts(tracked: 0, certified: 0, ratio: nil)

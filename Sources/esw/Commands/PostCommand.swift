@@ -26,8 +26,8 @@ struct PostCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let db = try database.connect()
-                let posts = try Posts(db: db).list(try list.filter(db), includeIDNumbers: includeIDNumbers)
-                emit(Listing.posts(posts).rendered(as: list.format))
+                let posts = try Posts(db: db).list(try list.filter(db))
+                emit(Listing.posts(posts, includeIDNumbers: includeIDNumbers).rendered(as: list.format))
             }
         }
     }

@@ -159,16 +159,10 @@ struct Evidence: ParsableCommand {
         try reportingErrors {
             let today = CalendarDate.today()
             let evidence = try Reports(db: try database.connect())
-                .evidence(
-                    applicationID: application, from: from, to: to, includeIDNumbers: includeIDNumbers, today: today)
-            let files = EvidencePack.files(evidence)
+                .evidence(applicationID: application, from: from, to: to, today: today)
+            let files = EvidencePack.files(evidence, includeIDNumbers: includeIDNumbers)
             let scope = evidence.report.scope
-            let header = [
-                "esw evidence pack",
-                "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
-                "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(today)",
-                "id_numbers: \(includeIDNumbers ? "included" : "masked")",
-            ]
+            let header = EvidencePack.header(evidence, includeIDNumbers: includeIDNumbers, asOf: today)
             let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
             print("\(digest)  MANIFEST")
             printError(
