@@ -82,12 +82,6 @@ public final class CopyWriter {
         if buffer.count >= chunkSize { try flush() }
     }
 
-    /// Writes bytes already in the COPY statement's format.
-    public func writeRaw(_ bytes: some Collection<UInt8>) throws(PostgresError) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= chunkSize { try flush() }
-    }
-
     func flush() throws(PostgresError) {
         guard !buffer.isEmpty else { return }
         let connection = self.connection

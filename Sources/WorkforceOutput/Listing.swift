@@ -63,5 +63,4 @@ public struct Listing {
         }
     }
 
-    public var csv: String { rendered(as: .csv) }
 }

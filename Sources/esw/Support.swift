@@ -148,3 +148,21 @@ struct WorkAreaListOptions: ParsableArguments {
         try WorkAreaFilter(db: db, enterpriseUSCC: enterprise, region: region, from: from, to: to)
     }
 }
+
+/// Now on the wall clock, for operations that default to "now".
+func localNow() -> LocalDateTime {
+    let calendar = Calendar(identifier: .gregorian)
+    let parts = calendar.dateComponents(in: .current, from: Date())
+    return LocalDateTime(date: CalendarDate.today(), hour: parts.hour ?? 0, minute: parts.minute ?? 0)
+}
+
+/// Ends the progress line and prints the import summary.
+func finishImport(_ summary: ImportSummary) {
+    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    var text = """
+        read \(summary.read) rows (\(summary.encoding.rawValue)): inserted \(summary.inserted), updated \
+        \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)
+        """
+    if let rejectsFile = summary.rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
+    print(text)
+}

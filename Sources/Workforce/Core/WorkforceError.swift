@@ -1,5 +1,3 @@
-import PostgresClient
-
 /// The name of an input a request carries, in the domain's words: `confirm_by`, `id_number`,
 /// `out`. Each front end maps it to its own: the CLI to a flag (`--confirm-by`), the HTTP layer to
 /// a JSON pointer (`/confirm_by`) or a form field.
@@ -123,12 +121,4 @@ public enum WorkforceError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { message(field: \.rawValue) { "<\($0.rawValue)>" } }
-}
-
-extension PostgresError {
-    /// The reason the database gave when one of the code validators refused a value.
-    var codeProblem: String? {
-        guard sqlState == .checkViolation else { return nil }
-        return message
-    }
 }

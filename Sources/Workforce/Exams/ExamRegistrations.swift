@@ -20,7 +20,7 @@ public struct ExamRegistrations {
     ) throws -> (subjects: [ExamSubject], eligibilityVerified: Bool) {
         let id = try Codes.validIDNumber(idNumber, today: today)
         let (year, level) = try ExamSessions(db: db).session(sessionID)
-        let rule = try ExamSessions(db: db).rules()[level]!
+        let rule = try ExamSessions(db: db).rules()[level]
         let chosen = subjects ?? rule.subjects
         if let wrong = chosen.first(where: { !rule.subjects.contains($0) }) {
             throw WorkforceError.invalid(
@@ -89,7 +89,7 @@ public struct ExamRegistrations {
                     row.reject("session", "is not an exam session; see \(remedy: .listExamSessions)")
                     return nil
                 }
-                let rule = rules[level]!
+                let rule = rules[level]
                 let separators = CharacterSet(charactersIn: ";；、, ")
                 let parts = row.value("subjects").components(separatedBy: separators).filter { !$0.isEmpty }
                 var subjects: [ExamSubject] = []

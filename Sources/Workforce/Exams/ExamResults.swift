@@ -98,7 +98,7 @@ public struct ExamResults {
             }
         }
         return grouped.map { person in
-            let rule = rules[person.level]!
+            let rule = rules[person.level]
             let years = Set(person.attempts.map(\.year)).sorted()
             func passes(through year: Int) -> [Attempt] {
                 person.attempts.filter { $0.passed && $0.year <= year && $0.year > year - rule.windowYears }

@@ -52,6 +52,23 @@ struct LevelRule {
     let passValidYears: Int?
 }
 
+/// The rules of all three levels: complete by construction, so a level always has its rule.
+struct LevelRules {
+    private let byLevel: [CertificateLevel: LevelRule]
+
+    init(_ byLevel: [CertificateLevel: LevelRule]) throws {
+        for level in CertificateLevel.allCases where byLevel[level] == nil {
+            throw WorkforceError.notFound("the exam rules have no \(level.rawValue) level (table exam_level_rule)")
+        }
+        self.byLevel = byLevel
+    }
+
+    subscript(level: CertificateLevel) -> LevelRule {
+        // The initializer refused an incomplete table.
+        byLevel[level]!
+    }
+}
+
 /// The yearly national exam by level: sessions, each province's registration window, and the
 /// pass lines (national, or local for a region).
 public struct ExamSessions {
@@ -61,7 +78,8 @@ public struct ExamSessions {
         self.db = db
     }
 
-    func rules() throws -> [CertificateLevel: LevelRule] {
+    /// The rule of every level, as exam_level_rule holds them (sql/0004).
+    func rules() throws -> LevelRules {
         var rules: [CertificateLevel: LevelRule] = [:]
         for row in try db.query(
             "SELECT level::text, subjects::text[]::text, window_years, pass_valid_years FROM exam_level_rule")
@@ -70,7 +88,7 @@ public struct ExamSessions {
             rules[try row.decode(0, as: CertificateLevel.self)] = LevelRule(
                 subjects: subjects, windowYears: try row.decode(2), passValidYears: try row.decode(3))
         }
-        return rules
+        return try LevelRules(rules)
     }
 
     /// Creates the session of one year and level, with the national pass line of 60 for each of
@@ -163,7 +181,7 @@ public struct ExamSessions {
     /// Sets the national line of a subject, or, with `region`, a local line for that area.
     public func setPassLine(sessionID: Int, subject: ExamSubject, mark: Decimal, region: String?) throws {
         let (_, level) = try session(sessionID)
-        guard let rule = try rules()[level], rule.subjects.contains(subject) else {
+        guard try rules()[level].subjects.contains(subject) else {
             throw WorkforceError.invalid(
                 field: "subject", value: subject.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }

@@ -57,16 +57,6 @@ public struct ImportSummary: Sendable, Equatable {
     public var rejected = 0
     /// Where the rejected rows were saved, with a reason column, when invalid rows were skipped.
     public var rejectsFile: String?
-
-    public var description: String {
-        var text =
-            """
-            read \(read) rows (\(encoding.rawValue)): inserted \(inserted), updated \(updated), unchanged \
-            \(unchanged), rejected \(rejected)
-            """
-        if let rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
-        return text
-    }
 }
 
 /// How to run an import.

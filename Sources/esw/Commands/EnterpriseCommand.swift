@@ -91,9 +91,3 @@ struct EnterpriseCommand: ParsableCommand {
         }
     }
 }
-
-/// Ends the progress line and prints the import summary.
-func finishImport(_ summary: ImportSummary) {
-    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    print(summary.description)
-}

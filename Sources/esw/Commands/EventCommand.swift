@@ -4,13 +4,6 @@ import Foundation
 import Workforce
 import WorkforceOutput
 
-/// Now on the wall clock, for operations that default to "now".
-func localNow() -> LocalDateTime {
-    let calendar = Calendar(identifier: .gregorian)
-    let parts = calendar.dateComponents(in: .current, from: Date())
-    return LocalDateTime(date: CalendarDate.today(), hour: parts.hour ?? 0, minute: parts.minute ?? 0)
-}
-
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
