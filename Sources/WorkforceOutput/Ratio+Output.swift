@@ -76,8 +76,22 @@ public enum RatioOutput {
         case department, level
     }
 
+    /// One enterprise on one date.
+    public static func enterprise(
+        _ entry: RatioEntry, asOf: CalendarDate, by breakdown: Breakdown?, format: OutputFormat
+    ) -> String {
+        entries([entry], asOf: asOf, by: breakdown, json: .object(entry.json(asOf: asOf)), format: format)
+    }
+
+    /// A region's enterprises and total, or every enterprise, each province and the country.
+    public static func report(_ report: RatioReport, by breakdown: Breakdown?, format: OutputFormat) -> String {
+        entries(
+            report.enterprises + report.provinces + [report.total], asOf: report.asOf, by: breakdown,
+            json: report.json, format: format)
+    }
+
     /// Entries (enterprises, regions, the country) on one date; `json` is the documented object.
-    public static func entries(
+    private static func entries(
         _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: JSON, format: OutputFormat
     ) -> String {
         if format == .json {

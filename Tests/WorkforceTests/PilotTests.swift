@@ -375,6 +375,20 @@ struct PilotWorld {
                 today: RosterWorld.today)
             #expect(half.totalEnd == RatioCounts(tracked: 14, certified: 1, ratio: "0.0714"))
             #expect(half.fundingTotal == "60000.30")
+            // An end before the start names the start it was compared with: the one given, or the pilot
+            // year's (the application entered the pilot on 2025-07-01).
+            let early = #expect(throws: WorkforceError.self) {
+                try Reports(db: db).pilot(
+                    applicationID: world.enterpriseApplication, to: CalendarDate(iso: "2025-06-30"),
+                    today: RosterWorld.today)
+            }
+            #expect(early?.description == "to '2025-06-30': is before the start of the pilot year 2025-07-01")
+            let crossed = #expect(throws: WorkforceError.self) {
+                try Reports(db: db).pilot(
+                    applicationID: world.enterpriseApplication, from: CalendarDate(iso: "2025-09-01"),
+                    to: CalendarDate(iso: "2025-08-31"), today: RosterWorld.today)
+            }
+            #expect(crossed?.description == "to '2025-08-31': is before from 2025-09-01")
         }
     }
 

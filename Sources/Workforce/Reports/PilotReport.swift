@@ -155,7 +155,10 @@ extension Reports {
         let start = from ?? inPilotOn ?? confirmBy.adding(days: 1)
         let end = to ?? start.adding(months: pilotMonths).adding(days: -1)
         guard end >= start else {
-            throw WorkforceError.invalid(field: "to", value: end.iso, reason: "is before \(field: "from") \(start)")
+            // Name the start the person gave, or say where the default one comes from.
+            let reason: Reason =
+                from == nil ? "is before the start of the pilot year \(start)" : "is before \(field: "from") \(start)"
+            throw WorkforceError.invalid(field: "to", value: end.iso, reason: reason)
         }
         let kind: PilotScope.Kind
         let enterpriseIDs: [Int]

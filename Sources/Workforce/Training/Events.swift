@@ -86,6 +86,16 @@ public struct EventDetail: Sendable {
 
 }
 
+extension EventDraft {
+    /// The end of an event as people write it: a date and time, or a date alone for the end of
+    /// that day (the start of the next).
+    public static func end(parsing text: String) throws -> LocalDateTime {
+        if let date = CalendarDate(spreadsheetValue: text) { return LocalDateTime(date: date.adding(days: 1)) }
+        if let time = LocalDateTime(text: text) { return time }
+        throw WorkforceError.invalid(field: "ends", value: text, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+    }
+}
+
 /// Training events (forums, seminars, expert lectures, off-the-job courses, study tours): scheduled,
 /// listed, shown with their seats and cancelled.
 public struct Events {

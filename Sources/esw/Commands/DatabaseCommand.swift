@@ -49,12 +49,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let db = try database.connect()
-                var table = TextTable(headers: ["migration", "state", "applied at"])
-                for status in try Schema.runner.status(db) {
-                    table.rows.append([status.name, status.state.rawValue, status.appliedAt ?? ""])
-                }
-                print(table.render(), terminator: "")
+                emit(Listing.migrations(try Schema.runner.status(try database.connect())).rendered(as: .table))
             }
         }
     }

@@ -43,15 +43,7 @@ struct EventCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let endsAt: LocalDateTime
-                if let date = CalendarDate(spreadsheetValue: ends) {
-                    endsAt = LocalDateTime(date: date.adding(days: 1))
-                } else if let time = LocalDateTime(text: ends) {
-                    endsAt = time
-                } else {
-                    throw WorkforceError.invalid(
-                        field: "ends", value: ends, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
-                }
+                let endsAt = try EventDraft.end(parsing: ends)
                 guard let creditHours = Decimal(string: hours) else {
                     throw WorkforceError.invalid(field: "hours", value: hours, reason: "is not a number")
                 }

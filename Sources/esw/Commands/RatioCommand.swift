@@ -70,17 +70,12 @@ struct RatioCommand: ParsableCommand {
             if let enterprise {
                 let entry = try service.enterprise(
                     uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
-                emit(
-                    RatioOutput.entries(
-                        [entry], asOf: asOf, by: by, json: .object(entry.json(asOf: asOf)), format: format))
+                emit(RatioOutput.enterprise(entry, asOf: asOf, by: by, format: format))
             } else {
                 let report = try service.report(
                     region: region, asOf: asOf, includeDepartments: format == .json || by == .department,
                     registeredOnly: count == .registeredOnly)
-                emit(
-                    RatioOutput.entries(
-                        report.enterprises + report.provinces + [report.total], asOf: asOf, by: by,
-                        json: report.json, format: format))
+                emit(RatioOutput.report(report, by: by, format: format))
             }
         }
     }
