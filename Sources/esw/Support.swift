@@ -49,9 +49,13 @@ struct ImportFlags: ParsableArguments {
         ))
     var rejects: String?
 
+    @Flag(help: "Let --skip-invalid replace an existing rejects file (never the file being imported).")
+    var force = false
+
     func options() -> ImportOptions {
         var options = ImportOptions(
             skipInvalid: skipInvalid, rejectsPath: rejects, today: CalendarDate.today(),
+            replaceRejects: force,
             saveRejects: { rejected, path in
                 try RejectsFile.write(rejected, to: path, reason: CommandLineWords.rejectedValue)
             })

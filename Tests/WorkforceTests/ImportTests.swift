@@ -161,13 +161,49 @@ typealias RosterWorld = FixtureWorld
             #expect(try world.count("employment") == 1)
             // The saved file, once fixed, imports like any roster.
             let fixed = saved.replacingOccurrences(of: "110105199003071238", with: "110105199003071239")
+            let fixedPath = try temporaryFile(text: fixed)
+            // The rejects file of the first run is there: it is replaced only when asked.
+            let refused = #expect(throws: WorkforceError.self) {
+                try world.staff.importFile(
+                    path: fixedPath,
+                    options: ImportOptions(
+                        skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today,
+                        saveRejects: saveRejectsAsTheCLIDoes))
+            }
+            #expect(refused?.description.hasPrefix("rejects '\(rejects)': exists already") == true)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: rejects)) == bytes)
             let again = try world.staff.importFile(
-                path: try temporaryFile(text: fixed),
+                path: fixedPath,
                 options: ImportOptions(
-                    skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today,
+                    skipInvalid: true, rejectsPath: rejects, today: RosterWorld.today, replaceRejects: true,
                     saveRejects: saveRejectsAsTheCLIDoes))
             #expect(again.inserted == 1)
             #expect(again.rejected == 1)
+        }
+    }
+
+    @Test func aRejectsFileNeverOverwritesTheFileBeingImported() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let roster = """
+                enterprise_uscc,id_number,name,department
+                \(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union
+                \(RosterWorld.shenzhen),110105199003071238,李娜,union
+
+                """
+            let path = try temporaryFile(text: roster)
+            for replacing in [false, true] {
+                let refused = #expect(throws: WorkforceError.self) {
+                    try world.staff.importFile(
+                        path: path,
+                        options: ImportOptions(
+                            skipInvalid: true, rejectsPath: path, today: RosterWorld.today,
+                            replaceRejects: replacing, saveRejects: saveRejectsAsTheCLIDoes))
+                }
+                #expect(refused?.description == "rejects '\(path)': is the file being imported; choose another path")
+            }
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == roster)
+            #expect(try world.count("employment") == 0)
         }
     }
 

@@ -65,6 +65,8 @@ public struct ImportOptions: Sendable {
     public var skipInvalid = false
     /// Where to save rejected rows; default: next to the input, as NAME.rejected.csv.
     public var rejectsPath: String?
+    /// Whether a rejects file may replace an existing file (never the input).
+    public var replaceRejects = false
     /// Saves the rejected rows to a path; the front end chooses the file's format and words. It
     /// runs inside the import's transaction, so a failure to save imports nothing.
     public var saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)?
@@ -74,12 +76,13 @@ public struct ImportOptions: Sendable {
     public var today: CalendarDate
 
     public init(
-        skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate,
+        skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate, replaceRejects: Bool = false,
         saveRejects: (@Sendable (_ rejected: RejectedRows, _ path: String) throws -> Void)? = nil,
         progress: (@Sendable (Int) -> Void)? = nil
     ) {
         self.skipInvalid = skipInvalid
         self.rejectsPath = rejectsPath
+        self.replaceRejects = replaceRejects
         self.saveRejects = saveRejects
         self.today = today
         self.progress = progress
@@ -171,6 +174,11 @@ struct ImportPipeline {
     let definition: ImportDefinition
 
     func run(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+        if options.skipInvalid, options.saveRejects != nil {
+            try ImportPipeline.checkRejectsPath(
+                options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path), input: path,
+                replacing: options.replaceRejects)
+        }
         let reader = try SpreadsheetReader(path: path)
         guard let headerRecord = try reader.next() else {
             throw SpreadsheetError(path: path, reason: "the file is empty; expected a header row")
@@ -263,6 +271,24 @@ struct ImportPipeline {
             return nil
         }
         return date
+    }
+
+    /// Refuses, before anything is read, a rejects file that would overwrite the input or, unless
+    /// `replacing`, any existing file: the person's own spreadsheet must never be lost.
+    static func checkRejectsPath(_ rejects: String, input: String, replacing: Bool) throws {
+        var rejectsInfo = stat()
+        guard stat(rejects, &rejectsInfo) == 0 else { return }
+        var inputInfo = stat()
+        let inputFound = stat(input, &inputInfo) == 0
+        if inputFound, inputInfo.st_dev == rejectsInfo.st_dev, inputInfo.st_ino == rejectsInfo.st_ino {
+            throw WorkforceError.invalid(
+                field: "rejects", value: rejects, reason: "is the file being imported; choose another path")
+        }
+        guard replacing else {
+            throw WorkforceError.invalid(
+                field: "rejects", value: rejects,
+                reason: "exists already; choose another path, or pass \(field: "force") to replace it")
+        }
     }
 
     static func defaultRejectsPath(for path: String) -> String {
