@@ -19,9 +19,15 @@ public struct CSVWriter {
     }
 
     static func escape(_ field: String) -> String {
-        let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // A cell that a spreadsheet would run as a formula (=HYPERLINK(…), +…, -…, @…) is written
+        // as text, behind an apostrophe, as OWASP recommends; numbers such as -0.25 stay numbers.
+        // Our own reader (SpreadsheetReader) takes the apostrophe off again.
+        let neutralized = SpreadsheetFormula.needsApostrophe(field)
+        let text = neutralized ? "'" + field : field
+        let needsQuotes =
+            neutralized || text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard needsQuotes else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

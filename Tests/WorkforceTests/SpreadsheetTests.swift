@@ -4,6 +4,7 @@ import PostgresClient
 import TestSupport
 import Testing
 import Workforce
+import WorkforceOutput
 
 @Suite struct SpreadsheetTests {
     func records(_ path: String) throws -> (SpreadsheetEncoding, [CSVRecord]) {
@@ -78,5 +79,28 @@ import Workforce
         #expect(CertificateLevel(spreadsheetValue: "社会工作师") == .intermediate)
         #expect(CertificateLevel(spreadsheetValue: "高级社会工作师") == .senior)
         #expect(CertificateLevel(spreadsheetValue: "expert") == nil)
+    }
+
+    @Test func cellsThatWouldRunAsFormulasAreWrittenAsTextAndReadBackExactly() throws {
+        let cells = [
+            "=HYPERLINK(\"http://example.invalid\",\"点我\")", "+86 10 1234", "-cmd|' /C calc'!A0", "@SUM(A1:A2)",
+            "\tTAB", "-0.2667", "+3", "12.50", "-", "'=already quoted", "张伟", "",
+        ]
+        let written = CSVWriter.document(headers: ["value"], rows: cells.map { [$0] })
+        let lines = written.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[1] == "\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"点我\"\")\"")
+        #expect(lines[2] == "\"'+86 10 1234\"")
+        #expect(lines[4] == "\"'@SUM(A1:A2)\"")
+        // Numbers stay numbers for the spreadsheet; other text is left as it is.
+        #expect(Array(lines[6...8]) == ["-0.2667", "+3", "12.50"])
+        #expect(lines[11] == "张伟")
+        // No line of the file starts a formula, outside quotes or inside them.
+        for line in lines.dropFirst() where !line.isEmpty {
+            let content = line.hasPrefix("\"") ? String(line.dropFirst()) : line
+            #expect(!SpreadsheetFormula.wouldRun(content), "\(line)")
+        }
+        // Our own reader (a rejects file imported again) gets every cell back as it was.
+        let (_, rows) = try records(try temporaryFile(text: written))
+        #expect(rows.dropFirst().map { $0.fields.first ?? "" } == cells.filter { !$0.isEmpty })
     }
 }

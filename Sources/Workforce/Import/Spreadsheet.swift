@@ -102,6 +102,12 @@ public final class SpreadsheetReader {
         return true
     }
 
+    /// A field's text; a cell that the product's own CSV writer neutralized reads as it was.
+    private func cell(_ field: [UInt8]) -> String {
+        SpreadsheetFormula.isNeutralized(field)
+            ? String(decoding: field.dropFirst(), as: UTF8.self) : String(decoding: field, as: UTF8.self)
+    }
+
     private func readRecord() throws -> CSVRecord? {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"),
             carriage = UInt8(ascii: "\r")
@@ -117,7 +123,7 @@ public final class SpreadsheetReader {
                     if inQuotes {
                         throw SpreadsheetError(path: path, reason: "line \(startLine): a quoted field is never closed")
                     }
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append(cell(field))
                     return CSVRecord(line: startLine, fields: fields)
                 }
                 continue
@@ -145,12 +151,12 @@ public final class SpreadsheetReader {
                 field.removeAll()
                 inQuotes = true
             case comma:
-                fields.append(String(decoding: field, as: UTF8.self))
+                fields.append(cell(field))
                 field.removeAll(keepingCapacity: true)
             case newline:
                 line += 1
                 if field.last == carriage { field.removeLast() }
-                fields.append(String(decoding: field, as: UTF8.self))
+                fields.append(cell(field))
                 return CSVRecord(line: startLine, fields: fields)
             default:
                 field.append(byte)
@@ -257,5 +263,44 @@ final class GB18030Converter {
             throw SpreadsheetError(path: path, reason: "the file ends inside a GB18030 character")
         }
         return []
+    }
+}
+
+/// Cells that a spreadsheet program would run as a formula, and how the product's CSV writer
+/// neutralizes them (an apostrophe in front) so that its own reader can undo it exactly.
+public enum SpreadsheetFormula {
+    /// The characters that start a formula in Excel and WPS: = + - @, and a tab or carriage return.
+    static let triggers: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
+
+    /// True when `cell` would be run as a formula: it starts with a trigger and is not a plain
+    /// number (-12.5 and +3 are numbers, not formulas).
+    public static func wouldRun(_ cell: String) -> Bool {
+        guard let first = cell.utf8.first, triggers.contains(first) else { return false }
+        return !isPlainNumber(cell.utf8)
+    }
+
+    /// True when the writer puts an apostrophe in front of `cell`: it would run, or it is such a
+    /// cell behind apostrophes already (so that reading back takes exactly one off).
+    public static func needsApostrophe(_ cell: String) -> Bool {
+        needsApostrophe(Array(cell.utf8)[...])
+    }
+
+    /// True for the bytes of a cell the writer neutralized: an apostrophe, then a cell that needed it.
+    static func isNeutralized(_ bytes: [UInt8]) -> Bool {
+        bytes.first == 0x27 && needsApostrophe(bytes.dropFirst())
+    }
+
+    private static func needsApostrophe(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let rest = bytes.drop { $0 == 0x27 }
+        guard let first = rest.first, triggers.contains(first) else { return false }
+        return !isPlainNumber(rest)
+    }
+
+    private static func isPlainNumber(_ bytes: some Collection<UInt8>) -> Bool {
+        var rest = bytes[...]
+        if let sign = rest.first, sign == 0x2B || sign == 0x2D { rest = rest.dropFirst() }
+        let parts = rest.split(separator: 0x2E, maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 2 else { return false }
+        return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
     }
 }
