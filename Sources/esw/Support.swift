@@ -15,12 +15,16 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "url"))
     var databaseURL: String?
 
-    func connect() throws -> Connection {
+    /// A connection to a database whose schema is this esw's (see ``Schema/checkCurrent(_:)``);
+    /// `db migrate` and `db status` connect with `checkingSchema: false`.
+    func connect(checkingSchema: Bool = true) throws -> Connection {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let conninfo = DatabaseTarget.conninfo(
             explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
             searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
-        return try Connection(conninfo: conninfo)
+        let db = try Connection(conninfo: conninfo)
+        if checkingSchema { try Schema.checkCurrent(db) }
+        return db
     }
 }
 
@@ -93,6 +97,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as WorkforceError {
         printError("esw: \(CommandLineWords.message(error))")
         throw ExitStatus.invalidInput
+    } catch let error as SchemaMismatch {
+        switch error {
+        case .notMigrated: printError("esw: the database has no esw schema; run esw db migrate")
+        case .behind(let pending):
+            let migrations = pending == 1 ? "1 migration" : "\(pending) migrations"
+            printError("esw: the database is \(migrations) behind this esw; run esw db migrate")
+        case .newer(let migration):
+            printError("esw: this database was migrated by a newer esw (migration \(migration)); upgrade esw")
+        }
+        throw ExitStatus.failure
     } catch let error as MigrationError {
         printError("esw: \(error)")
         throw ExitStatus.failure

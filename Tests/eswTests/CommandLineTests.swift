@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 import TestSupport
 import Testing
 
@@ -127,6 +128,32 @@ final class PipeDrain: @unchecked Sendable {
 }
 
 @Suite(.database) struct CommandLineDatabaseTests {
+    @Test func aCommandSaysWhenTheSchemaIsMissingBehindOrNewerInsteadOfARawSQLError() throws {
+        try TestDatabase.withSchema(migrated: false) { db, url in
+            let database = ["--database-url", url]
+            let before = try esw(["enterprise", "list"] + database)
+            #expect(before.status == 1)
+            #expect(before.stderr == "esw: the database has no esw schema; run esw db migrate\n")
+            #expect(try esw(["db", "migrate"] + database).status == 0)
+            #expect(try esw(["enterprise", "list"] + database).status == 0)
+            // A newer esw recorded a migration this one does not know.
+            try db.execute("INSERT INTO schema_migrations (version, checksum) VALUES ('9999_later.sql', 'x')")
+            let newer = try esw(["ratio"] + database)
+            #expect(newer.status == 1)
+            #expect(
+                newer.stderr
+                    == "esw: this database was migrated by a newer esw (migration 9999_later.sql); upgrade esw\n")
+            // This esw has a migration the database lacks.
+            try db.execute("DELETE FROM schema_migrations WHERE version = '9999_later.sql'")
+            try db.execute(
+                "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+            let behind = try esw(["enterprise", "list"] + database)
+            #expect(behind.status == 1)
+            #expect(behind.stderr == "esw: the database is 1 migration behind this esw; run esw db migrate\n")
+            #expect(try esw(["db", "status"] + database).status == 0)
+        }
+    }
+
     @Test func migrateTwiceThenImportAndAskForTheRatio() throws {
         try TestDatabase.withSchema(migrated: false) { _, url in
             let database = ["--database-url", url]

@@ -7,4 +7,28 @@ public enum EmbeddedMigrations {}
 public enum Schema {
     public static let migrations: [Migration] = EmbeddedMigrations.files.map { Migration(name: $0.name, sql: $0.sql) }
     public static let runner = MigrationRunner(migrations: migrations)
+
+    /// Checks, before a command uses the database, that its schema is the one this binary was
+    /// built with: migrated, not behind, and not migrated by a newer version.
+    ///
+    /// - Throws: ``SchemaMismatch``.
+    public static func checkCurrent(_ db: Connection) throws {
+        let statuses = try runner.status(db)
+        if let unknown = statuses.first(where: { $0.state == .unknown }) {
+            throw SchemaMismatch.newer(migration: unknown.name)
+        }
+        let pending = statuses.filter { $0.state == .pending }.count
+        if pending == migrations.count { throw SchemaMismatch.notMigrated }
+        if pending > 0 { throw SchemaMismatch.behind(pending: pending) }
+    }
+}
+
+/// Why a database cannot be used by this binary as it is.
+public enum SchemaMismatch: Error, Sendable, Equatable {
+    /// No migration was ever applied: the database has no schema of ours.
+    case notMigrated
+    /// Some migrations of this binary are not applied yet.
+    case behind(pending: Int)
+    /// The database records a migration this binary does not know: a newer version migrated it.
+    case newer(migration: String)
 }

@@ -28,7 +28,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let db = try database.connect()
+                let db = try database.connect(checkingSchema: false)
                 let applied = try Schema.runner.migrate(db)
                 if applied.isEmpty {
                     print("schema is up to date (\(Schema.migrations.count) migrations applied)")
@@ -49,7 +49,9 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                emit(Listing.migrations(try Schema.runner.status(try database.connect())).rendered(as: .table))
+                emit(
+                    Listing.migrations(try Schema.runner.status(try database.connect(checkingSchema: false))).rendered(
+                        as: .table))
             }
         }
     }
