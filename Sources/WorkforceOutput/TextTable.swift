@@ -13,7 +13,10 @@ public struct TextTable {
         self.rightAligned = rightAligned
     }
 
+    /// The table for a terminal; cells are shown through ``TerminalText``.
     public func render() -> String {
+        let headers = headers.map { TerminalText.safe($0) }
+        let rows = rows.map { $0.map { TerminalText.safe($0) } }
         var widths = headers.map(displayWidth)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], displayWidth(cell)) }

@@ -45,11 +45,11 @@ extension EventDetail {
     public var text: String {
         let event = summary
         var output =
-            "\(event.id)  \(event.title)  [\(event.kind.rawValue) \(event.kind.chineseName)]"
+            "\(event.id)  \(TerminalText.safe(event.title))  [\(event.kind.rawValue) \(event.kind.chineseName)]"
             + "\(event.cancelled ? "  CANCELLED" : "")\n"
         output +=
-            "\(event.startsAt) – \(event.endsAt), \(event.hours) hours, organizer \(event.organizer)"
-            + "\(location.map { ", at \($0)" } ?? "")\n"
+            "\(event.startsAt) – \(event.endsAt), \(event.hours) hours, organizer \(TerminalText.safe(event.organizer))"
+            + "\(location.map { ", at \(TerminalText.safe($0))" } ?? "")\n"
         output +=
             "seats \(event.enrolled + event.attended)/\(event.capacity) taken, \(event.waitlisted) waiting, "
             + "\(event.attended) attended\n"

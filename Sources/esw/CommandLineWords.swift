@@ -23,7 +23,12 @@ enum CommandLineWords {
     }
 
     static func message(_ error: WorkforceError) -> String {
-        error.message(field: flag, remedy: command)
+        error.message(field: flag, remedy: command, value: quoted)
+    }
+
+    /// A value as an error message quotes it: at most its first 60 characters.
+    static func quoted(_ value: String) -> String {
+        value.count > 60 ? String(value.prefix(60)) + "…" : value
     }
 
     static func text(_ reason: Reason) -> String {
@@ -32,7 +37,7 @@ enum CommandLineWords {
 
     /// A rejected value as the rejects file's reason column gives it: "id_number '…': reason".
     static func rejectedValue(_ error: RowError) -> String {
-        "\(error.column) '\(error.value)': \(text(error.reason))"
+        "\(error.column) '\(quoted(error.value))': \(text(error.reason))"
     }
 
     /// A rejected row as the command line shows it: "line 3, id_number '…': reason".

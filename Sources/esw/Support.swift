@@ -146,8 +146,14 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// Prints one line to stdout for a person: values in it cannot drive the terminal (TerminalText).
+func say(_ line: some CustomStringConvertible) {
+    print(TerminalText.safe(line.description, keepingLayout: true))
+}
+
+/// Writes one message to stderr; values quoted in it cannot drive the terminal (TerminalText).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.safe(message, keepingLayout: true) + "\n").utf8))
 }
 
 /// The filters every work-area listing takes.
@@ -182,5 +188,5 @@ func finishImport(_ summary: ImportSummary) {
         \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)
         """
     if let rejectsFile = summary.rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
-    print(text)
+    say(text)
 }

@@ -110,11 +110,14 @@ public enum WorkforceError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The request contradicts what is on record.
     case conflict(Reason)
 
-    /// The message with fields and remedies named by the front end.
-    public func message(field: (Field) -> String, remedy: (Remedy) -> String) -> String {
+    /// The message with fields and remedies named by the front end, and the refused value as it
+    /// chooses to quote it.
+    public func message(
+        field: (Field) -> String, remedy: (Remedy) -> String, value quote: (String) -> String = { $0 }
+    ) -> String {
         switch self {
         case .invalid(let name, let value, let reason):
-            "\(field(name)) '\(value)': \(reason.rendered(field: field, remedy: remedy))"
+            "\(field(name)) '\(quote(value))': \(reason.rendered(field: field, remedy: remedy))"
         case .notFound(let reason), .conflict(let reason):
             reason.rendered(field: field, remedy: remedy)
         }

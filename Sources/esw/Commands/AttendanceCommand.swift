@@ -48,7 +48,7 @@ struct AttendanceCommand: ParsableCommand {
             try attendance.record(
                 eventID: event, idNumber: idNumber!, attended: attended, hours: hours.flatMap { Decimal(string: $0) },
                 at: at, today: .today())
-            print(attended ? "attended" : "absent")
+            say(attended ? "attended" : "absent")
         }
     }
 }

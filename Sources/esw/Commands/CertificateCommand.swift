@@ -67,7 +67,7 @@ struct CertificateCommand: ParsableCommand {
                 let summary = try Certificates(db: try database.connect()).add(
                     idNumber: idNumber, level: level, certificateNo: number, issuedOn: issued, revokedOn: revoked,
                     name: name, today: .today())
-                print(summary.inserted == 1 ? "added" : summary.updated == 1 ? "updated" : "unchanged")
+                say(summary.inserted == 1 ? "added" : summary.updated == 1 ? "updated" : "unchanged")
             }
         }
     }
@@ -94,7 +94,7 @@ struct CertificateCommand: ParsableCommand {
             try reportingErrors {
                 let until = try CertificateRegistry(db: try database.connect()).register(
                     certificateNo: certificate, on: on, today: .today())
-                print("registered until \(until)")
+                say("registered until \(until)")
             }
         }
     }

@@ -57,10 +57,10 @@ struct CheckCommand: ParsableCommand {
             }
             switch verdict {
             case .valid(let normalized):
-                print("\(input)\tvalid\t\(normalized)")
+                say("\(input)\tvalid\t\(normalized)")
             case .invalid(let reason):
                 anyInvalid = true
-                print("\(input)\tinvalid\t\(reason)")
+                say("\(input)\tinvalid\t\(reason)")
             }
         }
         if anyInvalid { throw ExitStatus.invalidInput }

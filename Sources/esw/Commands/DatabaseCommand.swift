@@ -31,9 +31,9 @@ struct DatabaseCommand: ParsableCommand {
                 let db = try database.connect(checkingSchema: false)
                 let applied = try Schema.runner.migrate(db)
                 if applied.isEmpty {
-                    print("schema is up to date (\(Schema.migrations.count) migrations applied)")
+                    say("schema is up to date (\(Schema.migrations.count) migrations applied)")
                 } else {
-                    for name in applied { print("applied \(name)") }
+                    for name in applied { say("applied \(name)") }
                 }
             }
         }

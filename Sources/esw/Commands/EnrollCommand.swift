@@ -55,7 +55,7 @@ struct EnrollCommand: ParsableCommand {
                 }
                 let outcome = try enrollments.enroll(eventID: event!, idNumber: idNumber!, at: at, today: .today())
                 let position = outcome.waitlistPosition.map { " (position \($0))" } ?? ""
-                print(
+                say(
                     outcome.changed
                         ? "\(outcome.status.rawValue)\(position)"
                         : "already \(outcome.status.rawValue)\(position); nothing changed")
@@ -79,7 +79,7 @@ struct EnrollCommand: ParsableCommand {
             try reportingErrors {
                 let promoted = try Enrollments(db: try database.connect())
                     .cancel(eventID: event, idNumber: idNumber, today: .today())
-                print(promoted.map { "cancelled; \($0) moves from the waitlist into the seat" } ?? "cancelled")
+                say(promoted.map { "cancelled; \($0) moves from the waitlist into the seat" } ?? "cancelled")
             }
         }
     }

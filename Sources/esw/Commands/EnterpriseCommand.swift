@@ -64,7 +64,7 @@ struct EnterpriseCommand: ParsableCommand {
             try reportingErrors {
                 let enterprise = try Enterprises(db: try database.connect())
                     .add(uscc: uscc, name: name, regionCode: region, employees: employees)
-                print("\(enterprise.uscc)\t\(enterprise.name)\t\(enterprise.regionCode)")
+                say("\(enterprise.uscc)\t\(enterprise.name)\t\(enterprise.regionCode)")
             }
         }
     }

@@ -52,7 +52,7 @@ struct EventCommand: ParsableCommand {
                     enterpriseUSCC: enterprise, regionCode: region, location: location,
                     audience: try audience.map(parseDepartments), quotas: try quota.map(parseQuotas) ?? [:])
                 let id = try Events(db: try database.connect()).create(draft)
-                print(id)
+                say(id)
             }
         }
     }
@@ -115,7 +115,7 @@ struct EventCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 try Events(db: try database.connect()).cancel(id: id)
-                print("cancelled event \(id)")
+                say("cancelled event \(id)")
             }
         }
     }

@@ -40,7 +40,7 @@ struct ExamCommand: ParsableCommand {
                         throw WorkforceError.invalid(
                             field: "level", value: self.level, reason: "use junior, intermediate or senior")
                     }
-                    print(
+                    say(
                         try ExamSessions(db: try database.connect()).create(
                             year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
                 }
@@ -84,7 +84,7 @@ struct ExamCommand: ParsableCommand {
                 try reportingErrors {
                     try ExamSessions(db: try database.connect()).setWindow(
                         sessionID: session, province: province, opens: opens, closes: closes)
-                    print("window set")
+                    say("window set")
                 }
             }
         }
@@ -117,7 +117,7 @@ struct ExamCommand: ParsableCommand {
                     }
                     try ExamSessions(db: try database.connect()).setPassLine(
                         sessionID: session, subject: subject, mark: mark, region: region)
-                    print("pass line set")
+                    say("pass line set")
                 }
             }
         }
@@ -171,7 +171,7 @@ struct ExamCommand: ParsableCommand {
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
                 let subjects = registered.subjects.map(\.rawValue).joined(separator: ", ")
                 let unverified = " (eligibility unverified: education or start of social work not recorded)"
-                print("registered for \(subjects)\(registered.eligibilityVerified ? "" : unverified)")
+                say("registered for \(subjects)\(registered.eligibilityVerified ? "" : unverified)")
             }
         }
     }

@@ -53,7 +53,7 @@ struct FundingCommand: ParsableCommand {
                     throw WorkforceError.invalid(
                         field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
                 }
-                print(
+                say(
                     try Funding(db: try database.connect()).add(
                         enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,
                         providerOrg: providerOrg, contract: contract))

@@ -43,7 +43,7 @@ struct OrgCommand: ParsableCommand {
             try reportingErrors {
                 try ServiceOrganizations(db: try database.connect()).add(
                     uscc: uscc, name: name, region: region, founded: founded)
-                print("saved")
+                say("saved")
             }
         }
     }

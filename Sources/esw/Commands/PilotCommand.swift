@@ -36,7 +36,7 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    print(
+                    say(
                         try PilotPrograms(db: try database.connect()).create(
                             name: name, document: document, applyBy: applyBy, confirmBy: confirmBy,
                             pilotMonths: pilotMonths, summaryBy: summaryBy))
@@ -94,7 +94,7 @@ struct PilotCommand: ParsableCommand {
                     }
                     return text
                 }
-                print(
+                say(
                     try PilotApplications(db: try database.connect()).apply(
                         programID: program, applicant: applicant, plan: planText, on: on ?? .today(), late: late))
             }
@@ -121,7 +121,7 @@ struct PilotCommand: ParsableCommand {
                 let status = try applicationStatus(to, field: "to")
                 try PilotApplications(db: try database.connect()).advance(
                     applicationID: application, to: status, on: on ?? .today(), note: note)
-                print(status.rawValue)
+                say(status.rawValue)
             }
         }
     }

@@ -49,7 +49,7 @@ struct PostCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                print(
+                say(
                     try Posts(db: try database.connect()).add(
                         enterpriseUSCC: enterprise, department: department, title: title, filledBy: filledBy,
                         createdOn: createdOn ?? .today(), today: .today()))

@@ -164,7 +164,7 @@ struct Evidence: ParsableCommand {
             let scope = evidence.report.scope
             let header = EvidencePack.header(evidence, includeIDNumbers: includeIDNumbers, asOf: today)
             let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
-            print("\(digest)  MANIFEST")
+            say("\(digest)  MANIFEST")
             printError(
                 """
                 esw: evidence pack of application \(scope.applicationID) written to \(out) (\(files.count) files and \
@@ -193,13 +193,13 @@ struct Verify: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let result = try EvidencePack.verify(path: file)
-            for line in result.header { print(line) }
-            print("\(result.manifestDigest)  MANIFEST")
+            for line in result.header { say(line) }
+            say("\(result.manifestDigest)  MANIFEST")
             guard result.problems.isEmpty else {
                 for problem in result.problems { printError("esw: \(problem)") }
                 throw ExitStatus.invalidInput
             }
-            print("intact: \(result.checked) files match their SHA-256 in MANIFEST")
+            say("intact: \(result.checked) files match their SHA-256 in MANIFEST")
         }
     }
 }

@@ -88,7 +88,7 @@ struct ServiceCommand: ParsableCommand {
                     }
                     return value
                 }
-                print(
+                say(
                     try Services(db: try database.connect()).record(
                         enterpriseUSCC: enterprise, kind: kind, on: date, beneficiaries: beneficiaries,
                         provider: provider,

@@ -75,7 +75,7 @@ struct StaffCommand: ParsableCommand {
             try reportingErrors {
                 let closed = try Staff(db: try database.connect()).recordLeaving(
                     idNumber: idNumber, enterpriseUSCC: enterprise, department: department, on: on, today: .today())
-                print("closed: \(closed.map(\.rawValue).joined(separator: ", "))")
+                say("closed: \(closed.map(\.rawValue).joined(separator: ", "))")
             }
         }
     }
