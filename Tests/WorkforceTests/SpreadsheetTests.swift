@@ -103,4 +103,26 @@ import WorkforceOutput
         let (_, rows) = try records(try temporaryFile(text: written))
         #expect(rows.dropFirst().map { $0.fields.first ?? "" } == cells.filter { !$0.isEmpty })
     }
+
+    @Test func whatIsNotARegularFileOrIsTooLargeIsRefusedBeforeReading() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("esw-tests-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("pipe.csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A sparse file: large on paper, nothing written.
+        let large = folder.appendingPathComponent("large.csv").path
+        #expect(FileManager.default.createFile(atPath: large, contents: Data("a,b\n".utf8)))
+        #expect(truncate(large, off_t(SpreadsheetReader.maximumFileSize + 1)) == 0)
+        let cases = [
+            (folder.path, "is a directory; give a CSV file"),
+            ("/dev/zero", "is not a regular file (a device or a pipe); give a CSV file"),
+            (fifo, "is not a regular file (a device or a pipe); give a CSV file"),
+            (large, "is 201 MB; at most 200 MB are read (split the file)"),
+        ]
+        for (path, reason) in cases {
+            let error = #expect(throws: SpreadsheetError.self) { try SpreadsheetReader(path: path) }
+            #expect(error?.reason == reason, "\(path)")
+        }
+    }
 }

@@ -41,9 +41,12 @@ public final class SpreadsheetReader {
     private var line = 1
     private var atStart = true
     private static let chunkSize = 1 << 20
+    /// The largest spreadsheet read: well above a national roster of a million rows (about 90 MB).
+    public static let maximumFileSize = 200 << 20
 
     public init(path: String) throws {
         self.path = path
+        try SpreadsheetReader.checkReadable(path: path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SpreadsheetError(path: path, reason: "cannot open the file (does it exist, and may you read it?)")
         }
@@ -54,6 +57,24 @@ public final class SpreadsheetReader {
 
     deinit {
         try? handle.close()
+    }
+
+    /// Refuses, before reading, what is not a regular file (a directory, a device such as
+    /// /dev/zero, a pipe) or is larger than ``maximumFileSize``: neither may hang or exhaust esw.
+    static func checkReadable(path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw SpreadsheetError(path: path, reason: "cannot open the file (does it exist, and may you read it?)")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file (a device or a pipe)"
+            throw SpreadsheetError(path: path, reason: "is \(kind); give a CSV file")
+        }
+        guard info.st_size <= maximumFileSize else {
+            let megabytes = (info.st_size + (1 << 20) - 1) >> 20
+            throw SpreadsheetError(
+                path: path, reason: "is \(megabytes) MB; at most \(maximumFileSize >> 20) MB are read (split the file)")
+        }
     }
 
     /// Scans the whole file once; valid UTF-8 throughout means UTF-8.
