@@ -39,6 +39,6 @@ public enum RejectsFile {
         for row in rejected.rows {
             text += CSVWriter.line(row.values + [String(row.line), row.errors.map(reason).joined(separator: "; ")])
         }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try writeAtomically(text, to: path, field: "rejects")
     }
 }

@@ -1,6 +1,6 @@
 import CalendarDates
 public import Foundation
-import Workforce
+public import Workforce
 
 #if canImport(Glibc)
 import Glibc
@@ -8,24 +8,43 @@ import Glibc
 
 /// Writes a report to a file through a temporary file and a rename, so that a failed run never
 /// leaves half a report behind.
-public func writeAtomically(_ text: String, to path: String) throws {
-    try writeAtomically(Data(text.utf8), to: path)
+public func writeAtomically(_ text: String, to path: String, field: Field = "out") throws {
+    try writeAtomically(Data(text.utf8), to: path, field: field)
 }
 
-public func writeAtomically(_ data: Data, to path: String) throws {
+/// The bytes go to a new temporary file beside the target, reach the disk (fsync), and take the
+/// target's name in one rename; on any failure the temporary file is removed and `field` named.
+public func writeAtomically(_ data: Data, to path: String, field: Field = "out") throws {
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent().appendingPathComponent(
-        ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    do {
-        try data.write(to: temporary)
-    } catch {
-        throw WorkforceError.invalid(
-            field: "out", value: path, reason: "cannot be written: \(error.localizedDescription)")
+        ".\(url.lastPathComponent).\(UUID().uuidString).tmp"
+    ).path
+    func refuse(_ reason: String) -> WorkforceError {
+        WorkforceError.invalid(field: field, value: path, reason: "cannot be written: \(reason)")
     }
+    // O_EXCL: the temporary name is new, never someone else's file.
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw refuse(String(cString: strerror(errno))) }
+    var failure: String?
+    data.withUnsafeBytes { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            offset += written
+        }
+    }
+    // The bytes reach the disk before the name does, so a crash leaves the old file or the new one.
+    if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+    if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
     // rename(2) replaces the destination in one step, whether or not it exists.
-    guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw WorkforceError.invalid(field: "out", value: path, reason: "cannot be written: \(reason)")
+    if failure == nil, rename(temporary, url.path) != 0 { failure = String(cString: strerror(errno)) }
+    if let failure {
+        unlink(temporary)
+        throw refuse(failure)
     }
 }
