@@ -35,6 +35,7 @@ public struct SQLState: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     public static let undefinedTable: SQLState = "42P01"
     public static let undefinedFunction: SQLState = "42883"
     public static let syntaxError: SQLState = "42601"
+    public static let insufficientPrivilege: SQLState = "42501"
     public static let serializationFailure: SQLState = "40001"
     public static let deadlockDetected: SQLState = "40P01"
     /// The class 08 code itself; use its ``errorClass`` to match any connection exception.

@@ -110,6 +110,46 @@ struct TrainingWorld {
 }
 
 @Suite(.database) struct EnrollmentTests {
+    @Test func handWrittenSQLCannotResetASeatCounterNorOverfillAnEvent() throws {
+        try TestDatabase.withSchema { db in
+            let world = try TrainingWorld(db: db)
+            let event = try world.event(capacity: 2, quotas: [.union: 1])
+            #expect(try world.enroll(event, 1).status == .enrolled)
+            #expect(try world.enroll(event, 2).status == .enrolled)
+            for statement: SQLQuery in [
+                "UPDATE training_event SET seats_taken = 0 WHERE id = \(event)",
+                "UPDATE event_quota SET seats_taken = 0 WHERE event_id = \(event)",
+            ] {
+                let refused = #expect(throws: PostgresError.self) { try db.execute(statement) }
+                #expect(refused?.sqlState == .checkViolation)
+                #expect(refused?.constraint == "seats_counted_from_enrollments")
+            }
+            let seats: Int = try db.query("SELECT seats_taken FROM training_event WHERE id = \(event)").single()
+                .decode(0)
+            #expect(seats == 2)
+            #expect(try world.enroll(event, 3).status == .waitlisted)
+            // Cancelling still frees a seat: the enrollment trigger may move the counter.
+            _ = try world.enrollments.cancel(
+                eventID: event, idNumber: RosterWorld.person(1), today: TrainingWorld.today)
+            #expect(try world.statuses(event)[RosterWorld.person(3)] == .enrolled)
+        }
+    }
+
+    @Test func theAuditLogIsAppendOnly() throws {
+        try TestDatabase.withSchema { db in
+            _ = try TrainingWorld(db: db)
+            let rows: Int = try db.query("SELECT count(*) FROM audit_log").single().decode(0)
+            #expect(rows > 0)
+            for statement: SQLQuery in [
+                "UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+            ] {
+                let refused = #expect(throws: PostgresError.self) { try db.execute(statement) }
+                #expect(refused?.sqlState == .insufficientPrivilege)
+            }
+            #expect(try db.query("SELECT count(*) FROM audit_log").single().decode(0, as: Int.self) == rows)
+        }
+    }
+
     @Test func fullEventsWaitlistInOrderAndACancellationPromotesTheFirst() throws {
         try TestDatabase.withSchema { db in
             let world = try TrainingWorld(db: db)
