@@ -114,7 +114,6 @@ extension EvidencePack {
     /// The files of a pack, in the order the MANIFEST lists them: ID numbers masked (first 6 and
     /// last 4) in the CSV and JSON files unless `includeIDNumbers`, never shown in the HTML.
     public static func files(_ evidence: PilotEvidence, includeIDNumbers: Bool) -> [File] {
-        func shown(_ id: String) -> String { includeIDNumbers ? id : maskedIDNumber(id) }
         func csv(_ listing: Listing) -> Data { Data(listing.rendered(as: .csv).utf8) }
         let report = evidence.report
         var files = [
@@ -131,8 +130,9 @@ extension EvidencePack {
             let rows = lines.map { line in
                 [
                     String(line.eventID), line.title, line.kind.rawValue,
-                    "\(line.startsAt.date.iso) \(twoDigits(line.startsAt.hour)):\(twoDigits(line.startsAt.minute))",
-                    shown(line.idNumber), line.name, line.enterprise, line.department.rawValue, line.status.rawValue,
+                    line.startsAt.description,
+                    shownIDNumber(line.idNumber, whole: includeIDNumbers), line.name, line.enterprise,
+                    line.department.rawValue, line.status.rawValue,
                     line.hours ?? "",
                 ]
             }
@@ -142,7 +142,10 @@ extension EvidencePack {
         let certificates = RecordTable(
             headers: ["id_number", "name", "level", "certificate_no", "issued_on", "revoked_on"],
             rows: evidence.certificates.map {
-                [shown($0.idNumber), $0.name, $0.level.rawValue, $0.number, $0.issuedOn.iso, $0.revokedOn?.iso ?? ""]
+                [
+                    shownIDNumber($0.idNumber, whole: includeIDNumbers), $0.name, $0.level.rawValue, $0.number,
+                    $0.issuedOn.iso, $0.revokedOn?.iso ?? "",
+                ]
             })
         files.append(File(name: "certificates.csv", data: csv(Listing(records: certificates))))
         files.append(File(name: "exam-funnel.csv", data: csv(.examFunnel(report.funnel))))
@@ -163,6 +166,4 @@ extension EvidencePack {
             "id_numbers: \(includeIDNumbers ? "included" : "masked")",
         ]
     }
-
-    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 }

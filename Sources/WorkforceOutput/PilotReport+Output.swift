@@ -44,7 +44,7 @@ extension PilotReport {
     /// ID numbers are masked (first 6 and last 4) unless `includeIDNumbers`.
     public func json(includeIDNumbers: Bool = false) -> JSON {
         let idNumber = { (id: String?) -> JSON in
-            id.map { .string(includeIDNumbers ? $0 : maskedIDNumber($0)) } ?? .null
+            id.map { .string(shownIDNumber($0, whole: includeIDNumbers)) } ?? .null
         }
         return .object([
             ("schema_version", .int(PilotReport.schemaVersion)), ("report", .string("pilot")),
@@ -230,7 +230,7 @@ extension PilotReport {
         ]
         for post in posts {
             let filler = post.filledByName.map { name in
-                name + (post.filledByIDNumber.map { " " + (includeIDNumbers ? $0 : maskedIDNumber($0)) } ?? "")
+                name + (post.filledByIDNumber.map { " " + shownIDNumber($0, whole: includeIDNumbers) } ?? "")
             }
             rows.append([
                 "post", post.createdOn.iso, post.title,

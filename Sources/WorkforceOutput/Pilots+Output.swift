@@ -73,7 +73,7 @@ extension Listing {
             [
                 String(post.id), post.createdOn.iso, post.enterpriseUSCC, post.enterpriseName, post.department.rawValue,
                 post.title, post.filledByName ?? "",
-                post.filledByIDNumber.map { includeIDNumbers ? $0 : maskedIDNumber($0) } ?? "",
+                post.filledByIDNumber.map { shownIDNumber($0, whole: includeIDNumbers) } ?? "",
             ]
         }
         return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0])
