@@ -94,6 +94,12 @@ public struct MigrationRunner: Sendable {
         return applied
     }
 
+    /// The versions the database records as applied (none when it was never migrated); cheap
+    /// enough to ask on every connection, since no file is hashed.
+    public func recordedVersions(_ db: Connection) throws -> Set<String> {
+        Set(try recordedMigrations(db).keys)
+    }
+
     /// Lists every known and recorded migration with its state, changing nothing.
     public func status(_ db: Connection) throws -> [MigrationStatus] {
         let recorded = try recordedMigrations(db)

@@ -13,11 +13,13 @@ public enum Schema {
     ///
     /// - Throws: ``SchemaMismatch``.
     public static func checkCurrent(_ db: Connection) throws {
-        let statuses = try runner.status(db)
-        if let unknown = statuses.first(where: { $0.state == .unknown }) {
-            throw SchemaMismatch.newer(migration: unknown.name)
+        // Names only: an edited file is `db migrate`'s to report, and every command need not hash
+        // every migration file.
+        let recorded = try runner.recordedVersions(db)
+        if let unknown = recorded.subtracting(migrations.map(\.name)).min() {
+            throw SchemaMismatch.newer(migration: unknown)
         }
-        let pending = statuses.filter { $0.state == .pending }.count
+        let pending = migrations.filter { !recorded.contains($0.name) }.count
         if pending == migrations.count { throw SchemaMismatch.notMigrated }
         if pending > 0 { throw SchemaMismatch.behind(pending: pending) }
     }
