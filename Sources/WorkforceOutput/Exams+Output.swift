@@ -2,8 +2,11 @@ import CalendarDates
 public import Workforce
 
 extension LevelResult {
-    public var json: JSON {
-        .object([
+    public var json: JSON { .object(jsonMembers) }
+
+    /// The members of ``json``, for listings that put the person's in front of them.
+    var jsonMembers: [(String, JSON)] {
+        [
             ("level", .string(level.rawValue)), ("passed", .bool(passed)),
             ("passed_year", passedYear.map(JSON.int) ?? .null), ("scope", .optional(scope)),
             (
@@ -19,7 +22,7 @@ extension LevelResult {
             ("remaining", .array(remaining.map { .string($0.rawValue) })),
             ("earlier_passes_valid_through", earlierPassesValidThrough.map(JSON.int) ?? .null),
             ("pass_valid_through", passValidThrough.map(JSON.int) ?? .null),
-        ])
+        ]
     }
 }
 
@@ -72,10 +75,7 @@ extension Listing {
             return .array(
                 results.map { result in
                     .object(
-                        [("id_number", .string(result.idNumber)), ("name", .string(result.name))]
-                            + {
-                                if case .object(let members) = result.json { return members } else { return [] }
-                            }())
+                        [("id_number", .string(result.idNumber)), ("name", .string(result.name))] + result.jsonMembers)
                 })
         }
     }

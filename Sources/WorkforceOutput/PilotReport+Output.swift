@@ -35,8 +35,8 @@ extension PilotReport {
 
     func startEndJSON(_ start: RatioCounts, _ end: RatioCounts) -> [(String, JSON)] {
         [
-            ("start", ProvinceReport.ratioJSON(start, asOf: scope.from)),
-            ("end", ProvinceReport.ratioJSON(end, asOf: scope.to)),
+            ("start", start.json(asOf: scope.from)),
+            ("end", end.json(asOf: scope.to)),
             ("change", PilotReport.changeText(start, end).map(JSON.number) ?? .null),
         ]
     }

@@ -2,31 +2,19 @@ import CalendarDates
 public import Workforce
 
 extension ProvinceReport {
-    static func ratioJSON(_ counts: RatioCounts) -> [(String, JSON)] {
-        [
-            ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
-            ("ratio", counts.ratio.map(JSON.number) ?? .null),
-        ]
-    }
-
-    /// Counts on a date: {"as_of", "tracked", "certified", "ratio"}.
-    static func ratioJSON(_ counts: RatioCounts, asOf: CalendarDate) -> JSON {
-        .object([("as_of", .string(asOf.iso))] + ratioJSON(counts))
-    }
-
     public var json: JSON {
         .object([
             ("schema_version", .int(ProvinceReport.schemaVersion)), ("report", .string("province")),
             ("region", .object([("code", .string(regionCode)), ("name", .string(regionName))])),
             ("as_of", .string(asOf.iso)),
-            ("total", .object(ProvinceReport.ratioJSON(total))),
+            ("total", .object(total.jsonMembers)),
             (
                 "cities",
                 .array(
                     cities.map {
                         .object(
                             [("code", .string($0.code)), ("name", .string($0.name))]
-                                + ProvinceReport.ratioJSON($0.counts))
+                                + $0.counts.jsonMembers)
                     })
             ),
             (
@@ -37,7 +25,7 @@ extension ProvinceReport {
                             [
                                 ("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
                                 ("region_code", .string(line.regionCode)),
-                            ] + ProvinceReport.ratioJSON(line.counts))
+                            ] + line.counts.jsonMembers)
                     })
             ),
             (
@@ -51,7 +39,7 @@ extension ProvinceReport {
                         ])
                     })
             ),
-            ("trend", .array(trend.map { ProvinceReport.ratioJSON($0.counts, asOf: $0.date) })),
+            ("trend", .array(trend.map { $0.counts.json(asOf: $0.date) })),
         ])
     }
 

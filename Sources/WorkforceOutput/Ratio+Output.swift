@@ -2,6 +2,17 @@ public import CalendarDates
 public import Workforce
 
 extension RatioCounts {
+    /// {"tracked", "certified", "ratio"}: the ratio as the database's exact decimal, null when
+    /// nobody is tracked.
+    var jsonMembers: [(String, JSON)] {
+        [("tracked", .int(tracked)), ("certified", .int(certified)), ("ratio", ratio.map(JSON.number) ?? .null)]
+    }
+
+    /// Counts on a date: {"as_of", "tracked", "certified", "ratio"}.
+    func json(asOf: CalendarDate) -> JSON {
+        .object([("as_of", .string(asOf.iso))] + jsonMembers)
+    }
+
     /// "34.29%", or "—" when nobody is tracked.
     public var percentage: String {
         guard let ratio, let value = Double(ratio) else { return "—" }
@@ -31,19 +42,15 @@ extension RatioEntry {
         case .country:
             members.append(("region", .null))
         }
+        members += counts.jsonMembers
         members += [
-            ("tracked", .int(counts.tracked)), ("certified", .int(counts.certified)),
-            ("ratio", counts.ratio.map(JSON.number) ?? .null),
             (
                 "by_department",
                 .array(
                     departments.map { department in
-                        .object([
-                            ("department", .string(department.department.rawValue)),
-                            ("tracked", .int(department.counts.tracked)),
-                            ("certified", .int(department.counts.certified)),
-                            ("ratio", department.counts.ratio.map(JSON.number) ?? .null),
-                        ])
+                        .object(
+                            [("department", .string(department.department.rawValue))]
+                                + department.counts.jsonMembers)
                     })
             ),
             (
@@ -156,13 +163,7 @@ public enum RatioOutput {
                 (
                     "points",
                     .array(
-                        points.map { point in
-                            .object([
-                                ("as_of", .string(point.date.iso)), ("tracked", .int(point.counts.tracked)),
-                                ("certified", .int(point.counts.certified)),
-                                ("ratio", point.counts.ratio.map(JSON.number) ?? .null),
-                            ])
-                        })
+                        points.map { $0.counts.json(asOf: $0.date) })
                 ))
             return JSON.object(members).serialized(pretty: true) + "\n"
         case .csv:
