@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Runs the built `esw` binary as a user would, and returns its exit status and output.
-struct ESWRun {
+struct ESWRun: Sendable {
     let status: Int32
     let stdout: String
     let stderr: String

@@ -15,7 +15,7 @@ import Testing
     @Test func aDuplicateIDNumberFromAConcurrentImportPrintsNoPartOfIt() throws {
         try TestDatabase.withSchema { db, url in
             let uscc = Fixtures.uscc(region: "440305", serial: 31)
-            let added = try ESWProcess.run([
+            let added = try esw([
                 "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
                 "--database-url", url,
             ])
@@ -29,10 +29,16 @@ import Testing
             let concurrent = try Connection(conninfo: url)
             try concurrent.execute(script: "BEGIN")
             try concurrent.execute("INSERT INTO person (id_number, name) VALUES (\(Self.idNumber), \(Self.name))")
-            let importing = try ESWProcess(["staff", "import", roster, "--database-url", url])
+            let outcome = ResultSlots<Result<ESWRun, any Error>>(count: 1)
+            let finished = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                outcome.set(0, Result { try esw(["staff", "import", roster, "--database-url", url]) })
+                finished.signal()
+            }
             try waitUntilBlocked(by: concurrent.backendPID, watching: db)
             try concurrent.execute(script: "COMMIT")
-            let run = importing.finish()
+            finished.wait()
+            let run = try outcome.values[0].get()
 
             #expect(run.status == 3)
             #expect(run.stderr.contains("person_id_number_key"), "\(run.stderr)")
@@ -48,7 +54,7 @@ import Testing
             try db.execute(script: "ALTER TABLE person ADD CONSTRAINT person_name_short CHECK (char_length(name) <= 3)")
             let uscc = Fixtures.uscc(region: "440305", serial: 32)
             #expect(
-                try ESWProcess.run([
+                try esw([
                     "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
                     "--database-url", url,
                 ]).status == 0)
@@ -58,7 +64,7 @@ import Testing
                     \(uscc),\(Self.idNumber),\(Self.name),工会,2012-01-01
 
                     """)
-            let run = try ESWProcess.run(["staff", "import", roster, "--database-url", url])
+            let run = try esw(["staff", "import", roster, "--database-url", url])
 
             #expect(run.status == 3)
             #expect(run.stderr.contains("person_name_short"), "\(run.stderr)")
@@ -73,7 +79,7 @@ import Testing
         try TestDatabase.withSchema { db, url in
             let uscc = Fixtures.uscc(region: "440305", serial: 33)
             #expect(
-                try ESWProcess.run([
+                try esw([
                     "enterprise", "add", "--uscc", uscc, "--name", "测试", "--region", "440305",
                     "--database-url", url,
                 ]).status == 0)
@@ -82,7 +88,7 @@ import Testing
             try locker.execute(script: "BEGIN; LOCK TABLE enterprise, person, employment IN ACCESS EXCLUSIVE MODE")
             defer { _ = try? locker.execute(script: "ROLLBACK") }
             let impatient = try conninfo(schema: schema, statementTimeoutMilliseconds: 300)
-            let run = try ESWProcess.run(["ratio", "--enterprise", uscc, "--database-url", impatient])
+            let run = try esw(["ratio", "--enterprise", uscc, "--database-url", impatient])
 
             #expect(run.status == 1)
             #expect(run.stderr.hasPrefix("esw: the statement timed out"), "\(run.stderr)")
@@ -91,7 +97,7 @@ import Testing
         }
     }
 
-    private func expectNoPersonalData(in run: ESWProcess.Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectNoPersonalData(in run: ESWRun, sourceLocation: SourceLocation = #_sourceLocation) {
         for output in [run.stdout, run.stderr] {
             #expect(!output.contains(Self.idNumber), "\(output)", sourceLocation: sourceLocation)
             // No run of the ID number's digits long enough to identify anyone, and not the name.
@@ -124,46 +130,5 @@ import Testing
             return url + (url.contains("?") ? "&" : "?") + "options=\(encoded)"
         }
         return url + " options='\(options)'"
-    }
-}
-
-/// The built `esw` binary, run as a user would: started, then finished for its status and output.
-private final class ESWProcess {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    private let process = Process()
-    private let out = Pipe()
-    private let err = Pipe()
-
-    init(_ arguments: [String]) throws {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
-        }
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func finish() -> Outcome {
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func run(_ arguments: [String]) throws -> Outcome {
-        try ESWProcess(arguments).finish()
     }
 }
