@@ -17,10 +17,3 @@ public func twoPlaces(_ value: Decimal) -> String {
     let fraction = parts.count > 1 ? String(parts[1]) : ""
     return "\(parts[0]).\(fraction.padding(toLength: 2, withPad: "0", startingAt: 0))"
 }
-
-extension PilotReport {
-    /// The exact sum of decimal texts, shown with two places ("78.00").
-    public static func sum(_ texts: [String]) -> String {
-        twoPlaces(texts.compactMap { Decimal(string: $0) }.reduce(0, +))
-    }
-}

@@ -117,6 +117,13 @@ public struct PilotReport: Sendable {
     public var organizationsFounded: Int { organizations.filter(\.foundedInPeriod).count }
 }
 
+extension PilotReport {
+    /// The exact sum of decimal texts, shown with two places ("78.00").
+    public static func sum(_ texts: [String]) -> String {
+        twoPlaces(texts.compactMap { Decimal(string: $0) }.reduce(0, +))
+    }
+}
+
 extension Reports {
     /// Resolves an application to what its reports cover. The period defaults to the pilot year:
     /// from the day the application entered the pilot (or the day after the program's
