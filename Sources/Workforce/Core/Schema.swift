@@ -25,6 +25,25 @@ public enum Schema {
     }
 }
 
+/// A rule of sql/0013 that rows stored before it break: the CHECK stays NOT VALID (new and changed
+/// rows are still checked) or, for a trigger's rule, the rows stay as they were.
+public struct GuardException: Sendable, Equatable {
+    public let table: String
+    /// The constraint's or trigger rule's name, as docs/limits.md lists it.
+    public let rule: String
+    public let rows: Int
+}
+
+extension Schema {
+    /// The stored rows that break the rules sql/0013 added, by table and rule (sql `guard_exceptions`);
+    /// none on a database that esw has guarded from the start.
+    public static func guardExceptions(_ db: Connection) throws -> [GuardException] {
+        try db.query("SELECT table_name, rule, violations FROM guard_exceptions()").map { row in
+            GuardException(table: try row.decode(0), rule: try row.decode(1), rows: try row.decode(2))
+        }
+    }
+}
+
 /// Why a database cannot be used by this binary as it is.
 public enum SchemaMismatch: Error, Sendable, Equatable {
     /// No migration was ever applied: the database has no schema of ours.

@@ -68,6 +68,13 @@ public struct ExamScores {
                       FROM import_staging WINDOW w AS (PARTITION BY id_number, session_id, subject ORDER BY line)) x
                 WHERE line <> first_line AND score <> first_score
                 """,
+                // Refused, not rounded: 59.95 rounded is 60.0, a pass (sql/0013 refuses it too).
+                """
+                SELECT line, 'score', score::text,
+                       'has more than one decimal; the exam gives scores to one decimal (59.5), and rounding '
+                       || 'could cross the pass line'
+                FROM import_staging WHERE score <> round(score, 1)
+                """,
             ],
             merge: { db in
                 let row = try db.query(

@@ -188,7 +188,7 @@ public struct ExamSessions {
         guard mark >= 0, mark <= 100 else {
             throw WorkforceError.invalid(field: "mark", value: "\(mark)", reason: "must be between 0 and 100")
         }
-        let code = try region.map { try Codes.validRegion($0) }
+        let code = try region.map { try Regions(db: db).known($0) }
         try db.transaction { db in
             try db.execute(
                 """

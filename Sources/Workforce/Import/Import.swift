@@ -270,6 +270,10 @@ struct ImportPipeline {
             row.reject(key, "is after today (\(today))")
             return nil
         }
+        if date < .earliestRecord {
+            row.reject(key, RecordDates.beforeEarliest)
+            return nil
+        }
         return date
     }
 

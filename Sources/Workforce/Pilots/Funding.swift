@@ -41,7 +41,8 @@ public struct Funding {
                 reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
         let enterpriseID = try enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
-        let regionCode = try region.map { try Codes.validRegion($0) }
+        let regionCode = try region.map { try Regions(db: db).known($0) }
+        try RecordDates.check(date, field: "date")
         let orgID = try providerOrg.map { try ServiceOrganizations(db: db).id(uscc: $0, field: "provider_org") }
         return try db.transaction { db in
             let id: Int = try db.query(

@@ -53,6 +53,7 @@ public struct PilotApplications {
     public func apply(programID: Int, applicant: Applicant, plan: String?, on date: CalendarDate, late: Bool) throws
         -> Int
     {
+        try RecordDates.check(date, field: "on")
         let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
@@ -66,7 +67,7 @@ public struct PilotApplications {
         }
         var region: String?, enterpriseID: Int?, orgID: Int?
         switch applicant {
-        case .region(let code): region = try Codes.validRegion(code)
+        case .region(let code): region = try Regions(db: db).known(code)
         case .enterprise(let uscc): enterpriseID = try Enterprises(db: db).lookUp(uscc: uscc).id
         case .serviceOrg(let uscc): orgID = try ServiceOrganizations(db: db).id(uscc: uscc)
         }
@@ -98,6 +99,7 @@ public struct PilotApplications {
     /// Moves an application to its next state, dated and attributed; refused unless the move is
     /// one of application_transition's.
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
+        try RecordDates.check(date, field: "on")
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
             guard let row = rows.first else {

@@ -42,6 +42,7 @@ public struct PilotPrograms {
         guard !name.trimmingSpaces.isEmpty else {
             throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
         }
+        try RecordDates.check(applyBy, field: "apply_by")
         guard confirmBy >= applyBy else {
             throw WorkforceError.invalid(
                 field: "confirm_by", value: confirmBy.iso, reason: "is before \(field: "apply_by") \(applyBy)")

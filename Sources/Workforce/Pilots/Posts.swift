@@ -30,6 +30,7 @@ public struct Posts {
         guard !title.trimmingSpaces.isEmpty else {
             throw WorkforceError.invalid(field: "title", value: title, reason: "is empty")
         }
+        try RecordDates.check(createdOn, field: "created_on")
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         let personID = try idNumber.map {
             try Staff(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by"))

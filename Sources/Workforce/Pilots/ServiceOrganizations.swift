@@ -33,7 +33,8 @@ public struct ServiceOrganizations {
     /// Adds a social-work service organization (or updates the one with this USCC).
     public func add(uscc: String, name: String, region: String, founded: CalendarDate?) throws {
         let code = try Codes.validUSCC(uscc, field: "uscc")
-        let regionCode = try Codes.validRegion(region)
+        let regionCode = try Regions(db: db).known(region)
+        try RecordDates.check(founded, field: "founded")
         guard !name.trimmingSpaces.isEmpty else {
             throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
         }

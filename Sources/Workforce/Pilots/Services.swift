@@ -36,6 +36,7 @@ public struct Services {
         guard date <= today else {
             throw WorkforceError.invalid(field: "date", value: date.iso, reason: "is after today (\(today))")
         }
+        try RecordDates.check(date, field: "date")
         if let hours, hours < 0 || !isPlainDecimal(NSDecimalNumber(decimal: hours).stringValue) {
             throw WorkforceError.invalid(
                 field: "hours", value: "\(hours)",

@@ -75,6 +75,14 @@ public struct Certificates {
         WHERE (p.id_number::text, c.level, c.issued_on) IS DISTINCT FROM (s.id_number, s.level, s.issued_on)
         """,
         """
+        SELECT line, 'issued_on', issued_on::text,
+               CASE WHEN issued_on < DATE '2008-01-01'
+                    THEN 'is before 2008, the year of the first national social worker exam'
+                    ELSE 'is before the holder''s 18th birthday (from the ID number)' END
+        FROM import_staging
+        WHERE issued_on < DATE '2008-01-01' OR issued_on < id_number_birth_date(id_number) + interval '18 years'
+        """,
+        """
         SELECT s.line, 'exam_session', s.exam_session_id::text,
                CASE WHEN e.id IS NULL THEN 'no exam session has this id'
                     WHEN e.level <> s.level THEN 'is the ' || e.year || ' ' || e.level || ' session, not ' || s.level

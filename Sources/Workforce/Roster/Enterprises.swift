@@ -64,7 +64,11 @@ public struct Enterprises {
                              first_value(ROW(name, region_code, employees)::text) OVER w AS first_values
                       FROM import_staging WINDOW w AS (PARTITION BY uscc ORDER BY line)) x
                 WHERE line <> first_line AND ROW(name, region_code, employees)::text <> first_values
+                """,
                 """
+                SELECT line, 'region_code', region_code, region_code_unknown(region_code)
+                FROM import_staging WHERE region_code_unknown(region_code) IS NOT NULL
+                """,
             ],
             merge: { db in
                 let counts = try db.query(
@@ -109,6 +113,7 @@ public struct Enterprises {
             let error = fields.errors[0]
             throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
+        _ = try Regions(db: db).known(regionCode, field: "region")
         return try db.transaction { db in
             let row = try db.query(
                 """

@@ -83,6 +83,7 @@ public struct Staff {
                 """,
                 Staff.sameIDDifferentNames,
                 Staff.nameDiffersFromRecord,
+                Staff.datesBeforeBirth,
                 """
                 SELECT line, 'hired_on', coalesce(hired_on::text, ''),
                        format('line %s already has an open employment for this person, enterprise and department',
@@ -172,6 +173,15 @@ public struct Staff {
         WHERE name <> first_name
         """
 
+    static let beforeBirth: Reason = "is before the person's birth date (from the ID number)"
+
+    /// Hiring and leaving dates before the birth date in the ID number (sql/0013 refuses them too).
+    static let datesBeforeBirth: SQLQuery = """
+        SELECT s.line, d.key, d.day::text, \(beforeBirth.description)
+        FROM import_staging s, LATERAL (VALUES ('hired_on', s.hired_on), ('left_on', s.left_on)) d (key, day)
+        WHERE d.day < id_number_birth_date(s.id_number)
+        """
+
     static let nameDiffersFromRecord: SQLQuery = """
         SELECT s.line, 'name', s.name, format('this ID number is on record as %s', p.name)
         FROM import_staging s JOIN person p ON p.id_number = s.id_number
@@ -189,10 +199,11 @@ public struct Staff {
         guard date <= today else {
             throw WorkforceError.invalid(field: "on", value: date.iso, reason: "is after today (\(today))")
         }
+        try RecordDates.check(date, field: "on")
         return try db.transaction { db in
             let open = try db.query(
                 """
-                SELECT em.id, em.department::text, em.hired_on
+                SELECT em.id, em.department::text, em.hired_on, p.birth_date
                 FROM employment em
                 JOIN person p ON p.id = em.person_id
                 JOIN enterprise e ON e.id = em.enterprise_id
@@ -209,6 +220,9 @@ public struct Staff {
             for row in open {
                 let hired: CalendarDate? = try row.decode(2)
                 let kind = try row.decode(1, as: Department.self)
+                if date < (try row.decode(3, as: CalendarDate.self)) {
+                    throw WorkforceError.invalid(field: "on", value: date.iso, reason: Staff.beforeBirth)
+                }
                 if let hired, date <= hired {
                     throw WorkforceError.invalid(
                         field: "on", value: date.iso,

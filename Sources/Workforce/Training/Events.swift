@@ -140,7 +140,8 @@ public struct Events {
                 field: "enterprise", value: draft.enterpriseUSCC!,
                 reason: "give \(field: "enterprise") or \(field: "region"), not both")
         }
-        let region = try draft.regionCode.map { try Codes.validRegion($0) }
+        try RecordDates.check(draft.startsAt.date, field: "starts")
+        let region = try draft.regionCode.map { try Regions(db: db).known($0) }
         return try db.transaction { db in
             let enterpriseID = try draft.enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
             let id: Int = try db.query(

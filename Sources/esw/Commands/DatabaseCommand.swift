@@ -18,7 +18,10 @@ struct DatabaseCommand: ParsableCommand {
                 transaction, and records each in schema_migrations with its checksum. Running it \
                 again changes nothing. It refuses, naming the file and changing nothing, when an \
                 applied migration was edited, when the database has a migration this esw does not \
-                know, or when a new file sorts before an applied one (exit 1).
+                know, or when a new file sorts before an applied one (exit 1). Rows stored \
+                earlier that break a rule a migration adds (a length limit, an impossible date, an \
+                unknown region code; docs/limits.md) are kept and counted in a warning; new and \
+                changed rows are checked.
 
                 Example:
                   esw db migrate --database-url postgres://localhost/esw
@@ -34,6 +37,13 @@ struct DatabaseCommand: ParsableCommand {
                     say("schema is up to date (\(Schema.migrations.count) migrations applied)")
                 } else {
                     for name in applied { say("applied \(name)") }
+                    for exception in try Schema.guardExceptions(db) {
+                        printError(
+                            """
+                            warning: \(exception.rows) \(exception.table) rows stored before this version break \
+                            \(exception.rule) (see docs/limits.md); they are kept, and new or changed rows are checked
+                            """)
+                    }
                 }
             }
         }
