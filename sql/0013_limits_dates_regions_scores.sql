@@ -214,8 +214,9 @@ ALTER TABLE exam_score ADD CONSTRAINT exam_score_one_decimal CHECK (score = roun
 COMMENT ON COLUMN exam_score.score IS
     'The score out of 100, with at most one decimal (59.5); more decimals are refused, never rounded.';
 
+-- The view shows scores as before, with two decimals (70.00): exact, as a score has at most one.
 CREATE VIEW exam_subject_result AS
-SELECT r.person_id, s.id AS session_id, s.level, s.year, sc.subject, sc.score,
+SELECT r.person_id, s.id AS session_id, s.level, s.year, sc.subject, sc.score::numeric(5, 2) AS score,
        sc.score >= national.mark AS passed_national,
        sc.score >= least(national.mark, coalesce(local_line.mark, national.mark)) AS passed
 FROM exam_score sc

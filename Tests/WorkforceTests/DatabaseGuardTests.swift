@@ -120,21 +120,27 @@ import Workforce
                 answer.state == "23514" && answer.constraint == "region_code_known" && answer.column == "region_code")
             answer = refusal(
                 db,
-                "INSERT INTO funding (region_code, source, amount, received_on) VALUES ('449999', 'other', 1, '2013-01-01')"
-            )
+                """
+                INSERT INTO funding (region_code, source, amount, received_on)
+                VALUES ('449999', 'other', 1, '2013-01-01')
+                """)
             #expect(answer.constraint == "region_code_known")
             answer = refusal(
                 db,
-                "INSERT INTO funding (region_code, source, amount, received_on) VALUES ('440305', 'other', 1, '1949-01-01')"
-            )
+                """
+                INSERT INTO funding (region_code, source, amount, received_on)
+                VALUES ('440305', 'other', 1, '1949-01-01')
+                """)
             #expect(answer.constraint == "funding_received_from_1949")
             #expect(try contents(db) == before)
 
             // The checks accept what is true: the birthday itself, an 18th birthday, a municipality's district.
             try db.execute("UPDATE employment SET hired_on = '1990-03-07'")
             try db.execute(
-                "INSERT INTO certificate (person_id, level, certificate_no, issued_on) VALUES (\(person), 'junior', 'C1', '2008-03-07')"
-            )
+                """
+                INSERT INTO certificate (person_id, level, certificate_no, issued_on)
+                VALUES (\(person), 'junior', 'C1', '2008-03-07')
+                """)
             try db.execute("UPDATE person SET name = repeat('张', 100)")
             for code in ["440305", "110105", "500230", "440000", "441900"] {
                 try db.execute("UPDATE enterprise SET region_code = \(code) WHERE id = \(enterprise)")
@@ -342,7 +348,10 @@ import Workforce
                     "certificate certificate_issued_plausibly 1", "employment employment_not_before_birth 1",
                 ])
             let valid: Bool = try db.query(
-                "SELECT convalidated FROM pg_constraint WHERE conname = 'person_name_length' AND connamespace = current_schema()::regnamespace"
+                """
+                SELECT convalidated FROM pg_constraint
+                WHERE conname = 'person_name_length' AND connamespace = current_schema()::regnamespace
+                """
             ).single().decode(0)
             #expect(!valid)
             // Still enforced on a new row.
