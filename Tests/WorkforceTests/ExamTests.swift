@@ -411,8 +411,9 @@ struct FunnelWorld {
 
 @Suite(.database) struct ExamEligibilityTests {
     /// Persons 30-35 in Shenzhen's union with recorded education; person 1 has none recorded.
+    /// Sessions of 2014 and 2015.
     func world(_ db: Connection) throws -> ExamWorld {
-        let world = try ExamWorld(db: db, years: [2014], levels: [.junior, .intermediate, .senior])
+        let world = try ExamWorld(db: db, years: [2014, 2015], levels: [.junior, .intermediate, .senior])
         _ = try world.training.world.importStaff(
             """
             enterprise_uscc,id_number,name,department,hired_on,学历,社会工作专业,从事社会工作时间
@@ -426,7 +427,7 @@ struct FunnelWorld {
         _ = try world.training.world.importCertificates(
             """
             id_number,level,certificate_no,issued_on
-            \(RosterWorld.person(34)),junior,EL1,2007-11-01
+            \(RosterWorld.person(34)),junior,EL1,2008-11-01
 
             """)
         return world
@@ -453,8 +454,9 @@ struct FunnelWorld {
             // Other-major bachelor: the intermediate exam needs 3 + 2 = 5 years.
             #expect(throws: WorkforceError.self) { try world.register(32, 2014, .intermediate) }
             try world.register(33, 2014, .intermediate)
-            // Secondary with a junior certificate 6 years old by the cut-off.
-            try world.register(34, 2014, .intermediate)
+            // Secondary with a junior certificate 6 years old by the cut-off (of 2015: certificates
+            // start in 2008).
+            try world.register(34, 2015, .intermediate)
             // The senior exam needs a bachelor's degree and an intermediate certificate.
             #expect(throws: WorkforceError.self) { try world.register(33, 2014, .senior) }
             // Nothing recorded: accepted, flagged.

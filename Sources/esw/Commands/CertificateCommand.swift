@@ -22,8 +22,9 @@ struct CertificateCommand: ParsableCommand {
                 Levels: junior 助理社会工作师, intermediate 社会工作师, senior 高级社会工作师. \
                 Re-importing changes nothing; a later file with a revocation date records it.
 
-                Bad input: every bad row is listed (line, column, value, reason), nothing is written \
-                and esw exits 3; with --skip-invalid the valid rows are imported and the rejected \
+                Bad input: every bad row is listed (line, column, value, reason; an issue date \
+                before 2008, the first national exam, or before the holder's 18th birthday is one), \
+                nothing is written and esw exits 3; with --skip-invalid the valid rows are imported and the rejected \
                 ones saved with a reason column.
 
                 Example:

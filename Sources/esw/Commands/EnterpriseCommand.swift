@@ -21,8 +21,9 @@ struct EnterpriseCommand: ParsableCommand {
                 UTF-8 with or without BOM, or GB18030/GBK, is detected. An enterprise already on \
                 record is updated when its name, region or employee count changed.
 
-                Bad input: every bad row is listed (line, column, value, reason), nothing is \
-                written and esw exits 3; with --skip-invalid the valid rows are imported and the \
+                Bad input: every bad row is listed (line, column, value, reason; a region code \
+                must name a division of the GB/T 2260 table, its prefecture included: 449999 is \
+                refused), nothing is written and esw exits 3; with --skip-invalid the valid rows are imported and the \
                 rejected ones saved with a reason column.
 
                 Example:
@@ -46,8 +47,9 @@ struct EnterpriseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add one enterprise, or update the one with this USCC.",
             discussion: """
-                Bad input (an invalid USCC or region code, an empty name) is refused with the \
-                reason and exit 3; nothing is written.
+                Bad input (an invalid USCC, a region code whose prefecture is not in the GB/T 2260 \
+                table such as 449999, an empty name) is refused with the reason and exit 3; nothing \
+                is written.
 
                 Example:
                   esw enterprise add --uscc 91440300MA5XXXXXXX --name 深圳某某科技有限公司 --region 440305 \

@@ -187,8 +187,9 @@ struct ExamCommand: ParsableCommand {
                 discussion: """
                     Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); subjects as keys or \
                     Chinese names. A score for someone with no registration for that session and subject, \
-                    an unknown session or subject, or a score outside 0-100 is a bad row: every bad row is \
-                    listed, nothing is written and esw exits 3, unless --skip-invalid.
+                    an unknown session or subject, or a score outside 0-100 or with more than one decimal \
+                    (59.95 is refused, never rounded to a pass) is a bad row: every bad row is listed, \
+                    nothing is written and esw exits 3, unless --skip-invalid.
 
                     Example:
                       esw exam scores import scores-2013.csv

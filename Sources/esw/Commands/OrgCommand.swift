@@ -29,6 +29,10 @@ struct OrgCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a service organization, or update the one with this USCC.",
             discussion: """
+                Refused with the reason and exit 3 when the USCC is invalid, the region code's \
+                prefecture is not in the GB/T 2260 table (449999), the name is empty or the founding \
+                date is before 1949-10-01.
+
                 Example:
                   esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 \
                 --founded 2012-05-01

@@ -62,8 +62,9 @@ struct PilotCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply to a program for a region, an enterprise or a service organization; prints the id.",
             discussion: """
-                Refused with exit 3 after the program's deadline (unless --late, which is recorded) and \
-                when the same applicant has applied to the program already.
+                Refused with exit 3 after the program's deadline (unless --late, which is recorded), \
+                when the same applicant has applied to the program already, when --region names no \
+                division of the GB/T 2260 table (449999), and when --on is before 1949-10-01.
 
                 Example:
                   esw pilot apply --program 1 --enterprise 91440305200000195U --plan plan.txt --on 2013-05-20

@@ -31,8 +31,10 @@ struct StaffCommand: ParsableCommand {
                 normal: one row each.
 
                 Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
-                number, an unknown enterprise or department, a date after today, a leaving date \
-                before the hiring date, one ID number with two names), nothing is written and esw \
+                number, an unknown enterprise or department, a date after today or before \
+                1949-10-01, a hiring or leaving date before the birth date in the ID number, a \
+                leaving date before the hiring date, one ID number with two names), nothing is \
+                written and esw \
                 exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
                 saved with a reason column, to fix and import again.
 
@@ -58,7 +60,8 @@ struct StaffCommand: ParsableCommand {
             discussion: """
                 Closes the open employment in --department, or in every department when none is \
                 given. Refused with exit 3 when there is no open employment, or when the date is \
-                not after the hiring date or is after today.
+                not after the hiring date, is after today, or is before the birth date in the ID \
+                number or before 1949-10-01.
 
                 Example:
                   esw staff leave --id-number 110105199003071239 --enterprise 91110000600037341L --on 2014-03-31
