@@ -63,7 +63,8 @@ COMMENT ON COLUMN audit_log.action IS 'What was done ("staff import"); at most 1
 COMMENT ON COLUMN audit_log.subject IS 'What it was done to (a file name, a code, an id); at most 1000 characters.';
 COMMENT ON COLUMN registration_rule.jurisdiction IS 'Where the rule applies (national); at most 100 characters.';
 COMMENT ON COLUMN registration_rule.source IS 'The document the rule comes from; at most 500 characters.';
-COMMENT ON COLUMN continuing_education_rule.jurisdiction IS 'Where the rule applies (national); at most 100 characters.';
+COMMENT ON COLUMN continuing_education_rule.jurisdiction IS
+    'Where the rule applies (national); at most 100 characters.';
 COMMENT ON COLUMN continuing_education_rule.source IS 'The document the rule comes from; at most 500 characters.';
 COMMENT ON COLUMN exam_level_rule.source IS 'The document the rule comes from; at most 500 characters.';
 COMMENT ON COLUMN exam_eligibility_rule.source IS 'The document the rule comes from; at most 500 characters.';
