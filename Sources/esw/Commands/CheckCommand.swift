@@ -10,7 +10,9 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate resident ID numbers, USCCs or region codes, to clean a spreadsheet before importing it.",
         discussion: """
             Prints each value with "valid" and its normalized form, or "invalid" and the precise \
-            reason. Pass - to read one value a line from standard input. Needs no database.
+            reason. Pass - to read one value a line from standard input. Needs no database, so a \
+            region code is checked for its form and province only; whether its prefecture is in the \
+            GB/T 2260 table (449999 is not) is checked by the commands that store it.
 
             Exits 0 when every value is valid, 3 when any is invalid.
 
