@@ -125,4 +125,57 @@ import WorkforceOutput
             #expect(error?.reason == reason, "\(path)")
         }
     }
+
+    /// Typical Taiwanese and Hong Kong names saved in Big5: their byte pairs are valid GB18030,
+    /// but read as GB18030 they are private-use characters, kana, Cyrillic or rare characters.
+    @Test func aBig5FileOfChineseNamesIsRefusedNotGuessed() throws {
+        let names = ["陳美玲", "林志明", "黃淑芬", "張家豪", "李雅婷", "王俊傑", "吳怡君", "劉建宏", "蔡宗翰", "楊佳穎"]
+        let withEnglishHeader =
+            "name,id_number\n" + names.enumerated().map { "\($1),\(RosterWorld.person($0))\n" }.joined()
+        let withChineseHeader = "姓名,身份證號\n" + names.map { "\($0),110105199003071239\n" }.joined()
+        for text in [withEnglishHeader, withChineseHeader] + names.map({ "name\n\($0)\n" }) {
+            let big5 = try converted(text, to: "BIG5")
+            #expect(String(data: big5, encoding: .utf8) == nil)
+            let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: big5)) }
+            #expect(
+                error?.reason.hasSuffix("is neither UTF-8 nor GB18030 text; save the file as CSV UTF-8 and try again")
+                    == true, "\(text)")
+        }
+    }
+
+    @Test func aUTF8FileWithOneRowSavedInGB18030IsRefusedNamingThatRow() throws {
+        let utf8 = "姓名,部门\n张伟,工会\n李娜,妇联\n"
+        let gb = try converted("王芳,党组织\n", to: "GB18030")
+        let tail = Data("赵磊,共青团\n".utf8)
+        let error = #expect(throws: SpreadsheetError.self) {
+            try records(try temporaryFile(contents: Data(utf8.utf8) + gb + tail))
+        }
+        #expect(
+            error?.reason
+                == """
+                line 4 is not UTF-8 text, but other lines are: the file mixes encodings; save the file as CSV UTF-8 \
+                and try again
+                """)
+    }
+
+    @Test func theSamplesGB18030RosterIsStillReadAsGB18030() throws {
+        let sample = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/sample/staff-guangdong-gb18030.csv").path
+        let (encoding, rows) = try records(sample)
+        #expect(encoding == .gb18030)
+        #expect(rows.count == 193)
+        #expect(rows[0].fields[0] == "姓名")
+    }
+
+    @Test func aByteOrderMarkAfterTheStartIsRefusedNamingItsLine() throws {
+        let joined = "\u{FEFF}姓名,部门\n张伟,工会\n\u{FEFF}姓名,部门\n李娜,妇联\n"
+        for data in [Data(joined.utf8), try converted(joined, to: "GB18030")] {
+            let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: data)) }
+            #expect(
+                error?.reason.hasPrefix("line 3 holds a byte-order mark (U+FEFF) after the start of the file") == true)
+        }
+        // At the start it is Excel's UTF-8 signature, read and dropped.
+        #expect(try records(try temporaryFile(text: "\u{FEFF}姓名\n张伟\n")).1.map(\.fields) == [["姓名"], ["张伟"]])
+    }
 }
