@@ -53,6 +53,7 @@ public struct PilotApplications {
     public func apply(programID: Int, applicant: Applicant, plan: String?, on date: CalendarDate, late: Bool) throws
         -> Int
     {
+        let plan = try TextLimits.valid(plan, as: .applicationPlan, field: "plan")
         let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
@@ -98,6 +99,7 @@ public struct PilotApplications {
     /// Moves an application to its next state, dated and attributed; refused unless the move is
     /// one of application_transition's.
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
+        let note = try TextLimits.valid(note, as: .transitionNote, field: "note")
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
             guard let row = rows.first else {
