@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Whether a file that is not UTF-8 is Chinese text saved in GB18030 (GBK, GB2312), as Excel and
 /// WPS save "CSV" on Chinese Windows, or something that only happens to decode as GB18030.
 ///
@@ -127,29 +123,21 @@ enum GB18030Plausibility {
         }
     }
 
-    /// Strict GB18030 decoding of one line at a time through iconv.
-    final class LineDecoder {
+    /// Strict GB18030 decoding of one line at a time.
+    struct LineDecoder {
         enum Problem {
             case undecodable, byteOrderMark
         }
 
-        private let descriptor: iconv_t
+        let converter: GB18030Converter
 
         init(path: String) throws {
-            let descriptor = iconv_open("UTF-8", "GB18030")
-            guard let descriptor, descriptor != iconv_t(bitPattern: -1) else {
-                throw SpreadsheetError(path: path, reason: "this system's iconv cannot read GB18030")
-            }
-            self.descriptor = descriptor
-        }
-
-        deinit {
-            iconv_close(descriptor)
+            converter = try GB18030Converter(path: path)
         }
 
         /// Why `line` is not plausible GB18030 text, or nil when it is.
         func problem(in line: ArraySlice<UInt8>, atFileStart: Bool) -> Problem? {
-            guard let decoded = decode(line) else { return .undecodable }
+            guard let decoded = converter.decode(Array(line)) else { return .undecodable }
             for (offset, scalar) in String(decoding: decoded, as: UTF8.self).unicodeScalars.enumerated() {
                 if scalar == "\u{FEFF}" {
                     if atFileStart && offset == 0 { continue }
@@ -158,27 +146,6 @@ enum GB18030Plausibility {
                 if GB18030Plausibility.isUnlikely(scalar) { return .undecodable }
             }
             return nil
-        }
-
-        private func decode(_ line: ArraySlice<UInt8>) -> [UInt8]? {
-            var input = Array(line)
-            var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-            iconv(descriptor, nil, nil, nil, nil)
-            var produced = 0
-            let ok = input.withUnsafeMutableBufferPointer { inBuffer in
-                output.withUnsafeMutableBufferPointer { outBuffer in
-                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!)
-                        .assumingMemoryBound(to: CChar.self)
-                    var inLeft = inBuffer.count
-                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
-                        .assumingMemoryBound(to: CChar.self)
-                    var outLeft = outBuffer.count
-                    let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
-                    produced = outBuffer.count - outLeft
-                    return result != -1 && inLeft == 0
-                }
-            }
-            return ok ? Array(output[0..<produced]) : nil
         }
     }
 }

@@ -282,43 +282,51 @@ final class GB18030Converter {
     }
 
     func convert(_ chunk: [UInt8]) throws -> [UInt8] {
-        var input = carry + chunk
+        let input = carry + chunk
         carry = []
+        let (output, consumed, failure) = iconvert(input)
+        switch failure {
+        case nil, EINVAL: break  // a character split across chunks: carried over below
+        case EILSEQ:
+            throw SpreadsheetError(
+                path: path,
+                reason: """
+                    byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again
+                    """)
+        case let code?: throw SpreadsheetError(path: path, reason: "iconv failed (errno \(code))")
+        }
+        carry = Array(input[consumed...])
+        offset += consumed
+        return output
+    }
+
+    /// `bytes` decoded whole and strictly, from a fresh state; nil when any byte is not GB18030.
+    func decode(_ bytes: [UInt8]) -> [UInt8]? {
+        iconv(descriptor, nil, nil, nil, nil)
+        let (output, consumed, failure) = iconvert(bytes)
+        return failure == nil && consumed == bytes.count ? output : nil
+    }
+
+    /// One iconv call over `input`: the UTF-8 produced, the bytes consumed, and errno if it stopped.
+    private func iconvert(_ input: [UInt8]) -> (output: [UInt8], consumed: Int, failure: Int32?) {
+        var input = input
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        var consumed = 0
-        var produced = 0
-        try input.withUnsafeMutableBufferPointer { inBuffer in
-            try output.withUnsafeMutableBufferPointer { outBuffer in
+        var consumed = 0, produced = 0
+        var failure: Int32?
+        input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self)
                 var inLeft = inBuffer.count
                 var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuffer.count
-                let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                if iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { failure = errno }
                 consumed = inBuffer.count - inLeft
                 produced = outBuffer.count - outLeft
-                if result == -1 {
-                    switch errno {
-                    case EINVAL: break  // a character split across chunks: carried over below
-                    case EILSEQ:
-                        throw SpreadsheetError(
-                            path: path,
-                            reason:
-                                """
-                                byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 \
-                                and try again
-                                """
-                        )
-                    default:
-                        throw SpreadsheetError(path: path, reason: "iconv failed (errno \(errno))")
-                    }
-                }
             }
         }
-        carry = Array(input[consumed...])
-        offset += consumed
-        return Array(output[0..<produced])
+        return (Array(output[0..<produced]), consumed, failure)
     }
 
     func finish() throws -> [UInt8] {
