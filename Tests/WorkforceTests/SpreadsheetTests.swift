@@ -178,4 +178,33 @@ import WorkforceOutput
         // At the start it is Excel's UTF-8 signature, read and dropped.
         #expect(try records(try temporaryFile(text: "\u{FEFF}姓名\n张伟\n")).1.map(\.fields) == [["姓名"], ["张伟"]])
     }
+
+    /// The plausibility check measured on typical Taiwanese names (116 surnames, 65 given-name
+    /// characters, 2,320 names) saved in Big5, whose byte pairs are all valid GB18030: a lone name
+    /// may pass for GB18030 (4.1 % did when measured), two rarely, three or more never.
+    @Test func big5NamesPassForGB18030OnlyAlone() throws {
+        let surnames = Array(
+            "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁"
+                + "卓馬阮董唐溫藍蔣石古紀姚連馮歐程湯田康姜汪白鄒尤巫鐘黎涂龔嚴韓袁金童陸夏柳邵錢伍倪于譚駱熊任甘秦顧毛章史官萬俞雷")
+        let given = Array("志明俊傑建宏家豪冠宇承恩柏翰宗銘彥廷軒淑芬美玲雅婷怡君佳穎詩涵欣雯惠麗華秀英玉蘭婉心宜蓁品妍子晴雨萱思妤文國強偉誠政達信振嘉育哲鴻")
+        var names: [String] = []
+        for (i, surname) in surnames.enumerated() {
+            for j in 0..<20 {
+                let second = given[(i * 7 + j * 3) % given.count]
+                names.append("\(surname)\(second)" + (j % 5 == 4 ? "" : String(given[(i + j * 11) % given.count])))
+            }
+        }
+        #expect(names.count == 2320)
+        func passes(_ group: ArraySlice<String>) throws -> Bool {
+            let text = "name,id_number\n" + group.map { "\($0),110105199003071239\n" }.joined()
+            let path = try temporaryFile(contents: try converted(text, to: "BIG5"))
+            return (try? SpreadsheetReader(path: path)) != nil
+        }
+        func passing(_ size: Int) throws -> Int {
+            try stride(from: 0, to: names.count - size + 1, by: size).filter { try passes(names[$0..<$0 + size]) }.count
+        }
+        #expect(try passing(1) <= names.count / 20)
+        #expect(try passing(2) <= names.count / 2 / 100)
+        #expect(try passing(3) == 0)
+    }
 }
