@@ -27,6 +27,11 @@ import Workforce
         // "é" typed as e and a combining accent is one character once normalized (NFC).
         let decomposed = String(repeating: "e\u{301}", count: 100)
         #expect(TextLimits.check(decomposed, as: .personName).normalized == String(repeating: "é", count: 100))
+        // Hangul typed as jamo is composed; ideographic tone marks are put in canonical order.
+        #expect(TextLimits.check("\u{1100}\u{1161}", as: .personName).normalized == "\u{AC00}")
+        #expect(
+            TextLimits.check("张\u{302E}\u{302A}", as: .personName).normalized?.unicodeScalars.map(\.value)
+                == [0x5F20, 0x302A, 0x302E])
     }
 
     @Test func namesKeepTheMiddleDotsOfMinorityNamesAndRefuseInvisibleAndControlCharacters() {

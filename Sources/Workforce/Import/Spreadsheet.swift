@@ -99,15 +99,17 @@ public final class SpreadsheetReader {
         var firstNonUTF8: Int?
         var byteOrderMark: Int?
         while firstNonUTF8 == nil, let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            for byte in chunk {
-                if !validator.feed(byte) {
-                    firstNonUTF8 = line
-                    break
+            chunk.withUnsafeBytes { bytes in
+                for byte in bytes {
+                    guard validator.feed(byte) else {
+                        firstNonUTF8 = line
+                        return
+                    }
+                    lastThree = (lastThree << 8 | UInt32(byte)) & 0xFF_FFFF
+                    if lastThree == 0xEF_BBBF, offset > 2, byteOrderMark == nil { byteOrderMark = line }
+                    if byte == 0x0A { line += 1 }
+                    offset += 1
                 }
-                lastThree = (lastThree << 8 | UInt32(byte)) & 0xFF_FFFF
-                if lastThree == 0xEF_BBBF, offset > 2, byteOrderMark == nil { byteOrderMark = line }
-                if byte == 0x0A { line += 1 }
-                offset += 1
             }
         }
         if firstNonUTF8 == nil, !validator.isComplete { firstNonUTF8 = line }
