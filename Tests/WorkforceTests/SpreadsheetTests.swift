@@ -158,6 +158,19 @@ import WorkforceOutput
                 """)
     }
 
+    /// A long line is checked in pieces: a character cut between two pieces is read whole, and
+    /// what lies beyond the first piece is checked too.
+    @Test func aGB18030LineLongerThanOnePieceIsCheckedWhole() throws {
+        let long = "a" + String(repeating: "张", count: 40_000)
+        let (encoding, rows) = try records(try temporaryFile(contents: try converted("name\n\(long)\n", to: "GB18030")))
+        #expect(encoding == .gb18030)
+        #expect(rows[1].fields == [long])
+        // Far into the line, a character from Big5's reading (private use): refused.
+        let big5Tail = try converted("name\n\(long)", to: "GB18030") + Data([0xA4, 0xFD, 0x0A])
+        let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: big5Tail)) }
+        #expect(error?.reason.hasPrefix("line 2 is neither UTF-8 nor GB18030 text") == true)
+    }
+
     @Test func theSamplesGB18030RosterIsStillReadAsGB18030() throws {
         let sample = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -56,11 +56,14 @@ enum GB18030Plausibility {
         }
 
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            // Only the new bytes are searched for line ends: an endless line is read once.
+            var searchFrom = pending.endIndex
             pending += chunk
             var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
+            while let newline = pending[searchFrom...].firstIndex(of: 0x0A) {
                 try finish(pending[start..<newline])
                 start = newline + 1
+                searchFrom = start
             }
             pending.removeFirst(start)
         }
@@ -136,16 +139,30 @@ enum GB18030Plausibility {
             converter = try GB18030Converter(path: path)
         }
 
-        /// Why `line` is not plausible GB18030 text, or nil when it is.
+        /// Why `line` is not plausible GB18030 text, or nil when it is. A long line is decoded in
+        /// pieces of 64 KB, so that a file of one endless line needs no more than itself in memory.
         func problem(in line: ArraySlice<UInt8>, atFileStart: Bool) -> Problem? {
-            guard let decoded = converter.decode(Array(line)) else { return .undecodable }
-            for (offset, scalar) in String(decoding: decoded, as: UTF8.self).unicodeScalars.enumerated() {
-                if scalar == "\u{FEFF}" {
-                    if atFileStart && offset == 0 { continue }
-                    return .byteOrderMark
+            var start = line.startIndex
+            var carry: [UInt8] = []
+            var offset = 0
+            repeat {
+                let end = min(start + (1 << 16), line.endIndex)
+                let piece = carry + line[start..<end]
+                guard
+                    let (decoded, consumed) = converter.decode(
+                        piece, fresh: start == line.startIndex, last: end == line.endIndex)
+                else { return .undecodable }
+                carry = Array(piece[consumed...])
+                for scalar in String(decoding: decoded, as: UTF8.self).unicodeScalars {
+                    defer { offset += 1 }
+                    if scalar == "\u{FEFF}" {
+                        if atFileStart && offset == 0 { continue }
+                        return .byteOrderMark
+                    }
+                    if GB18030Plausibility.isUnlikely(scalar) { return .undecodable }
                 }
-                if GB18030Plausibility.isUnlikely(scalar) { return .undecodable }
-            }
+                start = end
+            } while start < line.endIndex
             return nil
         }
     }

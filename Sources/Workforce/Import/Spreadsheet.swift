@@ -302,11 +302,17 @@ final class GB18030Converter {
         return output
     }
 
-    /// `bytes` decoded whole and strictly, from a fresh state; nil when any byte is not GB18030.
-    func decode(_ bytes: [UInt8]) -> [UInt8]? {
-        iconv(descriptor, nil, nil, nil, nil)
+    /// Decodes strictly, piece by piece, `bytes` that start a fresh text: the UTF-8 and the bytes
+    /// used (a character cut at the end of a piece that is not `last` is left over); nil when a
+    /// byte is not GB18030.
+    func decode(_ bytes: [UInt8], fresh: Bool, last: Bool) -> (output: [UInt8], consumed: Int)? {
+        if fresh { iconv(descriptor, nil, nil, nil, nil) }
         let (output, consumed, failure) = iconvert(bytes)
-        return failure == nil && consumed == bytes.count ? output : nil
+        switch failure {
+        case nil: return (output, consumed)
+        case EINVAL where !last: return (output, consumed)
+        default: return nil
+        }
     }
 
     /// One iconv call over `input`: the UTF-8 produced, the bytes consumed, and errno if it stopped.
