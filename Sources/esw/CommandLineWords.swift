@@ -35,9 +35,10 @@ enum CommandLineWords {
         reason.rendered(field: flag, remedy: command)
     }
 
-    /// A rejected value as the rejects file's reason column gives it: "id_number '…': reason".
+    /// A rejected value as the rejects file's reason column gives it: "id_number '…': reason", or
+    /// "name: reason" when the value is withheld or empty.
     static func rejectedValue(_ error: RowError) -> String {
-        "\(error.column) '\(quoted(error.value))': \(text(error.reason))"
+        "\(error.column)\(error.value.isEmpty ? "" : " '\(quoted(error.value))'"): \(text(error.reason))"
     }
 
     /// A rejected row as the command line shows it: "line 3, id_number '…': reason".

@@ -42,7 +42,9 @@ struct ImportFlags: ParsableArguments {
         help:
             """
             Import the valid rows and save the rejected ones (with a reason column) to a CSV, instead of importing \
-            nothing.
+            nothing. A cell with a control character or over 1,000 characters, or a name with an invisible or \
+            direction-changing character or over its length, is a bad row like any other; a file that is neither \
+            UTF-8 nor GB18030, mixes the two, or holds a byte-order mark after its start is refused whole.
             """
     )
     var skipInvalid = false

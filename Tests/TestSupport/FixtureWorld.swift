@@ -144,5 +144,7 @@ extension FixtureWorld {
 
 /// Saves rejected rows the way the command line does, with each reason in the domain's words.
 public let saveRejectsAsTheCLIDoes: @Sendable (RejectedRows, String) throws -> Void = { rejected, path in
-    try RejectsFile.write(rejected, to: path) { "\($0.column) '\($0.value)': \($0.reason)" }
+    try RejectsFile.write(rejected, to: path) {
+        "\($0.column)\($0.value.isEmpty ? "" : " '\($0.value)'"): \($0.reason)"
+    }
 }

@@ -109,7 +109,7 @@ typealias RosterWorld = FixtureWorld
             #expect(reason(line: 8).contains("left_on '2013-01-01': is not after the hiring date 2013-05-01"))
             #expect(reason(line: 9) == "")
             #expect(reason(line: 10).contains("name '乙': line 9 gives the same ID number the name 甲"))
-            #expect(reason(line: 11).contains("name '': is empty"))
+            #expect(reason(line: 11).contains("name: is empty"))
             #expect(reason(line: 12).contains("hired_on '2013-02-30': is not a date"))
             #expect(rejection?.badLines == 9)
             #expect(try world.count("person") == 0)

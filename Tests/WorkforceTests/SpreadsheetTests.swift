@@ -125,4 +125,99 @@ import WorkforceOutput
             #expect(error?.reason == reason, "\(path)")
         }
     }
+
+    /// Typical Taiwanese and Hong Kong names saved in Big5: their byte pairs are valid GB18030,
+    /// but read as GB18030 they are private-use characters, kana, Cyrillic or rare characters.
+    @Test func aBig5FileOfChineseNamesIsRefusedNotGuessed() throws {
+        let names = ["陳美玲", "林志明", "黃淑芬", "張家豪", "李雅婷", "王俊傑", "吳怡君", "劉建宏", "蔡宗翰", "楊佳穎"]
+        let withEnglishHeader =
+            "name,id_number\n" + names.enumerated().map { "\($1),\(RosterWorld.person($0))\n" }.joined()
+        let withChineseHeader = "姓名,身份證號\n" + names.map { "\($0),110105199003071239\n" }.joined()
+        for text in [withEnglishHeader, withChineseHeader] + names.map({ "name\n\($0)\n" }) {
+            let big5 = try converted(text, to: "BIG5")
+            #expect(String(data: big5, encoding: .utf8) == nil)
+            let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: big5)) }
+            #expect(
+                error?.reason.hasSuffix("is neither UTF-8 nor GB18030 text; save the file as CSV UTF-8 and try again")
+                    == true, "\(text)")
+        }
+    }
+
+    @Test func aUTF8FileWithOneRowSavedInGB18030IsRefusedNamingThatRow() throws {
+        let utf8 = "姓名,部门\n张伟,工会\n李娜,妇联\n"
+        let gb = try converted("王芳,党组织\n", to: "GB18030")
+        let tail = Data("赵磊,共青团\n".utf8)
+        let error = #expect(throws: SpreadsheetError.self) {
+            try records(try temporaryFile(contents: Data(utf8.utf8) + gb + tail))
+        }
+        #expect(
+            error?.reason
+                == """
+                line 4 is not UTF-8 text, but other lines are: the file mixes encodings; save the file as CSV UTF-8 \
+                and try again
+                """)
+    }
+
+    /// A long line is checked in pieces: a character cut between two pieces is read whole, and
+    /// what lies beyond the first piece is checked too.
+    @Test func aGB18030LineLongerThanOnePieceIsCheckedWhole() throws {
+        let long = "a" + String(repeating: "张", count: 40_000)
+        let (encoding, rows) = try records(try temporaryFile(contents: try converted("name\n\(long)\n", to: "GB18030")))
+        #expect(encoding == .gb18030)
+        #expect(rows[1].fields == [long])
+        // Far into the line, a character from Big5's reading (private use): refused.
+        let big5Tail = try converted("name\n\(long)", to: "GB18030") + Data([0xA4, 0xFD, 0x0A])
+        let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: big5Tail)) }
+        #expect(error?.reason.hasPrefix("line 2 is neither UTF-8 nor GB18030 text") == true)
+    }
+
+    @Test func theSamplesGB18030RosterIsStillReadAsGB18030() throws {
+        let sample = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("data/sample/staff-guangdong-gb18030.csv").path
+        let (encoding, rows) = try records(sample)
+        #expect(encoding == .gb18030)
+        #expect(rows.count == 193)
+        #expect(rows[0].fields[0] == "姓名")
+    }
+
+    @Test func aByteOrderMarkAfterTheStartIsRefusedNamingItsLine() throws {
+        let joined = "\u{FEFF}姓名,部门\n张伟,工会\n\u{FEFF}姓名,部门\n李娜,妇联\n"
+        for data in [Data(joined.utf8), try converted(joined, to: "GB18030")] {
+            let error = #expect(throws: SpreadsheetError.self) { try records(try temporaryFile(contents: data)) }
+            #expect(
+                error?.reason.hasPrefix("line 3 holds a byte-order mark (U+FEFF) after the start of the file") == true)
+        }
+        // At the start it is Excel's UTF-8 signature, read and dropped.
+        #expect(try records(try temporaryFile(text: "\u{FEFF}姓名\n张伟\n")).1.map(\.fields) == [["姓名"], ["张伟"]])
+    }
+
+    /// The plausibility check measured on typical Taiwanese names (116 surnames, 65 given-name
+    /// characters, 2,320 names) saved in Big5, whose byte pairs are all valid GB18030: a lone name
+    /// may pass for GB18030 (4.1 % did when measured), two rarely, three or more never.
+    @Test func big5NamesPassForGB18030OnlyAlone() throws {
+        let surnames = Array(
+            "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾彭游詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁"
+                + "卓馬阮董唐溫藍蔣石古紀姚連馮歐程湯田康姜汪白鄒尤巫鐘黎涂龔嚴韓袁金童陸夏柳邵錢伍倪于譚駱熊任甘秦顧毛章史官萬俞雷")
+        let given = Array("志明俊傑建宏家豪冠宇承恩柏翰宗銘彥廷軒淑芬美玲雅婷怡君佳穎詩涵欣雯惠麗華秀英玉蘭婉心宜蓁品妍子晴雨萱思妤文國強偉誠政達信振嘉育哲鴻")
+        var names: [String] = []
+        for (i, surname) in surnames.enumerated() {
+            for j in 0..<20 {
+                let second = given[(i * 7 + j * 3) % given.count]
+                names.append("\(surname)\(second)" + (j % 5 == 4 ? "" : String(given[(i + j * 11) % given.count])))
+            }
+        }
+        #expect(names.count == 2320)
+        func passes(_ group: ArraySlice<String>) throws -> Bool {
+            let text = "name,id_number\n" + group.map { "\($0),110105199003071239\n" }.joined()
+            let path = try temporaryFile(contents: try converted(text, to: "BIG5"))
+            return (try? SpreadsheetReader(path: path)) != nil
+        }
+        func passing(_ size: Int) throws -> Int {
+            try stride(from: 0, to: names.count - size + 1, by: size).filter { try passes(names[$0..<$0 + size]) }.count
+        }
+        #expect(try passing(1) <= names.count / 20)
+        #expect(try passing(2) <= names.count / 2 / 100)
+        #expect(try passing(3) == 0)
+    }
 }

@@ -252,6 +252,32 @@ final class PipeDrain: @unchecked Sendable {
         }
     }
 
+    /// Hostile spreadsheets end in exit 3 and a message naming the line and column (or the
+    /// file's problem), never a database or Foundation error, and never echo the refused name.
+    @Test func hostileSpreadsheetsAreExitThreeWithTheLineAndColumn() throws {
+        try TestDatabase.withSchema { db, url in
+            _ = try FixtureWorld(db: db)
+            let header = "enterprise_uscc,id_number,name,department\n"
+            let nul = try temporaryFile(
+                text: header + "\(FixtureWorld.shenzhen),\(FixtureWorld.person(1)),张\u{0}伟,工会\n")
+            let bidi = try temporaryFile(
+                text: header + "\(FixtureWorld.shenzhen),\(FixtureWorld.person(1)),张\u{202E}伟,工会\n")
+            let big5 = try temporaryFile(
+                contents: try converted("name,id_number\n陳美玲,\(FixtureWorld.person(1))\n", to: "BIG5"))
+            let cases = [
+                (nul, "line 2, name: holds a control character (U+0000) at character 2; remove it"),
+                (bidi, "line 2, name: holds an invisible or direction-changing character (U+202E) at character 2"),
+                (big5, "line 2 is neither UTF-8 nor GB18030 text; save the file as CSV UTF-8 and try again"),
+            ]
+            for (path, message) in cases {
+                let run = try esw(["staff", "import", path, "--database-url", url])
+                #expect(run.status == 3)
+                #expect(run.stderr.contains(message), "\(run.stderr)")
+                #expect(!run.stderr.contains("张"))
+            }
+        }
+    }
+
     @Test func unknownEnterpriseIsExitThree() throws {
         try TestDatabase.withSchema { _, url in
             let run = try esw(["ratio", "--enterprise", Fixtures.uscc(serial: 77), "--database-url", url])

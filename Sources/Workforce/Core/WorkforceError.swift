@@ -111,13 +111,14 @@ public enum WorkforceError: Error, Sendable, Equatable, CustomStringConvertible 
     case conflict(Reason)
 
     /// The message with fields and remedies named by the front end, and the refused value as it
-    /// chooses to quote it.
+    /// chooses to quote it; an empty value (or one withheld, such as a refused name) is not quoted.
     public func message(
         field: (Field) -> String, remedy: (Remedy) -> String, value quote: (String) -> String = { $0 }
     ) -> String {
         switch self {
         case .invalid(let name, let value, let reason):
-            "\(field(name)) '\(quote(value))': \(reason.rendered(field: field, remedy: remedy))"
+            (value.isEmpty ? field(name) : "\(field(name)) '\(quote(value))'")
+                + ": \(reason.rendered(field: field, remedy: remedy))"
         case .notFound(let reason), .conflict(let reason):
             reason.rendered(field: field, remedy: remedy)
         }

@@ -44,7 +44,11 @@ public struct RowError: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "line \(line), \(column) '\(value)': \(reason)" }
+    /// "line 3, name '…': reason", or "line 3, name: reason" for a value that is withheld (a name
+    /// or an ID number that may not be shown) or empty.
+    public var description: String {
+        "line \(line), \(column)\(value.isEmpty ? "" : " '\(value)'"): \(reason)"
+    }
 }
 
 /// What an import did.
@@ -146,8 +150,36 @@ struct RowFields {
         }
     }
 
-    mutating func reject(_ key: String, _ reason: Reason) {
-        errors.append(RowError(line: line, column: layout.headerForKey[key] ?? key, value: value(key), reason: reason))
+    /// Checks a free-text column (a name, a title, a number) with ``TextLimits``: its NFC-normalized,
+    /// trimmed form, or nil when it is empty and not `required`, or after rejecting it. The
+    /// rejection does not quote the value (it may be a person's name).
+    mutating func text(_ key: String, _ kind: TextLimits.Kind, required: Bool = true) -> String? {
+        let raw = value(key)
+        if raw.isEmpty, !required { return nil }
+        switch TextLimits.check(raw, as: kind) {
+        case .valid(let normalized): return normalized
+        case .invalid(let reason):
+            reject(key, Reason(reason), withholdingValue: true)
+            return nil
+        }
+    }
+
+    /// Records a rejected column; `withholdingValue` leaves the value out of the error.
+    mutating func reject(_ key: String, _ reason: Reason, withholdingValue: Bool = false) {
+        errors.append(
+            RowError(
+                line: line, column: layout.headerForKey[key] ?? key, value: withholdingValue ? "" : value(key),
+                reason: reason))
+    }
+
+    /// Rejects every cell, mapped or not, that holds a control character (tab and line breaks
+    /// aside) or is longer than any cell is read; such a row goes no further.
+    mutating func checkCells(headers: [String]) {
+        for (index, cell) in fields.enumerated() {
+            guard let problem = TextLimits.cellProblem(cell) else { continue }
+            let column = index < headers.count && !headers[index].isEmpty ? headers[index] : "column \(index + 1)"
+            errors.append(RowError(line: line, column: column, value: "", reason: Reason(problem)))
+        }
     }
 }
 
@@ -184,6 +216,7 @@ struct ImportPipeline {
             throw SpreadsheetError(path: path, reason: "the file is empty; expected a header row")
         }
         let mapping = try mapHeaders(headerRecord.fields, path: path)
+        let fileHeaders = headerRecord.fields.map(\.trimmingSpaces)
         var summary = ImportSummary(encoding: reader.encoding)
 
         return try db.transaction { db in
@@ -199,7 +232,8 @@ struct ImportPipeline {
                     summary.read += 1
                     if summary.read % 50_000 == 0 { options.progress?(summary.read) }
                     var fields = RowFields(line: record.line, fields: record.fields, layout: layout)
-                    if let staged = definition.validate(&fields), fields.errors.isEmpty {
+                    fields.checkCells(headers: fileHeaders)
+                    if fields.errors.isEmpty, let staged = definition.validate(&fields), fields.errors.isEmpty {
                         try writer.writeRow([String(record.line)] + staged)
                     } else {
                         errors += fields.errors

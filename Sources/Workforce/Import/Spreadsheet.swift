@@ -26,8 +26,10 @@ public struct SpreadsheetError: Error, Sendable, CustomStringConvertible {
 
 /// Reads CSV as Excel and WPS save it, streaming, so a million-row file needs little memory.
 ///
-/// - The encoding is detected, not asked for: a file that is valid UTF-8 (with or without BOM)
-///   is read as UTF-8, anything else as GB18030.
+/// - The encoding is decided per file, before any row is read, by ``detectEncoding(path:)``: a
+///   file that is valid UTF-8 throughout (with or without BOM) is UTF-8; one that is valid GB18030
+///   throughout and reads as Chinese text is GB18030; anything else (Big5, a file that mixes the
+///   two, binary data) is refused, naming the first offending line.
 /// - RFC 4180 quoting: fields in double quotes may hold commas, doubled quotes and line breaks.
 /// - CRLF or LF line ends; blank lines (such as Excel's trailing ones) are skipped.
 public final class SpreadsheetReader {
@@ -77,18 +79,55 @@ public final class SpreadsheetReader {
         }
     }
 
-    /// Scans the whole file once; valid UTF-8 throughout means UTF-8.
+    /// Decides the file's encoding, reading it whole before any row is read (once for a UTF-8
+    /// file, twice for a GB18030 one):
+    ///
+    /// - valid UTF-8 throughout: UTF-8;
+    /// - else valid GB18030 throughout and plausible as Chinese text (``GB18030Plausibility``):
+    ///   GB18030;
+    /// - else refused, naming the first line that is neither, or, when every line is one or the
+    ///   other, the first line that is not UTF-8 (the file mixes encodings).
+    ///
+    /// A byte-order mark (U+FEFF) anywhere but at the very start is refused in either encoding.
     static func detectEncoding(path: String) throws -> SpreadsheetEncoding {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SpreadsheetError(path: path, reason: "cannot open the file")
         }
         defer { try? handle.close() }
         var validator = UTF8Validator()
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            let ok = chunk.withUnsafeBytes { validator.feed($0) }
-            if !ok { return .gb18030 }
+        var line = 1, offset = 0, lastThree: UInt32 = 0
+        var firstNonUTF8: Int?
+        var byteOrderMark: Int?
+        while firstNonUTF8 == nil, let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+            chunk.withUnsafeBytes { bytes in
+                for byte in bytes {
+                    guard validator.feed(byte) else {
+                        firstNonUTF8 = line
+                        return
+                    }
+                    lastThree = (lastThree << 8 | UInt32(byte)) & 0xFF_FFFF
+                    if lastThree == 0xEF_BBBF, offset > 2, byteOrderMark == nil { byteOrderMark = line }
+                    if byte == 0x0A { line += 1 }
+                    offset += 1
+                }
+            }
         }
-        return validator.isComplete ? .utf8 : .gb18030
+        if firstNonUTF8 == nil, !validator.isComplete { firstNonUTF8 = line }
+        guard let firstNonUTF8 else {
+            if let byteOrderMark { throw byteOrderMarkInside(path: path, line: byteOrderMark) }
+            return .utf8
+        }
+        try GB18030Plausibility.check(path: path, firstNonUTF8Line: firstNonUTF8)
+        return .gb18030
+    }
+
+    static func byteOrderMarkInside(path: String, line: Int) -> SpreadsheetError {
+        SpreadsheetError(
+            path: path,
+            reason: """
+                line \(line) holds a byte-order mark (U+FEFF) after the start of the file (were two files \
+                joined?); remove it and try again
+                """)
     }
 
     /// The next non-blank record, or nil at the end of the file.
@@ -194,26 +233,31 @@ struct UTF8Validator {
 
     var isComplete: Bool { pending == 0 }
 
-    mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes {
-            if pending == 0 {
-                switch byte {
-                case 0x00...0x7F: continue
-                case 0xC2...0xDF: pending = 1; lowerBound = 0x80; upperBound = 0xBF
-                case 0xE0: pending = 2; lowerBound = 0xA0; upperBound = 0xBF
-                case 0xE1...0xEC, 0xEE...0xEF: pending = 2; lowerBound = 0x80; upperBound = 0xBF
-                case 0xED: pending = 2; lowerBound = 0x80; upperBound = 0x9F
-                case 0xF0: pending = 3; lowerBound = 0x90; upperBound = 0xBF
-                case 0xF1...0xF3: pending = 3; lowerBound = 0x80; upperBound = 0xBF
-                case 0xF4: pending = 3; lowerBound = 0x80; upperBound = 0x8F
-                default: return false
-                }
-            } else {
-                guard byte >= lowerBound, byte <= upperBound else { return false }
-                pending -= 1
-                lowerBound = 0x80
-                upperBound = 0xBF
+    /// True when `bytes` are valid UTF-8 throughout.
+    static func isValid(_ bytes: some Sequence<UInt8>) -> Bool {
+        var validator = UTF8Validator()
+        for byte in bytes where !validator.feed(byte) { return false }
+        return validator.isComplete
+    }
+
+    mutating func feed(_ byte: UInt8) -> Bool {
+        if pending == 0 {
+            switch byte {
+            case 0x00...0x7F: return true
+            case 0xC2...0xDF: pending = 1; lowerBound = 0x80; upperBound = 0xBF
+            case 0xE0: pending = 2; lowerBound = 0xA0; upperBound = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF: pending = 2; lowerBound = 0x80; upperBound = 0xBF
+            case 0xED: pending = 2; lowerBound = 0x80; upperBound = 0x9F
+            case 0xF0: pending = 3; lowerBound = 0x90; upperBound = 0xBF
+            case 0xF1...0xF3: pending = 3; lowerBound = 0x80; upperBound = 0xBF
+            case 0xF4: pending = 3; lowerBound = 0x80; upperBound = 0x8F
+            default: return false
             }
+        } else {
+            guard byte >= lowerBound, byte <= upperBound else { return false }
+            pending -= 1
+            lowerBound = 0x80
+            upperBound = 0xBF
         }
         return true
     }
@@ -240,43 +284,57 @@ final class GB18030Converter {
     }
 
     func convert(_ chunk: [UInt8]) throws -> [UInt8] {
-        var input = carry + chunk
+        let input = carry + chunk
         carry = []
+        let (output, consumed, failure) = iconvert(input)
+        switch failure {
+        case nil, EINVAL: break  // a character split across chunks: carried over below
+        case EILSEQ:
+            throw SpreadsheetError(
+                path: path,
+                reason: """
+                    byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 and try again
+                    """)
+        case let code?: throw SpreadsheetError(path: path, reason: "iconv failed (errno \(code))")
+        }
+        carry = Array(input[consumed...])
+        offset += consumed
+        return output
+    }
+
+    /// Decodes strictly, piece by piece, `bytes` that start a fresh text: the UTF-8 and the bytes
+    /// used (a character cut at the end of a piece that is not `last` is left over); nil when a
+    /// byte is not GB18030.
+    func decode(_ bytes: [UInt8], fresh: Bool, last: Bool) -> (output: [UInt8], consumed: Int)? {
+        if fresh { iconv(descriptor, nil, nil, nil, nil) }
+        let (output, consumed, failure) = iconvert(bytes)
+        switch failure {
+        case nil: return (output, consumed)
+        case EINVAL where !last: return (output, consumed)
+        default: return nil
+        }
+    }
+
+    /// One iconv call over `input`: the UTF-8 produced, the bytes consumed, and errno if it stopped.
+    private func iconvert(_ input: [UInt8]) -> (output: [UInt8], consumed: Int, failure: Int32?) {
+        var input = input
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        var consumed = 0
-        var produced = 0
-        try input.withUnsafeMutableBufferPointer { inBuffer in
-            try output.withUnsafeMutableBufferPointer { outBuffer in
+        var consumed = 0, produced = 0
+        var failure: Int32?
+        input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self)
                 var inLeft = inBuffer.count
                 var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
                     .assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuffer.count
-                let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                if iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { failure = errno }
                 consumed = inBuffer.count - inLeft
                 produced = outBuffer.count - outLeft
-                if result == -1 {
-                    switch errno {
-                    case EINVAL: break  // a character split across chunks: carried over below
-                    case EILSEQ:
-                        throw SpreadsheetError(
-                            path: path,
-                            reason:
-                                """
-                                byte \(offset + consumed + 1) is neither UTF-8 nor GB18030; save the file as CSV UTF-8 \
-                                and try again
-                                """
-                        )
-                    default:
-                        throw SpreadsheetError(path: path, reason: "iconv failed (errno \(errno))")
-                    }
-                }
             }
         }
-        carry = Array(input[consumed...])
-        offset += consumed
-        return Array(output[0..<produced])
+        return (Array(output[0..<produced]), consumed, failure)
     }
 
     func finish() throws -> [UInt8] {

@@ -40,6 +40,7 @@ public struct Funding {
                 field: "amount", value: amount,
                 reason: "must be a positive amount in yuan with at most two decimals, e.g. 12345.67")
         }
+        let contract = try TextLimits.valid(contract, as: .contractNumber, field: "contract")
         let enterpriseID = try enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
         let regionCode = try region.map { try Regions(db: db).known($0) }
         try RecordDates.check(date, field: "date")

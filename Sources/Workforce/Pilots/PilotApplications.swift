@@ -54,6 +54,7 @@ public struct PilotApplications {
         -> Int
     {
         try RecordDates.check(date, field: "on")
+        let plan = try TextLimits.valid(plan, as: .applicationPlan, field: "plan")
         let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
@@ -100,6 +101,7 @@ public struct PilotApplications {
     /// one of application_transition's.
     public func advance(applicationID: Int, to status: ApplicationStatus, on date: CalendarDate, note: String?) throws {
         try RecordDates.check(date, field: "on")
+        let note = try TextLimits.valid(note, as: .transitionNote, field: "note")
         try db.transaction { db in
             let rows = try db.query("SELECT status::text FROM pilot_application WHERE id = \(applicationID) FOR UPDATE")
             guard let row = rows.first else {

@@ -39,10 +39,9 @@ public struct PilotPrograms {
         name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
         pilotMonths: Int, summaryBy: CalendarDate
     ) throws -> Int {
-        guard !name.trimmingSpaces.isEmpty else {
-            throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
-        }
         try RecordDates.check(applyBy, field: "apply_by")
+        let name = try TextLimits.valid(name, as: .programName, field: "name")
+        let document = try TextLimits.valid(document, as: .programDocument, field: "document")
         guard confirmBy >= applyBy else {
             throw WorkforceError.invalid(
                 field: "confirm_by", value: confirmBy.iso, reason: "is before \(field: "apply_by") \(applyBy)")
@@ -59,7 +58,7 @@ public struct PilotPrograms {
             let id: Int = try db.query(
                 """
                 INSERT INTO pilot_program (name, document, apply_by, confirm_by, pilot_months, summary_by)
-                VALUES (\(name.trimmingSpaces), \(document), \(applyBy), \(confirmBy), \(pilotMonths), \(summaryBy))
+                VALUES (\(name), \(document), \(applyBy), \(confirmBy), \(pilotMonths), \(summaryBy))
                     RETURNING id
                 """
             ).single().decode(0)

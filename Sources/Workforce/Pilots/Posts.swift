@@ -27,10 +27,8 @@ public struct Posts {
         enterpriseUSCC: String, department: Department, title: String, filledBy idNumber: String?,
         createdOn: CalendarDate, today: CalendarDate
     ) throws -> Int {
-        guard !title.trimmingSpaces.isEmpty else {
-            throw WorkforceError.invalid(field: "title", value: title, reason: "is empty")
-        }
         try RecordDates.check(createdOn, field: "created_on")
+        let title = try TextLimits.valid(title, as: .postTitle, field: "title")
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         let personID = try idNumber.map {
             try Staff(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by"))
@@ -39,7 +37,7 @@ public struct Posts {
             let id: Int = try db.query(
                 """
                 INSERT INTO social_work_post (enterprise_id, department, title, created_on, filled_by)
-                VALUES (\(enterpriseID), \(department.rawValue)::department_kind, \(title.trimmingSpaces), \(createdOn),
+                VALUES (\(enterpriseID), \(department.rawValue)::department_kind, \(title), \(createdOn),
                         \(personID))
                 RETURNING id
                 """

@@ -35,13 +35,11 @@ public struct ServiceOrganizations {
         let code = try Codes.validUSCC(uscc, field: "uscc")
         let regionCode = try Regions(db: db).known(region)
         try RecordDates.check(founded, field: "founded")
-        guard !name.trimmingSpaces.isEmpty else {
-            throw WorkforceError.invalid(field: "name", value: name, reason: "is empty")
-        }
+        let name = try TextLimits.valid(name, as: .organizationName, field: "name")
         try db.transaction { db in
             try db.execute(
                 """
-                INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name.trimmingSpaces),
+                INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name),
                                                                                       \(regionCode), \(founded))
                 ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = excluded.region_code,
                     founded_on = coalesce(excluded.founded_on, service_org.founded_on)

@@ -25,8 +25,7 @@ public struct Certificates {
         let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
         let level = CertificateLevel(spreadsheetValue: row.value("level"))
         if level == nil { row.reject("level", "unknown level; use one of \(CertificateLevel.acceptedValues)") }
-        let number = row.value("certificate_no")
-        if number.isEmpty { row.reject("certificate_no", "is empty") }
+        let number = row.text("certificate_no", .certificateNumber)
         var issued: CalendarDate?
         if row.value("issued_on").isEmpty {
             row.reject("issued_on", "is empty; a certificate needs its issue date")
@@ -37,13 +36,13 @@ public struct Certificates {
         if let issued, let revoked, revoked <= issued {
             row.reject("revoked_on", "is not after the issue date \(issued)")
         }
-        let name = row.value("name")
+        let name = row.text("name", .personName, required: false)
         let sessionText = row.value("exam_session")
         let session = Int(sessionText)
         if !sessionText.isEmpty && session == nil { row.reject("exam_session", "is not an exam session id") }
         guard row.errors.isEmpty else { return nil }
         return [
-            id, level?.rawValue, number, issued?.iso, revoked?.iso, name.isEmpty ? nil : name, session.map(String.init),
+            id, level?.rawValue, number, issued?.iso, revoked?.iso, name, session.map(String.init),
         ]
     }
 

@@ -29,8 +29,7 @@ public struct Enterprises {
 
     static func validateEnterprise(_ row: inout RowFields) -> [String?]? {
         let uscc = row.code("uscc", Codes.checkUSCC)
-        let name = row.value("name")
-        if name.isEmpty { row.reject("name", "is empty") }
+        let name = row.text("name", .enterpriseName)
         let region = row.code("region_code", Codes.checkRegion)
         var employees: String?
         let employeesText = row.value("employees")

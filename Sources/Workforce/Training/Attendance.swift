@@ -60,6 +60,8 @@ public struct Attendance {
             stagingColumns: ["id_number text COLLATE \"C\"", "attended boolean", "hours numeric"],
             validate: { row in
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
+                // The name is not stored, but a row whose name no name could be is refused all the same.
+                _ = row.text("name", .personName, required: false)
                 let attendedText = row.value("attended").lowercased()
                 var attended: Bool?
                 switch attendedText {

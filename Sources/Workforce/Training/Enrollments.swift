@@ -98,9 +98,9 @@ public struct Enrollments {
                         row.reject("event_id", "is not an event id; give \(field: "event") or an event_id column")
                     }
                 }
+                let name = row.text("name", .personName, required: false)
                 guard row.errors.isEmpty, let event else { return nil }
-                let name = row.value("name")
-                return [id, name.isEmpty ? nil : name, String(event)]
+                return [id, name, String(event)]
             },
             crossChecks: [
                 """

@@ -107,10 +107,8 @@ public struct Events {
 
     /// Schedules an event and returns its id.
     public func create(_ draft: EventDraft) throws -> Int {
-        let title = draft.title.trimmingSpaces
-        guard !title.isEmpty else {
-            throw WorkforceError.invalid(field: "title", value: draft.title, reason: "is empty")
-        }
+        let title = try TextLimits.valid(draft.title, as: .eventTitle, field: "title")
+        let location = try TextLimits.valid(draft.location, as: .eventLocation, field: "location")
         guard draft.endsAt > draft.startsAt else {
             throw WorkforceError.invalid(
                 field: "ends", value: draft.endsAt.description,
@@ -151,7 +149,7 @@ public struct Events {
                                             location, audience)
                 VALUES (\(draft.kind.rawValue)::event_kind, \(title), \(draft.startsAt), \(draft.endsAt),
                         \(draft.hours),
-                        \(draft.capacity), \(enterpriseID), \(region), \(draft.location?.trimmingSpaces),
+                        \(draft.capacity), \(enterpriseID), \(region), \(location),
                         \(draft.audience.map { $0.map(\.rawValue) })::department_kind[])
                 RETURNING id
                 """

@@ -73,7 +73,9 @@ struct PilotCommand: ParsableCommand {
         @Option(help: "A region applying (code).") var region: String?
         @Option(help: "An enterprise applying (USCC).") var enterprise: String?
         @Option(help: "A service organization applying (USCC).") var serviceOrg: String?
-        @Option(help: "A text file with the planned measures.") var plan: String?
+        @Option(
+            help: "A text file with the planned measures (UTF-8, at most 20,000 characters, no control characters).")
+        var plan: String?
         @Option(help: "The day of the application (default today).") var on: CalendarDate?
         @Flag(help: "Accept it after the deadline; the lateness is recorded.") var late = false
         @OptionGroup var database: DatabaseOptions
@@ -114,7 +116,7 @@ struct PilotCommand: ParsableCommand {
         @Option(help: "The application's id.") var application: Int
         @Option(help: "The new state.") var to: String
         @Option(help: "The day of the change (default today).") var on: CalendarDate?
-        @Option(help: "A note for the history.") var note: String?
+        @Option(help: "A note for the history (at most 2,000 characters, no control characters).") var note: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
