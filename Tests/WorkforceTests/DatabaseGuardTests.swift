@@ -80,6 +80,33 @@ import Workforce
         }
     }
 
+    /// esw's own limits (TextLimits, which refuses with the line and column) are the database's, so
+    /// nothing esw accepts is refused by a CHECK as a raw error, and nothing the database would take
+    /// is refused by esw.
+    @Test func textLimitsInEswAreTheDatabasesLimits() throws {
+        let columnOfKind: [TextLimits.Kind: String] = [
+            .personName: "person.name", .enterpriseName: "enterprise.name", .organizationName: "service_org.name",
+            .programName: "pilot_program.name", .regionName: "region.name", .eventTitle: "training_event.title",
+            .eventLocation: "training_event.location", .postTitle: "social_work_post.title",
+            .programDocument: "pilot_program.document", .certificateNumber: "certificate.certificate_no",
+            .contractNumber: "funding.contract_no", .applicationPlan: "pilot_application.plan",
+            .transitionNote: "pilot_application_event.note",
+        ]
+        #expect(Set(columnOfKind.keys) == Set(TextLimits.Kind.allCases.filter { $0 != .cell }))
+        try TestDatabase.withSchema { db in
+            for (kind, column) in columnOfKind {
+                let parts = column.split(separator: ".").map(String.init)
+                let definition: String = try db.query(
+                    """
+                    SELECT pg_get_constraintdef(oid) FROM pg_constraint
+                    WHERE conrelid = \(parts[0])::regclass AND conname = \(parts[0] + "_" + parts[1] + "_length")
+                    """
+                ).single().decode(0)
+                #expect(definition.contains("<= \(kind.maximumLength))"), "\(column): \(definition)")
+            }
+        }
+    }
+
     @Test func theDatabaseRefusesHandWrittenSQLThatBreaksARule() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
