@@ -126,3 +126,16 @@ extension TestDatabase {
         return try await body(conninfo)
     }
 }
+
+/// Waits (up to 30 s, for a loaded machine) until some session waits for a lock that session
+/// `pid` holds; records an issue if none ever does.
+public func waitUntilBlocked(by pid: Int, watching db: Connection) throws {
+    for _ in 0..<1500 {
+        let blocked: Int = try db.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE \(pid)::int = ANY (pg_blocking_pids(pid))"
+        ).single().decode(0)
+        if blocked > 0 { return }
+        usleep(20_000)
+    }
+    Issue.record("nothing ever waited on session \(pid)")
+}
