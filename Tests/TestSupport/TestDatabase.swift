@@ -34,12 +34,14 @@ public enum TestDatabase {
         return url
     }
 
-    /// A conninfo that puts a session into `schema`, for connections this process or a child opens.
-    public static func conninfo(schema: String) throws -> String {
+    /// A conninfo that puts a session into `schema`, for connections this process or a child opens,
+    /// with any further server `settings` (such as `statement_timeout`) set at connect time.
+    public static func conninfo(schema: String, settings: [String: String] = [:]) throws -> String {
         let url = try localURL()
-        let options = "-csearch_path=\(schema)"
+        let options = (["search_path": schema].merging(settings) { $1 }).sorted { $0.key < $1.key }
+            .map { "-c\($0.key)=\($0.value)" }.joined(separator: " ")
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let encoded = options.replacingOccurrences(of: "=", with: "%3D")
+            let encoded = options.replacingOccurrences(of: "=", with: "%3D").replacingOccurrences(of: " ", with: "%20")
             return url + (url.contains("?") ? "&" : "?") + "options=\(encoded)"
         }
         return url + " options='\(options)'"

@@ -112,7 +112,7 @@ import Testing
             let locker = try Connection(conninfo: url)
             try locker.execute(script: "BEGIN; LOCK TABLE enterprise, person, employment IN ACCESS EXCLUSIVE MODE")
             defer { _ = try? locker.execute(script: "ROLLBACK") }
-            let impatient = try conninfo(schema: schema, statementTimeoutMilliseconds: 300)
+            let impatient = try TestDatabase.conninfo(schema: schema, settings: ["statement_timeout": "300"])
             let run = try esw(["ratio", "--enterprise", uscc, "--database-url", impatient])
 
             #expect(run.status == 1)
@@ -133,16 +133,5 @@ import Testing
             #expect(!output.contains(String(Self.idNumber.suffix(8))), sourceLocation: sourceLocation)
             #expect(!output.contains(Self.name), sourceLocation: sourceLocation)
         }
-    }
-
-    /// The test database's conninfo for `schema`, with a statement timeout set at connect time.
-    private func conninfo(schema: String, statementTimeoutMilliseconds: Int) throws -> String {
-        let url = try #require(TestDatabase.url)
-        let options = "-csearch_path=\(schema) -cstatement_timeout=\(statementTimeoutMilliseconds)"
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let encoded = options.replacingOccurrences(of: "=", with: "%3D").replacingOccurrences(of: " ", with: "%20")
-            return url + (url.contains("?") ? "&" : "?") + "options=\(encoded)"
-        }
-        return url + " options='\(options)'"
     }
 }
