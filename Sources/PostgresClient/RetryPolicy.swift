@@ -35,7 +35,7 @@ public struct RetryPolicy: Sendable {
         self.maximumDelay = maximumDelay
     }
 
-    /// Five attempts, waiting about 50 ms, 100 ms, 200 ms, 400 ms in between.
+    /// Five attempts, waiting 25–50 ms, 50–100 ms, 100–200 ms and 200–400 ms in between.
     public static let transactions = RetryPolicy()
 
     /// Whether an error means "a concurrent transaction got in the way; the same work may succeed

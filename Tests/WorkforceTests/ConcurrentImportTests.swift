@@ -64,48 +64,25 @@ import Workforce
 
     @Test func overlappingCertificateFilesImportedAtOnceLeaveEachCertificateOnce() throws {
         try TestDatabase.withSchema { db, conninfo in
-            var numbers = Set<String>()
-            for round in 0..<Self.rounds {
-                let base = round * 50
-                let files = (0..<Self.width).map { k in
-                    (base + 10 * k..<base + 10 * k + 30).reduce("身份证号,姓名,证书等级,证书编号,发证日期\n") { csv, p in
-                        csv + "\(FixtureWorld.person(p)),员工\(p),助理社会工作师,C2014\(p),2014-06-30\n"
-                    }
-                }
-                for k in 0..<Self.width { numbers.formUnion((base + 10 * k..<base + 10 * k + 30).map { "C2014\($0)" }) }
-                let results = try importAtOnce(files, conninfo: conninfo) { db, path, options in
-                    try Certificates(db: db).importFile(path: path, options: options)
-                }
-                for result in results { _ = try result.get() }
-            }
+            let numbers = try raceOverlappingFiles(
+                header: "身份证号,姓名,证书等级,证书编号,发证日期", conninfo: conninfo,
+                line: { "\(FixtureWorld.person($0)),员工\($0),助理社会工作师,C2014\($0),2014-06-30" },
+                importing: { db, path, options in try Certificates(db: db).importFile(path: path, options: options) })
 
-            #expect(try count(db, "SELECT count(*) FROM certificate") == numbers.count)
-            #expect(try count(db, "SELECT count(*) FROM person") == numbers.count)
-            #expect(
-                try count(db, "SELECT count(*) FROM certificate c JOIN person p ON p.id = c.person_id")
-                    == numbers.count)
+            #expect(try count(db, "SELECT count(*) FROM certificate") == numbers)
+            #expect(try count(db, "SELECT count(*) FROM person") == numbers)
+            #expect(try count(db, "SELECT count(*) FROM certificate c JOIN person p ON p.id = c.person_id") == numbers)
         }
     }
 
     @Test func overlappingEnterpriseFilesImportedAtOnceLeaveEachEnterpriseOnce() throws {
         try TestDatabase.withSchema { db, conninfo in
-            var codes = Set<String>()
-            for round in 0..<Self.rounds {
-                let base = round * 50
-                let files = (0..<Self.width).map { k in
-                    (base + 10 * k..<base + 10 * k + 30).reduce("统一社会信用代码,企业名称,行政区划代码,职工人数\n") { csv, n in
-                        csv + "\(Fixtures.uscc(serial: 1000 + n)),企业\(n),440305,\(n)\n"
-                    }
-                }
-                for k in 0..<Self.width {
-                    codes.formUnion((base + 10 * k..<base + 10 * k + 30).map { Fixtures.uscc(serial: 1000 + $0) })
-                }
-                let results = try importAtOnce(files, conninfo: conninfo) { db, path, options in
-                    try Enterprises(db: db).importFile(path: path, options: options)
-                }
-                for result in results { _ = try result.get() }
-            }
-            #expect(try count(db, "SELECT count(*) FROM enterprise") == codes.count)
+            let codes = try raceOverlappingFiles(
+                header: "统一社会信用代码,企业名称,行政区划代码,职工人数", conninfo: conninfo,
+                line: { "\(Fixtures.uscc(serial: 1000 + $0)),企业\($0),440305,\($0)" },
+                importing: { db, path, options in try Enterprises(db: db).importFile(path: path, options: options) })
+
+            #expect(try count(db, "SELECT count(*) FROM enterprise") == codes)
         }
     }
 
@@ -206,6 +183,23 @@ import Workforce
     }
 
     // MARK: Helpers
+
+    /// ``rounds`` times, imports ``width`` files at once, file k of a round holding the lines of
+    /// numbers base+10k ..< base+10k+30 (each overlaps the next by 20), and expects every import to
+    /// succeed. Returns how many distinct numbers the files held.
+    private func raceOverlappingFiles(
+        header: String, conninfo: String, line: (Int) -> String,
+        importing: @escaping @Sendable (Connection, String, ImportOptions) throws -> ImportSummary
+    ) throws -> Int {
+        var numbers = Set<Int>()
+        for round in 0..<Self.rounds {
+            let ranges = (0..<Self.width).map { k in round * 50 + 10 * k..<round * 50 + 10 * k + 30 }
+            let files = ranges.map { range in range.reduce(header + "\n") { $0 + line($1) + "\n" } }
+            for range in ranges { numbers.formUnion(range) }
+            for result in try importAtOnce(files, conninfo: conninfo, importing) { _ = try result.get() }
+        }
+        return numbers.count
+    }
 
     /// Runs one import per file, all at once, each on a connection of its own, and returns how each ended.
     private func importAtOnce(
