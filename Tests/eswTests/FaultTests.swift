@@ -221,7 +221,10 @@ struct TableDigest: Equatable {
     init(_ db: Connection) throws {
         for table in Self.tables {
             let row = try db.query(
-                "SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \(identifier: table) t"
+                """
+                SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')
+                FROM \(identifier: table) t
+                """
             ).single()
             counts[table] = try row.decode(0)
             digests[table] = try row.decode(1)
