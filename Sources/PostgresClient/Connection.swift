@@ -190,7 +190,7 @@ public final class Connection {
             throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else {
-            throw PostgresError(kind: .client, message: Connection.clientMessage(handle), sql: copyStatement.sql)
+            throw PostgresError(kind: failureKind, message: Connection.clientMessage(handle), sql: copyStatement.sql)
         }
         let final = PQgetResult(handle)
         defer { drainResults() }
@@ -203,9 +203,12 @@ public final class Connection {
             PQputCopyData(handle, chars.baseAddress, Int32(chars.count))
         }
         guard status == 1 else {
-            throw PostgresError(kind: .client, message: Connection.clientMessage(handle))
+            throw PostgresError(kind: failureKind, message: Connection.clientMessage(handle), sql: "COPY")
         }
     }
+
+    /// The kind of a libpq call's failure: `.connection` once libpq has marked the connection bad.
+    private var failureKind: PostgresError.Kind { PQstatus(handle) == CONNECTION_OK ? .client : .connection }
 
     private func drainResults() {
         while let extra = PQgetResult(handle) { PQclear(extra) }

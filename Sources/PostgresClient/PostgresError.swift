@@ -124,6 +124,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             || SQLState.sessionEnding.contains(sqlState)
     }
 
+    /// True when a connection that worked was lost while a statement ran (the server stopped or
+    /// restarted, the backend was terminated, the network failed), as opposed to a connection that
+    /// could not be made at all. Whatever the statement's transaction had not committed, the server
+    /// rolled back; a COMMIT in flight may or may not have taken effect.
+    public var isLostConnection: Bool { isConnectionFailure && sql != nil }
+
     /// The reason as a person should read it, with the SQLSTATE, the constraint, table and column
     /// names and the hint; no SQL text, no values.
     public var userMessage: String {

@@ -17,7 +17,10 @@ struct ESW: ParsableCommand {
             Database: --database-url, else DATABASE_URL, else libpq's PG* variables, else the \
             project's dev cluster (scripts/dev-db start).
 
-            Exit codes: 0 success, 1 database or runtime failure, 2 usage error, 3 invalid input data.
+            Exit codes: 0 success, 1 database or runtime failure, 2 usage error, 3 invalid input data. \
+            Exit 1 includes a connection lost mid-command, a statement stopped by the server's \
+            statement_timeout and a conflict with a concurrent session: the transaction is rolled \
+            back; run the command again.
 
             Examples:
               esw db migrate

@@ -112,7 +112,20 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as MigrationError {
         printError("esw: \(error)")
         throw ExitStatus.failure
+    } catch let error as ConcurrentChange {
+        printError("esw: \(error); run it again")
+        throw ExitStatus.failure
     } catch let error as PostgresError {
+        if error.isLostConnection {
+            // Not libpq's text: it names sockets and "terminated abnormally", and says nothing of the data.
+            printError(
+                """
+                esw: the connection to the database was lost before the command finished (the server stopped or \
+                restarted, or the network failed)\(error.sqlState.map { " (SQLSTATE \($0))" } ?? ""); the server \
+                keeps nothing of a transaction it did not commit; run the command again
+                """)
+            throw ExitStatus.failure
+        }
         switch error.kind {
         case .connection:
             printError(
@@ -123,13 +136,37 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
             throw ExitStatus.failure
         default:
             // userMessage carries the SQLSTATE, the names and the reason, never the offending values.
+            if error.sqlState == .uniqueViolation {
+                // The importers check every key first; a duplicate that gets past them was written by
+                // another session at the same moment: not the user's data at fault, and no value shown.
+                printError(
+                    """
+                    esw: another session wrote the same key at the same time: \(error.userMessage); nothing was \
+                    written; run the command again
+                    """)
+                throw ExitStatus.failure
+            }
+            if RetryPolicy.isTransient(error) {
+                printError(
+                    """
+                    esw: the database stopped this command's transaction because concurrent ones conflicted \
+                    with it (imports try \(RetryPolicy.transactions.attempts) times): \(error.userMessage); \
+                    nothing was written; run it again
+                    """)
+                throw ExitStatus.failure
+            }
             let refusedClasses = [SQLState.integrityConstraintViolation.errorClass, SQLState.dataException.errorClass]
             if let sqlState = error.sqlState, refusedClasses.contains(sqlState.errorClass) {
                 printError("esw: the database refused the data: \(error.userMessage)")
                 throw ExitStatus.invalidInput
             }
             if error.sqlState == .queryCanceled {
-                printError("esw: the statement timed out (or was cancelled) before it finished: \(error.userMessage)")
+                printError(
+                    """
+                    esw: a statement took longer than the server's statement_timeout (or was cancelled) and was \
+                    stopped (SQLSTATE \(SQLState.queryCanceled)); its transaction was rolled back; raise \
+                    statement_timeout (e.g. PGOPTIONS='-c statement_timeout=10min') or narrow the command
+                    """)
                 throw ExitStatus.failure
             }
             if error.sqlState == .undefinedTable || error.sqlState == .undefinedFunction {

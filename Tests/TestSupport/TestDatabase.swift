@@ -34,12 +34,14 @@ public enum TestDatabase {
         return url
     }
 
-    /// A conninfo that puts a session into `schema`, for connections this process or a child opens.
-    public static func conninfo(schema: String) throws -> String {
+    /// A conninfo that puts a session into `schema`, for connections this process or a child opens,
+    /// with any further server `settings` (such as `statement_timeout`) set at connect time.
+    public static func conninfo(schema: String, settings: [String: String] = [:]) throws -> String {
         let url = try localURL()
-        let options = "-csearch_path=\(schema)"
+        let options = (["search_path": schema].merging(settings) { $1 }).sorted { $0.key < $1.key }
+            .map { "-c\($0.key)=\($0.value)" }.joined(separator: " ")
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let encoded = options.replacingOccurrences(of: "=", with: "%3D")
+            let encoded = options.replacingOccurrences(of: "=", with: "%3D").replacingOccurrences(of: " ", with: "%20")
             return url + (url.contains("?") ? "&" : "?") + "options=\(encoded)"
         }
         return url + " options='\(options)'"
@@ -125,4 +127,17 @@ extension TestDatabase {
         if migrated { try Schema.runner.migrate(try Connection(conninfo: conninfo)) }
         return try await body(conninfo)
     }
+}
+
+/// Waits (up to 30 s, for a loaded machine) until some session waits for a lock that session
+/// `pid` holds; records an issue if none ever does.
+public func waitUntilBlocked(by pid: Int, watching db: Connection) throws {
+    for _ in 0..<1500 {
+        let blocked: Int = try db.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE \(pid)::int = ANY (pg_blocking_pids(pid))"
+        ).single().decode(0)
+        if blocked > 0 { return }
+        usleep(20_000)
+    }
+    Issue.record("nothing ever waited on session \(pid)")
 }

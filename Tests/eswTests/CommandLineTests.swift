@@ -18,35 +18,57 @@ struct ESWRun: Sendable {
 func esw(
     _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
 ) throws -> ESWRun {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [binary, binary.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
-    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
-    }
+    try RunningESW(arguments, stdin: stdin, environment: environment).wait(timeout: timeout)
+}
+
+/// An `esw` process started and not yet waited for, for tests that signal it while it runs.
+final class RunningESW: @unchecked Sendable {
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.currentDirectoryURL = FileManager.default.temporaryDirectory
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    let exited = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in exited.signal() }
-    try process.run()
-    let stdoutData = PipeDrain(out.fileHandleForReading), stderrData = PipeDrain(err.fileHandleForReading)
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    if exited.wait(timeout: .now() + timeout) == .timedOut {
-        process.terminate()
-        throw ESWTimeout(arguments: arguments, seconds: timeout)
+    let arguments: [String]
+    private let exited = DispatchSemaphore(value: 0)
+    private let stdoutData: PipeDrain
+    private let stderrData: PipeDrain
+
+    init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [binary, binary.deletingLastPathComponent()].map { $0.appendingPathComponent("esw") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+        else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates[0].path])
+        }
+        self.arguments = arguments
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        stdoutData = PipeDrain(out.fileHandleForReading)
+        stderrData = PipeDrain(err.fileHandleForReading)
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
     }
-    return ESWRun(
-        status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
-        stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+
+    /// Sends `signal` (SIGKILL, SIGSTOP, SIGCONT) to the process.
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits at most `timeout` seconds for the process to end, and gives what it printed.
+    func wait(timeout: TimeInterval = 120) throws -> ESWRun {
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            throw ESWTimeout(arguments: arguments, seconds: timeout)
+        }
+        return ESWRun(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
+            stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+    }
 }
 
 /// Runs `body` on a thread of its own and waits at most `seconds` for it; nil if it is still running.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `--help` of `esw` and of every subcommand at every level, against Snapshots/help/.

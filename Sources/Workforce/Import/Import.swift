@@ -201,11 +201,13 @@ struct ImportDefinition {
 
 /// Runs an import: reads the file, validates every row, COPYs the valid ones into a staging
 /// table, checks what needs the database, and merges in one transaction. With any bad row and no
-/// `skipInvalid`, nothing is written and ``ImportRejected`` lists every bad row.
+/// `skipInvalid`, nothing is written and ``ImportRejected`` lists every bad row. `run` (in
+/// ConcurrentImports.swift) runs the whole of it again when a concurrent transaction got in the way.
 struct ImportPipeline {
     let definition: ImportDefinition
 
-    func run(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+    /// One attempt: reads the file and runs the transaction once.
+    func runOnce(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
         if options.skipInvalid, options.saveRejects != nil {
             try ImportPipeline.checkRejectsPath(
                 options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path), input: path,

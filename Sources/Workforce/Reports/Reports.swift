@@ -45,8 +45,19 @@ public struct Reports {
     }
 
     /// The province report on a date, with the trend over the eight quarters up to it.
+    ///
+    /// Its queries read one snapshot, in a `REPEATABLE READ, READ ONLY` transaction: every part of
+    /// the report counts the same data even while imports and enrollments commit, and it takes only
+    /// `ACCESS SHARE` locks, which no enrollment or import waits on.
     public func province(region: String, asOf: CalendarDate) throws -> ProvinceReport {
         let code = try Codes.validProvince(region, field: "region")
+        return try db.transaction { db in
+            try db.execute(script: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try Reports(db: db).province(code: code, asOf: asOf)
+        }
+    }
+
+    private func province(code: String, asOf: CalendarDate) throws -> ProvinceReport {
         let name: String = try db.query("SELECT name FROM region WHERE code = \(code)").single().decode(0)
         let regionNames = try Regions(db: db).names()
         var total = RatioCounts(tracked: 0, certified: 0, ratio: nil)

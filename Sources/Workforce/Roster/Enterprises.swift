@@ -87,12 +87,25 @@ public struct Enterprises {
                         INSERT INTO enterprise (uscc, name, region_code, employees)
                         SELECT uscc, name, region_code, employees FROM source s
                         WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.uscc)
+                        ON CONFLICT (uscc) DO NOTHING
                         RETURNING 1
                     )
                     SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
                            (SELECT count(*) FROM updated)
                     """
                 ).single()
+                // A USCC another import inserted after this one's snapshot is skipped, not a unique
+                // violation; when its values differ from the file's, the import runs again and updates them.
+                try ImportPipeline.expectMerged(
+                    db, table: "enterprise",
+                    """
+                    SELECT count(*)
+                    FROM (SELECT DISTINCT ON (uscc) * FROM import_staging ORDER BY uscc, line) s
+                    LEFT JOIN enterprise e ON e.uscc = s.uscc
+                    WHERE e.id IS NULL
+                       OR (e.name, e.region_code::text, e.employees)
+                          IS DISTINCT FROM (s.name, s.region_code, coalesce(s.employees, e.employees))
+                    """)
                 return try ImportPipeline.mergeCounts(counts)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)

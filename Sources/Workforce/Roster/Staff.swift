@@ -106,62 +106,86 @@ public struct Staff {
                 WHERE s.left_on IS NULL AND em.hired_on IS DISTINCT FROM s.hired_on
                 """,
             ],
-            merge: { db in
-                try db.execute(
-                    script: """
-                        INSERT INTO person (id_number, name)
-                        SELECT DISTINCT ON (s.id_number) s.id_number, s.name
-                        FROM import_staging s
-                        WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
-                        ORDER BY s.id_number, s.line;
-                        CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
-                        SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on,
-                               max(s.left_on) AS left_on
-                        FROM import_staging s
-                        JOIN person p ON p.id_number = s.id_number
-                        JOIN enterprise e ON e.uscc = s.enterprise_uscc
-                        GROUP BY 1, 2, 3, 4;
-                        ANALYZE import_resolved;
-                        UPDATE person p
-                        SET education = coalesce(s.education, p.education),
-                            social_work_major = coalesce(s.social_work_major, p.social_work_major),
-                            social_work_since = coalesce(s.social_work_since, p.social_work_since)
-                        FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
-                              FROM import_staging
-                              WHERE education IS NOT NULL OR social_work_major IS NOT NULL
-                                OR social_work_since IS NOT NULL
-                              ORDER BY id_number, line DESC) s
-                        WHERE p.id_number = s.id_number
-                          AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
-                              (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
-                               coalesce(s.social_work_since, p.social_work_since));
-                        """)
-                let counts = try db.query(
-                    """
-                    WITH updated AS (
-                        UPDATE employment em SET left_on = r.left_on
-                        FROM import_resolved r
-                        WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
-                          AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
-                          AND r.left_on IS NOT NULL AND em.left_on IS DISTINCT FROM r.left_on
-                        RETURNING 1
-                    ), inserted AS (
-                        INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
-                        SELECT r.person_id, r.enterprise_id, r.department, r.hired_on, r.left_on
-                        FROM import_resolved r
-                        WHERE NOT EXISTS (
-                            SELECT 1 FROM employment em
-                            WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
-                              AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on)
-                        RETURNING 1
-                    )
-                    SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted),
-                           (SELECT count(*) FROM updated)
-                    """
-                ).single()
-                return try ImportPipeline.mergeCounts(counts)
-            })
+            merge: { db in try Staff.merge(db) })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
+    }
+
+    /// Merges a staged roster, safe against concurrent imports of overlapping rosters:
+    ///
+    /// - the rows of the file's enterprises are locked (`FOR NO KEY UPDATE`, in id order), so two
+    ///   imports into one enterprise merge its employments one after the other, each seeing what the
+    ///   other committed: an employment is closed or inserted once, never twice;
+    /// - persons are inserted with `ON CONFLICT (id_number) DO NOTHING` (in ID-number order, so two
+    ///   imports wait on each other's new persons in one order): the same new person in both files
+    ///   is one row, whichever commits first;
+    /// - what the checks could not see, because another import committed it after they ran (the same
+    ///   ID number under another name; an open employment with another hiring date, which the unique
+    ///   index of open employments refuses), makes the merge throw ``ConcurrentChange``: the import
+    ///   runs again and its checks report those rows by line.
+    static func merge(_ db: Connection) throws -> (inserted: Int, updated: Int, unchanged: Int) {
+        try db.execute(
+            script: """
+                SELECT 1 FROM enterprise
+                WHERE uscc IN (SELECT DISTINCT enterprise_uscc FROM import_staging)
+                ORDER BY id FOR NO KEY UPDATE;
+                INSERT INTO person (id_number, name)
+                SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+                FROM import_staging s
+                WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                ORDER BY s.id_number, s.line
+                ON CONFLICT (id_number) DO NOTHING;
+                CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
+                SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on,
+                       max(s.left_on) AS left_on, bool_or(p.name <> s.name) AS name_differs
+                FROM import_staging s
+                JOIN person p ON p.id_number = s.id_number
+                JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                GROUP BY 1, 2, 3, 4;
+                ANALYZE import_resolved;
+                UPDATE person p
+                SET education = coalesce(s.education, p.education),
+                    social_work_major = coalesce(s.social_work_major, p.social_work_major),
+                    social_work_since = coalesce(s.social_work_since, p.social_work_since)
+                FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
+                      FROM import_staging
+                      WHERE education IS NOT NULL OR social_work_major IS NOT NULL
+                        OR social_work_since IS NOT NULL
+                      ORDER BY id_number, line DESC) s
+                WHERE p.id_number = s.id_number
+                  AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
+                      (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
+                       coalesce(s.social_work_since, p.social_work_since));
+                """)
+        // A unique violation of the open-employment index: another import committed an open
+        // employment with another hiring date since the checks ran.
+        let counts = try ImportPipeline.concurrentChange(ifViolating: "employment_one_open_idx", of: "employment") {
+            try db.query(
+                """
+                WITH updated AS (
+                    UPDATE employment em SET left_on = r.left_on
+                    FROM import_resolved r
+                    WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                      AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
+                      AND r.left_on IS NOT NULL AND em.left_on IS DISTINCT FROM r.left_on
+                    RETURNING 1
+                ), inserted AS (
+                    INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
+                    SELECT r.person_id, r.enterprise_id, r.department, r.hired_on, r.left_on
+                    FROM import_resolved r
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM employment em
+                        WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                          AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on)
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted),
+                       (SELECT count(*) FROM updated), EXISTS (SELECT 1 FROM import_resolved WHERE name_differs)
+                """
+            ).single()
+        }
+        // Another import gave the same new ID number another name since the checks ran.
+        if try counts.decode(3, as: Bool.self) { throw ConcurrentChange(table: "person", attempts: 1) }
+        return try ImportPipeline.mergeCounts(counts)
     }
 
     static let sameIDDifferentNames: SQLQuery = """

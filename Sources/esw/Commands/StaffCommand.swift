@@ -28,7 +28,8 @@ struct StaffCommand: ParsableCommand {
 
                 Re-importing the same file changes nothing; a later file with a leaving date \
                 closes that employment. One person in two departments or two enterprises is \
-                normal: one row each.
+                normal: one row each. Imports of overlapping rosters may run at the same time: \
+                both succeed, with one person per ID number and every employment of both.
 
                 Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
                 number, an unknown enterprise or department, a date after today or before \

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// For many short `esw` runs: they mostly wait on the process and the database, so a few at a
 /// time finish sooner than one after another even on two cores.
-func inParallel<Item: Sendable, Result: Sendable>(
+public func inParallel<Item: Sendable, Result: Sendable>(
     _ items: [Item], width: Int = 4, _ body: @escaping @Sendable (Item) -> Result
 ) -> [Result] {
     let results = ResultSlots<Result>(count: items.count)
@@ -22,13 +22,13 @@ func inParallel<Item: Sendable, Result: Sendable>(
 }
 
 /// Results written from several threads, read once all are written.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+public final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     private var slots: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
+    public func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
 
-    var values: [Value] { lock.withLock { slots.map { $0! } } }
+    public var values: [Value] { lock.withLock { slots.map { $0! } } }
 }
