@@ -311,6 +311,31 @@ typealias RosterWorld = FixtureWorld
         }
     }
 
+    @Test func aCertificateNumberOnRecordIsReportedWithoutItsHoldersIDNumber() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            _ = try world.importStaff(
+                "enterprise_uscc,id_number,name,department\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union\n"
+                    + "\(RosterWorld.shenzhen),\(RosterWorld.person(2)),李娜,union\n"
+            )
+            _ = try world.importCertificates(
+                "id_number,level,certificate_no,issued_on\n\(RosterWorld.person(1)),junior,C1,2013-09-01\n")
+            func refusal(_ row: String) throws -> RowError {
+                let rejection = #expect(throws: ImportRejected.self) {
+                    try world.importCertificates("id_number,level,certificate_no,issued_on\n\(row)\n")
+                }
+                return try #require(rejection?.errors.first)
+            }
+            let otherHolder = try refusal("\(RosterWorld.person(2)),junior,C1,2013-09-01")
+            #expect(otherHolder.line == 2 && otherHolder.column == "certificate_no")
+            #expect(otherHolder.reason.description == "is on record for another person")
+            let otherDetails = try refusal("\(RosterWorld.person(1)),senior,C1,2013-09-01")
+            #expect(otherDetails.reason.description == "is on record as junior, issued 2013-09-01")
+            #expect(![otherHolder, otherDetails].contains { $0.description.contains(RosterWorld.person(1)) })
+        }
+    }
+
     @Test func aNameColumnCreatesPersonsNotYetOnARoster() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)

@@ -67,7 +67,8 @@ public struct Certificates {
         """,
         """
         SELECT s.line, 'certificate_no', s.certificate_no,
-               format('is on record for ID number %s, %s, issued %s', p.id_number, c.level, c.issued_on)
+               CASE WHEN p.id_number::text <> s.id_number THEN 'is on record for another person'
+                    ELSE format('is on record as %s, issued %s', c.level, c.issued_on) END
         FROM import_staging s
         JOIN certificate c ON c.certificate_no = s.certificate_no
         JOIN person p ON p.id = c.person_id
