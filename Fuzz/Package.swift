@@ -12,6 +12,20 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// One executable per target, each with the properties it checks in its one source file.
+let fuzzTargets: [Target] = ["FuzzSpreadsheet", "FuzzCodes"].map { name in
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "FuzzSupport",
+            .product(name: "CalendarDates", package: "enterprise-social-work"),
+            .product(name: "Workforce", package: "enterprise-social-work"),
+            .product(name: "WorkforceOutput", package: "enterprise-social-work"),
+        ],
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "esw-fuzz",
     platforms: [.macOS(.v14)],
@@ -27,25 +41,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "FuzzSpreadsheet",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Workforce", package: "enterprise-social-work"),
-                .product(name: "WorkforceOutput", package: "enterprise-social-work"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "FuzzCodes",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "CalendarDates", package: "enterprise-social-work"),
-                .product(name: "Workforce", package: "enterprise-social-work"),
-                .product(name: "WorkforceOutput", package: "enterprise-social-work"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-    ],
+    ] + fuzzTargets,
     swiftLanguageModes: [.v6]
 )
