@@ -13,9 +13,10 @@ import Workforce
 /// k, and every row of `base` that the migrations did not seed (rows of an empty schema at the
 /// latest migration are left out) is copied into the tables and columns that exist at k, with
 /// the values cast through text to k's types and triggers off (as a restore does); sequences
-/// move past the copied ids. Then the rest of the migrations run, and every output must be
-/// byte for byte the one `base` gives. k = latest checks the copy itself. New migrations are
-/// picked up from the embedded list: nothing here names one.
+/// move past the copied ids. Then the rest of the migrations run (`Schema.runner`, as `esw db
+/// migrate`), the tables they created are filled the same way (as a user would after upgrading),
+/// and every output (JSON) must be byte for byte the one `base` gives. k = latest checks the copy
+/// itself. New migrations are picked up from the embedded list: nothing here names one.
 @Suite(.database) struct UpgradeTests {
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data/sample")
