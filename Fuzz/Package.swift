@@ -13,7 +13,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// One executable per target, each with the properties it checks in its one source file.
-let fuzzTargets: [Target] = ["FuzzSpreadsheet", "FuzzCodes"].map { name in
+let fuzzTargets: [Target] = ["FuzzSpreadsheet", "FuzzChunks", "FuzzCodes"].map { name in
     .executableTarget(
         name: name,
         dependencies: [
