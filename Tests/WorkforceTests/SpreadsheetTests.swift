@@ -104,6 +104,17 @@ import WorkforceOutput
         #expect(rows.dropFirst().map { $0.fields.first ?? "" } == cells.filter { !$0.isEmpty })
     }
 
+    /// Found by scripts/fuzz: a quote followed by a combining mark is a single Character, and the
+    /// writer, which doubled quotes by Character, left it single: the cell ended there and the
+    /// rest of the name became cells of its own, a formula among them.
+    @Test func aQuoteFollowedByACombiningMarkIsDoubledSoTheCellCannotBeClosedEarly() throws {
+        let name = "张\"\u{032F},=HYPERLINK(\"http://example.invalid\")"
+        let line = CSVWriter.line([name, "x"])
+        #expect(line == "\"张\"\"\u{032F},=HYPERLINK(\"\"http://example.invalid\"\")\",x\r\n")
+        let (_, rows) = try records(try temporaryFile(text: CSVWriter.byteOrderMark + line))
+        #expect(rows.map(\.fields) == [[name, "x"]])
+    }
+
     @Test func whatIsNotARegularFileOrIsTooLargeIsRefusedBeforeReading() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("esw-tests-" + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
