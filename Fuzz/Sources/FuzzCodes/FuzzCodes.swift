@@ -8,7 +8,8 @@ import WorkforceOutput
 ///   and normalizes to itself (6 digits, 18 characters);
 /// - a date read from a cell reads back the same from its ISO, slash and Chinese forms;
 /// - a cell the CSV writer writes never starts with a formula trigger when it would run, and reads
-///   back exactly, through the product's writer and reader.
+///   back exactly, through the product's writer and reader — unless it holds a byte-order mark,
+///   which the reader refuses anywhere after the start of a file.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCodes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
@@ -39,9 +40,14 @@ public func fuzzCodes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(cell.first == UInt8(ascii: "'"), "a cell that would run is written without an apostrophe")
     }
     scratch.write(Array((CSVWriter.byteOrderMark + line).utf8))
+    // A byte-order mark after the start of a file is refused by rule (two files joined), even in a
+    // quoted cell; every other cell must read back.
+    let holdsByteOrderMark = text.unicodeScalars.contains("\u{FEFF}")
     switch readAll(scratch.path) {
     case .failure(let error):
-        require(false, "the reader refuses a line the writer wrote: \(error.reason)")
+        require(holdsByteOrderMark, "the reader refuses a line the writer wrote: \(error.reason)")
+    case .success where holdsByteOrderMark:
+        require(false, "a byte-order mark inside a cell was read instead of refused")
     case .success(let (_, records)):
         require(
             records.map(\.fields) == [[text, "x"]],
