@@ -99,6 +99,13 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as WorkforceError {
         printError("esw: \(CommandLineWords.message(error))")
         throw ExitStatus.invalidInput
+    } catch let error as FileWriteError {
+        printError(
+            """
+            esw: \(CommandLineWords.flag(error.field)) '\(error.path)': cannot be written: \(error.reason); \
+            nothing was written (a file there before is unchanged)
+            """)
+        throw ExitStatus.failure
     } catch let error as SchemaMismatch {
         switch error {
         case .notMigrated: printError("esw: the database has no esw schema; run esw db migrate")
