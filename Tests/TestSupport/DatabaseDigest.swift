@@ -35,6 +35,9 @@ public struct DatabaseDigest: Equatable, CustomStringConvertible {
         }
     }
 
+    /// The row count of one table, nil when the schema has no such table.
+    public func rows(of table: String) -> Int? { tables.first { $0.name == table }?.rows }
+
     /// Rows of every table, to check that a digest covers something.
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
 

@@ -9,20 +9,6 @@ import Workforce
 /// field, refused by the database to hand-written SQL, and a refused import leaves the database
 /// as it was.
 @Suite(.database) struct DatabaseGuardTests {
-    /// Every row of the tables the imports write, as one digest: equal digests, equal tables.
-    func contents(_ db: Connection) throws -> String {
-        try db.query(
-            """
-            SELECT coalesce(md5(string_agg(t, '|' ORDER BY t)), '') FROM (
-                SELECT 'person' || p::text AS t FROM person p UNION ALL SELECT 'employment' || e::text FROM employment e
-                UNION ALL SELECT 'certificate' || c::text FROM certificate c
-                UNION ALL SELECT 'enterprise' || (n.id, n.uscc, n.name, n.region_code, n.employees)::text
-                FROM enterprise n
-                UNION ALL SELECT 'score' || s::text FROM exam_score s) x
-            """
-        ).single().decode(0)
-    }
-
     /// The SQLSTATE and constraint of what the database answers to `sql`, which must fail.
     func refusal(_ db: Connection, _ sql: SQLQuery) -> (state: String, constraint: String?, column: String?) {
         do {
@@ -113,7 +99,7 @@ import Workforce
             _ = try world.importStaff(RosterWorld.staff([.init(.shenzhen, 1, "张伟", "union", hired: "2012-01-01")]))
             let person: Int = try db.query("SELECT id FROM person").single().decode(0)
             let enterprise: Int = try db.query("SELECT min(id) FROM enterprise").single().decode(0)
-            let before = try contents(db)
+            let before = try DatabaseDigest(db)
 
             // Born 1990-03-07 (RosterWorld's people).
             var answer = refusal(
@@ -159,7 +145,7 @@ import Workforce
                 VALUES ('440305', 'other', 1, '1949-01-01')
                 """)
             #expect(answer.constraint == "funding_received_from_1949")
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
 
             // The checks accept what is true: the birthday itself, an 18th birthday, a municipality's district.
             try db.execute("UPDATE employment SET hired_on = '1990-03-07'")
@@ -179,7 +165,7 @@ import Workforce
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
             _ = try world.importStaff(RosterWorld.staff([.init(.beijing, 9, "旧人", "union", hired: "2010-01-01")]))
-            let before = try contents(db)
+            let before = try DatabaseDigest(db)
             let csv = RosterWorld.staff([
                 .init(.shenzhen, 1, "张伟", "union", hired: "2012-01-01"),
                 .init(.shenzhen, 2, "李娜", "union", hired: "1989-05-01"),
@@ -196,7 +182,7 @@ import Workforce
                     "line 5, left_on '1990-03-06': is before the person's birth date (from the ID number)",
                 ])
             #expect(errors.allSatisfy { !$0.contains("19900307") && !$0.contains("1990-03-07") })
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
 
             // Leaving before the birth date, one record at a time: the field is named.
             let leaving = #expect(throws: WorkforceError.self) {
@@ -205,7 +191,7 @@ import Workforce
                     on: RosterWorld.day("1949-01-01"), today: RosterWorld.today)
             }
             #expect(leaving.map { "\($0)" }?.hasPrefix("on '1949-01-01': is before 1949-10-01") == true)
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
         }
     }
 
@@ -217,7 +203,7 @@ import Workforce
                     .init(.shenzhen, 1, "张伟", "union", hired: "2012-01-01"),
                     .init(.shenzhen, 2, "李娜", "union", hired: "2012-01-01"),
                 ]))
-            let before = try contents(db)
+            let before = try DatabaseDigest(db)
             let csv = RosterWorld.certificates([
                 (1, "junior", "C-1", "2013-06-01", nil), (2, "junior", "C-2", "2007-12-01", nil),
                 (2, "junior", "C-3", "2008-03-06", nil),
@@ -228,7 +214,7 @@ import Workforce
                     "line 3, issued_on '2007-12-01': is before 2008, the year of the first national social worker exam",
                     "line 4, issued_on '2008-03-06': is before the holder's 18th birthday (from the ID number)",
                 ])
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
 
             let single = #expect(throws: WorkforceError.self) {
                 try world.certificates.add(
@@ -236,14 +222,14 @@ import Workforce
                     revokedOn: nil, name: nil, today: RosterWorld.today)
             }
             #expect(single.map { "\($0)" }?.hasPrefix("issued '2008-01-02': is before the holder") == true)
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
         }
     }
 
     @Test func unknownRegionCodesAreRefusedByTheImportAndByEveryCommandThatTakesOne() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)
-            let before = try contents(db)
+            let before = try DatabaseDigest(db)
             let csv = """
                 uscc,name,region_code
                 \(Fixtures.uscc(region: "440305", serial: 31)),南山,440305
@@ -261,7 +247,7 @@ import Workforce
                     "line 3, region_code '449999': is not a GB/T 2260 division: no prefecture-level division has its "
                         + "first four digits"
                 ])
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
 
             func field(_ body: () throws -> Void) -> String? {
                 do {
@@ -316,7 +302,7 @@ import Workforce
             let world = try ExamWorld(db: db, years: [2013])
             try world.register(1, 2013, .junior, [.practice, .comprehensive])
             let junior = world.session(2013, .junior)
-            let before = try contents(db)
+            let before = try DatabaseDigest(db)
             let rejection = #expect(throws: ImportRejected.self) {
                 try world.scores.importFile(
                     path: try temporaryFile(
@@ -334,7 +320,7 @@ import Workforce
                 try #require(rejection).errors.map(\.description) == [
                     "line 2, score '59.999': \(reason)", "line 3, score '59.95': \(reason)",
                 ])
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
 
             let registration: Int = try db.query("SELECT id FROM exam_registration").single().decode(0)
             for score in ["59.999", "59.95"] {
@@ -342,7 +328,7 @@ import Workforce
                     db, "INSERT INTO exam_score VALUES (\(registration), 'practice', \(score)::numeric)")
                 #expect(answer.constraint == "exam_score_one_decimal", "\(score)")
             }
-            #expect(try contents(db) == before)
+            #expect(try DatabaseDigest(db) == before)
             try db.execute("INSERT INTO exam_score VALUES (\(registration), 'practice', 59.5)")
             let passed: Bool = try db.query("SELECT passed FROM exam_subject_result").single().decode(0)
             #expect(!passed)

@@ -16,7 +16,7 @@ import Testing
     func aConnectionLostDuringAnImportSaysSoWritesNothingAndARerunCompletes(phase: String) throws {
         try TestDatabase.withSchema { db, url in
             let roster = try prepareRoster(url: url)
-            let before = try TableDigest(db)
+            let before = try DatabaseDigest(db)
             let name = "esw-fault-\(UUID().uuidString.prefix(8))"
             let running = try RunningESW([
                 "staff", "import", roster, "--database-url", url + "&application_name=\(name)",
@@ -32,7 +32,7 @@ import Testing
             for libpqText in ["server closed the connection", "terminating connection", "socket", "abnormally"] {
                 #expect(!run.stderr.contains(libpqText), "\(run.stderr)")
             }
-            #expect(try TableDigest(db) == before)
+            #expect(try DatabaseDigest(db) == before)
             let rerun = try esw(["staff", "import", roster, "--database-url", url])
             #expect(rerun.status == 0, "\(rerun.stderr)")
             #expect(try db.query("SELECT count(*) FROM employment").single().decode(0, as: Int.self) == Self.rows)
@@ -44,12 +44,12 @@ import Testing
     @Test func eswKilledAtAnyPointOfAnImportLeavesAllOrNothing() throws {
         try TestDatabase.withSchema { db, url in
             let roster = try prepareRoster(url: url)
-            let before = try TableDigest(db)
+            let before = try DatabaseDigest(db)
             let points: [KillPoint] = [
                 .after(milliseconds: 0), .during("COPY%"), .during("%import_resolved%"), .after(milliseconds: 400),
                 .after(milliseconds: 1200),
             ]
-            var completeState: TableDigest?
+            var completeState: DatabaseDigest?
             for point in points {
                 let name = "esw-kill-\(UUID().uuidString.prefix(8))"
                 let running = try RunningESW(
@@ -64,12 +64,12 @@ import Testing
                 let run = try running.wait(timeout: 30)
                 // The server notices the client is gone when it next reads or writes; wait for that.
                 try waitUntilGone(named: name, watching: db)
-                let after = try TableDigest(db)
+                let after = try DatabaseDigest(db)
                 if run.status == 0 {
                     completeState = completeState ?? after
                     #expect(after == completeState, "\(point)")
                 } else if after != before {
-                    #expect(after.counts["employment"] == Self.rows, "\(point): half-written: \(after.counts)")
+                    #expect(after.rows(of: "employment") == Self.rows, "\(point): half-written: \(after)")
                     completeState = completeState ?? after
                     #expect(after == completeState, "\(point)")
                 }
@@ -144,7 +144,7 @@ import Testing
     @Test func aStatementTimeoutDuringAnImportSaysSoAndWritesNothing() throws {
         try TestDatabase.withSchema { db, url in
             let roster = try prepareRoster(url: url)
-            let before = try TableDigest(db)
+            let before = try DatabaseDigest(db)
             let schema: String = try db.query("SELECT current_schema()").single().decode(0)
             let impatient = try TestDatabase.conninfo(schema: schema, settings: ["statement_timeout": "200"])
             let run = try esw(["staff", "import", roster, "--database-url", impatient])
@@ -152,7 +152,7 @@ import Testing
             #expect(run.status == 1)
             #expect(run.stderr.hasPrefix("esw: a statement took longer than the server's statement_timeout"))
             #expect(run.stderr.contains("57014"))
-            #expect(try TableDigest(db) == before)
+            #expect(try DatabaseDigest(db) == before)
         }
     }
 
@@ -209,25 +209,5 @@ import Testing
             usleep(10_000)
         }
         Issue.record("the backend of \(name) never ended")
-    }
-}
-
-/// Row counts and a digest of the rows of the tables an import writes.
-struct TableDigest: Equatable {
-    static let tables = ["enterprise", "person", "employment", "certificate", "enrollment", "audit_log"]
-    var counts: [String: Int] = [:]
-    var digests: [String: String] = [:]
-
-    init(_ db: Connection) throws {
-        for table in Self.tables {
-            let row = try db.query(
-                """
-                SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')
-                FROM \(identifier: table) t
-                """
-            ).single()
-            counts[table] = try row.decode(0)
-            digests[table] = try row.decode(1)
-        }
     }
 }
