@@ -364,9 +364,9 @@ SELECT access_policies('exam_session', '(SELECT esw_actor_id()) IS NOT NULL',
 SELECT access_policies('pilot_program', '(SELECT esw_actor_id()) IS NOT NULL',
     '(SELECT esw_may_write(''pilot_programs''))');
 
--- The audit log: every signed-in user appends; admins read it. Nobody changes it (sql/0012).
+-- The notes esw writes beside the trail (audit_note, below): admins read them. Nobody changes
+-- them (sql/0012).
 CREATE POLICY audit_log_read ON audit_log FOR SELECT TO esw_app USING ((SELECT (esw_actor()).role = 'admin'));
-CREATE POLICY audit_log_append ON audit_log FOR INSERT TO esw_app WITH CHECK ((SELECT esw_actor_id()) IS NOT NULL);
 
 -- Users: an admin sees and manages every user; a user sees their own row.
 SELECT access_policies('app_user', 'id = (SELECT esw_actor_id()) OR (SELECT (esw_actor()).role = ''admin'')',
@@ -395,20 +395,213 @@ DROP FUNCTION access_child_policies(text, text, text, text);
 DROP FUNCTION access_region_policies(text, text, text);
 DROP FUNCTION access_policies(text, text, text);
 
--- 5. Views read with the reader's rights, so that the policies apply to them -------------------
+-- 5. The audit trail the database keeps ----------------------------------------------------------
+--
+-- Every INSERT, UPDATE and DELETE on a data table, by anyone (esw, the web server, psql), is
+-- written by statement-level triggers into audit_trail: when (clock_timestamp), the acting esw user
+-- and role (from the session token), the login role, the table, and per row its key and the
+-- columns before and after (for an UPDATE, only those that changed). Resident ID numbers are
+-- masked (first 6 and last 4 characters) and password hashes left out of the copy.
+--
+-- The rule for bulk work: a statement that changes more than audit_detail_limit() rows of a table
+-- is written as one row with the count (and the source the client named in esw.source, e.g. the
+-- imported file), not one row per changed row. Writes made by a trigger (the seat counters) are
+-- part of the statement that fired it and are not written again.
+--
+-- audit_trail is append-only (the trigger of sql/0012 refuses UPDATE, DELETE and TRUNCATE, for the
+-- owner too); esw_app may only read it, within its scope; rows reach it only through the trigger.
+
+CREATE TYPE audit_operation AS ENUM ('insert', 'update', 'delete');
+
+CREATE TABLE audit_trail (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- The acting esw user; NULL when the writer acted as its database role (the owner, psql).
+    user_id bigint,
+    user_name text CONSTRAINT audit_trail_user_name_length CHECK (char_length(user_name) <= 100),
+    user_role app_role,
+    db_role text NOT NULL DEFAULT session_user
+        CONSTRAINT audit_trail_db_role_length CHECK (char_length(db_role) <= 100),
+    table_name text NOT NULL CONSTRAINT audit_trail_table_name_length CHECK (char_length(table_name) <= 100),
+    operation audit_operation NOT NULL,
+    -- The enterprise the row belongs to, when it has one (for reading the trail by scope).
+    enterprise_id bigint,
+    row_key jsonb,
+    before jsonb,
+    after jsonb,
+    -- 1 for a row of its own; the number of rows for a bulk statement's one row (row_key NULL).
+    rows bigint NOT NULL DEFAULT 1 CHECK (rows > 0),
+    source text CONSTRAINT audit_trail_source_length CHECK (char_length(source) <= 1000)
+);
+CREATE INDEX audit_trail_at_idx ON audit_trail (at);
+CREATE INDEX audit_trail_enterprise_idx ON audit_trail (enterprise_id, at);
+COMMENT ON TABLE audit_trail IS 'Every write to a data table, kept by triggers (sql/0016); append-only.';
+COMMENT ON COLUMN audit_trail.user_name IS 'The acting esw user''s name; at most 100 characters.';
+COMMENT ON COLUMN audit_trail.db_role IS 'The login role of the connection (session_user); at most 100 characters.';
+COMMENT ON COLUMN audit_trail.table_name IS 'The table written; at most 100 characters.';
+COMMENT ON COLUMN audit_trail.source IS
+    'What the client said the statement came from (esw.source: an import''s action and file); at most 1000 characters.';
+
+CREATE TRIGGER audit_trail_append_only BEFORE UPDATE OR DELETE ON audit_trail
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_trail_no_truncate BEFORE TRUNCATE ON audit_trail
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+
+CREATE FUNCTION audit_detail_limit() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 100 $$;
+
+-- A row as the trail keeps it: the ID number masked, no password hash.
+CREATE FUNCTION audit_masked(row_data jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN row_data ? 'id_number'
+                THEN jsonb_set(row_data, '{id_number}',
+                               to_jsonb(left(row_data->>'id_number', 6) || '********' || right(row_data->>'id_number', 4)))
+                ELSE row_data END - 'password_hash'
+$$;
+
+CREATE FUNCTION audit_key(row_data jsonb, keys text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT jsonb_object_agg(k, row_data->k) FROM unnest(keys) AS k
+$$;
+
+-- The columns whose value changed, before and after; NULLs when none did.
+CREATE FUNCTION audit_changed(old_data jsonb, new_data jsonb, OUT before jsonb, OUT after jsonb)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT jsonb_object_agg(o.key, o.value), jsonb_object_agg(o.key, new_data->o.key)
+    FROM jsonb_each(old_data) o WHERE o.value IS DISTINCT FROM new_data->o.key
+$$;
+
+-- The trigger: one per table and operation, statement-level, with the rows as transition tables
+-- and the table's key columns as arguments.
+CREATE FUNCTION audit_statement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    actor record;
+    changed bigint;
+    one_enterprise bigint;
+    op audit_operation := lower(TG_OP)::audit_operation;
+    enterprise_key text := CASE WHEN TG_TABLE_NAME = 'enterprise' THEN 'id' ELSE 'enterprise_id' END;
+BEGIN
+    IF pg_trigger_depth() > 1 THEN
+        RETURN NULL;  -- a trigger's own write, part of the statement that fired it
+    END IF;
+    SELECT * INTO actor FROM esw_actor();
+    IF TG_OP = 'DELETE' THEN
+        SELECT count(*) INTO changed FROM old_rows;
+    ELSE
+        SELECT count(*) INTO changed FROM new_rows;
+    END IF;
+    IF changed = 0 THEN
+        RETURN NULL;
+    END IF;
+    IF changed > audit_detail_limit() THEN
+        IF TG_OP = 'DELETE' THEN
+            SELECT CASE WHEN count(DISTINCT x.e) = 1 THEN min(x.e) END INTO one_enterprise
+            FROM (SELECT (to_jsonb(r)->>enterprise_key)::bigint AS e FROM old_rows r) x;
+        ELSE
+            SELECT CASE WHEN count(DISTINCT x.e) = 1 THEN min(x.e) END INTO one_enterprise
+            FROM (SELECT (to_jsonb(r)->>enterprise_key)::bigint AS e FROM new_rows r) x;
+        END IF;
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, rows, source)
+        VALUES (actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, one_enterprise, changed,
+                left(nullif(current_setting('esw.source', true), ''), 1000));
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, after, source)
+        SELECT actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, (x.r->>enterprise_key)::bigint,
+               audit_key(x.r, TG_ARGV), audit_masked(x.r), left(nullif(current_setting('esw.source', true), ''), 1000)
+        FROM (SELECT to_jsonb(n) AS r FROM new_rows n) x;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, before, source)
+        SELECT actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, (x.r->>enterprise_key)::bigint,
+               audit_key(x.r, TG_ARGV), audit_masked(x.r), left(nullif(current_setting('esw.source', true), ''), 1000)
+        FROM (SELECT to_jsonb(o) AS r FROM old_rows o) x;
+    ELSE
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key,
+                                 before, after, source)
+        SELECT actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, (b.r->>enterprise_key)::bigint,
+               audit_key(b.r, TG_ARGV), c.before, c.after, left(nullif(current_setting('esw.source', true), ''), 1000)
+        FROM (SELECT to_jsonb(o) AS r FROM old_rows o) a
+        JOIN (SELECT to_jsonb(n) AS r FROM new_rows n) b ON audit_key(a.r, TG_ARGV) = audit_key(b.r, TG_ARGV)
+        CROSS JOIN LATERAL audit_changed(audit_masked(a.r), audit_masked(b.r)) c
+        WHERE c.before IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION audit_statement() IS
+    'Trigger: writes a statement''s changed rows (or, over audit_detail_limit(), their count) to audit_trail.';
+
+DO $$
+DECLARE
+    t text;
+    keys text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY[
+        'enterprise', 'person', 'employment', 'certificate', 'certificate_registration', 'training_event',
+        'event_quota', 'enrollment', 'exam_registration', 'exam_score', 'social_work_post', 'service_record',
+        'funding', 'pilot_application', 'pilot_application_event', 'service_org', 'exam_session',
+        'registration_window', 'pass_line', 'pilot_program', 'app_user']
+    LOOP
+        -- The key: the primary key's columns, else those of the first unique index (pass_line).
+        SELECT string_agg(quote_literal(a.attname), ', ' ORDER BY k.ord) INTO STRICT keys
+        FROM (SELECT i.indexrelid, i.indrelid, i.indkey FROM pg_index i
+              WHERE i.indrelid = t::regclass AND i.indisunique
+              ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1) i
+        CROSS JOIN unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum;
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit_statement(%s)', t || '_audit_insert', t, keys);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit_statement(%s)', t || '_audit_update', t, keys);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit_statement(%s)', t || '_audit_delete', t, keys);
+    END LOOP;
+END
+$$;
+
+-- Reading the trail: the country roles all of it; anyone else the rows of their scope's
+-- enterprises and their own writes. The owner reads it all.
+ALTER TABLE audit_trail ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+DO $$
+BEGIN
+    EXECUTE format('CREATE POLICY audit_trail_owner ON audit_trail TO %I USING (true) WITH CHECK (true)', current_user);
+END
+$$;
+CREATE POLICY audit_trail_read ON audit_trail FOR SELECT TO esw_app USING (
+    (SELECT esw_sees_country()) OR user_id = (SELECT esw_actor_id()) OR enterprise_id IN (SELECT id FROM enterprise));
+
+-- A note from the client beside the trail (what a command did, in its words): stamped with the
+-- acting user by the database, so that no client can write in another's name.
+-- p_client is what the client says about itself (the OS user esw runs as), kept in brackets.
+CREATE FUNCTION audit_note(p_action text, p_subject text, p_detail jsonb, p_client text) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER AS $$
+    INSERT INTO audit_log (actor, action, subject, detail)
+    SELECT left(coalesce(a.user_name || ' as ' || a.role, session_user) || ' (' || p_client || ')', 100),
+           p_action, p_subject, p_detail
+    FROM (SELECT * FROM esw_actor()) a
+$$;
+COMMENT ON FUNCTION audit_note(text, text, jsonb, text) IS
+    'Appends a client''s note to audit_log, attributed to the acting esw user (or the login role).';
+
+-- A pilot application's history names the acting esw user, not the shared application role.
+ALTER TABLE pilot_application_event ALTER COLUMN actor SET DEFAULT coalesce((esw_actor()).user_name, current_user);
+
+-- 6. Views read with the reader's rights, so that the policies apply to them -------------------
 
 ALTER VIEW exam_subject_result SET (security_invoker = true);
 ALTER VIEW exam_level_pass SET (security_invoker = true);
 ALTER VIEW exam_cohort SET (security_invoker = true);
 
--- 6. Rules that must see outside the scope ----------------------------------------------------
+-- 7. Rules that must see outside the scope ----------------------------------------------------
 
 -- The seat counters of an event move with every enrollment into it, whoever enrolls: an
 -- enterprise's coordinator enrolling staff into a region's event changes that event's counters,
 -- which the coordinator may not write. The trigger changes nothing but the two counters.
 ALTER FUNCTION enrollment_count_seats() SECURITY DEFINER;
 
--- 7. Privileges ----------------------------------------------------------------------------------
+-- 8. Privileges ----------------------------------------------------------------------------------
 
 DO $$
 DECLARE
@@ -420,7 +613,8 @@ BEGIN
         certificate_registration, training_event, event_quota, enrollment, exam_registration, exam_score,
         social_work_post, service_record, funding, pilot_application, pilot_application_event, service_org,
         exam_session, registration_window, pass_line, pilot_program TO esw_app');
-    EXECUTE 'GRANT SELECT, INSERT ON audit_log TO esw_app';
+    -- The audit tables: read (within the scope); written only by the trigger and audit_note().
+    EXECUTE 'GRANT SELECT ON audit_log, audit_trail TO esw_app';
     EXECUTE 'GRANT SELECT ON region, registration_rule, continuing_education_rule, exam_level_rule,
         exam_eligibility_rule, application_transition, role_permission, schema_migrations,
         exam_subject_result, exam_level_pass, exam_cohort TO esw_app';
@@ -432,12 +626,13 @@ BEGIN
     EXECUTE 'GRANT UPDATE (password_hash, password_one_time, password_set_at, disabled_at) ON app_user TO esw_app';
     -- SECURITY DEFINER functions: only for esw_app (and the owner), never PUBLIC.
     FOREACH definer IN ARRAY ARRAY['password_hash_of(text)', 'password_matches(text, text)', 'random_token()',
-        'esw_actor()', 'esw_login(text, text)', 'esw_set_password(text, text)', 'enrollment_count_seats()']
+        'esw_actor()', 'esw_login(text, text)', 'esw_set_password(text, text)', 'enrollment_count_seats()',
+        'audit_statement()', 'audit_note(text, text, jsonb, text)']
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, schema_name);
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', definer);
     END LOOP;
     EXECUTE 'GRANT EXECUTE ON FUNCTION password_hash_of(text), esw_actor(), esw_login(text, text),
-        esw_set_password(text, text) TO esw_app';
+        esw_set_password(text, text), audit_note(text, text, jsonb, text) TO esw_app';
 END
 $$;

@@ -200,7 +200,7 @@ import Workforce
                 #expect((try row.decode(2) as String).hasPrefix("search_path=test_"), "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 7)
+            #expect(documented.count == 9)
         }
     }
 
@@ -341,6 +341,109 @@ import Workforce
                 _ = try users.add(name: "u", role: .admin, scope: nil)
             }
             #expect(try owner.query("SELECT count(*) FROM app_user").single().decode(0) as Int == 1)
+        }
+    }
+}
+
+/// The audit trail the database keeps (sql/0016_access.sql, `audit_trail`).
+@Suite(.database) struct AuditTrailTests {
+    @Test func everyWriteIsInTheTrailWithItsUserAndACoordinatorCannotEraseIt() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let db = try world.connect(as: "sz-coordinator")
+            let shenzhen: Int = try owner.query(
+                "SELECT id FROM enterprise WHERE uscc = \(AccessWorld.shenzhen.uscc)"
+            ).single().decode(0)
+            #expect(
+                try db.execute("UPDATE employment SET left_on = '2014-01-01' WHERE enterprise_id = \(shenzhen)") == 1)
+            try db.execute(
+                """
+                INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries)
+                VALUES (\(shenzhen), 'labor_relations', '2013-03-01', 9)
+                """)
+            #expect(try db.execute("DELETE FROM funding") == 1)
+            let written = try owner.query(
+                """
+                SELECT table_name || ' ' || operation || ' ' || coalesce(before::text, '-') || ' ' || coalesce(after->>'beneficiaries', '-')
+                FROM audit_trail WHERE user_name = 'sz-coordinator' AND user_role = 'enterprise_coordinator'
+                ORDER BY id
+                """
+            ).map { try $0.decode(0) as String }
+            #expect(written.count == 3)
+            #expect(written[0] == #"employment update {"left_on": null} -"#)
+            #expect(written[1] == "service_record insert - 9")
+            #expect(written[2].hasPrefix("funding delete {"))
+            let entries: Int = try owner.query("SELECT count(*) FROM audit_trail").single().decode(0)
+            for erase: SQLQuery in [
+                "DELETE FROM audit_trail", "UPDATE audit_trail SET user_name = 'someone else'", "TRUNCATE audit_trail",
+                "INSERT INTO audit_trail (table_name, operation) VALUES ('employment', 'insert')",
+                "DELETE FROM audit_log",
+            ] {
+                #expect {
+                    try db.execute(erase)
+                } throws: { ($0 as? PostgresError)?.sqlState == .insufficientPrivilege }
+            }
+            // Not even the owner changes it.
+            #expect(throws: PostgresError.self) { try owner.execute("DELETE FROM audit_trail") }
+            #expect(try owner.query("SELECT count(*) FROM audit_trail").single().decode(0) as Int == entries)
+            // A write in psql as the owner is there too, with its database role and no esw user.
+            try owner.execute("UPDATE person SET name = '改名' WHERE id_number = \(AccessWorld.beijing.idNumber)")
+            let psql: String = try owner.query(
+                "SELECT coalesce(user_name, '-') || ' ' || db_role || ' ' || after::text FROM audit_trail ORDER BY id DESC LIMIT 1"
+            ).single().decode(0)
+            #expect(
+                psql
+                    == #"- \#(try owner.query("SELECT session_user::text").single().decode(0) as String) {"name": "改名"}"#
+            )
+        }
+    }
+
+    @Test func idNumbersAreMaskedAndAStatementOverTheLimitIsOneEntryWithItsCountAndSource() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            _ = try AccessWorld(owner: owner, conninfo: conninfo)
+            for side in AccessWorld.sides {
+                let text: String = try owner.query(
+                    """
+                    SELECT string_agg(concat(row_key::text, before::text, after::text), ' ') FROM audit_trail
+                    """
+                ).single().decode(0)
+                #expect(!text.contains(side.idNumber))
+                #expect(text.contains(String(side.idNumber.prefix(6)) + "********" + String(side.idNumber.suffix(4))))
+            }
+            try owner.transaction { db in
+                try db.execute("SELECT set_config('esw.source', 'service import services.csv', true)")
+                try db.execute(
+                    """
+                    INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries)
+                    SELECT e.id, 'family_support', '2013-01-01'::date + n, n FROM enterprise e, generate_series(1, 150) n
+                    WHERE e.uscc = \(AccessWorld.shenzhen.uscc)
+                    """)
+            }
+            let bulk = try owner.query(
+                """
+                SELECT rows, row_key IS NULL, source, en.uscc FROM audit_trail a JOIN enterprise en ON en.id = a.enterprise_id
+                WHERE table_name = 'service_record' AND rows > 1
+                """
+            ).single()
+            #expect(try bulk.decode(0) as Int == 150)
+            #expect(try bulk.decode(1) as Bool)
+            #expect(try bulk.decode(2) as String == "service import services.csv")
+            #expect(try bulk.decode(3) as String == AccessWorld.shenzhen.uscc)
+        }
+    }
+
+    @Test func eachUserReadsTheTrailOfTheirScopeOnly() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let beijing = try AuditTrail(db: try world.connect(as: "bj-coordinator")).entries()
+            #expect(!beijing.isEmpty)
+            #expect(beijing.allSatisfy { $0.enterpriseUSCC == AccessWorld.beijing.uscc })
+            let guangdong = try AuditTrail(db: try world.connect(as: "guangdong")).entries()
+            #expect(
+                Set(guangdong.compactMap(\.enterpriseUSCC)) == [AccessWorld.shenzhen.uscc, AccessWorld.guangzhou.uscc])
+            let all = try AuditTrail(db: owner).entries()
+            #expect(try AuditTrail(db: try world.connect(as: "ministry")).entries().count == all.count)
+            #expect(try AuditTrail(db: owner).entries(table: "person").count == 3)
         }
     }
 }

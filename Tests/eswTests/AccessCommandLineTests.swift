@@ -99,4 +99,30 @@ import Workforce
             #expect(try esw(["user", "disable", "nobody"] + database).status == 3)
         }
     }
+
+    @Test func eswAuditShowsTheTrailOfTheUsersScopeWithTheImportsSource() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let database = ["--database-url", conninfo]
+            let roster = try temporaryFile(
+                "roster.csv",
+                text: FixtureWorld.staff([
+                    .init(.shenzhen, 11, "张伟", "union", hired: "2012-01-01"),
+                    .init(.beijing, 12, "李娜", "party", hired: "2012-01-01"),
+                ]))
+            #expect(try esw(["staff", "import", roster] + database).status == 0)
+            let all = try esw(["audit", "--table", "employment", "--format", "csv"] + database)
+            #expect(all.status == 0)
+            #expect(all.stdout.contains("staff import roster.csv"))
+            #expect(!all.stdout.contains(Fixtures.idNumber(sequence: 11)))
+            let beijing = try esw(
+                ["audit", "--format", "csv", "--user", "bj-coordinator"] + database,
+                environment: ["ESW_PASSWORD": world.passwords["bj-coordinator"]!])
+            #expect(beijing.status == 0)
+            #expect(beijing.stdout.contains(AccessWorld.beijing.uscc))
+            #expect(!beijing.stdout.contains(AccessWorld.shenzhen.uscc))
+            let unknown = try esw(["audit", "--enterprise", Fixtures.uscc(serial: 99)] + database)
+            #expect(unknown.status == 3)
+        }
+    }
 }
