@@ -455,7 +455,8 @@ CREATE FUNCTION audit_masked(row_data jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN row_data ? 'id_number'
                 THEN jsonb_set(row_data, '{id_number}',
-                               to_jsonb(left(row_data->>'id_number', 6) || '********' || right(row_data->>'id_number', 4)))
+                               to_jsonb(left(row_data->>'id_number', 6) || '********'
+                                        || right(row_data->>'id_number', 4)))
                 ELSE row_data END - 'password_hash'
 $$;
 
@@ -508,12 +509,14 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, after, source)
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, after,
+                                 source)
         SELECT actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, (x.r->>enterprise_key)::bigint,
                audit_key(x.r, TG_ARGV), audit_masked(x.r), left(nullif(current_setting('esw.source', true), ''), 1000)
         FROM (SELECT to_jsonb(n) AS r FROM new_rows n) x;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, before, source)
+        INSERT INTO audit_trail (user_id, user_name, user_role, table_name, operation, enterprise_id, row_key, before,
+                                 source)
         SELECT actor.user_id, actor.user_name, actor.role, TG_TABLE_NAME, op, (x.r->>enterprise_key)::bigint,
                audit_key(x.r, TG_ARGV), audit_masked(x.r), left(nullif(current_setting('esw.source', true), ''), 1000)
         FROM (SELECT to_jsonb(o) AS r FROM old_rows o) x;
