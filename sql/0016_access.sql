@@ -217,9 +217,6 @@ COMMENT ON TABLE role_permission IS 'The kinds of data each role may write withi
 CREATE FUNCTION esw_sees_country() RETURNS boolean
 LANGUAGE sql STABLE AS $$ SELECT coalesce((esw_actor()).role IN ('ministry', 'admin'), false) $$;
 
-CREATE FUNCTION esw_scope_uscc() RETURNS text
-LANGUAGE sql STABLE AS $$ SELECT (esw_actor()).enterprise_uscc $$;
-
 -- The LIKE pattern of the region scope (4405% for Shenzhen's city code 440500... of a county, all
 -- six digits); NULL for the other roles.
 CREATE FUNCTION esw_scope_pattern() RETURNS text
@@ -227,6 +224,45 @@ LANGUAGE sql STABLE AS $$ SELECT region_prefix((esw_actor()).region_code) || '%'
 
 CREATE FUNCTION esw_actor_id() RETURNS bigint
 LANGUAGE sql STABLE AS $$ SELECT (esw_actor()).user_id $$;
+
+-- The ids of the enterprises in the acting user's scope: one by its USCC (through its unique
+-- index), a region's by code prefix, every one for the country roles, none without a user. The
+-- policies read it as `IN (SELECT esw_scope_enterprise_ids())`, a hash built once per statement.
+-- SECURITY DEFINER because the enterprise table's own policy reads it, which must not read the
+-- enterprise table under that same policy; it returns ids of the caller's own scope only.
+CREATE FUNCTION esw_scope_enterprise_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 100 AS $$
+DECLARE
+    actor record;
+BEGIN
+    SELECT * INTO actor FROM esw_actor();
+    IF actor.enterprise_uscc IS NOT NULL THEN
+        RETURN QUERY SELECT e.id FROM enterprise e WHERE e.uscc = actor.enterprise_uscc::uscc;
+    ELSIF actor.region_code IS NOT NULL THEN
+        RETURN QUERY SELECT e.id FROM enterprise e WHERE in_region(e.region_code, actor.region_code);
+    ELSIF actor.role IN ('ministry', 'admin') THEN
+        RETURN QUERY SELECT e.id FROM enterprise e;
+    END IF;
+END
+$$;
+
+-- The persons the acting user may see: those with (or who had) an employment, an enrollment or an
+-- exam registration through an enterprise of the scope. Run with the caller's rights (the tables'
+-- own policies apply too); read as `IN (SELECT esw_visible_person_ids())`, one hash per statement
+-- rather than a lookup per row. Not used for the country roles, whose policies short-circuit.
+CREATE FUNCTION esw_visible_person_ids() RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE ROWS 1000 AS $$
+BEGIN
+    RETURN QUERY
+        SELECT e.person_id FROM employment e WHERE e.enterprise_id IN (SELECT esw_scope_enterprise_ids())
+        UNION ALL
+        SELECT x.person_id FROM enrollment x WHERE x.enterprise_id IN (SELECT esw_scope_enterprise_ids())
+        UNION ALL
+        SELECT r.person_id FROM exam_registration r WHERE r.enterprise_id IN (SELECT esw_scope_enterprise_ids());
+END
+$$;
+CREATE INDEX enrollment_enterprise_idx ON enrollment (enterprise_id);
+CREATE INDEX exam_registration_enterprise_idx ON exam_registration (enterprise_id);
 
 -- True when the acting user's role may write this kind of data; otherwise an error (42501) that
 -- names the role and the kind. The scope is checked by each policy.
@@ -271,18 +307,20 @@ $$;
 CREATE FUNCTION access_enterprise_policies(p_table text, p_kind text) RETURNS void
 LANGUAGE sql AS $$
     SELECT access_policies(p_table,
-        '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT id FROM enterprise)',
+        '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT esw_scope_enterprise_ids())',
         format('(SELECT esw_may_write(%L))
-                AND ((SELECT esw_sees_country()) OR enterprise_id IN (SELECT id FROM enterprise))', p_kind))
+                AND ((SELECT esw_sees_country()) OR enterprise_id IN (SELECT esw_scope_enterprise_ids()))', p_kind))
 $$;
 
--- Rows that hang off another row (by a foreign key): visible and writable with it.
+-- Rows that hang off another row (by a foreign key): visible and writable with it. EXISTS on the
+-- parent's key, an index lookup per row, whatever the number of parents in the scope.
 CREATE FUNCTION access_child_policies(p_table text, p_column text, p_parent text, p_kind text) RETURNS void
 LANGUAGE sql AS $$
     SELECT access_policies(p_table,
-        format('(SELECT esw_sees_country()) OR %I IN (SELECT id FROM %I)', p_column, p_parent),
-        format('(SELECT esw_may_write(%L)) AND ((SELECT esw_sees_country()) OR %I IN (SELECT id FROM %I))',
-               p_kind, p_column, p_parent))
+        format('(SELECT esw_sees_country()) OR EXISTS (SELECT 1 FROM %I parent WHERE parent.id = %I.%I)',
+               p_parent, p_table, p_column),
+        format('(SELECT esw_may_write(%L)) AND ((SELECT esw_sees_country())
+                OR EXISTS (SELECT 1 FROM %I parent WHERE parent.id = %I.%I))', p_kind, p_parent, p_table, p_column))
 $$;
 
 -- Rows keyed by a region code: visible to and written by the regions that contain it.
@@ -296,7 +334,7 @@ $$;
 
 -- Enterprises: by USCC, by region code prefix, or all.
 SELECT access_policies('enterprise',
-    '(SELECT esw_sees_country()) OR uscc = (SELECT esw_scope_uscc()) OR region_code LIKE (SELECT esw_scope_pattern())',
+    '(SELECT esw_sees_country()) OR id IN (SELECT esw_scope_enterprise_ids())',
     '(SELECT esw_may_write(''enterprises''))
      AND ((SELECT esw_sees_country()) OR region_code LIKE (SELECT esw_scope_pattern()))');
 
@@ -309,16 +347,18 @@ SELECT access_enterprise_policies('service_record', 'work_records');
 -- A person is visible to a scope when they have (or had) an employment in one of its
 -- enterprises, or an enrollment or exam registration made through one. A new person (no
 -- employment yet) may be added by a role that writes rosters; their employment follows.
-SELECT access_policies('person',
-    '(SELECT esw_sees_country()) OR id IN (SELECT person_id FROM employment)
-     OR id IN (SELECT person_id FROM enrollment) OR id IN (SELECT person_id FROM exam_registration)',
+SELECT access_policies('person', '(SELECT esw_sees_country()) OR id IN (SELECT esw_visible_person_ids())',
     '(SELECT esw_may_write(''roster''))');
 -- ... but changed only where employed, and removed only by an admin.
 ALTER POLICY person_update ON person WITH CHECK (
-    (SELECT esw_may_write('roster')) AND ((SELECT esw_sees_country()) OR id IN (SELECT person_id FROM employment)));
+    (SELECT esw_may_write('roster'))
+    AND ((SELECT esw_sees_country()) OR EXISTS (SELECT 1 FROM employment e WHERE e.person_id = person.id)));
 ALTER POLICY person_delete ON person USING ((SELECT esw_may_write('roster')) AND (SELECT esw_sees_country()));
 
-SELECT access_child_policies('certificate', 'person_id', 'person', 'roster');
+-- A certificate goes with its person (the same hash of visible persons, not a lookup per row).
+SELECT access_policies('certificate', '(SELECT esw_sees_country()) OR person_id IN (SELECT esw_visible_person_ids())',
+    '(SELECT esw_may_write(''roster'')) AND ((SELECT esw_sees_country())
+     OR person_id IN (SELECT esw_visible_person_ids()))');
 SELECT access_child_policies('certificate_registration', 'certificate_id', 'certificate', 'roster');
 SELECT access_child_policies('event_quota', 'event_id', 'training_event', 'events');
 SELECT access_child_policies('exam_score', 'registration_id', 'exam_registration', 'exam_results');
@@ -329,26 +369,26 @@ SELECT access_child_policies('pilot_application_event', 'application_id', 'pilot
 -- coordinators of the region and of the regions within it.
 SELECT access_policies('training_event',
     '(SELECT esw_sees_country()) OR (enterprise_id IS NULL AND region_code IS NULL)
-     OR enterprise_id IN (SELECT id FROM enterprise) OR region_code LIKE (SELECT esw_scope_pattern())
+     OR enterprise_id IN (SELECT esw_scope_enterprise_ids()) OR region_code LIKE (SELECT esw_scope_pattern())
      OR (region_code IS NOT NULL
          AND EXISTS (SELECT 1 FROM enterprise en WHERE in_region(en.region_code, training_event.region_code)))',
     '(SELECT esw_may_write(''events'')) AND ((SELECT esw_sees_country())
-     OR enterprise_id IN (SELECT id FROM enterprise) OR region_code LIKE (SELECT esw_scope_pattern()))');
+     OR enterprise_id IN (SELECT esw_scope_enterprise_ids()) OR region_code LIKE (SELECT esw_scope_pattern()))');
 
 -- Money: to an enterprise, with the enterprise; to a region, with the region's scope.
 SELECT access_policies('funding',
-    '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT id FROM enterprise)
+    '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT esw_scope_enterprise_ids())
      OR region_code LIKE (SELECT esw_scope_pattern())',
     '(SELECT esw_may_write(''work_records'')) AND ((SELECT esw_sees_country())
-     OR enterprise_id IN (SELECT id FROM enterprise) OR region_code LIKE (SELECT esw_scope_pattern()))');
+     OR enterprise_id IN (SELECT esw_scope_enterprise_ids()) OR region_code LIKE (SELECT esw_scope_pattern()))');
 
 -- Pilot applications: by an enterprise, a service organization or a region of the scope.
 SELECT access_policies('pilot_application',
-    '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT id FROM enterprise)
+    '(SELECT esw_sees_country()) OR enterprise_id IN (SELECT esw_scope_enterprise_ids())
      OR region_code LIKE (SELECT esw_scope_pattern())
      OR service_org_id IN (SELECT id FROM service_org WHERE region_code LIKE (SELECT esw_scope_pattern()))',
     '(SELECT esw_may_write(''pilot_applications'')) AND ((SELECT esw_sees_country())
-     OR enterprise_id IN (SELECT id FROM enterprise) OR region_code LIKE (SELECT esw_scope_pattern())
+     OR enterprise_id IN (SELECT esw_scope_enterprise_ids()) OR region_code LIKE (SELECT esw_scope_pattern())
      OR service_org_id IN (SELECT id FROM service_org WHERE region_code LIKE (SELECT esw_scope_pattern())))');
 
 -- Reference data every signed-in user reads; written by the roles that keep it, in their scope:
@@ -573,7 +613,8 @@ BEGIN
 END
 $$;
 CREATE POLICY audit_trail_read ON audit_trail FOR SELECT TO esw_app USING (
-    (SELECT esw_sees_country()) OR user_id = (SELECT esw_actor_id()) OR enterprise_id IN (SELECT id FROM enterprise));
+    (SELECT esw_sees_country()) OR user_id = (SELECT esw_actor_id())
+    OR enterprise_id IN (SELECT esw_scope_enterprise_ids()));
 
 -- A note from the client beside the trail (what a command did, in its words): stamped with the
 -- acting user by the database, so that no client can write in another's name.
@@ -629,13 +670,14 @@ BEGIN
     EXECUTE 'GRANT UPDATE (password_hash, password_one_time, password_set_at, disabled_at) ON app_user TO esw_app';
     -- SECURITY DEFINER functions: only for esw_app (and the owner), never PUBLIC.
     FOREACH definer IN ARRAY ARRAY['password_hash_of(text)', 'password_matches(text, text)', 'random_token()',
-        'esw_actor()', 'esw_login(text, text)', 'esw_set_password(text, text)', 'enrollment_count_seats()',
+        'esw_actor()', 'esw_scope_enterprise_ids()', 'esw_login(text, text)', 'esw_set_password(text, text)',
+        'enrollment_count_seats()',
         'audit_statement()', 'audit_note(text, text, jsonb, text)']
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, schema_name);
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', definer);
     END LOOP;
-    EXECUTE 'GRANT EXECUTE ON FUNCTION password_hash_of(text), esw_actor(), esw_login(text, text),
-        esw_set_password(text, text), audit_note(text, text, jsonb, text) TO esw_app';
+    EXECUTE 'GRANT EXECUTE ON FUNCTION password_hash_of(text), esw_actor(), esw_scope_enterprise_ids(),
+        esw_login(text, text), esw_set_password(text, text), audit_note(text, text, jsonb, text) TO esw_app';
 END
 $$;
