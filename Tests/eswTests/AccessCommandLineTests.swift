@@ -28,6 +28,14 @@ import Workforce
                         "\(user ?? "owner") and \(side.name)")
                 }
             }
+            // Without a filter a scoped user gets their scope, its total named as such.
+            let bureau = try esw(
+                [
+                    "ratio", "--as-of", "2013-12-31", "--format", "csv", "--database-url", conninfo, "--user",
+                    "guangdong",
+                ],
+                environment: ["ESW_PASSWORD": world.passwords["guangdong"]!])
+            #expect(bureau.stdout.contains("440000") && !bureau.stdout.contains("全国"))
             // ESW_USER works as --user does.
             let byEnvironment = try esw(
                 ["ratio", "--as-of", "2013-12-31", "--format", "csv", "--database-url", conninfo],

@@ -66,6 +66,13 @@ public enum Session {
     public static func actingUser(_ db: Connection) throws -> String? {
         try db.query("SELECT (esw_actor()).user_name").single().decode(0)
     }
+
+    /// The acting user's scope: an enterprise's USCC, or a region code (a province for a bureau);
+    /// both nil for the country roles and when no user is set.
+    public static func scope(_ db: Connection) throws -> (uscc: String?, region: String?) {
+        let row = try db.query("SELECT enterprise_uscc, region_code FROM esw_actor()").single()
+        return (try row.decode(0), try row.decode(1))
+    }
 }
 
 /// Users: added with a one-time password, listed, disabled, given a new one-time password by an
