@@ -204,6 +204,37 @@ import Workforce
         }
     }
 
+    @Test func aCoordinatorEnrollsItsStaffIntoARegionsEventWhoseSeatCounterItMayNotWrite() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let event: Int = try owner.query(
+                """
+                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, region_code)
+                VALUES ('forum', '深圳市座谈会', '2013-05-02 09:00', '2013-05-02 11:00', 2, 5, '440300') RETURNING id
+                """
+            ).single().decode(0)
+            let person: Int = try owner.query(
+                "SELECT id FROM person WHERE id_number = \(AccessWorld.shenzhen.idNumber)"
+            ).single().decode(0)
+            let enroll: SQLQuery = "SELECT status::text FROM enroll_person(\(event), \(person), '2013-04-01 10:00')"
+            // Enterprise HR may not enroll; Beijing's coordinator does not even see the event.
+            #expect {
+                try world.connect(as: "sz-hr").execute(enroll)
+            } throws: { ($0 as? PostgresError)?.sqlState == .insufficientPrivilege }
+            #expect(throws: PostgresError.self) { try world.connect(as: "bj-coordinator").execute(enroll) }
+            let status: String = try world.connect(as: "sz-coordinator").query(enroll).single().decode(0)
+            #expect(status == "enrolled")
+            let seats: Int = try owner.query("SELECT seats_taken FROM training_event WHERE id = \(event)").single()
+                .decode(0)
+            #expect(seats == 1)
+            // ... but it still may not change the region's event itself.
+            #expect {
+                try world.connect(as: "sz-coordinator").execute(
+                    "UPDATE training_event SET title = '改' WHERE id = \(event)")
+            } throws: { ($0 as? PostgresError)?.sqlState == .insufficientPrivilege }
+        }
+    }
+
     @Test func theRatioFunctionsCountOnlyTheCallersScope() throws {
         try TestDatabase.withSchema { owner, conninfo in
             let world = try AccessWorld(owner: owner, conninfo: conninfo)
