@@ -70,6 +70,24 @@ import Workforce
         }
     }
 
+    @Test func aTokenSetForOneTransactionActsForThatTransactionOnly() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            // As a web server would: one pooled connection, the user set per request's transaction.
+            let db = try Connection(conninfo: conninfo)
+            try db.execute("SET ROLE esw_app")
+            let token: String = try db.query(
+                "SELECT esw_login('sz-coordinator', \(world.passwords["sz-coordinator"]!))"
+            ).single().decode(0)
+            let seen: Int = try db.transaction { db in
+                try db.execute("SELECT set_config('esw.session', \(token), true)")
+                return try db.query("SELECT count(*) FROM enterprise").single().decode(0)
+            }
+            #expect(seen == 1)
+            #expect(try db.query("SELECT count(*) FROM enterprise").single().decode(0) as Int == 0)
+        }
+    }
+
     @Test func anEnterpriseCoordinatorCannotInsertUpdateOrDeleteAnotherEnterprisesRows() throws {
         try TestDatabase.withSchema { owner, conninfo in
             let world = try AccessWorld(owner: owner, conninfo: conninfo)
