@@ -36,6 +36,8 @@ public struct SQLState: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     public static let undefinedFunction: SQLState = "42883"
     public static let syntaxError: SQLState = "42601"
     public static let insufficientPrivilege: SQLState = "42501"
+    /// A password check refused (raised by esw_login, as the server does for a failed login).
+    public static let invalidPassword: SQLState = "28P01"
     public static let serializationFailure: SQLState = "40001"
     public static let deadlockDetected: SQLState = "40P01"
     /// The class 08 code itself; use its ``errorClass`` to match any connection exception.

@@ -29,3 +29,4 @@ extension LocalDateTime: ExpressibleByArgument {
     /// Accepts 2013-06-01, 2013-06-01T09:00 or "2013-06-01 09:00".
     public init?(argument: String) { self.init(text: argument) }
 }
+extension AccessRole: ExpressibleByArgument {}

@@ -5,7 +5,9 @@ import Workforce
 /// it, a remedy the command to run.
 enum CommandLineWords {
     /// Fields whose flag is not the key with dashes.
-    private static let flagExceptions: [Field: String] = ["file": "FILE"]
+    private static let flagExceptions: [Field: String] = [
+        "file": "FILE", "new_password": "the new password (ESW_NEW_PASSWORD)",
+    ]
 
     static func flag(_ field: Field) -> String {
         flagExceptions[field] ?? "--" + field.rawValue.replacingOccurrences(of: "_", with: "-")

@@ -15,17 +15,46 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "url"))
     var databaseURL: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Act as this esw user (default: ESW_USER; without either, as the database role connected as).",
+            discussion: """
+                The password comes from ESW_PASSWORD, else a prompt on a terminal. A wrong password, a \
+                disabled user or an expired one-time password is refused with exit 1, without saying which.
+                """,
+            valueName: "name"))
+    var user: String?
+
     /// A connection to a database whose schema is this esw's (see ``Schema/checkCurrent(_:)``);
-    /// `db migrate` and `db status` connect with `checkingSchema: false`.
+    /// `db migrate` and `db status` connect with `checkingSchema: false`. With `--user` (or
+    /// ESW_USER) the connection acts as that esw user from then on (``Session/signIn(_:user:password:)``).
     func connect(checkingSchema: Bool = true) throws -> Connection {
+        let environment = ProcessInfo.processInfo.environment
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let conninfo = DatabaseTarget.conninfo(
-            explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
+            explicit: databaseURL, environment: environment,
             searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
         let db = try Connection(conninfo: conninfo)
         if checkingSchema { try Schema.checkCurrent(db) }
+        if let name = user ?? environment["ESW_USER"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try Session.signIn(db, user: name, password: try password(for: name, environment: environment))
+        }
         return db
     }
+
+    /// ESW_PASSWORD, else a prompt (without echo) on the terminal.
+    func password(for name: String, environment: [String: String]) throws -> String {
+        if let password = environment["ESW_PASSWORD"] { return password }
+        return try promptForSecret("Password for \(TerminalText.safe(name, keepingLayout: false)): ")
+    }
+}
+
+/// Reads a secret from the terminal without echo; refuses when there is no terminal to ask on.
+func promptForSecret(_ prompt: String) throws -> String {
+    guard isatty(STDIN_FILENO) == 1, let answer = getpass(prompt) else {
+        throw ValidationError("no password: set ESW_PASSWORD, or run esw on a terminal to be asked for it")
+    }
+    return String(cString: answer)
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -106,6 +135,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
             nothing was written (a file there before is unchanged)
             """)
         throw ExitStatus.failure
+    } catch let error as LoginRefused {
+        printError("esw: \(error)")
+        throw ExitStatus.failure
     } catch let error as SchemaMismatch {
         switch error {
         case .notMigrated: printError("esw: the database has no esw schema; run esw db migrate")
@@ -166,6 +198,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
             if let sqlState = error.sqlState, refusedClasses.contains(sqlState.errorClass) {
                 printError("esw: the database refused the data: \(error.userMessage)")
                 throw ExitStatus.invalidInput
+            }
+            if error.sqlState == .insufficientPrivilege {
+                printError("esw: not allowed for this user: \(error.userMessage)")
+                throw ExitStatus.failure
             }
             if error.sqlState == .queryCanceled {
                 printError(

@@ -222,6 +222,9 @@ struct ImportPipeline {
         var summary = ImportSummary(encoding: reader.encoding)
 
         return try db.transaction { db in
+            // The database's audit trail names this as the source of the import's bulk statements.
+            let source = definition.action + " " + URL(fileURLWithPath: path).lastPathComponent
+            try db.execute("SELECT set_config('esw.source', \(source), true)")
             let columnList = definition.stagingColumns.joined(separator: ", ")
             try db.execute(
                 script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")

@@ -15,7 +15,9 @@ struct RatioCommand: ParsableCommand {
             The ratio is shown as "—" (null in JSON) when nobody is tracked.
 
             Without a filter: every enterprise, each province and the country total. With \
-            --region: that region's enterprises and its total. With --enterprise: that enterprise.
+            --region: that region's enterprises and its total. With --enterprise: that enterprise. \
+            As a user (--user) without a filter: their scope, their enterprise or their region; \
+            anything outside their scope is not there (docs/access.md).
 
             --trend gives the ratio at each step from --from to --to, for one enterprise or region.
 
@@ -58,7 +60,13 @@ struct RatioCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let service = RatioService(db: try database.connect())
+            let db = try database.connect()
+            let service = RatioService(db: db)
+            // A user with a scope asks about it by default: their enterprise, or their region
+            // (whose total is then named as such, not as the country's).
+            let scope = try Session.scope(db)
+            let enterprise = self.enterprise ?? (region == nil ? scope.uscc : nil)
+            let region = self.region ?? (self.enterprise == nil ? scope.region : nil)
             if trend {
                 let points = try service.trend(
                     uscc: enterprise, region: region, from: from!, to: to!, every: every,

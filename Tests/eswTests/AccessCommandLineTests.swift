@@ -1,0 +1,136 @@
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+import Workforce
+
+/// Users and roles as a user meets them on the command line (docs/access.md).
+@Suite(.database) struct AccessCommandLineTests {
+    @Test func eswRatioShowsEachUserTheirScopeOnly() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let (shenzhen, guangzhou, beijing) = (AccessWorld.shenzhen, AccessWorld.guangzhou, AccessWorld.beijing)
+            let expectations: [(String?, [AccessWorld.Side])] = [
+                (nil, [shenzhen, guangzhou, beijing]),
+                ("sz-coordinator", [shenzhen]), ("sz-hr", [shenzhen]), ("bj-coordinator", [beijing]),
+                ("shenzhen-city", [shenzhen]), ("guangdong", [shenzhen, guangzhou]),
+                ("ministry", [shenzhen, guangzhou, beijing]), ("admin", [shenzhen, guangzhou, beijing]),
+            ]
+            for (user, sees) in expectations {
+                let arguments = ["ratio", "--as-of", "2013-12-31", "--format", "csv", "--database-url", conninfo]
+                let run = try esw(
+                    arguments + (user.map { ["--user", $0] } ?? []),
+                    environment: user.map { ["ESW_PASSWORD": world.passwords[$0]!] } ?? [:])
+                #expect(run.status == 0, "\(user ?? "owner"): \(run.stderr)")
+                for side in AccessWorld.sides {
+                    #expect(
+                        run.stdout.contains(side.uscc) == sees.contains { $0.uscc == side.uscc },
+                        "\(user ?? "owner") and \(side.name)")
+                }
+            }
+            // Without a filter a scoped user gets their scope, its total named as such.
+            let bureau = try esw(
+                [
+                    "ratio", "--as-of", "2013-12-31", "--format", "csv", "--database-url", conninfo, "--user",
+                    "guangdong",
+                ],
+                environment: ["ESW_PASSWORD": world.passwords["guangdong"]!])
+            #expect(bureau.stdout.contains("440000") && !bureau.stdout.contains("全国"))
+            // ESW_USER works as --user does.
+            let byEnvironment = try esw(
+                ["ratio", "--as-of", "2013-12-31", "--format", "csv", "--database-url", conninfo],
+                environment: ["ESW_USER": "guangdong", "ESW_PASSWORD": world.passwords["guangdong"]!])
+            #expect(byEnvironment.status == 0)
+            #expect(byEnvironment.stdout.contains(guangzhou.uscc) && !byEnvironment.stdout.contains(beijing.uscc))
+        }
+    }
+
+    @Test func aRefusedLoginExitsOneWithoutSayingWhichPartWasWrong() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            try Users(db: owner).disable(name: "sz-hr")
+            let attempts: [(String, String)] = [
+                ("sz-coordinator", "wrong-password-123"), ("nobody", world.passwords["admin"]!),
+                ("sz-hr", world.passwords["sz-hr"]!),
+            ]
+            for (user, password) in attempts {
+                let run = try esw(
+                    ["ratio", "--database-url", conninfo, "--user", user], environment: ["ESW_PASSWORD": password])
+                #expect(run.status == 1)
+                let refusal = "login refused: wrong user name or password, disabled user, or expired one-time password"
+                #expect(run.stderr == "esw: \(refusal)\n")
+                #expect(run.stdout.isEmpty)
+            }
+            // No terminal and no ESW_PASSWORD: a usage error, not a prompt that hangs.
+            let noPassword = try esw(["ratio", "--database-url", conninfo, "--user", "admin"])
+            #expect(noPassword.status == 2)
+        }
+    }
+
+    @Test func userAddPrintsTheOneTimePasswordAloneAndOnlyAnAdminManagesUsers() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let database = ["--database-url", conninfo]
+            let add = try esw(
+                ["user", "add", "--name", "gz-hr", "--role", "enterprise_hr", "--scope", AccessWorld.guangzhou.uscc]
+                    + database)
+            #expect(add.status == 0)
+            let password = add.stdout.trimmingCharacters(in: .newlines)
+            #expect(add.stdout == password + "\n" && password.count >= 16 && !password.contains(" "))
+            let list = try esw(["user", "list", "--format", "csv"] + database)
+            #expect(list.stdout.contains("gz-hr,enterprise_hr,\(AccessWorld.guangzhou.uscc),yes,no"))
+            #expect(!list.stdout.contains(password))
+            let ratio = try esw(
+                ["ratio", "--as-of", "2013-12-31", "--format", "csv", "--user", "gz-hr"] + database,
+                environment: ["ESW_PASSWORD": password])
+            #expect(ratio.status == 0 && ratio.stdout.contains(AccessWorld.guangzhou.uscc))
+            // A coordinator may not add users; the refusal names no value.
+            let coordinator = try esw(
+                ["user", "add", "--name", "mine", "--role", "admin", "--user", "sz-coordinator"] + database,
+                environment: ["ESW_PASSWORD": world.passwords["sz-coordinator"]!])
+            #expect(coordinator.status == 1)
+            #expect(coordinator.stderr.hasPrefix("esw: not allowed for this user: "))
+            #expect(!coordinator.stderr.contains(world.passwords["sz-coordinator"]!))
+            // A scope that does not fit the role: exit 3, the option named.
+            let misfit = try esw(
+                ["user", "add", "--name", "x", "--role", "provincial_bureau", "--scope", "440300"] + database)
+            #expect(misfit.status == 3)
+            #expect(misfit.stderr.contains("--scope '440300': the role provincial_bureau takes a province code"))
+            // set-password: the user replaces the one-time password.
+            let set = try esw(
+                ["user", "set-password", "--user", "gz-hr"] + database,
+                environment: ["ESW_PASSWORD": password, "ESW_NEW_PASSWORD": "correct horse battery"])
+            #expect(set.status == 0)
+            let reset = try esw(["user", "reset-password", "gz-hr"] + database)
+            #expect(reset.status == 0 && reset.stdout.count >= 17)
+            #expect(try esw(["user", "disable", "gz-hr"] + database).status == 0)
+            #expect(try esw(["user", "disable", "nobody"] + database).status == 3)
+        }
+    }
+
+    @Test func eswAuditShowsTheTrailOfTheUsersScopeWithTheImportsSource() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let database = ["--database-url", conninfo]
+            let roster = try temporaryFile(
+                "roster.csv",
+                text: FixtureWorld.staff([
+                    .init(.shenzhen, 11, "张伟", "union", hired: "2012-01-01"),
+                    .init(.beijing, 12, "李娜", "party", hired: "2012-01-01"),
+                ]))
+            #expect(try esw(["staff", "import", roster] + database).status == 0)
+            let all = try esw(["audit", "--table", "employment", "--format", "csv"] + database)
+            #expect(all.status == 0)
+            #expect(all.stdout.contains("staff import roster.csv"))
+            #expect(!all.stdout.contains(Fixtures.idNumber(sequence: 11)))
+            let beijing = try esw(
+                ["audit", "--format", "csv", "--user", "bj-coordinator"] + database,
+                environment: ["ESW_PASSWORD": world.passwords["bj-coordinator"]!])
+            #expect(beijing.status == 0)
+            #expect(beijing.stdout.contains(AccessWorld.beijing.uscc))
+            #expect(!beijing.stdout.contains(AccessWorld.shenzhen.uscc))
+            let unknown = try esw(["audit", "--enterprise", Fixtures.uscc(serial: 99)] + database)
+            #expect(unknown.status == 3)
+        }
+    }
+}
