@@ -53,6 +53,14 @@ public struct Certificates {
         FROM import_staging s
         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
           AND NOT EXISTS (SELECT 1 FROM import_staging n WHERE n.id_number = s.id_number AND n.name IS NOT NULL)
+          AND NOT (SELECT esw_has_scope())
+        """,
+        // A user's certificates go to the staff of their scope, whom they see (sql/0015); whether
+        // anyone else has this ID number is not theirs to know.
+        """
+        SELECT s.line, 'id_number', s.id_number, 'is not staff of your scope; import the roster first'
+        FROM import_staging s
+        WHERE (SELECT esw_has_scope()) AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
         """,
         Staff.sameIDDifferentNames,
         Staff.nameDiffersFromRecord,

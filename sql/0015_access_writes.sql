@@ -1,0 +1,198 @@
+-- Writes as a signed-in esw user (docs/access.md, "Writes as a signed-in user").
+--
+-- Under row-level security a user sees only the rows of their scope, yet some writes within the
+-- scope must find rows outside it: a roster import hires a person who is employed elsewhere (or
+-- added a moment ago, with no employment yet, so not visible either), and a cancellation frees a
+-- seat that the first on the waitlist takes, who may be another enterprise's staff. These two are
+-- SECURITY DEFINER functions that check the caller's role and scope themselves, return no name
+-- and no ID number, and are executable by esw_app only. Each has an invoker wrapper that, for a
+-- connection with no esw user (the owner, as before), does the plain thing under the caller's rights.
+
+-- 1. A roster's persons ---------------------------------------------------------------------------
+
+-- For each ID number given (with the name the file gives it): the person's id and whether the
+-- record has another name. Persons not on record are left out. For a user who may write rosters
+-- (42501 otherwise); it reads, it writes nothing. It tells a roster writer that an ID number is on
+-- record, as the unique index of ID numbers already does to anyone who may add a person, and
+-- whether a name matches it; never the name on record.
+CREATE FUNCTION esw_roster_persons(p_id_numbers text[], p_names text[])
+RETURNS TABLE (id_number text, person_id bigint, name_differs boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+BEGIN
+    PERFORM esw_may_write('roster');
+    RETURN QUERY
+        SELECT p.id_number::text, p.id, bool_or(p.name IS DISTINCT FROM g.name)
+        FROM unnest(p_id_numbers, p_names) AS g (id_number, name)
+        JOIN person p ON p.id_number = g.id_number
+        GROUP BY p.id_number, p.id;
+END
+$$;
+COMMENT ON FUNCTION esw_roster_persons(text[], text[]) IS
+    'For a roster writer: the ids of the persons with these ID numbers and whether a given name differs.';
+
+-- The same, under the caller's rights when no esw user acts (the owner sees every person).
+CREATE FUNCTION roster_persons(p_id_numbers text[], p_names text[])
+RETURNS TABLE (id_number text, person_id bigint, name_differs boolean)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF esw_actor_id() IS NOT NULL THEN
+        RETURN QUERY SELECT * FROM esw_roster_persons(p_id_numbers, p_names);
+    ELSE
+        RETURN QUERY
+            SELECT p.id_number::text, p.id, bool_or(p.name IS DISTINCT FROM g.name)
+            FROM unnest(p_id_numbers, p_names) AS g (id_number, name)
+            JOIN person p ON p.id_number = g.id_number
+            GROUP BY p.id_number, p.id;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION roster_persons(text[], text[]) IS
+    'The ids of the persons with these ID numbers and whether a given name differs, for a roster import.';
+
+-- True when an esw user with a scope short of the country acts: what they do not see may exist.
+CREATE FUNCTION esw_has_scope() RETURNS boolean
+LANGUAGE sql STABLE AS $$ SELECT esw_actor_id() IS NOT NULL AND NOT esw_sees_country() $$;
+
+-- Adds the persons of a roster not on record yet (ID number and name), in ID-number order, so
+-- that two imports adding the same persons wait on each other in one order. INSERT ... ON CONFLICT
+-- needs SELECT rights on the new row, and a new person is visible to no scope until employed there.
+-- For a user who may write rosters (42501 otherwise); returns nothing.
+CREATE FUNCTION esw_add_persons(p_id_numbers text[], p_names text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+BEGIN
+    PERFORM esw_may_write('roster');
+    INSERT INTO person (id_number, name)
+    SELECT DISTINCT ON (g.id_number) g.id_number, g.name
+    FROM unnest(p_id_numbers, p_names) WITH ORDINALITY AS g (id_number, name, ord)
+    WHERE g.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = g.id_number)
+    ORDER BY g.id_number, g.ord
+    ON CONFLICT (id_number) DO NOTHING;
+END
+$$;
+COMMENT ON FUNCTION esw_add_persons(text[], text[]) IS
+    'For a roster writer: adds the persons with these ID numbers and names that are not on record.';
+
+-- The same, under the caller's rights when no esw user acts.
+CREATE FUNCTION add_persons(p_id_numbers text[], p_names text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF esw_actor_id() IS NOT NULL THEN
+        PERFORM esw_add_persons(p_id_numbers, p_names);
+    ELSE
+        INSERT INTO person (id_number, name)
+        SELECT DISTINCT ON (g.id_number) g.id_number, g.name
+        FROM unnest(p_id_numbers, p_names) WITH ORDINALITY AS g (id_number, name, ord)
+        WHERE g.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = g.id_number)
+        ORDER BY g.id_number, g.ord
+        ON CONFLICT (id_number) DO NOTHING;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION add_persons(text[], text[]) IS
+    'Adds the persons of a roster import that are not on record yet.';
+
+-- The reason for a USCC the caller cannot see: for a user with a scope, that it is outside the
+-- scope (never whether such an enterprise exists); otherwise the given reason.
+CREATE FUNCTION unknown_enterprise_reason(p_reason text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN esw_has_scope() THEN 'is outside your scope' ELSE p_reason END
+$$;
+
+-- 2. Cancelling an enrollment --------------------------------------------------------------------
+
+-- What cancel_enrollment did (sql/0003), unchanged, under whatever rights it runs with.
+CREATE FUNCTION enrollment_cancel_and_promote(p_event bigint, p_person bigint, OUT promoted_person bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    ev training_event;
+    gone enrollment;
+    next_in_line enrollment;
+BEGIN
+    SELECT * INTO ev FROM training_event WHERE id = p_event FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no training event has id %', p_event USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT * INTO gone FROM enrollment e WHERE e.event_id = p_event AND e.person_id = p_person
+      AND e.status IN ('enrolled', 'waitlisted');
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'person % holds no enrollment in event % to cancel', p_person, p_event
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    UPDATE enrollment SET status = 'cancelled', seat_quota = NULL WHERE id = gone.id;
+    IF gone.status <> 'enrolled' THEN
+        RETURN;
+    END IF;
+    SELECT * INTO next_in_line FROM enrollment e
+    WHERE e.event_id = p_event AND e.status = 'waitlisted'
+    ORDER BY (gone.seat_quota IS NOT NULL AND e.department = gone.seat_quota) DESC, e.queue_position
+    LIMIT 1;
+    IF FOUND THEN
+        UPDATE enrollment SET status = 'enrolled',
+            seat_quota = CASE WHEN next_in_line.department = gone.seat_quota THEN gone.seat_quota END
+        WHERE id = next_in_line.id;
+        promoted_person := next_in_line.person_id;
+    END IF;
+END
+$$;
+
+-- For a user who may write enrollments: cancels an enrollment of their scope's staff (one of
+-- another scope is "no enrollment", as if it were not there) and promotes the first on the
+-- waitlist, whoever's staff they are. Returns the promoted person's id.
+CREATE FUNCTION esw_cancel_enrollment(p_event bigint, p_person bigint) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+BEGIN
+    PERFORM esw_may_write('enrollments');
+    IF NOT esw_sees_country() AND NOT EXISTS (
+            SELECT 1 FROM enrollment e
+            WHERE e.event_id = p_event AND e.person_id = p_person AND e.status IN ('enrolled', 'waitlisted')
+              AND e.enterprise_id IN (SELECT esw_scope_enterprise_ids())) THEN
+        RAISE EXCEPTION 'person % holds no enrollment in event % to cancel', p_person, p_event
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    RETURN enrollment_cancel_and_promote(p_event, p_person);
+END
+$$;
+COMMENT ON FUNCTION esw_cancel_enrollment(bigint, bigint) IS
+    'For an enrollment writer: cancels an enrollment of the scope and promotes the next on the waitlist.';
+
+-- Cancels a person's enrollment and, when that frees a seat, promotes the first person on the
+-- waitlist in the same transaction. Returns the promoted person's id, or NULL; for an esw user,
+-- NULL also when the promoted person is outside their scope.
+CREATE OR REPLACE FUNCTION cancel_enrollment(p_event bigint, p_person bigint, OUT promoted_person bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF esw_actor_id() IS NULL THEN
+        promoted_person := enrollment_cancel_and_promote(p_event, p_person);
+    ELSE
+        promoted_person := esw_cancel_enrollment(p_event, p_person);
+        IF NOT EXISTS (SELECT 1 FROM person WHERE id = promoted_person) THEN
+            promoted_person := NULL;
+        END IF;
+    END IF;
+END
+$$;
+
+-- 3. A region's new enterprise -------------------------------------------------------------------
+
+-- A region coordinator or bureau adding an enterprise of its region sees it at once (INSERT ...
+-- RETURNING, and an import's merge, read the new row back), not from the next statement on, when
+-- esw_scope_enterprise_ids() includes it: the region's rows are also those whose code is in it.
+ALTER POLICY enterprise_read ON enterprise USING (
+    (SELECT esw_sees_country()) OR id IN (SELECT esw_scope_enterprise_ids())
+    OR region_code LIKE (SELECT esw_scope_pattern()));
+
+-- 4. Privileges ----------------------------------------------------------------------------------
+
+DO $$
+DECLARE
+    definer text;
+BEGIN
+    FOREACH definer IN ARRAY ARRAY['esw_roster_persons(text[], text[])', 'esw_add_persons(text[], text[])',
+                                  'esw_cancel_enrollment(bigint, bigint)']
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, current_schema());
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', definer);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO esw_app', definer);
+    END LOOP;
+END
+$$;
