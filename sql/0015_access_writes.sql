@@ -49,6 +49,29 @@ $$;
 COMMENT ON FUNCTION roster_persons(text[], text[]) IS
     'The ids of the persons with these ID numbers and whether a given name differs, for a roster import.';
 
+-- Of the certificate numbers given, each with the ID number of its holder in the file, those on
+-- record for another person: certificate numbers are unique nationally, and the holder may be
+-- outside the caller's scope. Returns those numbers only (the caller's own input), nothing about
+-- the holder; nothing without an esw user (the owner sees every certificate itself); 42501 for a
+-- role that may not write rosters.
+CREATE FUNCTION esw_certificates_held_by_others(p_numbers text[], p_id_numbers text[]) RETURNS SETOF text
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+BEGIN
+    IF esw_actor_id() IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM esw_may_write('roster');
+    RETURN QUERY
+        SELECT DISTINCT g.certificate_no
+        FROM unnest(p_numbers, p_id_numbers) AS g (certificate_no, id_number)
+        JOIN certificate c ON c.certificate_no = g.certificate_no
+        JOIN person p ON p.id = c.person_id
+        WHERE p.id_number::text <> g.id_number;
+END
+$$;
+COMMENT ON FUNCTION esw_certificates_held_by_others(text[], text[]) IS
+    'For a roster writer: which of these certificate numbers are on record for another holder.';
+
 -- True when an esw user with a scope short of the country acts: what they do not see may exist.
 CREATE FUNCTION esw_has_scope() RETURNS boolean
 LANGUAGE sql STABLE AS $$ SELECT esw_actor_id() IS NOT NULL AND NOT esw_sees_country() $$;
@@ -188,6 +211,7 @@ DECLARE
     definer text;
 BEGIN
     FOREACH definer IN ARRAY ARRAY['esw_roster_persons(text[], text[])', 'esw_add_persons(text[], text[])',
+                                  'esw_certificates_held_by_others(text[], text[])',
                                   'esw_cancel_enrollment(bigint, bigint)']
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, current_schema());

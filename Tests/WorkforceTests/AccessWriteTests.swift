@@ -108,7 +108,8 @@ import Workforce
             do {
                 let nowhere = try temporaryFile(
                     text:
-                        "enterprise_uscc,id_number,name,department\n\(otherUSCC),\(Fixtures.idNumber(sequence: 43)),某某,工会\n"
+                        "enterprise_uscc,id_number,name,department\n"
+                        + "\(otherUSCC),\(Fixtures.idNumber(sequence: 43)),某某,工会\n"
                 )
                 let missing = rejected { try Staff(db: db).importFile(path: nowhere, options: Self.options) }
                 #expect(missing?.errors.map(\.reason.description) == ["is outside your scope"])
@@ -131,7 +132,8 @@ import Workforce
             let db = try world.connect(as: "sz-coordinator")
             let own = try temporaryFile(
                 text:
-                    "id_number,level,certificate_no,issued_on\n\(AccessWorld.shenzhen.idNumber),intermediate,SZ-2,2013-09-01\n"
+                    "id_number,level,certificate_no,issued_on\n"
+                    + "\(AccessWorld.shenzhen.idNumber),intermediate,SZ-2,2013-09-01\n"
             )
             #expect(try Certificates(db: db).importFile(path: own, options: Self.options).inserted == 1)
             #expect(try trail(world, user: "sz-coordinator", table: "certificate") == 1)
@@ -141,6 +143,7 @@ import Workforce
                     id_number,level,certificate_no,issued_on,name
                     \(AccessWorld.beijing.idNumber),junior,BJ-2,2013-09-01,PBJ
                     \(Fixtures.idNumber(sequence: 50)),junior,NEW-1,2013-09-01,新人
+                    \(AccessWorld.shenzhen.idNumber),junior,C-\(AccessWorld.beijing.uscc),2012-01-01,PSZ
 
                     """)
             let before = try DatabaseDigest(owner)
@@ -149,6 +152,7 @@ import Workforce
                 refusal?.errors.map { "\($0.line) \($0.column) \($0.reason)" } == [
                     "2 id_number is not staff of your scope; import the roster first",
                     "3 id_number is not staff of your scope; import the roster first",
+                    "4 certificate_no is on record for another person",
                 ])
             #expect(try DatabaseDigest(owner) == before)
         }
@@ -188,6 +192,13 @@ import Workforce
                 text: "uscc,name,region_code\n\(Fixtures.uscc(region: "440305", serial: 60)),南山新企,440305\n")
             #expect(try Enterprises(db: city).importFile(path: own, options: Self.options).inserted == 1)
             #expect(try trail(world, user: "shenzhen-city", table: "enterprise") == 1)
+            let ownServices = try temporaryFile(
+                text:
+                    "enterprise_uscc,kind,served_on,beneficiaries\n"
+                    + "\(AccessWorld.shenzhen.uscc),family_support,2013-03-01,4\n"
+            )
+            #expect(try Services(db: city).importFile(path: ownServices, options: Self.options).inserted == 1)
+            #expect(try trail(world, user: "shenzhen-city", table: "service_record") == 1)
         }
     }
 
@@ -209,6 +220,8 @@ import Workforce
             let waiting = try Enrollments(db: world.connect(as: "admin")).enroll(
                 eventID: event, idNumber: AccessWorld.guangzhou.idNumber, at: at, today: Self.today)
             #expect(waiting.status == .waitlisted)
+            #expect(try trail(world, user: "sz-coordinator", table: "enrollment") == 1)
+            #expect(try trail(world, user: "admin", table: "enrollment") == 1)
             // The canceller does not see Guangzhou's person: the promotion happens, unnamed to them.
             let promoted = try Enrollments(db: coordinator).cancel(
                 eventID: event, idNumber: AccessWorld.shenzhen.idNumber, today: Self.today)
@@ -221,13 +234,38 @@ import Workforce
             ).map { try $0.decode(0) as String }
             #expect(statuses == ["PGZ:enrolled", "PSZ:cancelled"])
             #expect(try id(world, "SELECT seats_taken FROM training_event WHERE id = \(event)") == 1)
-            // Both changes are the coordinator's in the trail.
+            // Both changes are the coordinator's in the trail (with the enrollment before).
             #expect(
                 try id(
                     world,
                     """
                     SELECT count(*) FROM audit_trail WHERE user_name = 'sz-coordinator'
                     AND table_name = 'enrollment' AND operation = 'update'
+                    """) == 2)
+            // A file of enrollments: its staff go in; Beijing's person is not found, by line.
+            let autumn = try id(
+                world,
+                """
+                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, enterprise_id)
+                SELECT 'seminar', '秋季研讨', '2013-10-01 09:00', '2013-10-01 12:00', 3, 5, id
+                FROM enterprise WHERE uscc = \(AccessWorld.shenzhen.uscc) RETURNING id
+                """)
+            let mixed = try temporaryFile(
+                text: "id_number\n\(AccessWorld.shenzhen.idNumber)\n\(AccessWorld.beijing.idNumber)\n")
+            let refusal = rejected {
+                try Enrollments(db: coordinator).enroll(eventID: autumn, path: mixed, at: at, options: Self.options)
+            }
+            #expect(refusal?.errors.map(\.line) == [3])
+            let own = try temporaryFile(text: "id_number\n\(AccessWorld.shenzhen.idNumber)\n")
+            let enrolled = try Enrollments(db: coordinator).enroll(
+                eventID: autumn, path: own, at: at, options: Self.options)
+            #expect(enrolled.inserted == 1)
+            #expect(
+                try id(
+                    world,
+                    """
+                    SELECT count(*) FROM audit_trail WHERE user_name = 'sz-coordinator'
+                    AND table_name = 'enrollment' AND operation = 'insert'
                     """) == 2)
             // Another enterprise's enrollment is not there to cancel.
             let beijingEvent = try id(world, "SELECT id FROM training_event WHERE title = 'E-BJ'")
@@ -278,7 +316,8 @@ import Workforce
             try owner.execute(
                 """
                 INSERT INTO registration_window (session_id, province_code, opens_on, closes_on)
-                VALUES (\(session), '440000', '2014-01-01', '2014-03-31'), (\(session), '110000', '2014-01-01', '2014-03-31')
+                VALUES (\(session), '440000', '2014-01-01', '2014-03-31'),
+                       (\(session), '110000', '2014-01-01', '2014-03-31')
                 """)
             let registrationDay = CalendarDate(year: 2014, month: 1, day: 10)!
             let batch = try temporaryFile(text: "id_number\n\(shenzhen.idNumber)\n")

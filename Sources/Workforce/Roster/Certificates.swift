@@ -82,6 +82,16 @@ public struct Certificates {
         JOIN person p ON p.id = c.person_id
         WHERE (p.id_number::text, c.level, c.issued_on) IS DISTINCT FROM (s.id_number, s.level, s.issued_on)
         """,
+        // ... and one whose holder the user's scope does not see (sql/0015).
+        """
+        SELECT s.line, 'certificate_no', s.certificate_no, 'is on record for another person'
+        FROM import_staging s
+        WHERE s.certificate_no IN (
+                  SELECT esw_certificates_held_by_others(
+                      (SELECT array_agg(certificate_no::text ORDER BY line) FROM import_staging),
+                      (SELECT array_agg(id_number::text ORDER BY line) FROM import_staging)))
+          AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.certificate_no = s.certificate_no)
+        """,
         """
         SELECT line, 'issued_on', issued_on::text,
                CASE WHEN issued_on < DATE '2008-01-01'
