@@ -160,9 +160,13 @@ $$;
 
 -- For a user who may write enrollments: cancels an enrollment of their scope's staff (one of
 -- another scope is "no enrollment", as if it were not there) and promotes the first on the
--- waitlist, whoever's staff they are. Returns the promoted person's id.
-CREATE FUNCTION esw_cancel_enrollment(p_event bigint, p_person bigint) RETURNS bigint
+-- waitlist, whoever's staff they are. Says whether someone was promoted, and who only when that
+-- person's enrollment is of the caller's scope.
+CREATE FUNCTION esw_cancel_enrollment(p_event bigint, p_person bigint, OUT promoted_person bigint,
+                                      OUT promoted boolean)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+DECLARE
+    next_person bigint;
 BEGIN
     PERFORM esw_may_write('enrollments');
     IF NOT esw_sees_country() AND NOT EXISTS (
@@ -172,28 +176,37 @@ BEGIN
         RAISE EXCEPTION 'person % holds no enrollment in event % to cancel', p_person, p_event
             USING ERRCODE = 'no_data_found';
     END IF;
-    RETURN enrollment_cancel_and_promote(p_event, p_person);
+    next_person := enrollment_cancel_and_promote(p_event, p_person);
+    promoted := next_person IS NOT NULL;
+    IF esw_sees_country() OR EXISTS (
+            SELECT 1 FROM enrollment e
+            WHERE e.event_id = p_event AND e.person_id = next_person
+              AND e.enterprise_id IN (SELECT esw_scope_enterprise_ids())) THEN
+        promoted_person := next_person;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION esw_cancel_enrollment(bigint, bigint) IS
     'For an enrollment writer: cancels an enrollment of the scope and promotes the next on the waitlist.';
 
 -- Cancels a person's enrollment and, when that frees a seat, promotes the first person on the
--- waitlist in the same transaction. Returns the promoted person's id, or NULL; for an esw user,
--- NULL also when the promoted person is outside their scope.
-CREATE OR REPLACE FUNCTION cancel_enrollment(p_event bigint, p_person bigint, OUT promoted_person bigint)
+-- waitlist in the same transaction. Returns the promoted person's id, or NULL, and whether anyone
+-- was promoted: for an esw user, the id is NULL also when the promoted person is outside their scope.
+DROP FUNCTION cancel_enrollment(bigint, bigint);
+CREATE FUNCTION cancel_enrollment(p_event bigint, p_person bigint, OUT promoted_person bigint, OUT promoted boolean)
 LANGUAGE plpgsql AS $$
 BEGIN
     IF esw_actor_id() IS NULL THEN
         promoted_person := enrollment_cancel_and_promote(p_event, p_person);
+        promoted := promoted_person IS NOT NULL;
     ELSE
-        promoted_person := esw_cancel_enrollment(p_event, p_person);
-        IF NOT EXISTS (SELECT 1 FROM person WHERE id = promoted_person) THEN
-            promoted_person := NULL;
-        END IF;
+        SELECT c.promoted_person, c.promoted INTO promoted_person, promoted
+        FROM esw_cancel_enrollment(p_event, p_person) c;
     END IF;
 END
 $$;
+COMMENT ON FUNCTION cancel_enrollment(bigint, bigint) IS
+    'Cancels an enrollment and promotes the first on the waitlist to a freed seat; returns the promoted person.';
 
 -- 3. A region's new enterprise -------------------------------------------------------------------
 
