@@ -2,35 +2,67 @@
 --
 -- Under row-level security a user sees only the rows of their scope, yet some writes within the
 -- scope must find rows outside it: a roster import hires a person who is employed elsewhere (or
--- added a moment ago, with no employment yet, so not visible either), and a cancellation frees a
--- seat that the first on the waitlist takes, who may be another enterprise's staff. These two are
--- SECURITY DEFINER functions that check the caller's role and scope themselves, return no name
--- and no ID number, and are executable by esw_app only. Each has an invoker wrapper that, for a
--- connection with no esw user (the owner, as before), does the plain thing under the caller's rights.
+-- added a moment ago, with no employment yet, so not visible either) and must refuse a certificate
+-- number someone else holds; a cancellation frees a seat that the first on the waitlist takes, who
+-- may be another enterprise's staff. Those steps are SECURITY DEFINER functions (esw_*) that check
+-- the caller's role and scope themselves, return no name and no ID number, and are executable by
+-- esw_app only (docs/access.md lists each). esw calls an invoker function in front of each, which
+-- with no esw user (the owner, as before) does the same with the caller's own rights.
 
 -- 1. A roster's persons ---------------------------------------------------------------------------
 
 -- For each ID number given (with the name the file gives it): the person's id and whether the
--- record has another name. Persons not on record are left out. For a user who may write rosters
--- (42501 otherwise); it reads, it writes nothing. It tells a roster writer that an ID number is on
--- record, as the unique index of ID numbers already does to anyone who may add a person, and
--- whether a name matches it; never the name on record.
+-- record has another name; persons not on record are left out. Reads with the caller's rights.
+CREATE FUNCTION person_ids_of(p_id_numbers text[], p_names text[])
+RETURNS TABLE (id_number text, person_id bigint, name_differs boolean)
+LANGUAGE sql STABLE AS $$
+    SELECT p.id_number::text, p.id, bool_or(p.name IS DISTINCT FROM g.name)
+    FROM unnest(p_id_numbers, p_names) AS g (id_number, name)
+    JOIN person p ON p.id_number = g.id_number
+    GROUP BY p.id_number, p.id
+$$;
+
+-- Adds the persons given (ID number and name) who are not on record, in ID-number order, so that
+-- two imports adding the same persons wait on each other in one order. With the caller's rights.
+CREATE FUNCTION add_missing_persons(p_id_numbers text[], p_names text[]) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    INSERT INTO person (id_number, name)
+    SELECT DISTINCT ON (g.id_number) g.id_number, g.name
+    FROM unnest(p_id_numbers, p_names) WITH ORDINALITY AS g (id_number, name, ord)
+    WHERE g.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = g.id_number)
+    ORDER BY g.id_number, g.ord
+    ON CONFLICT (id_number) DO NOTHING
+$$;
+
+-- person_ids_of for a user who may write rosters (42501 otherwise), whatever their scope sees. It
+-- tells a roster writer that an ID number is on record, as the unique index of ID numbers already
+-- does to anyone who may add a person, and whether a name matches it; never the name on record.
 CREATE FUNCTION esw_roster_persons(p_id_numbers text[], p_names text[])
 RETURNS TABLE (id_number text, person_id bigint, name_differs boolean)
 LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
 BEGIN
     PERFORM esw_may_write('roster');
-    RETURN QUERY
-        SELECT p.id_number::text, p.id, bool_or(p.name IS DISTINCT FROM g.name)
-        FROM unnest(p_id_numbers, p_names) AS g (id_number, name)
-        JOIN person p ON p.id_number = g.id_number
-        GROUP BY p.id_number, p.id;
+    RETURN QUERY SELECT * FROM person_ids_of(p_id_numbers, p_names);
 END
 $$;
 COMMENT ON FUNCTION esw_roster_persons(text[], text[]) IS
     'For a roster writer: the ids of the persons with these ID numbers and whether a given name differs.';
 
--- The same, under the caller's rights when no esw user acts (the owner sees every person).
+-- add_missing_persons for a user who may write rosters (42501 otherwise): INSERT ... ON CONFLICT
+-- needs SELECT rights on the row it inserts, and a new person is visible to no scope until
+-- employed there.
+CREATE FUNCTION esw_add_persons(p_id_numbers text[], p_names text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+BEGIN
+    PERFORM esw_may_write('roster');
+    PERFORM add_missing_persons(p_id_numbers, p_names);
+END
+$$;
+COMMENT ON FUNCTION esw_add_persons(text[], text[]) IS
+    'For a roster writer: adds the persons with these ID numbers and names that are not on record.';
+
+-- What a roster import calls: for an esw user the two above; for a connection with none (the
+-- owner) the same with its own rights.
 CREATE FUNCTION roster_persons(p_id_numbers text[], p_names text[])
 RETURNS TABLE (id_number text, person_id bigint, name_differs boolean)
 LANGUAGE plpgsql STABLE AS $$
@@ -38,16 +70,24 @@ BEGIN
     IF esw_actor_id() IS NOT NULL THEN
         RETURN QUERY SELECT * FROM esw_roster_persons(p_id_numbers, p_names);
     ELSE
-        RETURN QUERY
-            SELECT p.id_number::text, p.id, bool_or(p.name IS DISTINCT FROM g.name)
-            FROM unnest(p_id_numbers, p_names) AS g (id_number, name)
-            JOIN person p ON p.id_number = g.id_number
-            GROUP BY p.id_number, p.id;
+        RETURN QUERY SELECT * FROM person_ids_of(p_id_numbers, p_names);
     END IF;
 END
 $$;
 COMMENT ON FUNCTION roster_persons(text[], text[]) IS
     'The ids of the persons with these ID numbers and whether a given name differs, for a roster import.';
+
+CREATE FUNCTION add_persons(p_id_numbers text[], p_names text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF esw_actor_id() IS NOT NULL THEN
+        PERFORM esw_add_persons(p_id_numbers, p_names);
+    ELSE
+        PERFORM add_missing_persons(p_id_numbers, p_names);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION add_persons(text[], text[]) IS 'Adds the persons of a roster import that are not on record yet.';
 
 -- Of the certificate numbers given, each with the ID number of its holder in the file, those on
 -- record for another person: certificate numbers are unique nationally, and the holder may be
@@ -76,44 +116,6 @@ COMMENT ON FUNCTION esw_certificates_held_by_others(text[], text[]) IS
 CREATE FUNCTION esw_has_scope() RETURNS boolean
 LANGUAGE sql STABLE AS $$ SELECT esw_actor_id() IS NOT NULL AND NOT esw_sees_country() $$;
 
--- Adds the persons of a roster not on record yet (ID number and name), in ID-number order, so
--- that two imports adding the same persons wait on each other in one order. INSERT ... ON CONFLICT
--- needs SELECT rights on the new row, and a new person is visible to no scope until employed there.
--- For a user who may write rosters (42501 otherwise); returns nothing.
-CREATE FUNCTION esw_add_persons(p_id_numbers text[], p_names text[]) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
-BEGIN
-    PERFORM esw_may_write('roster');
-    INSERT INTO person (id_number, name)
-    SELECT DISTINCT ON (g.id_number) g.id_number, g.name
-    FROM unnest(p_id_numbers, p_names) WITH ORDINALITY AS g (id_number, name, ord)
-    WHERE g.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = g.id_number)
-    ORDER BY g.id_number, g.ord
-    ON CONFLICT (id_number) DO NOTHING;
-END
-$$;
-COMMENT ON FUNCTION esw_add_persons(text[], text[]) IS
-    'For a roster writer: adds the persons with these ID numbers and names that are not on record.';
-
--- The same, under the caller's rights when no esw user acts.
-CREATE FUNCTION add_persons(p_id_numbers text[], p_names text[]) RETURNS void
-LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-    IF esw_actor_id() IS NOT NULL THEN
-        PERFORM esw_add_persons(p_id_numbers, p_names);
-    ELSE
-        INSERT INTO person (id_number, name)
-        SELECT DISTINCT ON (g.id_number) g.id_number, g.name
-        FROM unnest(p_id_numbers, p_names) WITH ORDINALITY AS g (id_number, name, ord)
-        WHERE g.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = g.id_number)
-        ORDER BY g.id_number, g.ord
-        ON CONFLICT (id_number) DO NOTHING;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION add_persons(text[], text[]) IS
-    'Adds the persons of a roster import that are not on record yet.';
-
 -- The reason for a USCC the caller cannot see: for a user with a scope, that it is outside the
 -- scope (never whether such an enterprise exists); otherwise the given reason.
 CREATE FUNCTION unknown_enterprise_reason(p_reason text) RETURNS text
@@ -123,40 +125,11 @@ $$;
 
 -- 2. Cancelling an enrollment --------------------------------------------------------------------
 
--- What cancel_enrollment did (sql/0003), unchanged, under whatever rights it runs with.
-CREATE FUNCTION enrollment_cancel_and_promote(p_event bigint, p_person bigint, OUT promoted_person bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-    ev training_event;
-    gone enrollment;
-    next_in_line enrollment;
-BEGIN
-    SELECT * INTO ev FROM training_event WHERE id = p_event FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'no training event has id %', p_event USING ERRCODE = 'no_data_found';
-    END IF;
-    SELECT * INTO gone FROM enrollment e WHERE e.event_id = p_event AND e.person_id = p_person
-      AND e.status IN ('enrolled', 'waitlisted');
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'person % holds no enrollment in event % to cancel', p_person, p_event
-            USING ERRCODE = 'no_data_found';
-    END IF;
-    UPDATE enrollment SET status = 'cancelled', seat_quota = NULL WHERE id = gone.id;
-    IF gone.status <> 'enrolled' THEN
-        RETURN;
-    END IF;
-    SELECT * INTO next_in_line FROM enrollment e
-    WHERE e.event_id = p_event AND e.status = 'waitlisted'
-    ORDER BY (gone.seat_quota IS NOT NULL AND e.department = gone.seat_quota) DESC, e.queue_position
-    LIMIT 1;
-    IF FOUND THEN
-        UPDATE enrollment SET status = 'enrolled',
-            seat_quota = CASE WHEN next_in_line.department = gone.seat_quota THEN gone.seat_quota END
-        WHERE id = next_in_line.id;
-        promoted_person := next_in_line.person_id;
-    END IF;
-END
-$$;
+-- What cancel_enrollment did (sql/0003), unchanged, under whatever rights it runs with; the new
+-- cancel_enrollment below calls it.
+ALTER FUNCTION cancel_enrollment(bigint, bigint) RENAME TO enrollment_cancel_and_promote;
+COMMENT ON FUNCTION enrollment_cancel_and_promote(bigint, bigint) IS
+    'Cancels an enrollment and promotes the first on the waitlist to a freed seat, with the caller''s rights.';
 
 -- For a user who may write enrollments: cancels an enrollment of their scope's staff (one of
 -- another scope is "no enrollment", as if it were not there) and promotes the first on the
@@ -192,7 +165,6 @@ COMMENT ON FUNCTION esw_cancel_enrollment(bigint, bigint) IS
 -- Cancels a person's enrollment and, when that frees a seat, promotes the first person on the
 -- waitlist in the same transaction. Returns the promoted person's id, or NULL, and whether anyone
 -- was promoted: for an esw user, the id is NULL also when the promoted person is outside their scope.
-DROP FUNCTION cancel_enrollment(bigint, bigint);
 CREATE FUNCTION cancel_enrollment(p_event bigint, p_person bigint, OUT promoted_person bigint, OUT promoted boolean)
 LANGUAGE plpgsql AS $$
 BEGIN
