@@ -206,10 +206,12 @@ public struct Staff {
         """
 
     /// A person outside the user's scope whose record has another name, which is not theirs to read.
+    /// Not run at all without such a user (a one-time filter): the owner sees every person.
     static let nameDiffersOutsideScope = SQLQuery(
         unsafeSQL: """
             SELECT s.line, 'name', s.name, 'this ID number is on record under another name'
-            FROM import_staging s JOIN \(stagedPersons) r ON r.id_number = s.id_number
+            FROM import_staging s
+            JOIN (SELECT * FROM \(stagedPersons) WHERE (SELECT esw_has_scope())) r ON r.id_number = s.id_number
             WHERE r.name_differs AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
             """)
 
