@@ -218,7 +218,7 @@ import Workforce
                 #expect((try row.decode(2) as String).hasPrefix("search_path=test_"), "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 10)
+            #expect(documented.count == 14)
         }
     }
 

@@ -166,7 +166,7 @@ struct TrainingWorld {
                 try world.enroll(event, 1) == EnrollOutcome(status: .enrolled, changed: false, waitlistPosition: nil))
             let promoted = try world.enrollments.cancel(
                 eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today)
-            #expect(promoted == RosterWorld.person(3))
+            #expect(promoted == .person(idNumber: RosterWorld.person(3)))
             let statuses = try world.statuses(event)
             #expect(statuses[RosterWorld.person(3)] == .enrolled)
             #expect(statuses[RosterWorld.person(2)] == .cancelled)
@@ -176,7 +176,7 @@ struct TrainingWorld {
             // Cancelling a waitlisted person promotes nobody.
             #expect(
                 try world.enrollments.cancel(
-                    eventID: event, idNumber: RosterWorld.person(4), today: TrainingWorld.today) == nil)
+                    eventID: event, idNumber: RosterWorld.person(4), today: TrainingWorld.today) == .nobody)
             #expect(
                 try db.query("SELECT seats_taken FROM training_event WHERE id = \(event)").single().decode(
                     0, as: Int.self) == 2)
@@ -199,12 +199,12 @@ struct TrainingWorld {
             #expect(
                 try world.enrollments.cancel(
                     eventID: event, idNumber: RosterWorld.person(1), today: TrainingWorld.today)
-                    == RosterWorld.person(3))
+                    == .person(idNumber: RosterWorld.person(3)))
             // Another union seat frees with no union person waiting: the first in line takes it.
             #expect(
                 try world.enrollments.cancel(
                     eventID: event, idNumber: RosterWorld.person(2), today: TrainingWorld.today)
-                    == RosterWorld.person(9))
+                    == .person(idNumber: RosterWorld.person(9)))
             let quotas = try world.events.detail(id: event).quotas
             #expect(quotas.map(\.taken) == [1])
             #expect(

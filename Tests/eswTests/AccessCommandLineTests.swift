@@ -133,4 +133,42 @@ import Workforce
             #expect(unknown.status == 3)
         }
     }
+
+    @Test func aCoordinatorsStaffImportOfAnotherEnterprisesRowsExitsThreeNamingThemAndWritesNothing() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let asCoordinator = ["--database-url", conninfo, "--user", "sz-coordinator"]
+            let password = ["ESW_PASSWORD": world.passwords["sz-coordinator"]!]
+            let mixed = try temporaryFile(
+                "roster.csv",
+                text: FixtureWorld.staff([
+                    .init(.shenzhen, 21, "张伟", "union", hired: "2012-01-01"),
+                    .init(.beijing, 22, "李娜", "party", hired: "2012-01-01"),
+                    .init(.guangzhou, 23, "王芳", "party", hired: "2012-01-01"),
+                ]))
+            let before = try DatabaseDigest(owner)
+            let refused = try esw(["staff", "import", mixed] + asCoordinator, environment: password)
+            #expect(refused.status == 3)
+            #expect(refused.stderr.contains("2 of 3 rows are invalid, nothing was imported"))
+            for line in [3, 4] {
+                #expect(refused.stderr.contains("line \(line), enterprise_uscc"))
+            }
+            #expect(refused.stderr.components(separatedBy: "is outside your scope").count == 3)
+            for sequence in [21, 22, 23] { #expect(!refused.stderr.contains(Fixtures.idNumber(sequence: sequence))) }
+            // Every table as it was but the sessions, where each run of esw --user signs in.
+            func data(_ digest: DatabaseDigest) -> [DatabaseDigest.Table] {
+                digest.tables.filter { $0.name != "app_session" }
+            }
+            #expect(try data(DatabaseDigest(owner)) == data(before))
+            // Its own rows go in, attributed to the coordinator.
+            let own = try temporaryFile(
+                "own.csv", text: FixtureWorld.staff([.init(.shenzhen, 21, "张伟", "union", hired: "2012-01-01")]))
+            let imported = try esw(["staff", "import", own] + asCoordinator, environment: password)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let trail: Int = try owner.query(
+                "SELECT count(*) FROM audit_trail WHERE user_name = 'sz-coordinator' AND table_name = 'employment'"
+            ).single().decode(0)
+            #expect(trail == 1)
+        }
+    }
 }

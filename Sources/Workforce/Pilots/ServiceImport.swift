@@ -67,8 +67,8 @@ extension Services {
             },
             crossChecks: [
                 """
-                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
-                       'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first'
+                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc, unknown_enterprise_reason(
+                           'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first')
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
                 """,
                 """

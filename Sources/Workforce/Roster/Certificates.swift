@@ -53,6 +53,14 @@ public struct Certificates {
         FROM import_staging s
         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
           AND NOT EXISTS (SELECT 1 FROM import_staging n WHERE n.id_number = s.id_number AND n.name IS NOT NULL)
+          AND NOT (SELECT esw_has_scope())
+        """,
+        // A user's certificates go to the staff of their scope, whom they see (sql/0015); whether
+        // anyone else has this ID number is not theirs to know.
+        """
+        SELECT s.line, 'id_number', s.id_number, 'is not staff of your scope; import the roster first'
+        FROM import_staging s
+        WHERE (SELECT esw_has_scope()) AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
         """,
         Staff.sameIDDifferentNames,
         Staff.nameDiffersFromRecord,
@@ -73,6 +81,16 @@ public struct Certificates {
         JOIN certificate c ON c.certificate_no = s.certificate_no
         JOIN person p ON p.id = c.person_id
         WHERE (p.id_number::text, c.level, c.issued_on) IS DISTINCT FROM (s.id_number, s.level, s.issued_on)
+        """,
+        // ... and one whose holder the user's scope does not see (sql/0015).
+        """
+        SELECT s.line, 'certificate_no', s.certificate_no, 'is on record for another person'
+        FROM import_staging s
+        WHERE s.certificate_no IN (
+                  SELECT esw_certificates_held_by_others(
+                      (SELECT array_agg(certificate_no::text ORDER BY line) FROM import_staging),
+                      (SELECT array_agg(id_number::text ORDER BY line) FROM import_staging)))
+          AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.certificate_no = s.certificate_no)
         """,
         """
         SELECT line, 'issued_on', issued_on::text,

@@ -68,6 +68,12 @@ public struct Enterprises {
                 SELECT line, 'region_code', region_code, region_code_unknown(region_code)
                 FROM import_staging WHERE region_code_unknown(region_code) IS NOT NULL
                 """,
+                // A region coordinator's or bureau's enterprises are those of its region (sql/0015).
+                """
+                SELECT line, 'region_code', region_code, 'is outside your scope'
+                FROM import_staging
+                WHERE (SELECT esw_has_scope()) AND region_code NOT LIKE (SELECT esw_scope_pattern())
+                """,
             ],
             merge: { db in
                 let counts = try db.query(

@@ -75,13 +75,14 @@ public struct Staff {
             },
             crossChecks: [
                 """
-                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc,
-                       'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first'
+                SELECT s.line, 'enterprise_uscc', s.enterprise_uscc, unknown_enterprise_reason(
+                           'no enterprise has this USCC; add it with {remedy:add_or_import_enterprise} first')
                 FROM import_staging s
                 WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
                 """,
                 Staff.sameIDDifferentNames,
                 Staff.nameDiffersFromRecord,
+                Staff.nameDiffersOutsideScope,
                 Staff.datesBeforeBirth,
                 """
                 SELECT line, 'hired_on', coalesce(hired_on::text, ''),
@@ -128,33 +129,16 @@ public struct Staff {
                 SELECT 1 FROM enterprise
                 WHERE uscc IN (SELECT DISTINCT enterprise_uscc FROM import_staging)
                 ORDER BY id FOR NO KEY UPDATE;
-                INSERT INTO person (id_number, name)
-                SELECT DISTINCT ON (s.id_number) s.id_number, s.name
-                FROM import_staging s
-                WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
-                ORDER BY s.id_number, s.line
-                ON CONFLICT (id_number) DO NOTHING;
+                SELECT add_persons(array_agg(id_number::text ORDER BY line), array_agg(name ORDER BY line))
+                FROM import_staging;
                 CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
-                SELECT p.id AS person_id, e.id AS enterprise_id, s.department, s.hired_on,
-                       max(s.left_on) AS left_on, bool_or(p.name <> s.name) AS name_differs
+                SELECT p.person_id, e.id AS enterprise_id, s.department, s.hired_on,
+                       max(s.left_on) AS left_on, bool_or(p.name_differs) AS name_differs
                 FROM import_staging s
-                JOIN person p ON p.id_number = s.id_number
+                JOIN \(Staff.stagedPersons) p ON p.id_number = s.id_number
                 JOIN enterprise e ON e.uscc = s.enterprise_uscc
                 GROUP BY 1, 2, 3, 4;
                 ANALYZE import_resolved;
-                UPDATE person p
-                SET education = coalesce(s.education, p.education),
-                    social_work_major = coalesce(s.social_work_major, p.social_work_major),
-                    social_work_since = coalesce(s.social_work_since, p.social_work_since)
-                FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
-                      FROM import_staging
-                      WHERE education IS NOT NULL OR social_work_major IS NOT NULL
-                        OR social_work_since IS NOT NULL
-                      ORDER BY id_number, line DESC) s
-                WHERE p.id_number = s.id_number
-                  AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
-                      (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
-                       coalesce(s.social_work_since, p.social_work_since));
                 """)
         // A unique violation of the open-employment index: another import committed an open
         // employment with another hiring date since the checks ran.
@@ -183,6 +167,24 @@ public struct Staff {
                 """
             ).single()
         }
+        // Within a user's scope a person is visible once employed there: their details follow the
+        // employments.
+        try db.execute(
+            script: """
+                UPDATE person p
+                SET education = coalesce(s.education, p.education),
+                    social_work_major = coalesce(s.social_work_major, p.social_work_major),
+                    social_work_since = coalesce(s.social_work_since, p.social_work_since)
+                FROM (SELECT DISTINCT ON (id_number) id_number, education, social_work_major, social_work_since
+                      FROM import_staging
+                      WHERE education IS NOT NULL OR social_work_major IS NOT NULL
+                        OR social_work_since IS NOT NULL
+                      ORDER BY id_number, line DESC) s
+                WHERE p.id_number = s.id_number
+                  AND (p.education, p.social_work_major, p.social_work_since) IS DISTINCT FROM
+                      (coalesce(s.education, p.education), coalesce(s.social_work_major, p.social_work_major),
+                       coalesce(s.social_work_since, p.social_work_since));
+                """)
         // Another import gave the same new ID number another name since the checks ran.
         if try counts.decode(3, as: Bool.self) { throw ConcurrentChange(table: "person", attempts: 1) }
         return try ImportPipeline.mergeCounts(counts)
@@ -195,6 +197,23 @@ public struct Staff {
               WINDOW w AS (PARTITION BY id_number ORDER BY line)) x
         WHERE name <> first_name
         """
+
+    /// The persons of the staged ID numbers (`roster_persons`, sql/0015), also those a user's scope
+    /// does not see yet: employed elsewhere, or added by this import.
+    static let stagedPersons = """
+        roster_persons((SELECT array_agg(id_number::text ORDER BY line) FROM import_staging),
+                       (SELECT array_agg(name ORDER BY line) FROM import_staging))
+        """
+
+    /// A person outside the user's scope whose record has another name, which is not theirs to read.
+    /// Not run at all without such a user (a one-time filter): the owner sees every person.
+    static let nameDiffersOutsideScope = SQLQuery(
+        unsafeSQL: """
+            SELECT s.line, 'name', s.name, 'this ID number is on record under another name'
+            FROM import_staging s
+            JOIN (SELECT * FROM \(stagedPersons) WHERE (SELECT esw_has_scope())) r ON r.id_number = s.id_number
+            WHERE r.name_differs AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+            """)
 
     static let beforeBirth: Reason = "is before the person's birth date (from the ID number)"
 

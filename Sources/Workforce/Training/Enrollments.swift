@@ -184,23 +184,34 @@ public struct Enrollments {
         return (bulk + (try row.decode(0, as: Int.self)), 0, try row.decode(1))
     }
 
-    /// Cancels a person's enrollment; the first on the waitlist takes the freed seat. Returns the
-    /// ID number of the person promoted, if any.
-    public func cancel(eventID: Int, idNumber: String, today: CalendarDate) throws -> String? {
+    /// Who took the seat a cancellation freed.
+    public enum Promotion: Sendable, Equatable {
+        case nobody
+        /// The person promoted from the waitlist, by ID number.
+        case person(idNumber: String)
+        /// Someone outside the acting user's scope, whom they may not see (sql/0015).
+        case outsideScope
+    }
+
+    /// Cancels a person's enrollment; the first on the waitlist takes the freed seat, whoever's
+    /// staff they are.
+    public func cancel(eventID: Int, idNumber: String, today: CalendarDate) throws -> Promotion {
         let id = try Codes.validIDNumber(idNumber, today: today)
         return try db.transaction { db in
             let personID = try Staff(db: db).personID(idNumber: id)
-            let promoted: Int? = try mapEnrollmentErrors {
-                try db.query("SELECT promoted_person FROM cancel_enrollment(\(eventID), \(personID))").single().decode(
-                    0)
+            let row = try mapEnrollmentErrors {
+                try db.query("SELECT promoted_person, promoted FROM cancel_enrollment(\(eventID), \(personID))")
+                    .single()
             }
+            let promoted: Int? = try row.decode(0)
             let promotedID: String? = try promoted.map {
                 try db.query("SELECT id_number FROM person WHERE id = \($0)").single().decode(0)
             }
             try Audit.record(
                 on: db, action: "enroll cancel", subject: "event \(eventID)",
                 detail: ["id_number": id, "promoted": promotedID ?? ""])
-            return promotedID
+            if let promotedID { return .person(idNumber: promotedID) }
+            return try row.decode(1, as: Bool.self) ? .outsideScope : .nobody
         }
     }
 

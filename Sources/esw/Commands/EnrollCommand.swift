@@ -67,8 +67,9 @@ struct EnrollCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel an enrollment; the first on the waitlist takes the freed seat, at once.",
             discussion: """
-                A freed quota seat goes first to that department's waitlist, then to anyone waiting. \
-                Exit 3 when the person holds no enrollment in the event.
+                A freed quota seat goes first to that department's waitlist, then to anyone waiting, \
+                whoever's staff they are; with --user, one outside your scope is not named. Exit 3 \
+                when the person holds no enrollment in the event.
                 """)
 
         @Option(help: "The event's id.") var event: Int
@@ -79,7 +80,11 @@ struct EnrollCommand: ParsableCommand {
             try reportingErrors {
                 let promoted = try Enrollments(db: try database.connect())
                     .cancel(eventID: event, idNumber: idNumber, today: .today())
-                say(promoted.map { "cancelled; \($0) moves from the waitlist into the seat" } ?? "cancelled")
+                switch promoted {
+                case .nobody: say("cancelled")
+                case .person(let idNumber): say("cancelled; \(idNumber) moves from the waitlist into the seat")
+                case .outsideScope: say("cancelled; the first on the waitlist, outside your scope, takes the seat")
+                }
             }
         }
     }

@@ -34,8 +34,8 @@ struct StaffCommand: ParsableCommand {
                 Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
                 number, an unknown enterprise or department, a date after today or before \
                 1949-10-01, a hiring or leaving date before the birth date in the ID number, a \
-                leaving date before the hiring date, one ID number with two names), nothing is \
-                written and esw \
+                leaving date before the hiring date, one ID number with two names; with --user, \
+                an enterprise outside your scope), nothing is written and esw \
                 exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
                 saved with a reason column, to fix and import again.
 
