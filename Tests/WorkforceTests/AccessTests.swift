@@ -70,6 +70,44 @@ import Workforce
         }
     }
 
+    @Test func aClientCannotPickAUserBySettingAnythingButATokenEswLoginReturned() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let admin: Int = try owner.query("SELECT id FROM app_user WHERE name = 'admin'").single().decode(0)
+            // What a cache of the acting user could be called, set to the admin's id, role and scope; then, in
+            // the same transaction and in the next ones, Beijing's coordinator still sees Beijing only, and a
+            // connection with no token nothing.
+            let forged: [(String, String)] = [
+                ("esw.user_id", String(admin)), ("esw.user", "admin"), ("esw.user_name", "admin"),
+                ("esw.role", "admin"), ("esw.actor", "(\(admin),admin,admin,,)"), ("esw.scope", ""),
+                ("esw.region_code", "440000"), ("esw.enterprise_uscc", AccessWorld.shenzhen.uscc),
+            ]
+            let signedIn = try world.connect(as: "bj-coordinator")
+            let anonymous = try Connection(conninfo: conninfo)
+            try anonymous.execute("SET ROLE esw_app")
+            for db in [signedIn, anonymous] {
+                for local in [true, false] {
+                    try db.transaction { db in
+                        _ = try db.query("SELECT * FROM esw_actor()")  // whatever it may cache, cached first
+                        for (name, value) in forged {
+                            try db.execute("SELECT set_config(\(name), \(value), \(local))")
+                        }
+                        let actor: String? = try db.query("SELECT (esw_actor()).user_name").single().decode(0)
+                        #expect(actor == (db === signedIn ? "bj-coordinator" : nil))
+                        for table in AccessWorld.tables {
+                            let owned = try world.ownedKeys(table)
+                            let visible = try AccessWorld.visibleKeys(table, on: db)
+                            for side in AccessWorld.sides where side.uscc != AccessWorld.beijing.uscc || db !== signedIn
+                            {
+                                #expect((owned[side.uscc] ?? []).isDisjoint(with: visible), "\(table.name)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func aTokenSetForOneTransactionActsForThatTransactionOnly() throws {
         try TestDatabase.withSchema { owner, conninfo in
             let world = try AccessWorld(owner: owner, conninfo: conninfo)
@@ -218,7 +256,7 @@ import Workforce
                 #expect((try row.decode(2) as String).hasPrefix("search_path=test_"), "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 10)
+            #expect(documented.count == 11)
         }
     }
 
