@@ -57,7 +57,8 @@ let package = Package(
         ),
         .target(
             name: "Workforce",
-            dependencies: ["CalendarDates", "PostgresClient"],
+            // Crypto (already PostgresClient's): the SHA-256 of an imported file, for the audit trail.
+            dependencies: ["CalendarDates", "PostgresClient", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings,
             plugins: ["EmbedMigrations"]
         ),

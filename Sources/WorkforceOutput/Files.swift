@@ -19,7 +19,7 @@ public func writeAtomically(_ data: Data, to path: String, field: Field = "out")
     let temporary = url.deletingLastPathComponent().appendingPathComponent(
         ".\(url.lastPathComponent).\(UUID().uuidString).tmp"
     ).path
-    func refuse(_ code: Int32) -> Error {
+    func refuse(_ code: Int32) -> any Error {
         let reason = String(cString: strerror(code))
         // A path the person gave that cannot be a file is their input to fix; a full disk, a
         // read-only file system or an I/O error is the machine's failure.

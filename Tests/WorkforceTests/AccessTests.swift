@@ -28,6 +28,19 @@ import Workforce
         }
     }
 
+    /// On `db`, no row of any table (but `skipping`) belongs to an enterprise other than `own` (nil: to any).
+    func expectNoRowBeyond(
+        _ own: Side?, on db: Connection, in world: AccessWorld, skipping: Set<String> = [], _ context: String = ""
+    ) throws {
+        for table in AccessWorld.tables where !skipping.contains(table.name) {
+            let owned = try world.ownedKeys(table)
+            let visible = try AccessWorld.visibleKeys(table, on: db)
+            for side in AccessWorld.sides where side.uscc != own?.uscc {
+                #expect((owned[side.uscc] ?? []).isDisjoint(with: visible), "\(table.name) \(context)")
+            }
+        }
+    }
+
     @Test func anEnterpriseCoordinatorAndItsHRSeeNoRowOfAnotherEnterpriseInAnyTable() throws {
         try TestDatabase.withSchema { owner, conninfo in
             let world = try AccessWorld(owner: owner, conninfo: conninfo)
@@ -66,6 +79,79 @@ import Workforce
                 #expect(throws: PostgresError.self) {
                     try db.execute("INSERT INTO audit_log (action, subject) VALUES ('x', 'y')")
                 }
+            }
+        }
+    }
+
+    @Test func aClientCannotPickAUserBySettingAnythingButATokenEswLoginReturned() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let admin: Int = try owner.query("SELECT id FROM app_user WHERE name = 'admin'").single().decode(0)
+            // What a cache of the acting user could be called, set to the admin's id, role and scope; then, in
+            // the same transaction and in the next ones, Beijing's coordinator still sees Beijing only, and a
+            // connection with no token nothing.
+            let forged: [(String, String)] = [
+                ("esw.user_id", String(admin)), ("esw.user", "admin"), ("esw.user_name", "admin"),
+                ("esw.role", "admin"), ("esw.actor", "(\(admin),admin,admin,,)"), ("esw.scope", ""),
+                ("esw.region_code", "440000"), ("esw.enterprise_uscc", AccessWorld.shenzhen.uscc),
+            ]
+            let signedIn = try world.connect(as: "bj-coordinator")
+            let anonymous = try Connection(conninfo: conninfo)
+            try anonymous.execute("SET ROLE esw_app")
+            for db in [signedIn, anonymous] {
+                for local in [true, false] {
+                    try db.transaction { db in
+                        _ = try db.query("SELECT * FROM esw_actor()")  // whatever it may cache, cached first
+                        for (name, value) in forged {
+                            try db.execute("SELECT set_config(\(name), \(value), \(local))")
+                        }
+                        let actor: String? = try db.query("SELECT (esw_actor()).user_name").single().decode(0)
+                        #expect(actor == (db === signedIn ? "bj-coordinator" : nil))
+                        try expectNoRowBeyond(db === signedIn ? AccessWorld.beijing : nil, on: db, in: world)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func temporaryTablesAndASearchPathAClientChoosesWidenNothing() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let schema: String = try owner.query("SELECT current_schema()::text").single().decode(0)
+            let others: [Int] = try owner.query(
+                """
+                SELECT person_id FROM employment e JOIN enterprise en ON en.id = e.enterprise_id
+                WHERE en.uscc <> \(AccessWorld.shenzhen.uscc)
+                """
+            ).map { try $0.decode(0) }
+            let shenzhen: Int = try owner.query(
+                "SELECT id FROM enterprise WHERE uscc = \(AccessWorld.shenzhen.uscc)"
+            ).single().decode(0)
+            let db = try world.connect(as: "sz-hr")
+            // PostgreSQL searches a session's temporary tables before any schema: copies of the tables the
+            // policies' functions read, saying that HR may write rosters, an empty enterprise table,
+            // and that every other enterprise's staff work in Shenzhen.
+            for statement: SQLQuery in [
+                "CREATE TEMP TABLE role_permission AS SELECT * FROM role_permission WITH NO DATA",
+                "INSERT INTO role_permission VALUES ('enterprise_hr', 'roster')",
+                "CREATE TEMP TABLE employment (person_id bigint, enterprise_id bigint)",
+                "INSERT INTO employment SELECT unnest(\(others)::bigint[]), \(shenzhen)",
+                "CREATE TEMP TABLE enterprise (id bigint, uscc text, region_code text)",
+                "CREATE TEMP TABLE app_session (token_hash bytea, user_id bigint, expires_at timestamptz)",
+            ] {
+                try db.execute(statement)
+            }
+            for path in ["pg_temp, \(schema)", "\(schema), pg_temp", "\(schema)"] {
+                try db.execute(SQLQuery(unsafeSQL: "SET search_path = \(path)"))
+                // (Listing employment and enterprise would read the temporary tables themselves.)
+                try expectNoRowBeyond(
+                    AccessWorld.shenzhen, on: db, in: world, skipping: ["employment", "enterprise"], path)
+                let update: SQLQuery = """
+                    UPDATE \(identifier: schema).employment SET left_on = '2014-01-01' WHERE enterprise_id = \(shenzhen)
+                    """
+                #expect {
+                    try db.execute(update)
+                } throws: { ($0 as? PostgresError)?.sqlState == .insufficientPrivilege }
             }
         }
     }
@@ -215,10 +301,15 @@ import Workforce
                 let name: String = try row.decode(0)
                 definers.insert(name)
                 #expect(try row.decode(1) as Bool == false, "\(name) is executable by PUBLIC")
-                #expect((try row.decode(2) as String).hasPrefix("search_path=test_"), "\(name) pins search_path")
+                // The three the policies call on every statement name everything schema-qualified instead
+                // (sql/0016; a SET clause costs more than their work): see the test of hostile temp tables.
+                let qualified: Set = ["esw_actor", "esw_scope_enterprise_ids", "esw_visible_person_ids"]
+                #expect(
+                    (try row.decode(2) as String).hasPrefix("search_path=test_") || qualified.contains(name),
+                    "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 14)
+            #expect(documented.count == 15)
         }
     }
 

@@ -57,6 +57,33 @@ typealias RosterWorld = FixtureWorld
         }
     }
 
+    @Test func theAuditTrailNamesTheImportedFileByTheSHA256OfItsBytesAsRead() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let utf8 = header + "\(RosterWorld.shenzhen),\(RosterWorld.person(1)),张伟,union,2013-06-01,\n"
+            let gb18030 =
+                "姓名,部门,公民身份号码,入职日期,统一社会信用代码\r\n王芳,人力资源部门,\(RosterWorld.person(3)),2011年9月1日,"
+                + "\(RosterWorld.shenzhen)\r\n"
+            for bytes in [Data(utf8.utf8), gb18030.data(using: String.Encoding(rawValue: 0x8000_0632))!] {
+                let path = try temporaryFile("roster.csv", contents: bytes)
+                let before: Int = try db.query("SELECT coalesce(max(id), 0) FROM audit_trail").single().decode(0)
+                let summary = try world.staff.importFile(path: path, options: ImportOptions(today: RosterWorld.today))
+                // PostgreSQL's own sha256 of the same bytes, as the oracle.
+                let hex = bytes.map { String(format: "%02x", $0) }.joined()
+                let expected: String = try db.query("SELECT encode(sha256(decode(\(hex), 'hex')), 'hex')").single()
+                    .decode(0)
+                #expect(summary.sha256 == expected)
+                // Every entry of the import (the person and the employment) names the file and its digest.
+                let sources = try db.query("SELECT DISTINCT source FROM audit_trail WHERE id > \(before)")
+                    .map { try $0.decode(0) as String? }
+                #expect(sources == ["staff import roster.csv sha256:" + expected])
+                let note: String = try db.query("SELECT detail->>'sha256' FROM audit_log ORDER BY id DESC LIMIT 1")
+                    .single().decode(0)
+                #expect(note == expected)
+            }
+        }
+    }
+
     @Test func reImportingTheSameFileChangesNothingAndALaterFileClosesEmployments() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)

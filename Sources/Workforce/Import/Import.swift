@@ -61,6 +61,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var rejected = 0
     /// Where the rejected rows were saved, with a reason column, when invalid rows were skipped.
     public var rejectsFile: String?
+    /// The SHA-256 of the file as read, in hex (also in the audit trail's entries of the import).
+    public var sha256: String?
 }
 
 /// How to run an import.
@@ -222,9 +224,6 @@ struct ImportPipeline {
         var summary = ImportSummary(encoding: reader.encoding)
 
         return try db.transaction { db in
-            // The database's audit trail names this as the source of the import's bulk statements.
-            let source = definition.action + " " + URL(fileURLWithPath: path).lastPathComponent
-            try db.execute("SELECT set_config('esw.source', \(source), true)")
             let columnList = definition.stagingColumns.joined(separator: ", ")
             try db.execute(
                 script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")
@@ -247,6 +246,14 @@ struct ImportPipeline {
                 }
             }
             options.progress?(summary.read)
+            // The database's audit trail names this as the source of the import's statements: the
+            // action, the file's name and the SHA-256 of the bytes just read (not of a second read,
+            // which a file changed meanwhile would make another file's).
+            summary.sha256 = reader.sha256
+            let source =
+                definition.action + " " + URL(fileURLWithPath: path).lastPathComponent
+                + (reader.sha256.map { " sha256:" + $0 } ?? "")
+            try db.execute("SELECT set_config('esw.source', \(source), true)")
             try db.execute(script: "CREATE INDEX ON import_staging (line); ANALYZE import_staging")
             for check in definition.crossChecks {
                 for row in try db.query(check) {
@@ -287,7 +294,7 @@ struct ImportPipeline {
                 on: db, action: definition.action, subject: URL(fileURLWithPath: path).lastPathComponent,
                 detail: [
                     "read": summary.read, "inserted": summary.inserted, "updated": summary.updated,
-                    "unchanged": summary.unchanged, "rejected": summary.rejected,
+                    "unchanged": summary.unchanged, "rejected": summary.rejected, "sha256": summary.sha256 ?? "",
                 ])
             return summary
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -42,6 +43,10 @@ public final class SpreadsheetReader {
     private var endOfFile = false
     private var line = 1
     private var atStart = true
+    private var hasher = SHA256()
+    /// The SHA-256 of the file's bytes as read (before any conversion), in hex, once the last record
+    /// was read; nil before.
+    public private(set) var sha256: String?
     private static let chunkSize = 1 << 20
     /// The largest spreadsheet read: well above a national roster of a million rows (about 90 MB).
     public static let maximumFileSize = 200 << 20
@@ -142,12 +147,14 @@ public final class SpreadsheetReader {
         if endOfFile { return false }
         guard let chunk = try handle.read(upToCount: SpreadsheetReader.chunkSize), !chunk.isEmpty else {
             endOfFile = true
+            sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             if let converter {
                 let tail = try converter.finish()
                 if !tail.isEmpty { buffer.removeFirst(position); position = 0; buffer += tail; return true }
             }
             return false
         }
+        hasher.update(data: chunk)
         buffer.removeFirst(position)
         position = 0
         if let converter {
