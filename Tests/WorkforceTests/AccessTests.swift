@@ -309,7 +309,7 @@ import Workforce
                     "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 15)
+            #expect(documented.count == 16)
         }
     }
 

@@ -246,7 +246,7 @@ struct TrainingWorld {
             #expect(late?.description.contains("closed") == true)
             #expect(throws: WorkforceError.notFound("no training event has id 999")) { try world.enroll(999, 1) }
             let stranger = #expect(throws: WorkforceError.self) { try world.enroll(event, 99) }
-            #expect(stranger?.description.contains("no person has ID number") == true)
+            #expect(stranger?.description.contains("no person on record has this ID number") == true)
             let leaver = try world.world.staff.recordLeaving(
                 idNumber: RosterWorld.person(5), enterpriseUSCC: RosterWorld.shenzhen, department: nil,
                 on: CalendarDate(iso: "2025-12-01")!, today: TrainingWorld.today)

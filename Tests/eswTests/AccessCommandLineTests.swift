@@ -171,4 +171,74 @@ import Workforce
             #expect(trail == 1)
         }
     }
+
+    @Test func writesOutsideTheScopeAreRefusedInWordsWithExitThreeNeverWithThePolicysError() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            func run(_ user: String, _ arguments: [String]) throws -> ESWRun {
+                try esw(
+                    arguments + ["--database-url", conninfo, "--user", user],
+                    environment: ["ESW_PASSWORD": world.passwords[user]!])
+            }
+            let before = try DatabaseDigest(owner)
+            let (shenzhen, guangzhou, beijing) = (AccessWorld.shenzhen, AccessWorld.guangzhou, AccessWorld.beijing)
+            // A Guangzhou USCC is on record in another region than Shenzhen's: by line, not by the unique index.
+            let enterprises = try temporaryFile(
+                "enterprises.csv",
+                text: "uscc,name,region_code\n\(shenzhen.uscc),深圳企业,440305\n\(guangzhou.uscc),广州企业,440305\n")
+            let imported = try run("shenzhen-city", ["enterprise", "import", enterprises])
+            #expect(imported.status == 3)
+            #expect(
+                imported.stderr.contains(
+                    "line 3, uscc '\(guangzhou.uscc)': is on record for an enterprise outside your scope"),
+                "\(imported.stderr)")
+            #expect(!imported.stderr.contains("line 2"))
+            let added = try run(
+                "shenzhen-city",
+                ["enterprise", "add", "--uscc", guangzhou.uscc, "--name", "广州企业", "--region", "440305"])
+            #expect(added.status == 3)
+            #expect(
+                added.stderr.contains("--uscc '\(guangzhou.uscc)': is on record for an enterprise outside your scope"))
+            let moved = try run(
+                "shenzhen-city", ["enterprise", "add", "--uscc", shenzhen.uscc, "--name", "深圳企业", "--region", "440106"])
+            #expect(moved.status == 3)
+            #expect(moved.stderr.contains("--region '440106': is outside your scope"))
+            // A service by a provider the coordinator's scope does not know: the words say so, the ID number
+            // is not repeated, and another enterprise reads as one of the scope's that does not exist.
+            let service = ["service", "record", "--kind", "情绪疏导", "--date", "2013-10-12", "--beneficiaries", "3"]
+            let provider = try run(
+                "sz-coordinator", service + ["--enterprise", shenzhen.uscc, "--provider", beijing.idNumber])
+            #expect(provider.status == 3)
+            #expect(
+                provider.stderr
+                    == "esw: --provider: no person of your scope has this ID number; import the roster first\n")
+            let elsewhere = try run("sz-coordinator", service + ["--enterprise", guangzhou.uscc])
+            #expect(elsewhere.status == 3)
+            #expect(elsewhere.stderr.hasPrefix("esw: no enterprise of your scope has USCC \(guangzhou.uscc)"))
+            let services = try temporaryFile(
+                "services.csv",
+                text: "enterprise_uscc,kind,served_on,beneficiaries,provider\n"
+                    + "\(shenzhen.uscc),情绪疏导,2013-10-12,3,\(beijing.idNumber)\n")
+            let serviceImport = try run("sz-coordinator", ["service", "record", "--file", services])
+            #expect(serviceImport.status == 3)
+            #expect(serviceImport.stderr.contains("line 2, provider"))
+            #expect(serviceImport.stderr.contains("no person of your scope has this ID number"))
+            let certificate = try run(
+                "sz-coordinator",
+                [
+                    "certificate", "add", "--id-number", beijing.idNumber, "--level", "junior", "--number",
+                    "201444030000999999", "--issued", "2014-09-01",
+                ])
+            #expect(certificate.status == 3)
+            #expect(certificate.stderr.contains("is not staff of your scope"))
+            for result in [imported, added, moved, provider, elsewhere, serviceImport, certificate] {
+                #expect(!result.stderr.contains("42501") && !result.stderr.contains("row-level security"))
+                #expect(!result.stderr.contains(beijing.idNumber))
+            }
+            func data(_ digest: DatabaseDigest) -> [DatabaseDigest.Table] {
+                digest.tables.filter { $0.name != "app_session" }
+            }
+            #expect(try data(DatabaseDigest(owner)) == data(before))
+        }
+    }
 }

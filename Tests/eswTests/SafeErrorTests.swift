@@ -100,6 +100,32 @@ import Testing
         }
     }
 
+    /// The ID number a person typed or a file holds is masked where a message quotes it (the line and
+    /// the column find the row), and a lookup that finds nobody does not repeat it at all.
+    @Test func anErrorMasksTheIDNumberItQuotesAndALookupDoesNotRepeatIt() throws {
+        try TestDatabase.withSchema { db, url in
+            let uscc = Fixtures.uscc(region: "440305", serial: 33)
+            let roster = try rosterOfOnePerson(uscc: uscc, url: url)
+            // A wrong check digit: the file's value, quoted masked.
+            let wrongCheck = String(Self.idNumber.dropLast()) + (Self.idNumber.last == "1" ? "2" : "1")
+            let bad = try temporaryFile(
+                text: try String(contentsOfFile: roster, encoding: .utf8).replacingOccurrences(
+                    of: Self.idNumber, with: wrongCheck))
+            let refused = try esw(["staff", "import", bad, "--database-url", url])
+            #expect(refused.status == 3)
+            let masked = String(wrongCheck.prefix(6)) + "********" + String(wrongCheck.suffix(4))
+            #expect(refused.stderr.contains("line 2, id_number '\(masked)'"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains(wrongCheck))
+            let unknown = try esw([
+                "post", "add", "--enterprise", uscc, "--department", "union", "--title", "专员", "--filled-by",
+                Self.idNumber, "--database-url", url,
+            ])
+            #expect(unknown.status == 3)
+            #expect(
+                unknown.stderr == "esw: --filled-by: no person on record has this ID number; import the roster first\n")
+        }
+    }
+
     @Test func aStatementTimeoutSaysSoAndIsNotALostConnection() throws {
         try TestDatabase.withSchema { db, url in
             let uscc = Fixtures.uscc(region: "440305", serial: 33)

@@ -73,6 +73,12 @@ public enum Session {
         let row = try db.query("SELECT enterprise_uscc, region_code FROM esw_actor()").single()
         return (try row.decode(0), try row.decode(1))
     }
+
+    /// True when an esw user whose scope is short of the country acts: what they do not see may
+    /// exist, so a lookup that finds nothing must not say that nothing exists.
+    public static func hasScope(_ db: Connection) throws -> Bool {
+        try db.query("SELECT esw_has_scope()").single().decode(0)
+    }
 }
 
 /// Users: added with a one-time password, listed, disabled, given a new one-time password by an

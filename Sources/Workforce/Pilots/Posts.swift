@@ -31,7 +31,8 @@ public struct Posts {
         let title = try TextLimits.valid(title, as: .postTitle, field: "title")
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         let personID = try idNumber.map {
-            try Staff(db: db).personID(idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by"))
+            try Staff(db: db).personID(
+                idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by"), field: "filled_by")
         }
         return try db.transaction { db in
             let id: Int = try db.query(

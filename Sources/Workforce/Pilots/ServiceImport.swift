@@ -72,7 +72,9 @@ extension Services {
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.enterprise_uscc)
                 """,
                 """
-                SELECT s.line, 'provider', s.provider_id_number, 'no person on record has this ID number'
+                SELECT s.line, 'provider', s.provider_id_number,
+                       CASE WHEN (SELECT esw_has_scope()) THEN 'no person of your scope has this ID number'
+                            ELSE 'no person on record has this ID number' END
                 FROM import_staging s
                 WHERE s.provider_id_number IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.provider_id_number)

@@ -45,7 +45,7 @@ public struct Services {
         let enterpriseID = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
         var personID: Int?, orgID: Int?
         switch provider.map({ ServiceProvider($0, today: today) }) {
-        case .person(let id)?: personID = try Staff(db: db).personID(idNumber: id)
+        case .person(let id)?: personID = try Staff(db: db).personID(idNumber: id, field: "provider")
         case .organization(let uscc)?: orgID = try ServiceOrganizations(db: db).id(uscc: uscc)
         case .invalid?:
             throw WorkforceError.invalid(

@@ -74,6 +74,13 @@ public struct Enterprises {
                 FROM import_staging
                 WHERE (SELECT esw_has_scope()) AND region_code NOT LIKE (SELECT esw_scope_pattern())
                 """,
+                // USCCs are unique nationally: one already another region's is refused by line, not by
+                // the unique index (sql/0020).
+                """
+                SELECT line, 'uscc', uscc, 'is on record for an enterprise outside your scope'
+                FROM import_staging
+                WHERE uscc IN (SELECT esw_enterprises_outside_scope(ARRAY(SELECT uscc FROM import_staging)))
+                """,
             ],
             merge: { db in
                 let counts = try db.query(
@@ -132,6 +139,7 @@ public struct Enterprises {
             throw WorkforceError.invalid(field: Field(error.column), value: error.value, reason: error.reason)
         }
         _ = try Regions(db: db).known(regionCode, field: "region")
+        try checkInScope(uscc: values[0]!, regionCode: values[2]!)
         return try db.transaction { db in
             let row = try db.query(
                 """
@@ -174,6 +182,11 @@ public struct Enterprises {
         let code = try Codes.validUSCC(uscc)
         let rows = try db.query("SELECT id, uscc, name, region_code, employees FROM enterprise WHERE uscc = \(code)")
         guard let row = rows.first else {
+            // A user with a scope hears the same words whether the enterprise exists elsewhere or not.
+            if try Session.hasScope(db) {
+                throw WorkforceError.notFound(
+                    "no enterprise of your scope has USCC \(code); see \(remedy: .listEnterprises)")
+            }
             throw WorkforceError.notFound("no enterprise has USCC \(code); see \(remedy: .listEnterprises)")
         }
         return (
@@ -182,5 +195,23 @@ public struct Enterprises {
                 uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
                 employees: try row.decode(4))
         )
+    }
+
+    /// Refuses, in words, what the row-level security policies would refuse with 42501: a region
+    /// outside the acting user's scope, or a USCC already on record for another region's enterprise.
+    private func checkInScope(uscc: String, regionCode: String) throws {
+        let row = try db.query(
+            """
+            SELECT coalesce((SELECT esw_has_scope()) AND \(regionCode) NOT LIKE (SELECT esw_scope_pattern()), false),
+                   EXISTS (SELECT FROM esw_enterprises_outside_scope(ARRAY[\(uscc)]))
+            """
+        ).single()
+        if try row.decode(0, as: Bool.self) {
+            throw WorkforceError.invalid(field: "region", value: regionCode, reason: "is outside your scope")
+        }
+        if try row.decode(1, as: Bool.self) {
+            throw WorkforceError.invalid(
+                field: "uscc", value: uscc, reason: "is on record for an enterprise outside your scope")
+        }
     }
 }

@@ -280,10 +280,17 @@ public struct Staff {
         }
     }
 
-    func personID(idNumber: String) throws -> Int {
+    /// The person with this ID number; `field` names the option it came from. The error does not
+    /// repeat the ID number (personal data in a message), and a user with a scope hears the same
+    /// words whether the person is on record elsewhere or nowhere.
+    func personID(idNumber: String, field: Field = "id_number") throws -> Int {
         let rows = try db.query("SELECT id FROM person WHERE id_number = \(idNumber)")
         guard let row = rows.first else {
-            throw WorkforceError.notFound("no person has ID number \(idNumber); import the roster first")
+            let reason: Reason =
+                try Session.hasScope(db)
+                ? "no person of your scope has this ID number; import the roster first"
+                : "no person on record has this ID number; import the roster first"
+            throw WorkforceError.invalid(field: field, value: "", reason: reason)
         }
         return try row.decode(0)
     }
