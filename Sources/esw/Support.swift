@@ -29,23 +29,91 @@ struct DatabaseOptions: ParsableArguments {
     /// `db migrate` and `db status` connect with `checkingSchema: false`. With `--user` (or
     /// ESW_USER) the connection acts as that esw user from then on (``Session/signIn(_:user:password:)``).
     func connect(checkingSchema: Bool = true) throws -> Connection {
-        let environment = ProcessInfo.processInfo.environment
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let conninfo = DatabaseTarget.conninfo(
-            explicit: databaseURL, environment: environment,
-            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
-        let db = try Connection(conninfo: conninfo)
+        let db = try Connection(conninfo: conninfo())
         if checkingSchema { try Schema.checkCurrent(db) }
-        if let name = user ?? environment["ESW_USER"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try Session.signIn(db, user: name, password: try password(for: name, environment: environment))
+        if let name = userName() {
+            let password = try password(for: name, environment: ProcessInfo.processInfo.environment)
+            try Session.signIn(db, user: name, password: password)
         }
         return db
+    }
+
+    /// Where writes go: --database-url, DATABASE_URL, PG* or the dev cluster (nil: libpq decides).
+    func conninfo() -> String? {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return DatabaseTarget.conninfo(
+            explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
+            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+    }
+
+    /// The esw user to act as: --user, else ESW_USER; nil to act as the database role.
+    func userName() -> String? {
+        user ?? ProcessInfo.processInfo.environment["ESW_USER"].flatMap({ $0.isEmpty ? nil : $0 })
     }
 
     /// ESW_PASSWORD, else a prompt (without echo) on the terminal.
     func password(for name: String, environment: [String: String]) throws -> String {
         if let password = environment["ESW_PASSWORD"] { return password }
         return try promptForSecret("Password for \(TerminalText.safe(name, keepingLayout: false)): ")
+    }
+}
+
+/// The connection options of a command that only reads: those of ``DatabaseOptions``, and
+/// --read-url (or READ_DATABASE_URL), a server to read from instead, such as a streaming-replication
+/// standby (docs/scaling.md). Commands that write take ``DatabaseOptions`` alone.
+struct ReadDatabaseOptions: ParsableArguments {
+    @OptionGroup var primary: DatabaseOptions
+
+    @Option(
+        name: .customLong("read-url"),
+        help: ArgumentHelp(
+            "Read from this server, e.g. a standby (default: READ_DATABASE_URL; else --database-url's).",
+            discussion: """
+                A streaming-replication standby answers as of the last change it has replayed: when it lags, the \
+                command shows the older figures, without a warning. A read server that cannot be reached fails \
+                with exit 1; esw does not fall back to the primary. The schema version is checked on the read \
+                server. With --user, the sign-in (which writes a session) is made on the --database-url server, \
+                which must then be reachable, and esw waits up to \(Int(ReadDatabaseOptions.replayWait)) s for the \
+                read server to replay it, else exits 1 saying that it lags.
+                """,
+            valueName: "url"))
+    var readURL: String?
+
+    /// How long a sign-in made on the primary may take to reach the read server.
+    static let replayWait = 10.0
+
+    /// A connection for reading: to the read server when one is given (read-only transactions, the
+    /// schema checked there, acting as --user signed in on the primary), else as ``DatabaseOptions``.
+    func connect() throws -> Connection {
+        let environment = ProcessInfo.processInfo.environment
+        guard let readURL = (readURL ?? environment["READ_DATABASE_URL"]).flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return try primary.connect()
+        }
+        let db = try ReadServerUnreachable.connecting(to: readURL)
+        // Whatever the server is, a read command writes nothing there.
+        try db.execute("SET default_transaction_read_only = on")
+        try Schema.checkCurrent(db)
+        if let name = primary.userName() {
+            let password = try primary.password(for: name, environment: environment)
+            let token = try Session.open(try Connection(conninfo: primary.conninfo()), user: name, password: password)
+            try Session.use(token, on: db)
+            try Session.waitForReplay(db, seconds: ReadDatabaseOptions.replayWait)
+        }
+        return db
+    }
+}
+
+/// The server given by --read-url (or READ_DATABASE_URL) could not be reached.
+struct ReadServerUnreachable: Error {
+    let message: String
+
+    static func connecting(to conninfo: String) throws -> Connection {
+        do {
+            return try Connection(conninfo: conninfo)
+        } catch {
+            if error.kind == .connection { throw ReadServerUnreachable(message: error.message) }
+            throw error
+        }
     }
 }
 
@@ -135,6 +203,21 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
             nothing was written (a file there before is unchanged)
             """)
         throw ExitStatus.failure
+    } catch let error as ReadServerUnreachable {
+        printError(
+            """
+            esw: cannot reach the server to read from (--read-url, else READ_DATABASE_URL): \(error.message)
+            Start it (a standby of the dev cluster: scripts/replica start), or read from the primary without \
+            --read-url and with READ_DATABASE_URL unset.
+            """)
+        throw ExitStatus.failure
+    } catch let error as SessionNotReplayed {
+        printError(
+            """
+            esw: \(error): it lags behind the primary (or is not a standby of the --database-url server); \
+            try again, or read from the primary without --read-url
+            """)
+        throw ExitStatus.failure
     } catch let error as LoginRefused {
         printError("esw: \(error)")
         throw ExitStatus.failure
@@ -198,6 +281,14 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
             if let sqlState = error.sqlState, refusedClasses.contains(sqlState.errorClass) {
                 printError("esw: the database refused the data: \(error.userMessage)")
                 throw ExitStatus.invalidInput
+            }
+            if error.sqlState == "25006" {  // read_only_sql_transaction
+                printError(
+                    """
+                    esw: the database takes no writes: it is a standby (or read-only) (SQLSTATE 25006); nothing \
+                    was written; give the primary's URL (--database-url or DATABASE_URL) to write
+                    """)
+                throw ExitStatus.failure
             }
             if error.sqlState == .insufficientPrivilege {
                 printError("esw: not allowed for this user: \(error.userMessage)")

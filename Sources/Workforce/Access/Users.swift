@@ -41,6 +41,22 @@ public struct LoginRefused: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A session opened by ``Session/open(_:user:password:)``: what another connection (to the same
+/// server or to a standby of it) sets to act as the same user. Its text is never shown.
+public struct SessionToken: Sendable, CustomStringConvertible {
+    fileprivate let value: String
+    public var description: String { "a session token" }
+}
+
+/// A standby that had not replayed a session opened on its primary after the wait: it lags (or
+/// replays another server's changes), and as the session's user it would have shown nothing.
+public struct SessionNotReplayed: Error, Sendable, CustomStringConvertible {
+    public let seconds: Double
+    public var description: String {
+        "the server read from had not replayed the sign-in made on the primary after \(Int(seconds)) s"
+    }
+}
+
 /// Acting as an esw user on a connection.
 public enum Session {
     /// The group role every esw user acts through; it cannot bypass row-level security.
@@ -53,12 +69,44 @@ public enum Session {
     /// - Throws: ``LoginRefused``; `PostgresError` when the connecting role may not act as
     ///   `esw_app` (it must be the tables' owner, a superuser, or a member of `esw_app`).
     public static func signIn(_ db: Connection, user: String, password: String) throws {
+        try use(open(db, user: user, password: password), on: db)
+    }
+
+    /// Has the database check the password (`esw_login`, which writes a session row: it needs a
+    /// server that takes writes) and returns the session's token, for ``use(_:on:)``; `db` acts
+    /// as the application role from then on. The password is bound, never logged.
+    ///
+    /// - Throws: ``LoginRefused``; `PostgresError` as ``signIn(_:user:password:)``.
+    public static func open(_ db: Connection, user: String, password: String) throws -> SessionToken {
         try db.execute("SET ROLE \(identifier: applicationRole)")
+        let result: QueryResult
         do {
-            try db.execute("SELECT set_config('esw.session', esw_login(\(user), \(password)), false)")
+            result = try db.query("SELECT esw_login(\(user), \(password))")
         } catch {
             if error.sqlState == .invalidPassword { throw LoginRefused() }
             throw error
+        }
+        return SessionToken(value: try result.single().decode(0))
+    }
+
+    /// Makes `db` act, from now on, as the user whose session `token` opened: on the server that
+    /// opened it, or on a streaming-replication standby of that server once it has replayed the
+    /// session row (see ``waitForReplay(_:seconds:)``). Only sets: works on a read-only server.
+    public static func use(_ token: SessionToken, on db: Connection) throws {
+        try db.execute("SET ROLE \(identifier: applicationRole)")
+        try db.execute("SELECT set_config('esw.session', \(token.value), false)")
+    }
+
+    /// Waits until the session set on `db` (``use(_:on:)``) names its user there, i.e. until a
+    /// standby has replayed the session row written on its primary, polling every 20 ms.
+    ///
+    /// - Throws: ``SessionNotReplayed`` when it does not within `seconds`: the standby lags
+    ///   behind the primary (or replays another server's changes).
+    public static func waitForReplay(_ db: Connection, seconds: Double) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try db.query("SELECT (esw_actor()).user_id IS NULL").single().decode(0) as Bool {
+            if Date() >= deadline { throw SessionNotReplayed(seconds: seconds) }
+            usleep(20_000)
         }
     }
 

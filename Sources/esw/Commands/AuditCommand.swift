@@ -30,7 +30,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "To this date, inclusive.") var to: CalendarDate?
     @Option(help: "At most this many entries.") var limit = 1000
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ReadDatabaseOptions
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be 1 or more") }

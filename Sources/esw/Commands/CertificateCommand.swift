@@ -116,7 +116,7 @@ struct CertificateCommand: ParsableCommand {
         @Option(help: "Staff of enterprises in this region.") var region: String?
         @Option(help: "The day to judge on (default today).") var asOf: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

@@ -83,7 +83,7 @@ struct EnterpriseCommand: ParsableCommand {
 
         @Option(help: "Only enterprises in this region (province, city or county code).") var region: String?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

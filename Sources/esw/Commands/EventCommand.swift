@@ -72,7 +72,7 @@ struct EventCommand: ParsableCommand {
         @Option(help: "Only events this enterprise organizes (USCC).") var enterprise: String?
         @Option(help: "Only events in this region.") var region: String?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
@@ -95,7 +95,7 @@ struct EventCommand: ParsableCommand {
 
         @Argument(help: "The event's id.") var id: Int
         @Option(help: "table or json.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

@@ -51,7 +51,7 @@ struct ExamCommand: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List exam sessions with their windows and registrations.")
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
-            @OptionGroup var database: DatabaseOptions
+            @OptionGroup var database: ReadDatabaseOptions
 
             func run() throws {
                 try reportingErrors {
@@ -226,7 +226,7 @@ struct ExamCommand: ParsableCommand {
         @Flag(help: "Only those who passed a level and have no certificate of it recorded yet.")
         var pendingCertificates = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func validate() throws {
             let filters = [session != nil, enterprise != nil, region != nil, idNumber != nil].filter { $0 }.count
@@ -266,7 +266,7 @@ struct ExamCommand: ParsableCommand {
         @Option(help: "The region (province, city or county code).") var region: String
         @Option(help: "The exam year.") var year: Int
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

@@ -15,7 +15,7 @@ struct FundingCommand: ParsableCommand {
             discussion:
                 "With --region, money paid to the region itself is listed too. Amounts are exact yuan (JSON: strings).")
         @OptionGroup var list: WorkAreaListOptions
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

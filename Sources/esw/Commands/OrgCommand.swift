@@ -14,7 +14,7 @@ struct OrgCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List service organizations with the services each has provided.")
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

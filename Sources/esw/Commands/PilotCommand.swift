@@ -46,7 +46,7 @@ struct PilotCommand: ParsableCommand {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List pilot programs.")
-            @OptionGroup var database: DatabaseOptions
+            @OptionGroup var database: ReadDatabaseOptions
 
             func run() throws {
                 try reportingErrors {
@@ -135,7 +135,7 @@ struct PilotCommand: ParsableCommand {
         @Option(help: "Only applicants in this province (or region).") var province: String?
         @Option(help: "Only this state.") var status: String?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
@@ -151,7 +151,7 @@ struct PilotCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "An application's dated, attributed history of states.")
         @Argument(help: "The application's id.") var application: Int
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

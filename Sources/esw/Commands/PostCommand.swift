@@ -21,7 +21,7 @@ struct PostCommand: ParsableCommand {
         )
         @OptionGroup var list: WorkAreaListOptions
         @Flag(help: "Show whole ID numbers.") var includeIDNumbers = false
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

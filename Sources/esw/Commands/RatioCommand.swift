@@ -46,7 +46,7 @@ struct RatioCommand: ParsableCommand {
     @Option(help: "With --trend: the first date.") var from: CalendarDate?
     @Option(help: "With --trend: the last date.") var to: CalendarDate?
     @Option(help: "With --trend: month, quarter or year.") var every: TrendStep = .month
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ReadDatabaseOptions
 
     func validate() throws {
         if enterprise != nil && region != nil { throw ValidationError("give --enterprise or --region, not both") }

@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "The date (default today).") var asOf: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
         @Option(help: "Write to this file instead of stdout.") var out: String?
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
         @Option(help: "Write to this file instead of stdout.") var out: String?
         @Flag(help: "Show whole ID numbers in CSV and JSON (never in HTML).") var includeIDNumbers = false
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
@@ -116,7 +116,7 @@ struct ApplicationFormCommand: ParsableCommand {
     @Option(help: "The date of the figures (default today).") var asOf: CalendarDate?
     @Option(help: "html (the form is for print).") var format: FormFormat = .html
     @Option(help: "Write to this file instead of stdout.") var out: String?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ReadDatabaseOptions
 
     func run() throws {
         try reportingErrors {
@@ -153,7 +153,7 @@ struct Evidence: ParsableCommand {
     @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
     @Option(help: "The ZIP file to write.") var out: String
     @Flag(help: "Put whole ID numbers in the CSV and JSON files.") var includeIDNumbers = false
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: ReadDatabaseOptions
 
     func run() throws {
         try reportingErrors {

@@ -12,7 +12,7 @@ struct ServiceCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List services, by enterprise or region and date.")
         @OptionGroup var list: WorkAreaListOptions
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

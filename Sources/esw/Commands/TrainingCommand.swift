@@ -25,7 +25,7 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "Events starting on or after this date.") var from: CalendarDate?
         @Option(help: "Events starting on or before this date.") var to: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
@@ -53,7 +53,7 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The date to judge on (default today).") var asOf: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {

@@ -46,7 +46,7 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List users (an admin sees all; any other user, themself). Never shows a password.")
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
