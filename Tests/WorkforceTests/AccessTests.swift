@@ -66,7 +66,15 @@ import Workforce
 
     @Test func theApplicationRoleWithNoUserOrAForgedSessionSeesNothing() throws {
         try TestDatabase.withSchema { owner, conninfo in
-            _ = try AccessWorld(owner: owner, conninfo: conninfo)
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            // A national event (no organizer) is every signed-in user's to see, and nobody else's.
+            try owner.execute(
+                """
+                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity)
+                VALUES ('forum', '全国座谈会', '2013-05-03 09:00', '2013-05-03 11:00', 2, 50)
+                """)
+            let national: SQLQuery = "SELECT count(*) FROM training_event WHERE title = '全国座谈会'"
+            #expect(try world.connect(as: "bj-coordinator").query(national).single().decode(0) as Int == 1)
             let db = try Connection(conninfo: conninfo)
             try db.execute("SET ROLE esw_app")
             let tables = AccessWorld.tables.map(\.name) + ["audit_log", "app_user"]
@@ -152,6 +160,39 @@ import Workforce
                 #expect {
                     try db.execute(update)
                 } throws: { ($0 as? PostgresError)?.sqlState == .insufficientPrivilege }
+            }
+        }
+    }
+
+    @Test func aFunctionAClientPutsFirstOnItsSearchPathWidensNothing() throws {
+        try TestDatabase.withSchema { owner, conninfo in
+            let world = try AccessWorld(owner: owner, conninfo: conninfo)
+            let schema: String = try owner.query("SELECT current_schema()::text").single().decode(0)
+            let hostile = schema + "_hostile"
+            // As in a database whose schema public anyone may write: a schema a client puts first on its
+            // search_path, whose region_prefix() puts every division code in every region. The policies'
+            // in_region() is inlined where a statement is planned, under the client's search_path.
+            try owner.execute(
+                script: """
+                    CREATE SCHEMA \(hostile);
+                    CREATE FUNCTION \(hostile).region_prefix(code text) RETURNS text
+                    LANGUAGE sql IMMUTABLE AS $$ SELECT ''::text $$;
+                    GRANT USAGE ON SCHEMA \(hostile) TO esw_app;
+                    """)
+            defer { try? owner.execute(script: "DROP SCHEMA \(hostile) CASCADE") }
+            try owner.execute(
+                """
+                INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, region_code)
+                VALUES ('forum', '北京市座谈会', '2013-05-02 09:00', '2013-05-02 11:00', 2, 5, '110000')
+                """)
+            let beijingEvents = SQLQuery(
+                unsafeSQL: "SELECT count(*) FROM \(schema).training_event WHERE region_code = '110000'")
+            #expect(try world.connect(as: "bj-coordinator").query(beijingEvents).single().decode(0) as Int == 1)
+            let db = try world.connect(as: "sz-coordinator")
+            for path in ["\(hostile), \(schema)", "\(hostile), pg_catalog, \(schema)"] {
+                try db.execute(SQLQuery(unsafeSQL: "SET search_path = \(path)"))
+                #expect(try db.query(beijingEvents).single().decode(0) as Int == 0, "\(path)")
+                try expectNoRowBeyond(AccessWorld.shenzhen, on: db, in: world, path)
             }
         }
     }
