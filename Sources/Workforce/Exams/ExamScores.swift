@@ -77,28 +77,32 @@ public struct ExamScores {
                 """,
             ],
             merge: { db in
+                // Read before written: ImportPipeline.materialize says why.
+                try ImportPipeline.materialize(
+                    db, "import_matched",
+                    as: """
+                        SELECT src.*, sc.score AS stored_score
+                        FROM (SELECT DISTINCT ON (r.id, s.subject) r.id AS registration_id, s.subject, s.score
+                              FROM import_staging s
+                              JOIN person p ON p.id_number = s.id_number
+                              JOIN exam_registration r ON r.session_id = s.session_id AND r.person_id = p.id
+                              ORDER BY r.id, s.subject, s.line) src
+                        LEFT JOIN exam_score sc ON sc.registration_id = src.registration_id AND sc.subject = src.subject
+                        """)
+                let updated = try db.execute(
+                    """
+                    UPDATE exam_score sc SET score = m.score FROM import_matched m
+                    WHERE sc.registration_id = m.registration_id AND sc.subject = m.subject
+                      AND m.stored_score IS NOT NULL AND sc.score <> m.score
+                    """)
                 let row = try db.query(
                     """
-                    WITH source AS (
-                        SELECT DISTINCT ON (r.id, s.subject) r.id AS registration_id, s.subject, s.score
-                        FROM import_staging s
-                        JOIN person p ON p.id_number = s.id_number
-                        JOIN exam_registration r ON r.session_id = s.session_id AND r.person_id = p.id
-                        ORDER BY r.id, s.subject, s.line
-                    ), updated AS (
-                        UPDATE exam_score sc SET score = source.score FROM source
-                        WHERE sc.registration_id = source.registration_id AND sc.subject = source.subject
-                          AND sc.score <> source.score
-                        RETURNING 1
-                    ), inserted AS (
+                    WITH inserted AS (
                         INSERT INTO exam_score (registration_id, subject, score)
-                        SELECT registration_id, subject, score FROM source
-                        WHERE NOT EXISTS (SELECT 1 FROM exam_score sc WHERE sc.registration_id = source.registration_id
-                                          AND sc.subject = source.subject)
+                        SELECT registration_id, subject, score FROM import_matched WHERE stored_score IS NULL
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
-                           (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), \(updated)::bigint
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(row)

@@ -286,6 +286,10 @@ struct ImportPipeline {
                     summary.rejectsFile = rejectsPath
                 }
             }
+            // Plans this session keeps (the foreign-key checks', the triggers') were made for the
+            // tables as they were at their first use, perhaps empty: a foreign-key check planned as a
+            // scan of a then one-page person table scans it, grown, for every row. Plan them anew.
+            try db.execute(script: "DISCARD PLANS")
             let merged = try definition.merge(db)
             summary.inserted = merged.inserted
             summary.updated = merged.updated
@@ -298,6 +302,19 @@ struct ImportPipeline {
                 ])
             return summary
         }
+    }
+
+    /// Writes the rows of `query` (trusted SQL text) into a new temporary table `name`, dropped at
+    /// commit, and analyzes it.
+    ///
+    /// A merge reads the tables it writes in such a statement, before writing them; the writes then
+    /// read only these tables and find target rows by primary key (or let a unique index decide,
+    /// `ON CONFLICT`). A statement that reads a table while writing it is quadratic under a nested
+    /// loop: each rescan of the table reads the rows the statement has added so far (invisible to
+    /// it, but on its pages). PostgreSQL plans that loop when its statistics say the table is empty,
+    /// as they do after `VACUUM ANALYZE` of an empty database, whatever it holds by then.
+    static func materialize(_ db: Connection, _ name: String, as query: String) throws {
+        try db.execute(script: "CREATE TEMP TABLE \(name) ON COMMIT DROP AS \(query);\nANALYZE \(name)")
     }
 
     static func mergeCounts(_ row: Row) throws -> (inserted: Int, updated: Int, unchanged: Int) {

@@ -88,32 +88,36 @@ extension Services {
                 """,
             ],
             merge: { db in
+                // Read before written: ImportPipeline.materialize says why.
+                try ImportPipeline.materialize(
+                    db, "import_matched",
+                    as: """
+                        SELECT source.*, EXISTS (
+                                   SELECT 1 FROM service_record r
+                                   WHERE r.enterprise_id = source.enterprise_id AND r.kind = source.kind
+                                     AND r.served_on = source.served_on
+                                     AND r.beneficiaries = source.beneficiaries
+                                     AND r.provider_person_id IS NOT DISTINCT FROM source.person_id
+                                     AND r.provider_org_id IS NOT DISTINCT FROM source.org_id
+                                     AND r.volunteers IS NOT DISTINCT FROM source.volunteers
+                                     AND r.hours IS NOT DISTINCT FROM source.hours) AS recorded
+                        FROM (SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries,
+                                     p.id AS person_id, o.id AS org_id, s.volunteers, s.hours
+                              FROM import_staging s
+                              JOIN enterprise e ON e.uscc = s.enterprise_uscc
+                              LEFT JOIN person p ON p.id_number = s.provider_id_number
+                              LEFT JOIN service_org o ON o.uscc = s.provider_uscc) source
+                        """)
                 let row = try db.query(
                     """
-                    WITH source AS (
-                        SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries, p.id AS person_id,
-                               o.id AS org_id,
-                               s.volunteers, s.hours
-                        FROM import_staging s
-                        JOIN enterprise e ON e.uscc = s.enterprise_uscc
-                        LEFT JOIN person p ON p.id_number = s.provider_id_number
-                        LEFT JOIN service_org o ON o.uscc = s.provider_uscc
-                    ), inserted AS (
+                    WITH inserted AS (
                         INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id,
                                                     provider_org_id, volunteers, hours)
-                        SELECT * FROM source
-                        WHERE NOT EXISTS (
-                            SELECT 1 FROM service_record r
-                            WHERE r.enterprise_id = source.enterprise_id AND r.kind = source.kind
-                              AND r.served_on = source.served_on
-                              AND r.beneficiaries = source.beneficiaries
-                              AND r.provider_person_id IS NOT DISTINCT FROM source.person_id
-                              AND r.provider_org_id IS NOT DISTINCT FROM source.org_id
-                              AND r.volunteers IS NOT DISTINCT FROM source.volunteers AND r.hours IS NOT DISTINCT
-                                  FROM source.hours)
+                        SELECT enterprise_id, kind, served_on, beneficiaries, person_id, org_id, volunteers, hours
+                        FROM import_matched WHERE NOT recorded
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), 0::bigint
+                    SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), 0::bigint
                     """
                 ).single()
                 return try ImportPipeline.mergeCounts(row)

@@ -114,15 +114,6 @@ public struct Certificates {
         """,
     ]
 
-    static let certificateMerge = """
-        INSERT INTO person (id_number, name)
-        SELECT DISTINCT ON (s.id_number) s.id_number, s.name
-        FROM import_staging s
-        WHERE s.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
-        ORDER BY s.id_number, s.line
-        ON CONFLICT (id_number) DO NOTHING;
-        """
-
     /// Imports certificates (ID number, level, certificate number, issue date, optional revocation
     /// date). Re-importing changes nothing; a later revocation date is recorded.
     public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
@@ -141,32 +132,54 @@ public struct Certificates {
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
+    /// Adds the persons the file names who are not on record, then the certificates not on record,
+    /// and records later revocations and exam sessions. Each table is read before it is written
+    /// (``ImportPipeline/materialize(_:_:as:)``); the writes find rows by key.
     static func mergeCertificates(_ db: Connection) throws -> (inserted: Int, updated: Int, unchanged: Int) {
-        try db.execute(script: certificateMerge)
+        try ImportPipeline.materialize(
+            db, "import_new_persons",
+            as: """
+                SELECT DISTINCT ON (s.id_number) s.id_number, s.name
+                FROM import_staging s
+                WHERE s.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
+                ORDER BY s.id_number, s.line
+                """)
+        try db.execute(
+            script: """
+                INSERT INTO person (id_number, name)
+                SELECT id_number, name FROM import_new_persons ORDER BY id_number
+                ON CONFLICT (id_number) DO NOTHING
+                """)
+        try ImportPipeline.materialize(
+            db, "import_matched",
+            as: """
+                SELECT s.*, c.id AS certificate_id, p.id AS person_id
+                FROM (SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on,
+                             exam_session_id
+                      FROM import_staging ORDER BY certificate_no, line) s
+                LEFT JOIN certificate c ON c.certificate_no = s.certificate_no
+                LEFT JOIN person p ON p.id_number = s.id_number AND c.id IS NULL
+                """)
+        let updated = try db.execute(
+            """
+            UPDATE certificate c
+            SET revoked_on = coalesce(m.revoked_on, c.revoked_on),
+                exam_session_id = coalesce(m.exam_session_id, c.exam_session_id)
+            FROM import_matched m
+            WHERE c.id = m.certificate_id
+              AND ((m.revoked_on IS NOT NULL AND c.revoked_on IS DISTINCT FROM m.revoked_on)
+                   OR (m.exam_session_id IS NOT NULL AND c.exam_session_id IS DISTINCT FROM m.exam_session_id))
+            """)
         let counts = try db.query(
             """
-            WITH source AS (
-                SELECT DISTINCT ON (certificate_no) id_number, level, certificate_no, issued_on, revoked_on,
-                       exam_session_id
-                FROM import_staging ORDER BY certificate_no, line
-            ), updated AS (
-                UPDATE certificate c
-                SET revoked_on = coalesce(s.revoked_on, c.revoked_on),
-                    exam_session_id = coalesce(s.exam_session_id, c.exam_session_id)
-                FROM source s
-                WHERE c.certificate_no = s.certificate_no
-                  AND ((s.revoked_on IS NOT NULL AND c.revoked_on IS DISTINCT FROM s.revoked_on)
-                       OR (s.exam_session_id IS NOT NULL AND c.exam_session_id IS DISTINCT FROM s.exam_session_id))
-                RETURNING 1
-            ), inserted AS (
+            WITH inserted AS (
                 INSERT INTO certificate (person_id, level, certificate_no, issued_on, revoked_on, exam_session_id)
-                SELECT p.id, s.level, s.certificate_no, s.issued_on, s.revoked_on, s.exam_session_id
-                FROM source s JOIN person p ON p.id_number = s.id_number
-                WHERE NOT EXISTS (SELECT 1 FROM certificate c WHERE c.certificate_no = s.certificate_no)
+                SELECT person_id, level, certificate_no, issued_on, revoked_on, exam_session_id
+                FROM import_matched WHERE certificate_id IS NULL AND person_id IS NOT NULL
                 ON CONFLICT (certificate_no) DO NOTHING
                 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+            SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), \(updated)::bigint
             """
         ).single()
         try ImportPipeline.expectMerged(db, table: "certificate", certificatesAsStaged)

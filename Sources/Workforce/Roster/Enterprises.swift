@@ -83,28 +83,33 @@ public struct Enterprises {
                 """,
             ],
             merge: { db in
+                // Read before written: ImportPipeline.materialize says why.
+                try ImportPipeline.materialize(
+                    db, "import_matched",
+                    as: """
+                        SELECT s.*, e.id AS enterprise_id
+                        FROM (SELECT DISTINCT ON (uscc) uscc, name, region_code, employees
+                              FROM import_staging ORDER BY uscc, line) s
+                        LEFT JOIN enterprise e ON e.uscc = s.uscc
+                        """)
+                let updated = try db.execute(
+                    """
+                    UPDATE enterprise e
+                    SET name = m.name, region_code = m.region_code, employees = coalesce(m.employees, e.employees)
+                    FROM import_matched m
+                    WHERE e.id = m.enterprise_id
+                      AND (e.name, e.region_code::text, e.employees)
+                          IS DISTINCT FROM (m.name, m.region_code, coalesce(m.employees, e.employees))
+                    """)
                 let counts = try db.query(
                     """
-                    WITH source AS (
-                        SELECT DISTINCT ON (uscc) uscc, name, region_code, employees
-                        FROM import_staging ORDER BY uscc, line
-                    ), updated AS (
-                        UPDATE enterprise e
-                        SET name = s.name, region_code = s.region_code, employees = coalesce(s.employees, e.employees)
-                        FROM source s
-                        WHERE e.uscc = s.uscc
-                          AND (e.name, e.region_code::text, e.employees)
-                              IS DISTINCT FROM (s.name, s.region_code, coalesce(s.employees, e.employees))
-                        RETURNING 1
-                    ), inserted AS (
+                    WITH inserted AS (
                         INSERT INTO enterprise (uscc, name, region_code, employees)
-                        SELECT uscc, name, region_code, employees FROM source s
-                        WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.uscc = s.uscc)
+                        SELECT uscc, name, region_code, employees FROM import_matched WHERE enterprise_id IS NULL
                         ON CONFLICT (uscc) DO NOTHING
                         RETURNING 1
                     )
-                    SELECT (SELECT count(*) FROM source), (SELECT count(*) FROM inserted),
-                           (SELECT count(*) FROM updated)
+                    SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), \(updated)::bigint
                     """
                 ).single()
                 // A USCC another import inserted after this one's snapshot is skipped, not a unique

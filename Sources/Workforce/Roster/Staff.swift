@@ -140,30 +140,36 @@ public struct Staff {
                 GROUP BY 1, 2, 3, 4;
                 ANALYZE import_resolved;
                 """)
+        // Each employment of the file with those on record that it matches (closed ones may be on
+        // record twice), read before anything is written: see ``ImportPipeline/materialize(_:_:as:)``.
+        try ImportPipeline.materialize(
+            db, "import_matched",
+            as: """
+                SELECT r.*, em.id AS employment_id
+                FROM import_resolved r
+                LEFT JOIN employment em
+                       ON em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
+                      AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
+                """)
         // A unique violation of the open-employment index: another import committed an open
         // employment with another hiring date since the checks ran.
         let counts = try ImportPipeline.concurrentChange(ifViolating: "employment_one_open_idx", of: "employment") {
-            try db.query(
+            let updated = try db.execute(
                 """
-                WITH updated AS (
-                    UPDATE employment em SET left_on = r.left_on
-                    FROM import_resolved r
-                    WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
-                      AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
-                      AND r.left_on IS NOT NULL AND em.left_on IS DISTINCT FROM r.left_on
-                    RETURNING 1
-                ), inserted AS (
+                UPDATE employment em SET left_on = m.left_on
+                FROM import_matched m
+                WHERE em.id = m.employment_id AND m.left_on IS NOT NULL AND em.left_on IS DISTINCT FROM m.left_on
+                """)
+            return try db.query(
+                """
+                WITH inserted AS (
                     INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
-                    SELECT r.person_id, r.enterprise_id, r.department, r.hired_on, r.left_on
-                    FROM import_resolved r
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM employment em
-                        WHERE em.person_id = r.person_id AND em.enterprise_id = r.enterprise_id
-                          AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on)
+                    SELECT person_id, enterprise_id, department, hired_on, left_on
+                    FROM import_matched WHERE employment_id IS NULL
                     RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted),
-                       (SELECT count(*) FROM updated), EXISTS (SELECT 1 FROM import_resolved WHERE name_differs)
+                SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted), \(updated)::bigint,
+                       EXISTS (SELECT 1 FROM import_resolved WHERE name_differs)
                 """
             ).single()
         }
