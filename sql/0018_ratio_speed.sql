@@ -30,6 +30,46 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     GROUP BY s.person_id, s.enterprise_id, s.department
 $$;
 
+-- The counts of every enterprise of the region that has staff on a day, written once: distinct
+-- tracked persons, certified, certified by highest level, and per department kind (in the enum's
+-- order, six kinds: sql/0001) the tracked and certified of that department. The pairs are grouped
+-- person first (the order of employment_person_cover_idx and certificate_person_idx), each
+-- carrying the bits of its departments. A caller that reads no department column pays nothing
+-- for them: the planner drops the aggregates whose results nobody reads.
+CREATE FUNCTION enterprise_staff_counts_on(as_of date, region text DEFAULT NULL,
+                                           registered_only boolean DEFAULT false)
+RETURNS TABLE (enterprise_id bigint, tracked bigint, certified bigint, junior bigint, intermediate bigint,
+               senior bigint, department_tracked bigint[], department_certified bigint[])
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT per_person.enterprise_id,
+           count(*),
+           count(per_person.level),
+           count(*) FILTER (WHERE per_person.level = 'junior'),
+           count(*) FILTER (WHERE per_person.level = 'intermediate'),
+           count(*) FILTER (WHERE per_person.level = 'senior'),
+           ARRAY[count(*) FILTER (WHERE per_person.departments & 1 <> 0),
+                 count(*) FILTER (WHERE per_person.departments & 2 <> 0),
+                 count(*) FILTER (WHERE per_person.departments & 4 <> 0),
+                 count(*) FILTER (WHERE per_person.departments & 8 <> 0),
+                 count(*) FILTER (WHERE per_person.departments & 16 <> 0),
+                 count(*) FILTER (WHERE per_person.departments & 32 <> 0)],
+           ARRAY[count(per_person.level) FILTER (WHERE per_person.departments & 1 <> 0),
+                 count(per_person.level) FILTER (WHERE per_person.departments & 2 <> 0),
+                 count(per_person.level) FILTER (WHERE per_person.departments & 4 <> 0),
+                 count(per_person.level) FILTER (WHERE per_person.departments & 8 <> 0),
+                 count(per_person.level) FILTER (WHERE per_person.departments & 16 <> 0),
+                 count(per_person.level) FILTER (WHERE per_person.departments & 32 <> 0)]
+    FROM (
+        SELECT s.enterprise_id, s.person_id, max(s.level) AS level,
+               -- Bit i-1 for the i-th department kind, in the enum's order.
+               bit_or(1 << (array_position((SELECT enum_range(NULL::department_kind)), s.department) - 1))
+                   AS departments
+        FROM staff_certificates_on(as_of, region, registered_only) s
+        GROUP BY s.person_id, s.enterprise_id
+    ) per_person
+    GROUP BY per_person.enterprise_id
+$$;
+
 CREATE OR REPLACE FUNCTION enterprise_ratio_on(as_of date, region text DEFAULT NULL,
                                                registered_only boolean DEFAULT false)
 RETURNS TABLE (enterprise_id bigint, tracked bigint, certified bigint,
@@ -40,21 +80,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            coalesce(p.junior, 0), coalesce(p.intermediate, 0), coalesce(p.senior, 0),
            certified_ratio(coalesce(p.certified, 0), coalesce(p.tracked, 0))
     FROM enterprise en
-    LEFT JOIN (
-        SELECT per_person.enterprise_id,
-               count(*) AS tracked,
-               count(per_person.level) AS certified,
-               count(*) FILTER (WHERE per_person.level = 'junior') AS junior,
-               count(*) FILTER (WHERE per_person.level = 'intermediate') AS intermediate,
-               count(*) FILTER (WHERE per_person.level = 'senior') AS senior
-        FROM (
-            -- Person first: the order of employment_person_cover_idx and certificate_person_idx.
-            SELECT s.enterprise_id, s.person_id, max(s.level) AS level
-            FROM staff_certificates_on(as_of, region, registered_only) s
-            GROUP BY s.person_id, s.enterprise_id
-        ) per_person
-        GROUP BY per_person.enterprise_id
-    ) p ON p.enterprise_id = en.id
+    LEFT JOIN enterprise_staff_counts_on(as_of, region, registered_only) p ON p.enterprise_id = en.id
     WHERE in_region(en.region_code, region)
 $$;
 
@@ -62,8 +88,7 @@ $$;
 -- with department NULL (distinct persons: the counts of enterprise_ratio_on) and one row per
 -- department with staff (a person in two departments counts in each: the counts of
 -- enterprise_department_ratio_on). Levels are given on the enterprise's row only (NULL on the
--- departments'). The pairs are grouped as in enterprise_ratio_on, each carrying the bits of its
--- departments; the enterprise's row counts the pairs, and each department the pairs with its bit.
+-- departments').
 CREATE FUNCTION enterprise_ratio_breakdown_on(as_of date, region text DEFAULT NULL,
                                               registered_only boolean DEFAULT false)
 RETURNS TABLE (enterprise_id bigint, department department_kind, tracked bigint, certified bigint,
@@ -75,36 +100,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            CASE WHEN d.department IS NULL THEN coalesce(p.senior, 0) END,
            certified_ratio(d.certified, d.tracked)
     FROM enterprise en
-    LEFT JOIN (
-        SELECT per_person.enterprise_id,
-               count(*) AS tracked,
-               count(per_person.level) AS certified,
-               count(*) FILTER (WHERE per_person.level = 'junior') AS junior,
-               count(*) FILTER (WHERE per_person.level = 'intermediate') AS intermediate,
-               count(*) FILTER (WHERE per_person.level = 'senior') AS senior,
-               -- Per department kind, in the enum's order (six kinds, sql/0001).
-               ARRAY[count(*) FILTER (WHERE per_person.departments & 1 <> 0),
-                     count(*) FILTER (WHERE per_person.departments & 2 <> 0),
-                     count(*) FILTER (WHERE per_person.departments & 4 <> 0),
-                     count(*) FILTER (WHERE per_person.departments & 8 <> 0),
-                     count(*) FILTER (WHERE per_person.departments & 16 <> 0),
-                     count(*) FILTER (WHERE per_person.departments & 32 <> 0)] AS department_tracked,
-               ARRAY[count(per_person.level) FILTER (WHERE per_person.departments & 1 <> 0),
-                     count(per_person.level) FILTER (WHERE per_person.departments & 2 <> 0),
-                     count(per_person.level) FILTER (WHERE per_person.departments & 4 <> 0),
-                     count(per_person.level) FILTER (WHERE per_person.departments & 8 <> 0),
-                     count(per_person.level) FILTER (WHERE per_person.departments & 16 <> 0),
-                     count(per_person.level) FILTER (WHERE per_person.departments & 32 <> 0)] AS department_certified
-        FROM (
-            SELECT s.enterprise_id, s.person_id, max(s.level) AS level,
-                   -- Bit i-1 for the i-th department kind, in the enum's order.
-                   bit_or(1 << (array_position((SELECT enum_range(NULL::department_kind)), s.department) - 1))
-                       AS departments
-            FROM staff_certificates_on(as_of, region, registered_only) s
-            GROUP BY s.person_id, s.enterprise_id
-        ) per_person
-        GROUP BY per_person.enterprise_id
-    ) p ON p.enterprise_id = en.id
+    LEFT JOIN enterprise_staff_counts_on(as_of, region, registered_only) p ON p.enterprise_id = en.id
     CROSS JOIN LATERAL (
         SELECT NULL::department_kind AS department, coalesce(p.tracked, 0) AS tracked,
                coalesce(p.certified, 0) AS certified
@@ -167,6 +163,9 @@ $$;
 COMMENT ON INDEX employment_person_cover_idx IS
     'employment in person order with all the ratio reads: enterprise_ratio_on and its kin merge it with '
     'certificate_person_idx and group the (person, enterprise) pairs as they stream (sql/0018).';
+COMMENT ON FUNCTION enterprise_staff_counts_on(date, text, boolean) IS
+    'Per enterprise with staff on a day: distinct tracked, certified, certified by highest level, and per department '
+    'kind (enum order) tracked and certified; the counts enterprise_ratio_on and enterprise_ratio_breakdown_on read.';
 COMMENT ON FUNCTION enterprise_ratio_breakdown_on(date, text, boolean) IS
     'enterprise_ratio_on (department NULL) and enterprise_department_ratio_on (one row per department with staff) '
     'in one pass: the same counts; levels on the enterprise''s row only.';
