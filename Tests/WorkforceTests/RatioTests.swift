@@ -175,6 +175,116 @@ import WorkforceOutput
         }
     }
 
+    /// The fast forms (sql/0018: pairs grouped in person order, enterprise and departments in one
+    /// pass) against the definition of DESIGN.md written out with DISTINCT, on every enterprise
+    /// and at dates on each side of every edge of the fixture, with all certificates and with
+    /// registered ones only. The fixture has a person in two departments of one enterprise, a
+    /// person in two enterprises, and here also a person with two overlapping employments in the
+    /// same department and two certificates.
+    @Test func theFastFormsEqualTheDefinitionOnEveryDay() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            try db.execute(
+                """
+                INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
+                SELECT e.person_id, e.enterprise_id, e.department, DATE '2011-06-01', DATE '2014-06-01'
+                FROM employment e JOIN person p ON p.id = e.person_id WHERE p.id_number = \(RatioTests.p(1))
+                """)
+            try db.execute(
+                """
+                INSERT INTO certificate_registration (certificate_id, registered_on, valid_until, renewal)
+                SELECT id, issued_on + 30, issued_on + 400, false FROM certificate
+                WHERE certificate_no IN ('C1', 'C4a', 'C9')
+                """)
+            let days = try RatioService.trendDates(
+                from: CalendarDate(iso: "2011-12-31")!, to: CalendarDate(iso: "2014-12-31")!, every: .month)
+            for registeredOnly in [false, true] {
+                let mismatches: Int = try db.query(
+                    """
+                    WITH days AS (SELECT unnest(\(days)::date[]) AS day),
+                    definition AS (
+                        SELECT d.day, e.enterprise_id, e.department, e.person_id,
+                               (SELECT max(c.level) FROM certificate c
+                                WHERE c.person_id = e.person_id
+                                  AND c.issued_on <= d.day AND (c.revoked_on IS NULL OR c.revoked_on > d.day)
+                                  AND (NOT \(registeredOnly) OR EXISTS (
+                                      SELECT 1 FROM certificate_registration r WHERE r.certificate_id = c.id
+                                        AND r.registered_on <= d.day AND r.valid_until > d.day))) AS level
+                        FROM days d JOIN employment e
+                          ON (e.hired_on IS NULL OR e.hired_on <= d.day) AND (e.left_on IS NULL OR e.left_on > d.day)),
+                    expected AS (
+                        SELECT d.day, en.id AS enterprise_id, NULL::department_kind AS department,
+                               count(DISTINCT x.person_id) AS tracked,
+                               count(DISTINCT x.person_id) FILTER (WHERE x.level IS NOT NULL) AS certified
+                        FROM days d CROSS JOIN enterprise en
+                        LEFT JOIN definition x ON x.day = d.day AND x.enterprise_id = en.id
+                        GROUP BY d.day, en.id
+                        UNION ALL
+                        SELECT x.day, x.enterprise_id, x.department, count(DISTINCT x.person_id),
+                               count(DISTINCT x.person_id) FILTER (WHERE x.level IS NOT NULL)
+                        FROM definition x GROUP BY x.day, x.enterprise_id, x.department),
+                    fast AS (
+                        SELECT d.day, b.enterprise_id, b.department, b.tracked, b.certified
+                        FROM days d, LATERAL enterprise_ratio_breakdown_on(d.day, NULL, \(registeredOnly)) b),
+                    separate AS (
+                        SELECT d.day, r.enterprise_id, NULL::department_kind, r.tracked, r.certified
+                        FROM days d, LATERAL enterprise_ratio_on(d.day, NULL, \(registeredOnly)) r
+                        UNION ALL
+                        SELECT d.day, r.enterprise_id, r.department, r.tracked, r.certified
+                        FROM days d, LATERAL enterprise_department_ratio_on(d.day, NULL, \(registeredOnly)) r)
+                    SELECT (SELECT count(*) FROM ((TABLE expected EXCEPT ALL TABLE fast)
+                                                  UNION ALL (TABLE fast EXCEPT ALL TABLE expected)) a)
+                         + (SELECT count(*) FROM ((TABLE expected EXCEPT ALL TABLE separate)
+                                                  UNION ALL (TABLE separate EXCEPT ALL TABLE expected)) b)
+                    """
+                ).single().decode(0)
+                #expect(mismatches == 0, "registered only: \(registeredOnly)")
+            }
+            // Levels: the enterprise's row of the one-pass form carries enterprise_ratio_on's.
+            let levelMismatches: Int = try db.query(
+                """
+                SELECT count(*) FROM enterprise_ratio_breakdown_on('2013-12-31') b
+                JOIN enterprise_ratio_on('2013-12-31') r ON r.enterprise_id = b.enterprise_id
+                WHERE b.department IS NULL
+                  AND (b.junior, b.intermediate, b.senior, b.ratio) IS DISTINCT FROM
+                      (r.junior, r.intermediate, r.senior, r.ratio)
+                """
+            ).single().decode(0)
+            #expect(levelMismatches == 0)
+            // The overlapping employment made no difference: p1 still counts once.
+            let entry = try RatioService(db: db).enterprise(uscc: RosterWorld.shenzhen, asOf: RatioTests.asOf)
+            #expect(entry.counts == RatioCounts(tracked: 8, certified: 4, ratio: "0.5000"))
+            #expect(entry.departments.first { $0.department == .union }?.counts.tracked == 3)
+        }
+    }
+
+    /// The report takes its departments from the same query as its counts; each enterprise's
+    /// entry in it equals the entry asked for alone, and a region's departments sum its own.
+    @Test func theReportsDepartmentsEqualEachEnterprisesOwn() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            try populate(world)
+            let service = RatioService(db: db)
+            let country = try service.report(region: nil, asOf: RatioTests.asOf)
+            for entry in country.enterprises {
+                guard case .enterprise(let enterprise) = entry.scope else { continue }
+                #expect(try service.enterprise(uscc: enterprise.uscc, asOf: RatioTests.asOf) == entry)
+            }
+            let guangdong = try #require(country.provinces.first { $0.scope == .region(code: "440000", name: "广东省") })
+            #expect(
+                guangdong.departments.map(\.department) == [
+                    .party, .union, .youthLeague, .womensFederation,
+                    .humanResources, .socialOrg,
+                ])
+            #expect(country.total.departments.first { $0.department == .union }?.counts.tracked == 4)
+            let withoutDepartments = try service.report(region: nil, asOf: RatioTests.asOf, includeDepartments: false)
+            #expect(withoutDepartments.enterprises.map(\.counts) == country.enterprises.map(\.counts))
+            #expect(withoutDepartments.total.levels == country.total.levels)
+            #expect(withoutDepartments.enterprises.allSatisfy { $0.departments.isEmpty })
+        }
+    }
+
     @Test func theBitSetOfDaysFollowsTheRulesOfEachDay() throws {
         try TestDatabase.withSchema { db in
             // Every interval over a small calendar, open at either end or not, against the rules.

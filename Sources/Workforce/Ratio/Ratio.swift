@@ -86,35 +86,36 @@ public struct RatioService {
     public func enterprise(uscc: String, asOf: CalendarDate, registeredOnly: Bool = false) throws -> RatioEntry {
         let (id, enterprise) = try Enterprises(db: db).lookUp(uscc: uscc)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
-        // employment index, so one enterprise costs milliseconds whatever the country's size.
-        let row = try db.query(
+        // employment index, so one enterprise costs milliseconds whatever the country's size. One
+        // query: the enterprise's row (department NULL) first, then its departments.
+        var entry = RatioEntry(
+            scope: .enterprise(enterprise), counts: RatioCounts(tracked: 0, certified: 0, ratio: nil),
+            levels: LevelCounts(), departments: [])
+        let rows = try db.query(
             """
-            SELECT tracked, certified, ratio::text, junior, intermediate, senior
-            FROM enterprise_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
-            """
-        ).single()
-        let departments = try db.query(
-            """
-            SELECT department::text AS department_key, tracked, certified, ratio::text
-            FROM enterprise_department_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
-            ORDER BY department
-            """
-        ).map { row in
-            DepartmentRatio(
-                department: try row.decode(0, as: Department.self),
-                counts: RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3)))
+            SELECT department::text AS department_key, tracked, certified, ratio::text, junior, intermediate, senior
+            FROM enterprise_ratio_breakdown_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
+            ORDER BY department NULLS FIRST
+            """)
+        for row in rows {
+            let counts = RatioCounts(tracked: try row.decode(1), certified: try row.decode(2), ratio: try row.decode(3))
+            if let department = try row.decode(0, as: Department?.self) {
+                entry.departments.append(DepartmentRatio(department: department, counts: counts))
+            } else {
+                entry.counts = counts
+                entry.levels = LevelCounts(
+                    junior: try row.decode(4), intermediate: try row.decode(5), senior: try row.decode(6))
+            }
         }
-        return RatioEntry(
-            scope: .enterprise(enterprise),
-            counts: RatioCounts(tracked: try row.decode(0), certified: try row.decode(1), ratio: try row.decode(2)),
-            levels: LevelCounts(junior: try row.decode(3), intermediate: try row.decode(4), senior: try row.decode(5)),
-            departments: departments)
+        return entry
     }
 
     /// A region's ratio (the sum of its enterprises' counts, not an average of ratios) with each
     /// of its enterprises; or, with no region, the country's with each province and enterprise.
     ///
-    /// - Parameter includeDepartments: also compute the department breakdown (a second scan).
+    /// - Parameter includeDepartments: also give the department breakdown. The counts and the
+    ///   departments come from one pass over the staff either way (enterprise_ratio_breakdown_on);
+    ///   without departments the pass is a little cheaper (enterprise_ratio_on).
     /// - Parameter registeredOnly: count only certificates whose registration is in force.
     public func report(
         region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
@@ -126,6 +127,15 @@ public struct RatioService {
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
         var total: RatioEntry?
+        // One row per enterprise, province and the total, each with department NULL (all
+        // departments: distinct persons), then, with departments, one per department with staff.
+        let source: SQLQuery =
+            includeDepartments
+            ? "SELECT * FROM enterprise_ratio_breakdown_on(\(asOf), \(region), \(registeredOnly))"
+            : """
+            SELECT *, NULL::department_kind AS department
+            FROM enterprise_ratio_on(\(asOf), \(region), \(registeredOnly))
+            """
         let rows = try db.query(
             """
             SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc,
@@ -133,17 +143,30 @@ public struct RatioService {
                    coalesce(sum(r.tracked), 0)::bigint, coalesce(sum(r.certified), 0)::bigint,
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
                    coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
-                   coalesce(sum(r.senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf), \(region), \(registeredOnly)) r
+                   coalesce(sum(r.senior), 0)::bigint, r.department::text
+            FROM (\(source)) r
             JOIN enterprise en ON en.id = r.enterprise_id
-            GROUP BY GROUPING SETS ((en.province_code, en.uscc), (en.province_code), ())
-            ORDER BY level, en.province_code, min(en.region_code), min(en.name), en.uscc
+            GROUP BY GROUPING SETS ((en.province_code, en.uscc, r.department), (en.province_code, r.department),
+                                    (r.department))
+            ORDER BY level, en.province_code,
+                     CASE WHEN grouping(en.uscc) = 0 THEN min(en.region_code) END,
+                     CASE WHEN grouping(en.uscc) = 0 THEN min(en.name) END, en.uscc, r.department NULLS FIRST
             """)
         for row in rows {
             let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
+            let level = try row.decode(0, as: Int.self)
+            if let department = try row.decode(12, as: Department?.self) {
+                let entry = DepartmentRatio(department: department, counts: counts)
+                switch level {
+                case 0: enterprises[try row.decode(2)]?.departments.append(entry)
+                case 1: provinces[try row.decode(1)]?.departments.append(entry)
+                default: total?.departments.append(entry)
+                }
+                continue
+            }
             let levels = LevelCounts(
                 junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11))
-            switch try row.decode(0, as: Int.self) {
+            switch level {
             case 0:
                 let enterprise = Enterprise(
                     uscc: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4),
@@ -166,30 +189,6 @@ public struct RatioService {
             total = RatioEntry(
                 scope: scope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(),
                 departments: [])
-        }
-        if includeDepartments {
-            let departmentRows = try db.query(
-                """
-                SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
-                       sum(d.tracked)::bigint, sum(d.certified)::bigint,
-                       certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
-                FROM enterprise_department_ratio_on(\(asOf), \(region), \(registeredOnly)) d
-                JOIN enterprise en ON en.id = d.enterprise_id
-                GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department),
-                                        (d.department))
-                ORDER BY d.department
-                """)
-            for row in departmentRows {
-                let entry = DepartmentRatio(
-                    department: try row.decode(3, as: Department.self),
-                    counts: RatioCounts(
-                        tracked: try row.decode(4), certified: try row.decode(5), ratio: try row.decode(6)))
-                switch try row.decode(0, as: Int.self) {
-                case 0: enterprises[try row.decode(2)]?.departments.append(entry)
-                case 1: provinces[try row.decode(1)]?.departments.append(entry)
-                default: total?.departments.append(entry)
-                }
-            }
         }
         return RatioReport(
             asOf: asOf, total: total!,
