@@ -74,7 +74,8 @@ public enum TrendStep: String, Sendable, CaseIterable {
 }
 
 /// Reads the certified-worker ratio. Every number comes from the SQL functions of
-/// sql/0002_certified_ratio.sql; this type only chooses which rows and shapes the answer.
+/// sql/0002_certified_ratio.sql, directly or through the figure sql/0021 keeps of them for the
+/// days it holds (StoredCounts.swift); this type only chooses which rows and shapes the answer.
 public struct RatioService {
     public let db: Connection
 
@@ -85,18 +86,21 @@ public struct RatioService {
     /// One enterprise's ratio on a date, with departments and levels.
     public func enterprise(uscc: String, asOf: CalendarDate, registeredOnly: Bool = false) throws -> RatioEntry {
         let (id, enterprise) = try Enterprises(db: db).lookUp(uscc: uscc)
+        let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
         // employment index, so one enterprise costs milliseconds whatever the country's size.
         let row = try db.query(
             """
             SELECT tracked, certified, ratio::text, junior, intermediate, senior
-            FROM enterprise_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
+            FROM \(enterpriseCounts(asOf: asOf, region: nil, registeredOnly: registeredOnly, held: held)) counts
+            WHERE enterprise_id = \(id)
             """
         ).single()
         let departments = try db.query(
             """
             SELECT department::text AS department_key, tracked, certified, ratio::text
-            FROM enterprise_department_ratio_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
+            FROM \(departmentCounts(asOf: asOf, region: nil, registeredOnly: registeredOnly, held: held)) counts
+            WHERE enterprise_id = \(id)
             ORDER BY department
             """
         ).map { row in
@@ -126,6 +130,7 @@ public struct RatioService {
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
         var total: RatioEntry?
+        let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         let rows = try db.query(
             """
             SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc,
@@ -134,7 +139,7 @@ public struct RatioService {
                    certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
                    coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
                    coalesce(sum(r.senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf), \(region), \(registeredOnly)) r
+            FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) r
             JOIN enterprise en ON en.id = r.enterprise_id
             GROUP BY GROUPING SETS ((en.province_code, en.uscc), (en.province_code), ())
             ORDER BY level, en.province_code, min(en.region_code), min(en.name), en.uscc
@@ -173,7 +178,7 @@ public struct RatioService {
                 SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc, d.department::text,
                        sum(d.tracked)::bigint, sum(d.certified)::bigint,
                        certified_ratio(sum(d.certified)::bigint, sum(d.tracked)::bigint)::text
-                FROM enterprise_department_ratio_on(\(asOf), \(region), \(registeredOnly)) d
+                FROM \(departmentCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) d
                 JOIN enterprise en ON en.id = d.enterprise_id
                 GROUP BY GROUPING SETS ((en.province_code, en.uscc, d.department), (en.province_code, d.department),
                                         (d.department))
