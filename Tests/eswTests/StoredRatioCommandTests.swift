@@ -27,7 +27,8 @@ import Testing
         let certificates = try temporaryFile(
             text: "id_number,level,certificate_no,issued_on\n"
                 + (1...12).filter { $0 % 2 == 1 }.map {
-                    "\(Fixtures.idNumber(sequence: $0)),\(["junior", "intermediate", "senior"][$0 % 3]),N\($0),2013-06-01"
+                    let level = ["junior", "intermediate", "senior"][$0 % 3]
+                    return "\(Fixtures.idNumber(sequence: $0)),\(level),N\($0),2013-06-01"
                 }.joined(separator: "\n") + "\n")
         #expect(try esw(["certificate", "import", certificates] + database).status == 0)
         #expect(

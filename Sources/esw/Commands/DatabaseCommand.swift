@@ -72,7 +72,8 @@ struct DatabaseCommand: ParsableCommand {
             abstract: "Recompute the maintained ratio figure and compare it with what is stored.",
             discussion: """
                 The database keeps each enterprise's ratio counts (by department and level) for \
-                today and the last month ends, in both counting modes (sql/0021, docs/scaling.md). \
+                today and the last three month ends (and, once asked, today's registered-only \
+                counts; sql/0021, docs/scaling.md). \
                 This recomputes every held day with the ratio functions and prints each \
                 difference: the day, the counting mode, the enterprise's USCC, the department and \
                 both values (counts only, never a person). Exits 0 when everything matches, 3 when \
