@@ -6,7 +6,7 @@
 -- every row here is copied from them, never computed another way.
 --
 -- Which days: the rows of ratio_counts_day. ratio_counts_roll(today) holds today and the month ends
--- of the window (ratio_counts_months_held() of them, before today), computes the ones not yet held
+-- of the window (ratio_counts_months_held() of them, before today: one), computes the ones not yet held
 -- and lets go of the others; `esw ratio` calls it on the first read of a new day. A day not held is
 -- computed by the functions as before, with the same output.
 --
@@ -87,10 +87,11 @@ CREATE UNLOGGED TABLE ratio_counts_pending_xact (
 
 -- 2. Recomputing --------------------------------------------------------------------------------
 
--- How many month ends before today the figure holds (docs/scaling.md: each held day costs a
--- recomputation of every enterprise a bulk import touches).
+-- How many month ends before today the figure holds. Each held day costs a bulk import one pass of
+-- both functions over the enterprises it touches (about 2.3 s for the country's 1,000,000
+-- employments, docs/scaling.md), so one: the last month end, beside today.
 CREATE FUNCTION ratio_counts_months_held() RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$ SELECT 3 $$;
+LANGUAGE sql IMMUTABLE AS $$ SELECT 1 $$;
 
 -- Up to this many enterprises are recomputed one by one (the functions filtered on one id, through
 -- the employment index); more, by one pass of the functions over the country per held day.
@@ -103,10 +104,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
     one bigint;
 BEGIN
+    -- IN (SELECT unnest(...)): a hashed semi-join; "= ANY" of a parameter array scans the array per row.
     DELETE FROM ratio_counts
-    WHERE as_of = p_as_of AND registered_only = p_registered_only AND enterprise_id = ANY (p_enterprises);
+    WHERE as_of = p_as_of AND registered_only = p_registered_only
+      AND enterprise_id IN (SELECT unnest(p_enterprises));
     DELETE FROM ratio_department_counts
-    WHERE as_of = p_as_of AND registered_only = p_registered_only AND enterprise_id = ANY (p_enterprises);
+    WHERE as_of = p_as_of AND registered_only = p_registered_only
+      AND enterprise_id IN (SELECT unnest(p_enterprises));
     IF cardinality(p_enterprises) <= ratio_counts_one_by_one_limit() THEN
         FOREACH one IN ARRAY p_enterprises LOOP
             INSERT INTO ratio_counts
@@ -121,11 +125,12 @@ BEGIN
         INSERT INTO ratio_counts
         SELECT p_as_of, p_registered_only, r.enterprise_id, r.tracked, r.certified, r.junior, r.intermediate,
                r.senior, r.ratio
-        FROM enterprise_ratio_on(p_as_of, NULL, p_registered_only) r WHERE r.enterprise_id = ANY (p_enterprises);
+        FROM enterprise_ratio_on(p_as_of, NULL, p_registered_only) r
+        WHERE r.enterprise_id IN (SELECT unnest(p_enterprises));
         INSERT INTO ratio_department_counts
         SELECT p_as_of, p_registered_only, d.enterprise_id, d.department, d.tracked, d.certified, d.ratio
         FROM enterprise_department_ratio_on(p_as_of, NULL, p_registered_only) d
-        WHERE d.enterprise_id = ANY (p_enterprises);
+        WHERE d.enterprise_id IN (SELECT unnest(p_enterprises));
     END IF;
 END
 $$;

@@ -72,7 +72,7 @@ struct DatabaseCommand: ParsableCommand {
             abstract: "Recompute the maintained ratio figure and compare it with what is stored.",
             discussion: """
                 The database keeps each enterprise's ratio counts (by department and level) for \
-                today and the last three month ends (and, once asked, today's registered-only \
+                today and the last month end (and, once asked, today's registered-only \
                 counts; sql/0021, docs/scaling.md). \
                 This recomputes every held day with the ratio functions and prints each \
                 difference: the day, the counting mode, the enterprise's USCC, the department and \

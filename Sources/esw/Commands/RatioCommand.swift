@@ -21,7 +21,7 @@ struct RatioCommand: ParsableCommand {
 
             --trend gives the ratio at each step from --from to --to, for one enterprise or region.
 
-            Today and the last month ends are read from the figure the database keeps of them \
+            Today and the last month end are read from the figure the database keeps of them \
             (the same numbers; `esw db check` compares it); the first run of a new day computes \
             it, so takes longer. Other dates are computed.
 
