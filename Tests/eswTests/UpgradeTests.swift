@@ -74,9 +74,11 @@ import Workforce
                         try MigrationRunner(migrations: Array(migrations.prefix(k))).migrate(db)
                         let tablesAtK = try UpgradeTests.copy(from: baseSchema, leavingOut: seededSchema, into: db)
                         try Schema.runner.migrate(db)
-                        // What the later migrations create, a user fills after upgrading.
+                        // What the later migrations create, a user fills after upgrading; the
+                        // maintained ratio figure (sql/0021) the migration computed itself.
                         _ = try UpgradeTests.copy(
-                            from: baseSchema, leavingOut: seededSchema, into: db, skipping: tablesAtK)
+                            from: baseSchema, leavingOut: seededSchema, into: db,
+                            skipping: tablesAtK + ["ratio_counts_day", "ratio_counts", "ratio_department_counts"])
                         let found = try UpgradeTests.run(commands, url: url)
                         for (command, (was, now)) in zip(commands, zip(expected, found)) where was != now {
                             Issue.record(

@@ -74,7 +74,8 @@ public enum TrendStep: String, Sendable, CaseIterable {
 }
 
 /// Reads the certified-worker ratio. Every number comes from the SQL functions of
-/// sql/0002_certified_ratio.sql; this type only chooses which rows and shapes the answer.
+/// sql/0002_certified_ratio.sql, directly or through the figure sql/0021 keeps of them for the
+/// days it holds (StoredCounts.swift); this type only chooses which rows and shapes the answer.
 public struct RatioService {
     public let db: Connection
 
@@ -85,6 +86,7 @@ public struct RatioService {
     /// One enterprise's ratio on a date, with departments and levels.
     public func enterprise(uscc: String, asOf: CalendarDate, registeredOnly: Bool = false) throws -> RatioEntry {
         let (id, enterprise) = try Enterprises(db: db).lookUp(uscc: uscc)
+        let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // Filtering on the enterprise id as a constant lets the planner push it down to the
         // employment index, so one enterprise costs milliseconds whatever the country's size. One
         // query: the enterprise's row (department NULL) first, then its departments.
@@ -94,7 +96,8 @@ public struct RatioService {
         let rows = try db.query(
             """
             SELECT department::text AS department_key, tracked, certified, ratio::text, junior, intermediate, senior
-            FROM enterprise_ratio_breakdown_on(\(asOf), NULL, \(registeredOnly)) WHERE enterprise_id = \(id)
+            FROM \(breakdownCounts(asOf: asOf, region: nil, registeredOnly: registeredOnly, held: held)) counts
+            WHERE enterprise_id = \(id)
             ORDER BY department NULLS FIRST
             """)
         for row in rows {
@@ -127,14 +130,15 @@ public struct RatioService {
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
         var total: RatioEntry?
+        let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // One row per enterprise, province and the total, each with department NULL (all
         // departments: distinct persons), then, with departments, one per department with staff.
         let source: SQLQuery =
             includeDepartments
-            ? "SELECT * FROM enterprise_ratio_breakdown_on(\(asOf), \(region), \(registeredOnly))"
+            ? "SELECT * FROM \(breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c"
             : """
             SELECT *, NULL::department_kind AS department
-            FROM enterprise_ratio_on(\(asOf), \(region), \(registeredOnly))
+            FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c
             """
         let rows = try db.query(
             """

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalendarDates
 import PostgresClient
 import Workforce
 import WorkforceOutput
@@ -6,8 +7,8 @@ import WorkforceOutput
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Create or upgrade the database schema, and show where it stands.",
-        subcommands: [Migrate.self, Status.self]
+        abstract: "Create or upgrade the database schema, show where it stands, and check what it keeps.",
+        subcommands: [Migrate.self, Status.self, Check.self]
     )
 
     struct Migrate: ParsableCommand {
@@ -62,6 +63,50 @@ struct DatabaseCommand: ParsableCommand {
                 emit(
                     Listing.migrations(try Schema.runner.status(try database.connect(checkingSchema: false))).rendered(
                         as: .table))
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the maintained ratio figure and compare it with what is stored.",
+            discussion: """
+                The database keeps each enterprise's ratio counts (by department and level) for \
+                today and the last month end (and, once asked, today's registered-only \
+                counts; sql/0021, docs/scaling.md). \
+                This recomputes every held day with the ratio functions and prints each \
+                difference: the day, the counting mode, the enterprise's USCC, the department and \
+                both values (counts only, never a person). Exits 0 when everything matches, 3 when \
+                anything differs (the figure is then wrong: report it), 1 when the database fails. \
+                It reads only; run it on the primary, as the owner or a user who sees the country.
+
+                Example:
+                  esw db check --database-url postgres://localhost/esw
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let service = RatioService(db: try database.connect())
+                let days = try service.heldDays()
+                let differences = try service.storedCountDifferences()
+                for difference in differences {
+                    let mode = difference.registeredOnly ? "registered only" : "all certificates"
+                    let department = difference.department.map { " \($0.rawValue)" } ?? ""
+                    say(
+                        """
+                        ratio figure differs: \(difference.asOf.iso) (\(mode)) enterprise \(difference.enterprise)\
+                        \(department): stored \(difference.stored ?? "nothing"), \
+                        computed \(difference.computed ?? "nothing")
+                        """)
+                }
+                if !differences.isEmpty {
+                    printError(
+                        "\(differences.count) differences between the maintained ratio figure and the ratio functions")
+                    throw ExitStatus.invalidInput
+                }
+                say("the maintained ratio figure matches the ratio functions on \(days.count) held days")
             }
         }
     }

@@ -21,6 +21,10 @@ struct RatioCommand: ParsableCommand {
 
             --trend gives the ratio at each step from --from to --to, for one enterprise or region.
 
+            Today and the last month end are read from the figure the database keeps of them \
+            (the same numbers; `esw db check` compares it); the first run of a new day computes \
+            it, so takes longer. Other dates are computed.
+
             Bad input (an invalid code, an unknown enterprise, --from after --to) is refused with \
             the reason and exit 3.
 
@@ -75,6 +79,8 @@ struct RatioCommand: ParsableCommand {
                 return
             }
             let asOf = self.asOf ?? .today()
+            // The first read of a new day makes the maintained figure hold it (docs/scaling.md).
+            if self.asOf == nil { try service.holdToday(asOf, registeredOnly: count == .registeredOnly) }
             if let enterprise {
                 let entry = try service.enterprise(
                     uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
