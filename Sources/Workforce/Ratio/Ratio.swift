@@ -133,9 +133,10 @@ public struct RatioService {
         let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // One row per enterprise, province and the total, each with department NULL (all
         // departments: distinct persons), then, with departments, one per department with staff.
+        let breakdown = breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)
         let source: SQLQuery =
             includeDepartments
-            ? "SELECT * FROM \(breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c"
+            ? "SELECT * FROM \(breakdown) c"
             : """
             SELECT *, NULL::department_kind AS department
             FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c
