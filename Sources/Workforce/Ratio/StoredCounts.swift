@@ -10,25 +10,30 @@ extension RatioService {
     /// when the figure holds the day, else the function itself.
     func enterpriseCounts(asOf: CalendarDate, region: String?, registeredOnly: Bool, held: Bool) -> SQLQuery {
         guard held else { return "enterprise_ratio_on(\(asOf), \(region), \(registeredOnly))" }
-        return """
-            (SELECT enterprise_id, tracked, certified, junior, intermediate, senior, ratio
-             FROM ratio_counts
-             WHERE as_of = \(asOf) AND registered_only = \(registeredOnly)
-               AND (\(region)::text IS NULL
-                    OR enterprise_id IN (SELECT id FROM enterprises_in_region(\(region)::text))))
-            """
+        return heldRows(
+            "enterprise_id, tracked, certified, junior, intermediate, senior, ratio", of: "ratio_counts",
+            asOf: asOf, region: region, registeredOnly: registeredOnly)
     }
 
     /// The per-department counts on a day (the columns of `enterprise_department_ratio_on`).
     func departmentCounts(asOf: CalendarDate, region: String?, registeredOnly: Bool, held: Bool) -> SQLQuery {
         guard held else { return "enterprise_department_ratio_on(\(asOf), \(region), \(registeredOnly))" }
-        return """
-            (SELECT enterprise_id, department, tracked, certified, ratio
-             FROM ratio_department_counts
-             WHERE as_of = \(asOf) AND registered_only = \(registeredOnly)
-               AND (\(region)::text IS NULL
-                    OR enterprise_id IN (SELECT id FROM enterprises_in_region(\(region)::text))))
-            """
+        return heldRows(
+            "enterprise_id, department, tracked, certified, ratio", of: "ratio_department_counts",
+            asOf: asOf, region: region, registeredOnly: registeredOnly)
+    }
+
+    /// The rows of a held table for one day, counting mode and region (all regions for nil).
+    private func heldRows(
+        _ columns: SQLQuery, of table: SQLQuery, asOf: CalendarDate, region: String?, registeredOnly: Bool
+    ) -> SQLQuery {
+        """
+        (SELECT \(columns)
+         FROM \(table)
+         WHERE as_of = \(asOf) AND registered_only = \(registeredOnly)
+           AND (\(region)::text IS NULL
+                OR enterprise_id IN (SELECT id FROM enterprises_in_region(\(region)::text))))
+        """
     }
 
     /// Each enterprise's counts (department NULL, with levels) and its departments' (levels NULL) on

@@ -131,14 +131,16 @@ public struct Staff {
                 ORDER BY id FOR NO KEY UPDATE;
                 SELECT add_persons(array_agg(id_number::text ORDER BY line), array_agg(name ORDER BY line))
                 FROM import_staging;
-                CREATE TEMP TABLE import_resolved ON COMMIT DROP AS
+                """)
+        try ImportPipeline.materialize(
+            db, "import_resolved",
+            as: """
                 SELECT p.person_id, e.id AS enterprise_id, s.department, s.hired_on,
                        max(s.left_on) AS left_on, bool_or(p.name_differs) AS name_differs
                 FROM import_staging s
                 JOIN \(Staff.stagedPersons) p ON p.id_number = s.id_number
                 JOIN enterprise e ON e.uscc = s.enterprise_uscc
-                GROUP BY 1, 2, 3, 4;
-                ANALYZE import_resolved;
+                GROUP BY 1, 2, 3, 4
                 """)
         // Each employment of the file with those on record that it matches (closed ones may be on
         // record twice), read before anything is written: see ``ImportPipeline/materialize(_:_:as:)``.
