@@ -38,6 +38,8 @@ public struct SQLState: Hashable, Sendable, ExpressibleByStringLiteral, CustomSt
     public static let insufficientPrivilege: SQLState = "42501"
     /// A password check refused (raised by esw_login, as the server does for a failed login).
     public static let invalidPassword: SQLState = "28P01"
+    /// A write on a read-only transaction, e.g. on a streaming-replication standby.
+    public static let readOnlySQLTransaction: SQLState = "25006"
     public static let serializationFailure: SQLState = "40001"
     public static let deadlockDetected: SQLState = "40P01"
     /// The class 08 code itself; use its ``errorClass`` to match any connection exception.

@@ -282,7 +282,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
                 printError("esw: the database refused the data: \(error.userMessage)")
                 throw ExitStatus.invalidInput
             }
-            if error.sqlState == "25006" {  // read_only_sql_transaction
+            if error.sqlState == .readOnlySQLTransaction {
                 printError(
                     """
                     esw: the database takes no writes: it is a standby (or read-only) (SQLSTATE 25006); nothing \
