@@ -12,7 +12,57 @@ import Testing
     static let environment = ["COLUMNS": "80"]
 
     @Test func everyCommandsHelpMatchesItsSnapshot() throws {
-        var outputs: [(name: String, output: String)] = []
+        let helps = try HelpSnapshotTests.helpOfEveryCommand()
+        #expect(helps.count > 60, "the walk found the whole tree (\(helps.count) commands)")
+        SnapshotFolder("help").verify(helps.map { (name: $0.path.joined(separator: "-") + ".txt", output: $0.help) })
+    }
+
+    /// A leaf command's help shows how to run it, and an example survives ArgumentParser's wrapping
+    /// at 80 columns whole, so that it can be copied: a long one is continued with ` \` by hand.
+    @Test func everyLeafCommandHasAnExampleThatCanBeCopied() throws {
+        for (path, help) in try HelpSnapshotTests.helpOfEveryCommand() where !help.contains("\nSUBCOMMANDS:\n") {
+            let command = path.joined(separator: " ")
+            let examples = HelpSnapshotTests.examples(in: help)
+            #expect(examples.contains { $0.hasPrefix("  esw ") }, "\(command) --help gives an example")
+            for (line, next) in zip(examples, examples.dropFirst().map(Optional.some) + [nil]) {
+                #expect(line.hasPrefix("  "), "\(command) --help: an example was wrapped before \"\(line)\"")
+                if line.hasSuffix(" \\") {
+                    #expect(next?.hasPrefix("  ") == true, "\(command) --help: \"\(line)\" continues nowhere")
+                }
+            }
+        }
+    }
+
+    @Test func examplesAreReadFromTheHelpText() {
+        let help = """
+            OVERVIEW: Something.
+
+            Examples:
+              esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every
+            quarter
+              esw ratio --region 440000 \\
+                  --format json
+
+            USAGE: esw ratio <options>
+            """
+        #expect(
+            HelpSnapshotTests.examples(in: help) == [
+                "  esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every", "quarter",
+                "  esw ratio --region 440000 \\", "      --format json",
+            ])
+        #expect(HelpSnapshotTests.examples(in: "OVERVIEW: Nothing.\n\nUSAGE: esw db status\n").isEmpty)
+    }
+
+    /// The lines of the help's "Example:" or "Examples:" paragraph.
+    static func examples(in help: String) -> [String] {
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(where: { $0 == "Example:" || $0 == "Examples:" }) else { return [] }
+        return Array(lines[(start + 1)...].prefix { !$0.isEmpty })
+    }
+
+    /// `esw --help` and the help of every subcommand at every level, by path (["esw", "ratio"]).
+    static func helpOfEveryCommand() throws -> [(path: [String], help: String)] {
+        var helps: [(path: [String], help: String)] = []
         var level: [[String]] = [[]]
         while !level.isEmpty {
             let runs = inParallel(level) { path in
@@ -24,13 +74,12 @@ import Testing
                 let help = try run.get()
                 #expect(help.status == 0, "\(command) --help exits 0")
                 #expect(help.stderr.isEmpty, "\(command) --help writes nothing to stderr")
-                outputs.append((name: (["esw"] + path).joined(separator: "-") + ".txt", output: help.stdout))
+                helps.append((path: ["esw"] + path, help: help.stdout))
                 next += HelpSnapshotTests.subcommands(in: help.stdout).map { path + [$0] }
             }
             level = next
         }
-        #expect(outputs.count > 60, "the walk found the whole tree (\(outputs.count) commands)")
-        SnapshotFolder("help").verify(outputs)
+        return helps
     }
 
     @Test func subcommandsAreReadFromTheHelpText() {

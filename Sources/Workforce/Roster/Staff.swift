@@ -264,7 +264,8 @@ public struct Staff {
                 """)
             guard !open.isEmpty else {
                 let scope = department.map { " in \($0.rawValue)" } ?? ""
-                throw WorkforceError.notFound("\(id) has no open employment at \(uscc)\(scope)")
+                throw WorkforceError.notFound(
+                    "the person with this ID number has no open employment at \(uscc)\(scope)")
             }
             var closed: [Department] = []
             for row in open {

@@ -40,7 +40,7 @@ public struct Attendance {
                 """)
             guard updated == 1 else {
                 throw WorkforceError.conflict(
-                    "\(id) holds no seat in event \(eventID); only enrolled people can attend")
+                    "the person with this ID number holds no seat in this event; only enrolled people can attend")
             }
             try Audit.record(
                 on: db, action: "attendance", subject: "event \(eventID)",
@@ -84,7 +84,7 @@ public struct Attendance {
             crossChecks: [
                 """
                 SELECT s.line, 'id_number', s.id_number,
-                       'holds no seat in event \(eventID); only enrolled people can attend'
+                       'holds no seat in this event; only enrolled people can attend'
                 FROM import_staging s
                 WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN person p ON p.id = e.person_id
                                   WHERE p.id_number = s.id_number AND e.event_id = \(eventID)

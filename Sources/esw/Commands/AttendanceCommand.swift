@@ -16,7 +16,8 @@ struct AttendanceCommand: ParsableCommand {
 
             Examples:
               esw attendance --event 12 --file sign-in.csv
-              esw attendance --event 12 --id-number 110105199003071239 --attended --hours 1.5
+              esw attendance --event 12 --id-number 110105199003071239 --attended \\
+                  --hours 1.5
             """)
 
     @Option(help: "The event's id.") var event: Int

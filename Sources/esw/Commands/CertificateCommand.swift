@@ -51,8 +51,8 @@ struct CertificateCommand: ParsableCommand {
                 The same checks as the import; bad input is refused with the reason and exit 3.
 
                 Example:
-                  esw certificate add --id-number 110105199003071239 --level intermediate --number 201344010000123456 \
-                --issued 2013-09-01
+                  esw certificate add --id-number 110105199003071239 --level intermediate \\
+                      --number 201344010000123456 --issued 2013-09-01
                 """)
 
         @Option(help: "Resident ID number of the holder.") var idNumber: String

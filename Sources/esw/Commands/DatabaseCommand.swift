@@ -53,8 +53,12 @@ struct DatabaseCommand: ParsableCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List applied and pending migrations.",
-            discussion:
-                "States: applied, pending, edited (changed since it was applied), unknown (applied by another esw).")
+            discussion: """
+                States: applied, pending, edited (changed since it was applied), unknown (applied by another esw).
+
+                Example:
+                  esw db status --database-url postgresql://esw@db.example.internal/esw
+                """)
 
         @OptionGroup var database: DatabaseOptions
 

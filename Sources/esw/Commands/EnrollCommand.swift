@@ -70,6 +70,9 @@ struct EnrollCommand: ParsableCommand {
                 A freed quota seat goes first to that department's waitlist, then to anyone waiting, \
                 whoever's staff they are; with --user, one outside your scope is not named. Exit 3 \
                 when the person holds no enrollment in the event.
+
+                Example:
+                  esw enroll cancel --event 12 --id-number 440606197802033491
                 """)
 
         @Option(help: "The event's id.") var event: Int

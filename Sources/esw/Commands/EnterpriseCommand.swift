@@ -52,8 +52,8 @@ struct EnterpriseCommand: ParsableCommand {
                 is written.
 
                 Example:
-                  esw enterprise add --uscc 91440300MA5XXXXXXX --name 深圳某某科技有限公司 --region 440305 \
-                --employees 1200
+                  esw enterprise add --uscc 91440300MA5XXXXXXX --name 深圳某某科技有限公司 \\
+                      --region 440305 --employees 1200
                 """)
 
         @Option(help: "Unified social credit code (统一社会信用代码).") var uscc: String

@@ -25,8 +25,9 @@ struct EventCommand: ParsableCommand {
                 GB/T 2260 table) is refused with the reason and exit 3; nothing is written.
 
                 Example:
-                  esw event create --kind expert_lecture --title 企业社会工作概论 --starts 2013-09-10T09:00 \
-                --ends 2013-09-10T12:00 --hours 3 --capacity 40 --enterprise 91440305200000195U --quota union=10
+                  esw event create --kind expert_lecture --title 企业社会工作概论 \\
+                      --starts 2013-09-10T09:00 --ends 2013-09-10T12:00 --hours 3 \\
+                      --capacity 40 --enterprise 91440305200000195U --quota union=10
                 """)
 
         @Option(help: "forum, seminar, expert_lecture, off_job_training or study_tour.") var kind: EventKind

@@ -49,7 +49,11 @@ struct ExamCommand: ParsableCommand {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "List exam sessions with their windows and registrations.")
+                abstract: "List exam sessions with their windows and registrations.",
+                discussion: """
+                    Example:
+                      esw exam session list --format csv
+                    """)
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
             @OptionGroup var database: ReadDatabaseOptions
 
@@ -72,7 +76,8 @@ struct ExamCommand: ParsableCommand {
                 abstract: "Set (or move) one province's registration window.",
                 discussion: """
                     Example:
-                      esw exam window set --session 3 --province 440000 --opens 2013-03-14 --closes 2013-03-26
+                      esw exam window set --session 3 --province 440000 --opens 2013-03-14 \\
+                          --closes 2013-03-26
                     """)
             @Option(help: "The session's id.") var session: Int
             @Option(help: "The province's code (xx0000).") var province: String
@@ -101,7 +106,8 @@ struct ExamCommand: ParsableCommand {
                 abstract: "Set a pass line; with --region, a local line whose passes are valid locally only.",
                 discussion: """
                     Example:
-                      esw exam passline set --session 3 --subject practice --mark 55 --region 513200
+                      esw exam passline set --session 3 --subject practice --mark 55 \\
+                          --region 513200
                     """)
             @Option(help: "The session's id.") var session: Int
             @Option(help: "comprehensive, practice or regulations (or the Chinese name).") var subject: String
@@ -138,8 +144,8 @@ struct ExamCommand: ParsableCommand {
                 import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
 
                 Examples:
-                  esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice \
-                --on 2013-03-20
+                  esw exam register --session 3 --id-number 110105199003071239 \\
+                      --subjects regulations,practice --on 2013-03-20
                   esw exam register --session 3 --file candidates.csv --on 2013-03-20
                 """)
         @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?

@@ -12,8 +12,12 @@ struct FundingCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List money received, by enterprise or region and date.",
-            discussion:
-                "With --region, money paid to the region itself is listed too. Amounts are exact yuan (JSON: strings).")
+            discussion: """
+                With --region, money paid to the region itself is listed too. Amounts are exact yuan (JSON: strings).
+
+                Example:
+                  esw funding list --region 440300 --from 2013-07-01 --format csv
+                """)
         @OptionGroup var list: WorkAreaListOptions
         @OptionGroup var database: ReadDatabaseOptions
 
@@ -36,8 +40,9 @@ struct FundingCommand: ParsableCommand {
                 of the GB/T 2260 table (449999) or the date is before 1949-10-01.
 
                 Example:
-                  esw funding add --enterprise 91440305200000195U --source government_purchase --amount 60000.00 \
-                --on 2013-09-01 --provider-org 52440300MJ000123XJ --contract SZ-2013-001
+                  esw funding add --enterprise 91440305200000195U \\
+                      --source government_purchase --amount 60000.00 --on 2013-09-01 \\
+                      --provider-org 52440300MJ000123XJ --contract SZ-2013-001
                 """)
         @Option(help: "The enterprise receiving it (USCC).") var enterprise: String?
         @Option(help: "The region receiving it (code).") var region: String?

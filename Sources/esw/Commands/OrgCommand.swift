@@ -12,7 +12,11 @@ struct OrgCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List service organizations with the services each has provided.")
+            abstract: "List service organizations with the services each has provided.",
+            discussion: """
+                Example:
+                  esw org list --format csv
+                """)
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: ReadDatabaseOptions
 
@@ -34,8 +38,8 @@ struct OrgCommand: ParsableCommand {
                 date is before 1949-10-01.
 
                 Example:
-                  esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 \
-                --founded 2012-05-01
+                  esw org add --uscc 52440300MJ000123XJ --name 深圳市某某社会工作服务中心 --region 440300 \\
+                      --founded 2012-05-01
                 """)
         @Option(help: "Its unified social credit code.") var uscc: String
         @Option(help: "Its name.") var name: String

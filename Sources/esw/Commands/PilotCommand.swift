@@ -23,8 +23,9 @@ struct PilotCommand: ParsableCommand {
                     Refused with the reason and exit 3 when the dates are out of order.
 
                     Example:
-                      esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 \
-                    --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 --summary-by 2014-06-30
+                      esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 \\
+                          --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 \\
+                          --summary-by 2014-06-30
                     """)
             @Option(help: "The program's name.") var name: String
             @Option(help: "The notice it comes from, e.g. 民函〔2013〕132号.") var document: String?
@@ -45,7 +46,12 @@ struct PilotCommand: ParsableCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List pilot programs.")
+            static let configuration = CommandConfiguration(
+                abstract: "List pilot programs.",
+                discussion: """
+                    Example:
+                      esw pilot program list --format json
+                    """)
             @OptionGroup var database: ReadDatabaseOptions
 
             func run() throws {
@@ -67,7 +73,8 @@ struct PilotCommand: ParsableCommand {
                 division of the GB/T 2260 table (449999), and when --on is before 1949-10-01.
 
                 Example:
-                  esw pilot apply --program 1 --enterprise 91440305200000195U --plan plan.txt --on 2013-05-20
+                  esw pilot apply --program 1 --enterprise 91440305200000195U \\
+                      --plan plan.txt --on 2013-05-20
                 """)
         @Option(help: "The program's id.") var program: Int
         @Option(help: "A region applying (code).") var region: String?
@@ -112,6 +119,9 @@ struct PilotCommand: ParsableCommand {
                 The moves allowed are submitted → approved | rejected, approved → in_pilot, in_pilot → \
                 summarized, summarized → designated_demonstration | closed, rejected → closed; any other is \
                 refused with exit 3. Each move is dated and attributed.
+
+                Example:
+                  esw pilot advance --application 1 --to approved --on 2013-06-20
                 """)
         @Option(help: "The application's id.") var application: Int
         @Option(help: "The new state.") var to: String
@@ -130,7 +140,12 @@ struct PilotCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List applications, by program, province or state.")
+        static let configuration = CommandConfiguration(
+            abstract: "List applications, by program, province or state.",
+            discussion: """
+                Example:
+                  esw pilot list --province 440000
+                """)
         @Option(help: "Only this program.") var program: Int?
         @Option(help: "Only applicants in this province (or region).") var province: String?
         @Option(help: "Only this state.") var status: String?
@@ -149,7 +164,11 @@ struct PilotCommand: ParsableCommand {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "An application's dated, attributed history of states.")
+            abstract: "An application's dated, attributed history of states.",
+            discussion: """
+                Example:
+                  esw pilot history 1
+                """)
         @Argument(help: "The application's id.") var application: Int
         @OptionGroup var database: ReadDatabaseOptions
 

@@ -17,6 +17,9 @@ struct PostCommand: ParsableCommand {
                 """
                 ID numbers of the people filling posts are masked (first 6 and last 4 characters) unless \
                 --include-id-numbers.
+
+                Example:
+                  esw post list --region 440300
                 """
         )
         @OptionGroup var list: WorkAreaListOptions
@@ -37,8 +40,8 @@ struct PostCommand: ParsableCommand {
             abstract: "Record a post; prints its id.",
             discussion: """
                 Example:
-                  esw post add --enterprise 91440305200000195U --department union --title 企业社会工作专员 \
-                --created-on 2013-08-01
+                  esw post add --enterprise 91440305200000195U --department union \\
+                      --title 企业社会工作专员 --created-on 2013-08-01
                 """)
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The department kind.") var department: Department

@@ -31,7 +31,8 @@ struct RatioCommand: ParsableCommand {
             Examples:
               esw ratio --enterprise 91110000600037341L --as-of 2013-12-31 --by department
               esw ratio --region 440000 --format json
-              esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 --every quarter
+              esw ratio --trend --region 440000 --from 2013-01-01 --to 2014-12-31 \\
+                  --every quarter
             """)
 
     enum Counting: String, ExpressibleByArgument, CaseIterable {

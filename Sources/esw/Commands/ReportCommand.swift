@@ -21,7 +21,8 @@ struct ReportCommand: ParsableCommand {
                 and a rename, so a failed run never leaves half a report.
 
                 Example:
-                  esw report province --region 440000 --as-of 2014-06-30 --format html --out guangdong.html
+                  esw report province --region 440000 --as-of 2014-06-30 --format html \\
+                      --out guangdong.html
                 """)
         @Option(help: "The province (xx0000).") var region: String
         @Option(help: "The date (default today).") var asOf: CalendarDate?

@@ -10,7 +10,12 @@ struct ServiceCommand: ParsableCommand {
         commandName: "service", abstract: "Services delivered (服务开展).", subcommands: [Record.self, List.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List services, by enterprise or region and date.")
+        static let configuration = CommandConfiguration(
+            abstract: "List services, by enterprise or region and date.",
+            discussion: """
+                Example:
+                  esw service list --region 440300 --from 2013-07-01
+                """)
         @OptionGroup var list: WorkAreaListOptions
         @OptionGroup var database: ReadDatabaseOptions
 
@@ -43,8 +48,9 @@ struct ServiceCommand: ParsableCommand {
                 unchanged, so a file can be imported again.
 
                 Examples:
-                  esw service record --enterprise 91440305200000195U --kind emotional_counseling --date 2013-10-12 \
-                --beneficiaries 35 --provider 52440300MJ000123XJ
+                  esw service record --enterprise 91440305200000195U \\
+                      --kind emotional_counseling --date 2013-10-12 --beneficiaries 35 \\
+                      --provider 52440300MJ000123XJ
                   esw service record --file services-2013.csv
                 """)
         @Option(help: "A CSV of services, instead of one service by the options below.") var file: String?

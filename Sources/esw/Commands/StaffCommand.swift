@@ -65,7 +65,8 @@ struct StaffCommand: ParsableCommand {
                 number or before 1949-10-01.
 
                 Example:
-                  esw staff leave --id-number 110105199003071239 --enterprise 91110000600037341L --on 2014-03-31
+                  esw staff leave --id-number 110105199003071239 \\
+                      --enterprise 91110000600037341L --on 2014-03-31
                 """)
 
         @Option(help: "Resident ID number.") var idNumber: String

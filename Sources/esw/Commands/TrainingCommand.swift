@@ -16,7 +16,8 @@ struct TrainingCommand: ParsableCommand {
             abstract: "Hours credited per person, with totals by department and event kind.",
             discussion: """
                 Example:
-                  esw training hours --enterprise 91440305200000195U --from 2013-01-01 --to 2013-12-31
+                  esw training hours --enterprise 91440305200000195U --from 2013-01-01 \\
+                      --to 2013-12-31
                 """)
 
         @Option(help: "Only this enterprise's staff (USCC).") var enterprise: String?

@@ -28,7 +28,8 @@ struct UserCommand: ParsableCommand {
                 ministry and admin); nothing is added.
 
                 Example:
-                  esw user add --name sz-coordinator --role enterprise_coordinator --scope 91440300MA5XXXXXXX
+                  esw user add --name sz-coordinator --role enterprise_coordinator \\
+                      --scope 91440300MA5XXXXXXX
                 """)
         @Option(help: "The login name.") var name: String
         @Option(help: "The role (see esw user --help for what each may do).") var role: AccessRole
@@ -44,7 +45,11 @@ struct UserCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List users (an admin sees all; any other user, themself). Never shows a password.")
+            abstract: "List users (an admin sees all; any other user, themself). Never shows a password.",
+            discussion: """
+                Example:
+                  esw user list --format csv
+                """)
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
         @OptionGroup var database: ReadDatabaseOptions
 
@@ -58,7 +63,12 @@ struct UserCommand: ParsableCommand {
     struct Disable: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable a user: their logins and open sessions stop working at once.",
-            discussion: "An unknown name is refused with exit 3.")
+            discussion: """
+                An unknown name is refused with exit 3.
+
+                Example:
+                  esw user disable sz-coordinator
+                """)
         @Argument(help: "The user's name.") var name: String
         @OptionGroup var database: DatabaseOptions
 
@@ -74,7 +84,12 @@ struct UserCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-password",
             abstract: "Give a user a new one-time password; prints it, alone, on standard output.",
-            discussion: "An unknown name is refused with exit 3.")
+            discussion: """
+                An unknown name is refused with exit 3.
+
+                Example:
+                  esw user reset-password sz-coordinator
+                """)
         @Argument(help: "The user's name.") var name: String
         @OptionGroup var database: DatabaseOptions
 
@@ -92,6 +107,9 @@ struct UserCommand: ParsableCommand {
             discussion: """
                 The new password comes from ESW_NEW_PASSWORD, else a prompt on a terminal, and needs at \
                 least 12 characters (else exit 3). A wrong current password is refused with exit 1.
+
+                Example:
+                  esw user set-password --user sz-coordinator
                 """)
         @OptionGroup var database: DatabaseOptions
 
