@@ -3,7 +3,7 @@ public import Foundation
 public import PostgresClient
 
 /// The subjects of the national exam (domain.md §1.2).
-public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
+public enum ExamSubject: String, Vocabulary, Comparable {
     case comprehensive, practice, regulations
 
     public var chineseName: String {

@@ -2,7 +2,7 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
-public enum ApplicationStatus: String, CaseIterable, Sendable {
+public enum ApplicationStatus: String, Vocabulary {
     case submitted, approved, rejected
     case inPilot = "in_pilot"
     case summarized
@@ -20,6 +20,12 @@ public enum ApplicationStatus: String, CaseIterable, Sendable {
         case .closed: "已结束"
         }
     }
+
+    public static let aliases: [String: ApplicationStatus] = [
+        "申报": .submitted, "批准": .approved, "不予批准": .rejected, "驳回": .rejected, "总结": .summarized,
+        "示范": .designatedDemonstration, "示范单位（地区）": .designatedDemonstration, "示范地区": .designatedDemonstration,
+        "结束": .closed,
+    ]
 }
 
 /// Who applies to a pilot program: a region, an enterprise or a service organization.

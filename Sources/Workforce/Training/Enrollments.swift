@@ -2,8 +2,18 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
-public enum EnrollmentStatus: String, Sendable, CaseIterable {
+public enum EnrollmentStatus: String, Vocabulary {
     case enrolled, waitlisted, cancelled, attended, absent
+
+    public var chineseName: String {
+        switch self {
+        case .enrolled: "已报名"
+        case .waitlisted: "候补"
+        case .cancelled: "已取消"
+        case .attended: "已出席"
+        case .absent: "缺席"
+        }
+    }
 }
 
 /// One person's place in an event.

@@ -3,7 +3,7 @@ public import Foundation
 public import PostgresClient
 
 /// The five training methods of 民函〔2013〕132号.
-public enum EventKind: String, CaseIterable, Sendable {
+public enum EventKind: String, Vocabulary {
     case forum, seminar
     case expertLecture = "expert_lecture"
     case offJobTraining = "off_job_training"
@@ -17,14 +17,6 @@ public enum EventKind: String, CaseIterable, Sendable {
         case .offJobTraining: "脱产培训"
         case .studyTour: "考察学习"
         }
-    }
-
-    public init?(text: String) {
-        let value = text.trimmingSpaces.lowercased()
-        guard let kind = EventKind.allCases.first(where: { $0.rawValue == value || $0.chineseName == value }) else {
-            return nil
-        }
-        self = kind
     }
 }
 
@@ -90,9 +82,11 @@ extension EventDraft {
     /// The end of an event as people write it: a date and time, or a date alone for the end of
     /// that day (the start of the next).
     public static func end(parsing text: String) throws -> LocalDateTime {
-        if let date = CalendarDate(spreadsheetValue: text) { return LocalDateTime(date: date.adding(days: 1)) }
+        if let date = CalendarDate(text: text) { return LocalDateTime(date: date.adding(days: 1)) }
         if let time = LocalDateTime(text: text) { return time }
-        throw WorkforceError.invalid(field: "ends", value: text, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+        throw WorkforceError.invalid(
+            field: "ends", value: text,
+            reason: "write it as a date (\(CalendarDate.acceptedForms)) or a date and time (2013-06-01T17:00)")
     }
 }
 

@@ -28,7 +28,7 @@ struct ExamCommand: ParsableCommand {
                     """)
 
             @Option(help: "The exam year.") var year: Int
-            @Option(help: "junior, intermediate or senior.") var level: String
+            @Option(help: "junior, intermediate or senior (or 助理社会工作师, 社会工作师, 高级社会工作师).") var level: String
             @Option(help: "The exam date.") var date: CalendarDate
             @Option(help: "The day years of social work are counted to (default: 31 December of the year before).")
             var workYearsCutoff: CalendarDate?
@@ -36,10 +36,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    guard let level = CertificateLevel(spreadsheetValue: level) else {
-                        throw WorkforceError.invalid(
-                            field: "level", value: self.level, reason: "use junior, intermediate or senior")
-                    }
+                    let level: CertificateLevel = try term(level, field: "level")
                     say(
                         try ExamSessions(db: try database.connect()).create(
                             year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
@@ -51,12 +48,13 @@ struct ExamCommand: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List exam sessions with their windows and registrations.")
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
+            @OptionGroup var lang: LanguageOption
             @OptionGroup var database: ReadDatabaseOptions
 
             func run() throws {
                 try reportingErrors {
                     let sessions = try ExamSessions(db: try database.connect()).list()
-                    emit(Listing.examSessions(sessions).rendered(as: format))
+                    emit(Listing.examSessions(sessions).rendered(as: format, language: lang.language))
                 }
             }
         }
@@ -111,7 +109,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    let subject = try examSubject(subject, field: "subject")
+                    let subject: ExamSubject = try term(subject, field: "subject")
                     guard let mark = Decimal(string: mark) else {
                         throw WorkforceError.invalid(field: "mark", value: self.mark, reason: "is not a number")
                     }
@@ -165,7 +163,9 @@ struct ExamCommand: ParsableCommand {
                     return
                 }
                 let chosen = try subjects.map { text in
-                    try text.split(separator: ",").map { try examSubject(String($0), field: "subjects") }
+                    try text.split(separator: ",").map { (part: Substring) -> ExamSubject in
+                        try term(String(part), field: "subjects")
+                    }
                 }
                 let registered = try registrations.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
@@ -226,6 +226,7 @@ struct ExamCommand: ParsableCommand {
         @Flag(help: "Only those who passed a level and have no certificate of it recorded yet.")
         var pendingCertificates = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func validate() throws {
@@ -247,7 +248,7 @@ struct ExamCommand: ParsableCommand {
                     : try examResults.results(
                         sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber,
                         today: .today())
-                emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format))
+                emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format, language: lang.language))
             }
         }
     }
@@ -266,22 +267,15 @@ struct ExamCommand: ParsableCommand {
         @Option(help: "The region (province, city or county code).") var region: String
         @Option(help: "The exam year.") var year: Int
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let lines = try ExamResults(db: try database.connect()).funnel(
                     region: region, year: year, today: .today())
-                emit(Listing.examFunnel(lines).rendered(as: format))
+                emit(Listing.examFunnel(lines).rendered(as: format, language: lang.language))
             }
         }
     }
-}
-
-/// Reads a subject key or Chinese name given on the command line.
-func examSubject(_ text: String, field: Field) throws -> ExamSubject {
-    guard let subject = ExamSubject(text: text) else {
-        throw WorkforceError.invalid(field: field, value: text, reason: "use comprehensive, practice or regulations")
-    }
-    return subject
 }
