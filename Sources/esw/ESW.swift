@@ -37,7 +37,7 @@ struct ESW: ParsableCommand {
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
             AttendanceCommand.self, TrainingCommand.self, ExamCommand.self, PilotCommand.self,
             PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self, ReportCommand.self,
-            UserCommand.self, AuditCommand.self,
+            UserCommand.self, AuditCommand.self, PersonCommand.self,
         ]
     )
 

@@ -61,13 +61,16 @@ public struct PilotApplications {
     {
         try RecordDates.check(date, field: "on")
         let plan = try TextLimits.valid(plan, as: .applicationPlan, field: "plan")
-        let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
+        let rows = try db.query("SELECT apply_by, name, document FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
+        // The program as people know it: its name and document number, not the id.
+        let document: String? = try row.decode(2)
+        let program = "「\(try row.decode(1, as: String.self))」" + (document.map { "（\($0)）" } ?? "")
         if date > applyBy && !late {
             throw WorkforceError.conflict(
                 """
-                applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late \
+                applications to the program \(program) closed on \(applyBy); pass \(field: "late") to record a late \
                 application
                 """
             )
@@ -98,7 +101,7 @@ public struct PilotApplications {
                     detail: ["program": programID, "late": date > applyBy])
                 return id
             } catch let error as PostgresError where error.constraint == "pilot_application_once" {
-                throw WorkforceError.conflict("this applicant has applied to program \(programID) already")
+                throw WorkforceError.conflict("this applicant has applied to the program \(program) already")
             }
         }
     }
@@ -122,8 +125,9 @@ public struct PilotApplications {
                     """
                 )
             } catch let error as PostgresError where error.constraint == "pilot_application_transition" {
+                let current = ApplicationStatus(rawValue: from).map { "\($0.chineseName) (\(from))" } ?? from
                 throw WorkforceError.conflict(
-                    "application \(applicationID) is \(from); it cannot become \(status.rawValue)")
+                    "the application is \(current); it cannot become \(status.chineseName) (\(status.rawValue))")
             }
             try db.execute(
                 """

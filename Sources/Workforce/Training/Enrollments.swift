@@ -227,9 +227,9 @@ public struct Enrollments {
 
     private func checkOpenForEnrollment(eventID: Int, at: LocalDateTime) throws {
         let event = try Events(db: db).state(ofEvent: eventID)
-        if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled") }
+        if event.cancelled { throw WorkforceError.conflict("\(event.named) was cancelled") }
         if at >= event.startsAt {
-            throw WorkforceError.conflict("enrollment in event \(eventID) closed when it started at \(event.startsAt)")
+            throw WorkforceError.conflict("enrollment in \(event.named) closed when it started")
         }
     }
 
@@ -238,8 +238,12 @@ public struct Enrollments {
         do {
             return try body()
         } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == .noDataFound {
-            let message = error.message.replacingOccurrences(
-                of: #"^person \d+: "#, with: "", options: .regularExpression)
+            // The functions name rows by internal id (sql/0003); a person reads of "this person" and
+            // "the event", which the command line names already.
+            let message = error.message
+                .replacingOccurrences(of: #"^person \d+: "#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"\bperson \d+"#, with: "this person", options: .regularExpression)
+                .replacingOccurrences(of: #"\bevent \d+"#, with: "the event", options: .regularExpression)
             throw error.sqlState == .checkViolation
                 ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
         }

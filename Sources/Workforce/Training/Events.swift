@@ -255,8 +255,8 @@ public struct Events {
                 UPDATE training_event SET cancelled_at = now() WHERE id = \(id) AND cancelled_at IS NULL
                 """)
             guard updated == 1 else {
-                _ = try detail(id: id)
-                throw WorkforceError.conflict("event \(id) is already cancelled")
+                let title = try detail(id: id).summary.title
+                throw WorkforceError.conflict("the event 「\(title)」 is already cancelled")
             }
             try db.execute(
                 """
@@ -267,10 +267,30 @@ public struct Events {
     }
 
     /// What the enrollment and attendance rules need to know of an event.
-    func state(ofEvent id: Int) throws -> (startsAt: LocalDateTime, cancelled: Bool, hours: String) {
+    /// What enrollment and attendance check of an event: when it starts, whether it has started by
+    /// Beijing's clock (the database's, `beijing_now()`), and its title, for messages.
+    func state(ofEvent id: Int) throws -> EventState {
         let rows = try db.query(
-            "SELECT starts_at, cancelled_at IS NOT NULL, hours::text FROM training_event WHERE id = \(id)")
+            """
+            SELECT starts_at, cancelled_at IS NOT NULL, hours::text, title, starts_at <= beijing_now()
+            FROM training_event WHERE id = \(id)
+            """)
         guard let row = rows.first else { throw WorkforceError.notFound("no training event has id \(id)") }
-        return (try row.decode(0), try row.decode(1), try row.decode(2))
+        return EventState(
+            startsAt: try row.decode(0), cancelled: try row.decode(1), hours: try row.decode(2),
+            title: try row.decode(3), started: try row.decode(4))
     }
+}
+
+/// An event as enrollment and attendance check it (``Events/state(ofEvent:)``).
+struct EventState {
+    let startsAt: LocalDateTime
+    let cancelled: Bool
+    let hours: String
+    let title: String
+    /// Whether it has started by Beijing's clock now, whatever time a command was given (--at).
+    let started: Bool
+
+    /// The event as a message names it: its title and start, not its internal id.
+    var named: String { "the event 「\(title)」 (starting \(startsAt))" }
 }

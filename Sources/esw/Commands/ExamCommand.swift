@@ -216,6 +216,10 @@ struct ExamCommand: ParsableCommand {
                 For those not through: the subjects that remain and the last exam year in which their \
                 earlier passes still count.
 
+                Bad input: an --id-number that is not valid is exit 3; one that names no person of your \
+                scope is exit 2 ("no person of your scope has this ID number"); a person with no exam \
+                results is an empty list.
+
                 Example:
                   esw exam results --id-number 110105199003071239 --format json
                 """)
@@ -242,12 +246,16 @@ struct ExamCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let examResults = ExamResults(db: try database.connect())
-                let results =
-                    pendingCertificates
-                    ? try examResults.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
-                    : try examResults.results(
-                        sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber,
-                        today: .today())
+                var results: [LevelResult] = []
+                try unknownPersonIsUsageError {
+                    results =
+                        pendingCertificates
+                        ? try examResults.pendingCertificates(
+                            enterpriseUSCC: enterprise, region: region, today: .today())
+                        : try examResults.results(
+                            sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber,
+                            today: .today())
+                }
                 emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format, language: lang.language))
             }
         }
