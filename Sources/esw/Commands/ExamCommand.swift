@@ -131,14 +131,15 @@ struct ExamCommand: ParsableCommand {
                 social work meet no eligibility rule (exam_eligibility_rule). Where education or the start \
                 of social work is not recorded, the registration is accepted and flagged "eligibility unverified".
 
-                --file takes a CSV with id_number (身份证号), session (考试场次, unless --session) and \
-                optional subjects (科目, separated by ; or 、; default all of the level's), with the roster \
-                import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
+                --file takes a CSV with id_number (身份证号), session (考试场次, unless --session: the exam \
+                year and level, 2013 助理社会工作师 or 2013 junior, or the session's id) and optional subjects \
+                (科目, separated by ; or 、; default all of the level's), with the roster import's rules: every \
+                bad row listed, nothing written, exit 3, unless --skip-invalid.
 
                 Examples:
                   esw exam register --session 3 --id-number 110105199003071239 --subjects regulations,practice \
                 --on 2013-03-20
-                  esw exam register --session 3 --file candidates.csv --on 2013-03-20
+                  esw exam register --file data/sample/exam-candidates-2013.csv --on 2013-03-20
                 """)
         @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?
         @Option(help: "One person's resident ID number.") var idNumber: String?
@@ -185,14 +186,15 @@ struct ExamCommand: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Import scores: id_number, session, subject, score.",
                 discussion: """
-                    Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); subjects as keys or \
-                    Chinese names. A score for someone with no registration for that session and subject, \
-                    an unknown session or subject, or a score outside 0-100 or with more than one decimal \
+                    Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); the session by exam year \
+                    and level (2013 助理社会工作师, 2014 intermediate) or by its id; subjects as keys or Chinese \
+                    names. A score for someone with no registration for that session and subject, an unknown \
+                    session or subject, or a score outside 0-100 or with more than one decimal \
                     (59.95 is refused, never rounded to a pass) is a bad row: every bad row is listed, \
                     nothing is written and esw exits 3, unless --skip-invalid.
 
                     Example:
-                      esw exam scores import scores-2013.csv
+                      esw exam scores import data/sample/exam-scores-2013.csv
                     """)
             @Argument(help: "The CSV file.") var file: String
             @OptionGroup var flags: ImportFlags
