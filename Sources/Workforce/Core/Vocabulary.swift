@@ -31,9 +31,12 @@ extension Vocabulary {
     /// The shared reading of ``init(text:)``, for types that add forms of their own.
     public init?(term text: String) {
         let value = text.trimmingSpaces.lowercased()
+        // Aliases first: a type read once per spreadsheet row (Department) keeps every form there,
+        // so that a roster of a million rows costs one lookup a row.
         let term =
-            Self(rawValue: value) ?? Self(rawValue: value.replacingOccurrences(of: "-", with: "_"))
-            ?? Self.allCases.first(where: { $0.chineseName == value }) ?? Self.aliases[value]
+            Self.aliases[value] ?? Self(rawValue: value)
+            ?? (value.contains("-") ? Self(rawValue: value.replacingOccurrences(of: "-", with: "_")) : nil)
+            ?? Self.allCases.first(where: { $0.chineseName == value })
         guard let term else { return nil }
         self = term
     }
@@ -67,6 +70,10 @@ public enum Department: String, Vocabulary, Codable {
 
     public static let aliases: [String: Department] = {
         var table: [String: Department] = [:]
+        for department in allCases {
+            table[department.rawValue] = department
+            table[department.chineseName] = department
+        }
         for (alias, department) in [
             ("党委", Department.party), ("党支部", .party), ("党总支", .party), ("团委", .youthLeague),
             ("共青团委", .youthLeague), ("妇女联合会", .womensFederation), ("妇委会", .womensFederation),
