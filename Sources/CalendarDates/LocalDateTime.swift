@@ -13,11 +13,13 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     public var hour: Int { minuteOfDay / 60 }
     public var minute: Int { minuteOfDay % 60 }
 
-    /// Parses `2013-06-01`, `2013-06-01T09:30` or `2013-06-01 09:30` (seconds are ignored).
+    /// Parses a date in any form ``CalendarDate/init(text:)`` reads, alone or followed by `T` or a
+    /// space and the time: `2013-06-01`, `2013-06-01T09:30`, `2013/6/1 09:30`, `2013年6月1日 9:30`
+    /// (seconds are ignored).
     public init?(text: some StringProtocol) {
         let value = String(text)
         let separator = value.firstIndex { $0 == "T" || $0 == " " }
-        guard let date = CalendarDate(iso: separator.map { value[..<$0] } ?? Substring(value)) else { return nil }
+        guard let date = CalendarDate(text: separator.map { value[..<$0] } ?? Substring(value)) else { return nil }
         guard let separator else {
             self.init(date: date)
             return

@@ -47,6 +47,7 @@ extension Listing {
                     ])
                 })
         }
+        .terms([2: CertificateLevel.self])
     }
 
     /// How each person stands at each level. For one person (`idNumber`), JSON is one object with
@@ -78,6 +79,7 @@ extension Listing {
                         [("id_number", .string(result.idNumber)), ("name", .string(result.name))] + result.jsonMembers)
                 })
         }
+        .terms([2: CertificateLevel.self, 6: ExamSubject.self, 7: ExamSubject.self])
     }
 
     /// Registered → sat → passed → certified, per level and department.
@@ -100,5 +102,6 @@ extension Listing {
                     ])
                 })
         }
+        .terms([0: CertificateLevel.self, 1: Department.self])
     }
 }

@@ -1,9 +1,27 @@
 import CalendarDates
-import Workforce
+public import Workforce
 
 /// How a result is shown: a text table for a terminal, CSV for a spreadsheet, JSON for a program.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, csv
+}
+
+/// The language of a text table's terms: Chinese names (工会, 已总结) by default, or the codes
+/// (union, summarized) that CSV and JSON always carry.
+public enum Language: String, CaseIterable, Sendable {
+    case zh, en
+
+    /// A cell of terms as this language shows it: each space-separated word that is a code of
+    /// `vocabulary` (trailing "," or ";" aside) becomes its Chinese name in `.zh`; other words, such
+    /// as years and scores, stay as they are. "all" (every department) is 全部.
+    public func cell(_ text: String, _ vocabulary: any Vocabulary.Type) -> String {
+        guard self == .zh else { return text }
+        return text.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            let core = word.prefix { $0 != "," && $0 != ";" }
+            let name = core == "all" ? "全部" : vocabulary.chineseName(ofCode: String(core))
+            return name.map { $0 + word.dropFirst(core.count) } ?? String(word)
+        }.joined(separator: " ")
+    }
 }
 
 /// A table of text: a header and rows, as CSV files and text tables want them.
@@ -26,6 +44,10 @@ public struct Listing {
     public let rightAligned: Set<Int>
     /// Lines under the text table (totals), not part of CSV or JSON.
     public var tableFooter: [String] = []
+    /// Columns of codes of a vocabulary, which a text table shows in its ``Language``.
+    public var terms: [Int: any Vocabulary.Type] = [:]
+    /// Vocabularies whose codes the ``tableFooter`` lines show in the table's ``Language``.
+    public var footerTerms: [any Vocabulary.Type] = []
     private let json: () -> JSON
 
     public init(headers: [String], rows: [[String]], rightAligned: Set<Int> = [], json: @escaping () -> JSON) {
@@ -52,12 +74,27 @@ public struct Listing {
         }
     }
 
-    /// The whole text to write, ending with a line break.
-    public func rendered(as format: OutputFormat) -> String {
+    /// Sets the vocabulary of columns of codes (see ``terms``).
+    public func terms(_ columns: [Int: any Vocabulary.Type]) -> Listing {
+        var listing = self
+        listing.terms.merge(columns) { $1 }
+        return listing
+    }
+
+    /// The whole text to write, ending with a line break; a text table shows terms in `language`,
+    /// CSV and JSON always the codes.
+    public func rendered(as format: OutputFormat, language: Language = .zh) -> String {
         switch format {
         case .table:
-            TextTable(headers: headers, rows: rows, rightAligned: rightAligned).render()
-                + tableFooter.map { $0 + "\n" }.joined()
+            TextTable(
+                headers: headers,
+                rows: rows.map { row in
+                    row.enumerated().map { index, cell in terms[index].map { language.cell(cell, $0) } ?? cell }
+                }, rightAligned: rightAligned
+            ).render()
+                + tableFooter.map { line in
+                    footerTerms.reduce(line) { line, vocabulary in language.cell(line, vocabulary) } + "\n"
+                }.joined()
         case .csv: CSVWriter.document(headers: headers, rows: rows)
         case .json: json().serialized(pretty: true) + "\n"
         }

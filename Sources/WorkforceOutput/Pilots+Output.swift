@@ -45,6 +45,7 @@ extension Listing {
                     ])
                 })
         }
+        .terms([4: ApplicationStatus.self])
     }
 
     /// An application's dated, attributed history of states.
@@ -61,6 +62,7 @@ extension Listing {
                     ])
                 })
         }
+        .terms([1: ApplicationStatus.self, 2: ApplicationStatus.self])
     }
 
     /// Posts developed; ID numbers masked (first 6 and last 4) unless `includeIDNumbers`.
@@ -76,7 +78,7 @@ extension Listing {
                 post.filledByIDNumber.map { shownIDNumber($0, whole: includeIDNumbers) } ?? "",
             ]
         }
-        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0])
+        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0]).terms([4: Department.self])
     }
 
     /// Service organizations with the number of services each provided.
@@ -103,6 +105,7 @@ extension Listing {
             ]
         }
         return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0, 5, 7, 8])
+            .terms([4: ServiceKind.self])
     }
 
     /// Money received; amounts stay exact strings in JSON.
@@ -116,6 +119,6 @@ extension Listing {
                 entry.amount, entry.providerOrganization ?? "", entry.contractNo ?? "",
             ]
         }
-        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0])
+        return Listing(records: RecordTable(headers: headers, rows: rows), numeric: [0]).terms([4: FundingSource.self])
     }
 }

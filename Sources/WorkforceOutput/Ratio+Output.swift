@@ -85,21 +85,27 @@ public enum RatioOutput {
 
     /// One enterprise on one date.
     public static func enterprise(
-        _ entry: RatioEntry, asOf: CalendarDate, by breakdown: Breakdown?, format: OutputFormat
+        _ entry: RatioEntry, asOf: CalendarDate, by breakdown: Breakdown?, format: OutputFormat,
+        language: Language = .zh
     ) -> String {
-        entries([entry], asOf: asOf, by: breakdown, json: .object(entry.json(asOf: asOf)), format: format)
+        entries(
+            [entry], asOf: asOf, by: breakdown, json: .object(entry.json(asOf: asOf)), format: format,
+            language: language)
     }
 
     /// A region's enterprises and total, or every enterprise, each province and the country.
-    public static func report(_ report: RatioReport, by breakdown: Breakdown?, format: OutputFormat) -> String {
+    public static func report(
+        _ report: RatioReport, by breakdown: Breakdown?, format: OutputFormat, language: Language = .zh
+    ) -> String {
         entries(
             report.enterprises + report.provinces + [report.total], asOf: report.asOf, by: breakdown,
-            json: report.json, format: format)
+            json: report.json, format: format, language: language)
     }
 
     /// Entries (enterprises, regions, the country) on one date; `json` is the documented object.
     private static func entries(
-        _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: JSON, format: OutputFormat
+        _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: JSON, format: OutputFormat,
+        language: Language
     ) -> String {
         if format == .json {
             return json.serialized(pretty: true) + "\n"
@@ -124,9 +130,10 @@ public enum RatioOutput {
                 return cells
             }
             if breakdown == .department {
-                rows.append(row("all", entry.counts))
+                let table = format == .table ? language : .en
+                rows.append(row(table.cell("all", Department.self), entry.counts))
                 for department in entry.departments {
-                    rows.append(row(department.department.rawValue, department.counts))
+                    rows.append(row(table.cell(department.department.rawValue, Department.self), department.counts))
                 }
             } else {
                 rows.append(row(nil, entry.counts))

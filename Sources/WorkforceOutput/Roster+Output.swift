@@ -44,5 +44,6 @@ extension Listing {
                     ])
                 })
         }
+        .terms([3: CertificateLevel.self, 5: CertificateStatus.State.self])
     }
 }

@@ -41,8 +41,9 @@ extension EventDetail {
 }
 
 extension EventDetail {
-    /// The event for a terminal: what, when and where, seats and quotas, then everyone enrolled.
-    public var text: String {
+    /// The event for a terminal: what, when and where, seats and quotas, then everyone enrolled,
+    /// with departments and states in `language`.
+    public func text(language: Language = .zh) -> String {
         let event = summary
         var output =
             "\(event.id)  \(TerminalText.safe(event.title))  [\(event.kind.rawValue) \(event.kind.chineseName)]"
@@ -54,11 +55,13 @@ extension EventDetail {
             "seats \(event.enrolled + event.attended)/\(event.capacity) taken, \(event.waitlisted) waiting, "
             + "\(event.attended) attended\n"
         for quota in quotas {
-            output += "  quota \(quota.department.rawValue): \(quota.taken)/\(quota.seats)\n"
+            output +=
+                "  quota \(language.cell(quota.department.rawValue, Department.self)): \(quota.taken)/\(quota.seats)\n"
         }
         let rows = enrollments.map {
             [
-                $0.idNumber, $0.name, $0.department.rawValue, $0.status.rawValue,
+                $0.idNumber, $0.name, language.cell($0.department.rawValue, Department.self),
+                language.cell($0.status.rawValue, EnrollmentStatus.self),
                 $0.waitlistPosition.map(String.init) ?? "", $0.hours ?? "",
             ]
         }
@@ -100,6 +103,7 @@ extension Listing {
                     ])
                 })
         }
+        .terms([1: EventKind.self])
     }
 
     /// Hours credited per person; the table adds the totals by department and kind under it.
@@ -129,6 +133,8 @@ extension Listing {
         }
         let departments = report.byDepartment.map { "\($0.0.rawValue) \($0.1)" }
         let kinds = report.byKind.map { "\($0.0.rawValue) \($0.1)" }
+        listing.terms = [3: Department.self]
+        listing.footerTerms = [Department.self, EventKind.self]
         listing.tableFooter = [
             "by department: " + (departments.isEmpty ? "none" : departments.joined(separator: ", ")),
             "by kind: " + (kinds.isEmpty ? "none" : kinds.joined(separator: ", ")),
@@ -164,5 +170,6 @@ extension Listing {
                     ])
                 })
         }
+        .terms([0: TrainingGap.Reason.self, 3: Department.self, 4: CertificateLevel.self])
     }
 }

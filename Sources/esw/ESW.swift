@@ -17,6 +17,11 @@ struct ESW: ParsableCommand {
             Database: --database-url, else DATABASE_URL, else libpq's PG* variables, else the \
             project's dev cluster (scripts/dev-db start).
 
+            Dates on every option: 2013-06-01, 2013/6/1 or 2013年6月1日 (a bad date is a usage error, \
+            exit 2, naming these forms). Departments, event kinds, certificate levels, exam subjects and \
+            states: the code or its Chinese name (union or 工会); tables show the Chinese names, --lang en \
+            the codes, which CSV and JSON always carry.
+
             Exit codes: 0 success, 1 database or runtime failure, 2 usage error, 3 invalid input data. \
             Exit 1 includes a connection lost mid-command, a statement stopped by the server's \
             statement_timeout and a conflict with a concurrent session: the transaction is rolled \
@@ -37,7 +42,7 @@ struct ESW: ParsableCommand {
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
             AttendanceCommand.self, TrainingCommand.self, ExamCommand.self, PilotCommand.self,
             PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self, ReportCommand.self,
-            UserCommand.self, AuditCommand.self,
+            UserCommand.self, AuditCommand.self, PersonCommand.self,
         ]
     )
 
@@ -49,7 +54,7 @@ struct ESW: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data((RefusedDates.explaining(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -126,6 +126,17 @@ func promptForSecret(_ prompt: String) throws -> String {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
+
+/// The language of a table's terms, as every listing with terms takes it.
+struct LanguageOption: ParsableArguments {
+    @Option(
+        name: .customLong("lang"),
+        help: ArgumentHelp(
+            "Terms in a table: zh, their Chinese names (工会, 已总结), or en, the codes (union, summarized).",
+            discussion: "CSV and JSON always carry the codes.", valueName: "lang"))
+    var language: Language = .zh
+}
 extension RatioOutput.Breakdown: ExpressibleByArgument {}
 
 /// Writes a rendered result to standard output as it is (it ends with its own line break).
@@ -336,6 +347,7 @@ struct WorkAreaListOptions: ParsableArguments {
     @Option(help: "From this date.") var from: CalendarDate?
     @Option(help: "To this date (inclusive).") var to: CalendarDate?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @OptionGroup var lang: LanguageOption
 
     func validate() throws {
         if enterprise != nil && region != nil { throw ValidationError("give --enterprise or --region, not both") }

@@ -166,8 +166,8 @@ struct ExamWorld {
                 $0.map(\.reason.description)
             }
             #expect(reasons[2] == nil)
-            #expect(reasons[3] == ["is not registered for comprehensive in session \(junior)"])
-            #expect(reasons[4] == ["has no registration for session \(junior)"])
+            #expect(reasons[3] == ["is not registered for comprehensive in the 2013 junior exam"])
+            #expect(reasons[4] == ["has no registration for the 2013 junior exam"])
             #expect(reasons[5] == ["no exam session has this id"])
             #expect(reasons[6]?.first?.contains("unknown subject") == true)
             #expect(reasons[7] == ["must be a number from 0 to 100"])
@@ -489,5 +489,63 @@ struct FunnelWorld {
             }
             #expect(error?.constraint == "exam_registration_subjects_of_level")
         }
+    }
+}
+
+@Suite(.database) struct ExamSessionByYearAndLevelTests {
+    @Test func sheetsNameTheSessionByYearAndLevelOrByItsId() throws {
+        try TestDatabase.withSchema { db in
+            let world = try ExamWorld(db: db, years: [2013])
+            let junior = world.session(2013, .junior)
+            let candidates = """
+                身份证号,考试场次,科目
+                \(RosterWorld.person(1)),2013 助理社会工作师,
+                \(RosterWorld.person(2)),2013年社会工作师（中级）,
+                \(RosterWorld.person(3)),\(junior),
+
+                """
+            let registered = try world.registrations.register(
+                sessionID: nil, path: try temporaryFile(text: candidates), on: CalendarDate(iso: "2013-03-10")!,
+                options: ImportOptions(today: RosterWorld.today))
+            #expect(registered.inserted == 3)
+            let scores = """
+                身份证号,考试场次,科目,成绩
+                \(RosterWorld.person(1)),2013 junior,实务,70
+                \(RosterWorld.person(2)),2013 社会工作师,法规与政策,61
+                \(RosterWorld.person(3)),\(junior),综合能力,65
+
+                """
+            let imported = try world.scores.importFile(
+                path: try temporaryFile(text: scores), options: ImportOptions(today: RosterWorld.today))
+            #expect(imported.inserted == 3)
+            // No 2014 session, and no level called 专家: each row refused by line, naming no internal id.
+            let bad = """
+                身份证号,考试场次,科目,成绩
+                \(RosterWorld.person(1)),2014 助理社会工作师,实务,70
+                \(RosterWorld.person(1)),2013 专家,实务,70
+                \(RosterWorld.person(4)),2013 助理社会工作师,实务,70
+
+                """
+            let rejection = #expect(throws: ImportRejected.self) {
+                try world.scores.importFile(
+                    path: try temporaryFile(text: bad), options: ImportOptions(today: RosterWorld.today))
+            }
+            let errors = try #require(rejection).errors
+            #expect(errors.map(\.line) == [2, 3, 4])
+            #expect(errors[0].reason.description.contains("no exam session of this year and level"))
+            #expect(errors[1].reason.description.contains("by exam year and level (2013 助理社会工作师)"))
+            #expect(errors[2].reason.description == "has no registration for the 2013 junior exam")
+        }
+    }
+
+    @Test func aSessionReferenceReadsYearAndLevelAsPeopleWriteThem() {
+        #expect(ExamSessionReference(text: "2013 助理社会工作师") == .yearAndLevel(year: 2013, level: .junior))
+        #expect(ExamSessionReference(text: "2014年社会工作师") == .yearAndLevel(year: 2014, level: .intermediate))
+        #expect(ExamSessionReference(text: "2019-senior") == .yearAndLevel(year: 2019, level: .senior))
+        #expect(ExamSessionReference(text: "2013 中级") == .yearAndLevel(year: 2013, level: .intermediate))
+        #expect(ExamSessionReference(text: " 12 ") == .id(12))
+        #expect(ExamSessionReference(text: "2013") == .id(2013))
+        #expect(ExamSessionReference(text: "13 junior") == nil)
+        #expect(ExamSessionReference(text: "") == nil)
     }
 }

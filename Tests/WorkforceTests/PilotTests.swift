@@ -46,7 +46,7 @@ import FoundationXML
                 try PilotApplications(db: db).advance(
                     applicationID: second, to: .inPilot, on: CalendarDate(iso: "2013-07-01")!, note: nil)
             }
-            #expect(skip?.description == "application \(second) is submitted; it cannot become in_pilot")
+            #expect(skip?.description == "the application is 已申报 (submitted); it cannot become 试点中 (in_pilot)")
             // The database refuses the same jump from plain SQL.
             let error = #expect(throws: PostgresError.self) {
                 try db.execute("UPDATE pilot_application SET status = 'designated_demonstration' WHERE id = \(second)")

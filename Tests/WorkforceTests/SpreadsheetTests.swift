@@ -60,25 +60,25 @@ import WorkforceOutput
     }
 
     @Test func spreadsheetDatesInTheirUsualForms() {
-        #expect(CalendarDate(spreadsheetValue: "2013-06-01")?.iso == "2013-06-01")
-        #expect(CalendarDate(spreadsheetValue: "2013/6/1")?.iso == "2013-06-01")
-        #expect(CalendarDate(spreadsheetValue: "2013年6月1日")?.iso == "2013-06-01")
-        #expect(CalendarDate(spreadsheetValue: " 2013.06.01 ")?.iso == "2013-06-01")
-        #expect(CalendarDate(spreadsheetValue: "20130601")?.iso == "2013-06-01")
-        #expect(CalendarDate(spreadsheetValue: "2013-02-30") == nil)
-        #expect(CalendarDate(spreadsheetValue: "6/1/2013") == nil)
+        #expect(CalendarDate(text: "2013-06-01")?.iso == "2013-06-01")
+        #expect(CalendarDate(text: "2013/6/1")?.iso == "2013-06-01")
+        #expect(CalendarDate(text: "2013年6月1日")?.iso == "2013-06-01")
+        #expect(CalendarDate(text: " 2013.06.01 ")?.iso == "2013-06-01")
+        #expect(CalendarDate(text: "20130601")?.iso == "2013-06-01")
+        #expect(CalendarDate(text: "2013-02-30") == nil)
+        #expect(CalendarDate(text: "6/1/2013") == nil)
     }
 
     @Test func departmentsAndLevelsInEnglishOrChinese() {
-        #expect(Department(spreadsheetValue: "工会") == .union)
-        #expect(Department(spreadsheetValue: "youth_league") == .youthLeague)
-        #expect(Department(spreadsheetValue: "人力资源部门") == .humanResources)
-        #expect(Department(spreadsheetValue: "Human_Resources") == .humanResources)
-        #expect(Department(spreadsheetValue: "财务部") == nil)
-        #expect(CertificateLevel(spreadsheetValue: "助理社会工作师") == .junior)
-        #expect(CertificateLevel(spreadsheetValue: "社会工作师") == .intermediate)
-        #expect(CertificateLevel(spreadsheetValue: "高级社会工作师") == .senior)
-        #expect(CertificateLevel(spreadsheetValue: "expert") == nil)
+        #expect(Department(text: "工会") == .union)
+        #expect(Department(text: "youth_league") == .youthLeague)
+        #expect(Department(text: "人力资源部门") == .humanResources)
+        #expect(Department(text: "Human_Resources") == .humanResources)
+        #expect(Department(text: "财务部") == nil)
+        #expect(CertificateLevel(text: "助理社会工作师") == .junior)
+        #expect(CertificateLevel(text: "社会工作师") == .intermediate)
+        #expect(CertificateLevel(text: "高级社会工作师") == .senior)
+        #expect(CertificateLevel(text: "expert") == nil)
     }
 
     @Test func cellsThatWouldRunAsFormulasAreWrittenAsTextAndReadBackExactly() throws {

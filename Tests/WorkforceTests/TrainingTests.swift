@@ -394,7 +394,7 @@ extension EnrollmentTests {
                     eventID: event, idNumber: RosterWorld.person(1), attended: true, hours: nil,
                     at: TrainingWorld.beforeStart, today: TrainingWorld.today)
             }
-            #expect(early?.description.contains("after it has started") == true)
+            #expect(early?.description.contains("only once it has started") == true)
             let stranger = #expect(throws: WorkforceError.self) {
                 try world.attendance.record(
                     eventID: event, idNumber: RosterWorld.person(2), attended: true, hours: nil,
@@ -467,6 +467,38 @@ extension EnrollmentTests {
             let stricter = try world.records.gaps(
                 enterpriseUSCC: RosterWorld.shenzhen, asOf: CalendarDate(iso: "2026-05-31")!)
             #expect(stricter.filter { $0.reason == .continuingEducationShort }.count == 2)
+        }
+    }
+}
+
+@Suite(.database) struct AttendanceClockTests {
+    /// The database itself refuses attendance and credited hours for an event that has not started
+    /// by Beijing's clock (sql/0028), whoever writes them: here a psql-style UPDATE.
+    @Test func theDatabaseRefusesAttendanceBeforeTheEventStarts() throws {
+        try TestDatabase.withSchema { db in
+            let world = try TrainingWorld(db: db)
+            let future = try world.events.create(
+                EventDraft(
+                    kind: .forum, title: "将来", startsAt: LocalDateTime(text: "2099-01-10T09:00")!,
+                    endsAt: LocalDateTime(text: "2099-01-10T12:00")!, hours: 3, capacity: 5,
+                    enterpriseUSCC: RosterWorld.shenzhen, regionCode: nil, audience: nil, quotas: [:]))
+            _ = try world.enroll(future, 1)
+            let past = try world.event(capacity: 5)
+            _ = try world.enroll(past, 1)
+            for (status, hours) in [("attended", "3"), ("absent", nil)] {
+                let refused = #expect(throws: PostgresError.self) {
+                    try db.execute(
+                        """
+                        UPDATE enrollment SET status = \(status)::enrollment_status, hours = \(hours)::numeric
+                        WHERE event_id = \(future)
+                        """)
+                }
+                #expect(refused?.constraint == "enrollment_attendance_after_start")
+            }
+            // The same write for an event that has started goes through.
+            let updated = try db.execute(
+                "UPDATE enrollment SET status = 'attended', hours = 3 WHERE event_id = \(past)")
+            #expect(updated == 1)
         }
     }
 }

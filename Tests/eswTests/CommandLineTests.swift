@@ -326,7 +326,7 @@ final class PipeDrain: @unchecked Sendable {
             let created = try esw(
                 [
                     "event", "create", "--kind", "专家讲座", "--title", "企业社会工作概论",
-                    "--starts", "2030-01-10T09:00", "--ends", "2030-01-10T12:00", "--hours", "3",
+                    "--starts", "2026-01-10T09:00", "--ends", "2026-01-10T12:00", "--hours", "3",
                     "--capacity", "3", "--enterprise", shenzhen,
                 ] + database)
             #expect(created.status == 0)
@@ -335,10 +335,14 @@ final class PipeDrain: @unchecked Sendable {
 
             var sheet = "身份证号\n"
             for n in 1...4 { sheet += Fixtures.idNumber(sequence: n) + "\n" }
-            let enrolled = try esw(["enroll", "--event", id, "--file", try temporaryFile(text: sheet)] + database)
+            // A past event (attendance needs one that has started by the clock), enrolled as of before it.
+            let before = ["--at", "2026-01-02T09:00"]
+            let enrolled = try esw(
+                ["enroll", "--event", id, "--file", try temporaryFile(text: sheet)] + before + database)
             #expect(enrolled.status == 0)
             #expect(enrolled.stdout.contains("inserted 4"))
-            let again = try esw(["enroll", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1)] + database)
+            let again = try esw(
+                ["enroll", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1)] + before + database)
             #expect(again.stdout.contains("already enrolled; nothing changed"))
 
             let shown = try esw(["event", "show", id, "--format", "json"] + database)
@@ -358,18 +362,19 @@ final class PipeDrain: @unchecked Sendable {
             #expect(cancel.stdout.contains("\(Fixtures.idNumber(sequence: 4)) moves from the waitlist into the seat"))
 
             let early = try esw(
-                ["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended"] + database)
+                ["attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended"] + before
+                    + database)
             #expect(early.status == 3)
             let attended = try esw(
                 [
                     "attendance", "--event", id, "--id-number", Fixtures.idNumber(sequence: 1), "--attended",
-                    "--at", "2030-01-10T12:00",
+                    "--at", "2026-01-10T12:00",
                 ] + database)
             #expect(attended.status == 0)
             let hours = try esw(["training", "hours", "--enterprise", shenzhen, "--format", "json"] + database)
             #expect(hours.stdout.contains("\"total\": 3.00"))
             let gaps = try esw(
-                ["training", "gaps", "--enterprise", shenzhen, "--as-of", "2030-02-01", "--format", "csv"] + database)
+                ["training", "gaps", "--enterprise", shenzhen, "--as-of", "2026-02-01", "--format", "csv"] + database)
             #expect(gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 2))"))
             #expect(!gaps.stdout.contains("untrained,\(Fixtures.idNumber(sequence: 1))"))
 

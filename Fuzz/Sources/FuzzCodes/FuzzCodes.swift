@@ -27,10 +27,10 @@ public func fuzzCodes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         require(uscc.utf8.count == 18, "a USCC of \(uscc.utf8.count) bytes")
         require(Codes.checkUSCC(uscc) == .valid(normalized: uscc), "USCC does not re-validate")
     }
-    if let date = CalendarDate(spreadsheetValue: text) {
+    if let date = CalendarDate(text: text) {
         let year = date.iso.prefix(4)  // the forms all take a four-digit year: 0212, not 212
         for form in [date.iso, "\(year)/\(date.month)/\(date.day)", "\(year)年\(date.month)月\(date.day)日"] {
-            require(CalendarDate(spreadsheetValue: form) == date, "\(date.iso) does not read back from \(form)")
+            require(CalendarDate(text: form) == date, "\(date.iso) does not read back from \(form)")
         }
     }
 

@@ -1,8 +1,59 @@
 public import CalendarDates
 import Foundation
 
+/// A closed set of codes that people read and write in Chinese: departments, event kinds,
+/// certificate levels, exam subjects, application states and the like.
+///
+/// The code (`rawValue`) is what the database, JSON and CSV carry; the Chinese name is what a
+/// table on a terminal, a page and a person show. Input accepts either, in any letter case, with
+/// `-` for `_`, and the other names people write for a term (``aliases``), so that a command-line
+/// option and a spreadsheet cell read the same words.
+///
+/// ```swift
+/// ApplicationStatus(text: "已总结") == .summarized   // and "summarized", "Summarized"
+/// ```
+public protocol Vocabulary: RawRepresentable, CaseIterable, Sendable where RawValue == String {
+    /// The name a Chinese reader expects (工会, 已总结).
+    var chineseName: String { get }
+    /// Other names people write, lower-cased, beyond the code and ``chineseName``.
+    static var aliases: [String: Self] { get }
+    /// Reads a code, a Chinese name or an alias; nil for anything else.
+    init?(text: String)
+}
+
+extension Vocabulary {
+    public static var aliases: [String: Self] { [:] }
+
+    public init?(text: String) {
+        self.init(term: text)
+    }
+
+    /// The shared reading of ``init(text:)``, for types that add forms of their own.
+    public init?(term text: String) {
+        let value = text.trimmingSpaces.lowercased()
+        // Aliases first: a type read once per spreadsheet row (Department) keeps every form there,
+        // so that a roster of a million rows costs one lookup a row.
+        let term =
+            Self.aliases[value] ?? Self(rawValue: value)
+            ?? (value.contains("-") ? Self(rawValue: value.replacingOccurrences(of: "-", with: "_")) : nil)
+            ?? Self.allCases.first(where: { $0.chineseName == value })
+        guard let term else { return nil }
+        self = term
+    }
+
+    /// Every term as "code (中文)", for a message that says what is accepted.
+    public static var acceptedValues: String {
+        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
+    }
+
+    /// The Chinese name of a code, or nil when the text is not one of this vocabulary's codes.
+    public static func chineseName(ofCode code: String) -> String? {
+        Self(rawValue: code)?.chineseName
+    }
+}
+
 /// The six kinds of department whose staff do enterprise social work (民函〔2013〕132号).
-public enum Department: String, CaseIterable, Sendable, Codable {
+public enum Department: String, Vocabulary, Codable {
     case party, union, youthLeague = "youth_league", womensFederation = "womens_federation"
     case humanResources = "human_resources", socialOrg = "social_org"
 
@@ -17,7 +68,7 @@ public enum Department: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    static let aliases: [String: Department] = {
+    public static let aliases: [String: Department] = {
         var table: [String: Department] = [:]
         for department in allCases {
             table[department.rawValue] = department
@@ -33,19 +84,10 @@ public enum Department: String, CaseIterable, Sendable, Codable {
         return table
     }()
 
-    /// Reads an English key or a Chinese name, as spreadsheets carry them.
-    public init?(spreadsheetValue text: String) {
-        guard let department = Department.aliases[text.trimmingSpaces.lowercased()] else { return nil }
-        self = department
-    }
-
-    public static var acceptedValues: String {
-        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
-    }
 }
 
 /// Social worker professional level certificates, in rank order.
-public enum CertificateLevel: String, CaseIterable, Sendable, Comparable, Codable {
+public enum CertificateLevel: String, Vocabulary, Comparable, Codable {
     case junior, intermediate, senior
 
     public var chineseName: String {
@@ -56,22 +98,13 @@ public enum CertificateLevel: String, CaseIterable, Sendable, Comparable, Codabl
         }
     }
 
-    public init?(spreadsheetValue text: String) {
-        let value = text.trimmingSpaces.lowercased()
-        switch value {
-        case "junior", "助理社会工作师", "初级", "助理社工师": self = .junior
-        case "intermediate", "社会工作师", "中级", "社工师": self = .intermediate
-        case "senior", "高级社会工作师", "高级", "高级社工师": self = .senior
-        default: return nil
-        }
-    }
+    public static let aliases: [String: CertificateLevel] = [
+        "初级": .junior, "助理社工师": .junior, "中级": .intermediate, "社工师": .intermediate, "高级": .senior,
+        "高级社工师": .senior,
+    ]
 
     public static func < (lhs: CertificateLevel, rhs: CertificateLevel) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-
-    public static var acceptedValues: String {
-        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
     }
 }
 
@@ -102,48 +135,6 @@ func spreadsheetBool(_ text: String) -> Bool? {
     case "yes", "y", "true", "1", "是", "对", "社会工作": return true
     case "no", "n", "false", "0", "否", "不是": return false
     default: return nil
-    }
-}
-
-extension CalendarDate {
-    /// The common case, YYYY-MM-DD, read straight from the bytes.
-    static func parseISO(_ bytes: String.UTF8View) -> CalendarDate? {
-        guard bytes.count == 10 else { return nil }
-        var digits: [Int] = []
-        digits.reserveCapacity(8)
-        for (offset, byte) in bytes.enumerated() {
-            if offset == 4 || offset == 7 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard byte >= 48, byte <= 57 else { return nil }
-                digits.append(Int(byte) - 48)
-            }
-        }
-        return CalendarDate(
-            year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
-            month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
-    }
-
-    /// Reads the date forms Chinese spreadsheets use: 2013-06-01, 2013/6/1, 2013.6.1,
-    /// 2013年6月1日 and 20130601.
-    public init?(spreadsheetValue text: String) {
-        if let iso = CalendarDate.parseISO(text.utf8) {
-            self = iso
-            return
-        }
-        var value = text.trimmingSpaces
-        if value.hasSuffix("日") { value.removeLast() }
-        let separators: Set<Character> = ["-", "/", ".", "年", "月"]
-        if value.count == 8, value.allSatisfy(\.isASCIIDigitCharacter) {
-            let digits = Array(value)
-            value = String(digits[0..<4]) + "-" + String(digits[4..<6]) + "-" + String(digits[6..<8])
-        }
-        let parts = value.split(omittingEmptySubsequences: false) { separators.contains($0) }
-        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
-            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigitCharacter) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
     }
 }
 

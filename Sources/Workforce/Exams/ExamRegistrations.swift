@@ -75,7 +75,8 @@ public struct ExamRegistrations {
         -> ImportSummary
     {
         if let sessionID { _ = try ExamSessions(db: db).session(sessionID) }
-        let levels = Dictionary(uniqueKeysWithValues: try ExamSessions(db: db).list().map { ($0.id, $0.level) })
+        let sessions = try ExamSessions(db: db).list()
+        let levels = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0.level) })
         let rules = try ExamSessions(db: db).rules()
         let today = options.today
         let definition = ImportDefinition(
@@ -84,8 +85,8 @@ public struct ExamRegistrations {
             stagingColumns: ["id_number text COLLATE \"C\"", "session_id bigint", "subjects exam_subject[]"],
             validate: { row in
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
-                let session = sessionID ?? Int(row.value("session"))
-                guard let session, let level = levels[session] else {
+                guard let session = sessionID ?? ExamScores.session(&row, in: sessions) else { return nil }
+                guard let level = levels[session] else {
                     row.reject("session", "is not an exam session; see \(remedy: .listExamSessions)")
                     return nil
                 }
@@ -110,8 +111,10 @@ public struct ExamRegistrations {
                 FROM import_staging s WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
                 """,
                 """
-                SELECT s.line, 'id_number', s.id_number, 'is already registered for session ' || s.session_id
-                FROM import_staging s JOIN person p ON p.id_number = s.id_number
+                SELECT s.line, 'id_number', s.id_number,
+                       format('is already registered for the %s %s exam', e.year, e.level)
+                FROM import_staging s JOIN exam_session e ON e.id = s.session_id
+                JOIN person p ON p.id_number = s.id_number
                 JOIN exam_registration r ON r.session_id = s.session_id AND r.person_id = p.id
                 """,
                 """

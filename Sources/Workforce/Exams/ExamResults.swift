@@ -79,6 +79,9 @@ public struct ExamResults {
                       SELECT em.person_id FROM employment em WHERE em.enterprise_id = ANY (\(enterpriseIDs))))
             ORDER BY p.id_number, r.level, r.year, r.subject
             """)
+        if let id, rows.isEmpty {
+            try Persons(db: db).requireInScope(idNumber: id)
+        }
         struct Attempt { let year: Int; let subject: ExamSubject; let score: String; let passed: Bool }
         typealias Person = (
             key: String, name: String, level: CertificateLevel, passedYear: Int?, scope: String?,

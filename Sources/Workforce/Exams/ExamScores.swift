@@ -21,6 +21,7 @@ public struct ExamScores {
     /// registration for that session and subject is refused with the row named.
     public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
         let today = options.today
+        let sessions = try ExamSessions(db: db).list()
         let definition = ImportDefinition(
             action: "exam scores import",
             columns: ExamScores.scoreColumns,
@@ -29,8 +30,7 @@ public struct ExamScores {
             ],
             validate: { row in
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
-                let session = Int(row.value("session"))
-                if session == nil { row.reject("session", "is not a session id; see \(remedy: .listExamSessions)") }
+                let session = ExamScores.session(&row, in: sessions)
                 let subject = ExamSubject(text: row.value("subject"))
                 if subject == nil {
                     row.reject(
@@ -52,8 +52,9 @@ public struct ExamScores {
                 """,
                 """
                 SELECT s.line, 'id_number', s.id_number,
-                       CASE WHEN r.id IS NULL THEN 'has no registration for session ' || s.session_id
-                            ELSE 'is not registered for ' || s.subject || ' in session ' || s.session_id END
+                       CASE WHEN r.id IS NULL THEN format('has no registration for the %s %s exam', e.year, e.level)
+                            ELSE format('is not registered for %s in the %s %s exam', s.subject, e.year, e.level)
+                       END
                 FROM import_staging s
                 JOIN exam_session e ON e.id = s.session_id
                 LEFT JOIN person p ON p.id_number = s.id_number
@@ -108,5 +109,20 @@ public struct ExamScores {
                 return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
+    }
+}
+
+extension ExamScores {
+    /// The session a row names (``ExamSessionReference``), or nil with the row refused.
+    static func session(_ row: inout RowFields, in sessions: [ExamSession]) -> Int? {
+        guard let reference = ExamSessionReference(text: row.value("session")) else {
+            row.reject("session", "\(ExamSessionReference.accepted); see \(remedy: .listExamSessions)")
+            return nil
+        }
+        guard let id = reference.id(in: sessions) else {
+            row.reject("session", "no exam session of this year and level; see \(remedy: .listExamSessions)")
+            return nil
+        }
+        return id
     }
 }

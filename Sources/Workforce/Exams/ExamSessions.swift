@@ -3,7 +3,7 @@ public import Foundation
 public import PostgresClient
 
 /// The subjects of the national exam (domain.md §1.2).
-public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
+public enum ExamSubject: String, Vocabulary, Comparable {
     case comprehensive, practice, regulations
 
     public var chineseName: String {
@@ -34,6 +34,42 @@ public enum ExamSubject: String, CaseIterable, Sendable, Comparable {
     public static func < (lhs: ExamSubject, rhs: ExamSubject) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+}
+
+/// How a spreadsheet names an exam session: by exam year and level, as people say it ("2013
+/// 助理社会工作师", "2013年社会工作师", "2014 intermediate"), or by the id `esw exam session create`
+/// printed (kept for scripts). A year has one session per level (`exam_session_once_a_year`).
+public enum ExamSessionReference: Sendable, Equatable {
+    case id(Int)
+    case yearAndLevel(year: Int, level: CertificateLevel)
+
+    public init?(text: String) {
+        let value = text.trimmingSpaces
+        if !value.isEmpty, value.allSatisfy(\.isASCIIDigitCharacter) {
+            guard let id = Int(value) else { return nil }
+            self = .id(id)
+            return
+        }
+        let year = value.prefix(4)
+        guard year.count == 4, year.allSatisfy(\.isASCIIDigitCharacter), let number = Int(year) else { return nil }
+        let rest = value.dropFirst(4).drop { " 年-/\u{3000}".contains($0) }
+        // The level with or without its rank in brackets: 社会工作师（中级）.
+        let bare = rest.replacingOccurrences(of: #"[（(].*[）)]$"#, with: "", options: .regularExpression)
+        guard let level = CertificateLevel(text: bare) else { return nil }
+        self = .yearAndLevel(year: number, level: level)
+    }
+
+    /// The session's id among `sessions`: an id as given (the import's checks refuse an unknown
+    /// one), a year and level when such a session exists, else nil.
+    public func id(in sessions: [ExamSession]) -> Int? {
+        switch self {
+        case .id(let id): id
+        case .yearAndLevel(let year, let level): sessions.first { $0.year == year && $0.level == level }?.id
+        }
+    }
+
+    /// What a refused cell is told.
+    static let accepted = "name the session by exam year and level (2013 助理社会工作师) or by its id"
 }
 
 public struct ExamSession: Sendable, Equatable {

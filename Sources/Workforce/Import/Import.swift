@@ -325,8 +325,8 @@ struct ImportPipeline {
     static func optionalDate(_ row: inout RowFields, _ key: String, today: CalendarDate) -> CalendarDate? {
         let text = row.value(key)
         guard !text.isEmpty else { return nil }
-        guard let date = CalendarDate(spreadsheetValue: text) else {
-            row.reject(key, "is not a date; write it as 2013-06-01, 2013/6/1 or 2013年6月1日")
+        guard let date = CalendarDate(text: text) else {
+            row.reject(key, "is not a date; write it as \(CalendarDate.acceptedForms)")
             return nil
         }
         if date > today {

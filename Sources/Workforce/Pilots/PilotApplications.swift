@@ -2,7 +2,7 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
-public enum ApplicationStatus: String, CaseIterable, Sendable {
+public enum ApplicationStatus: String, Vocabulary {
     case submitted, approved, rejected
     case inPilot = "in_pilot"
     case summarized
@@ -20,6 +20,12 @@ public enum ApplicationStatus: String, CaseIterable, Sendable {
         case .closed: "已结束"
         }
     }
+
+    public static let aliases: [String: ApplicationStatus] = [
+        "申报": .submitted, "批准": .approved, "不予批准": .rejected, "驳回": .rejected, "总结": .summarized,
+        "示范": .designatedDemonstration, "示范单位（地区）": .designatedDemonstration, "示范地区": .designatedDemonstration,
+        "结束": .closed,
+    ]
 }
 
 /// Who applies to a pilot program: a region, an enterprise or a service organization.
@@ -55,13 +61,16 @@ public struct PilotApplications {
     {
         try RecordDates.check(date, field: "on")
         let plan = try TextLimits.valid(plan, as: .applicationPlan, field: "plan")
-        let rows = try db.query("SELECT apply_by FROM pilot_program WHERE id = \(programID)")
+        let rows = try db.query("SELECT apply_by, name, document FROM pilot_program WHERE id = \(programID)")
         guard let row = rows.first else { throw WorkforceError.notFound("no pilot program has id \(programID)") }
         let applyBy: CalendarDate = try row.decode(0)
+        // The program as people know it: its name and document number, not the id.
+        let document: String? = try row.decode(2)
+        let program = "「\(try row.decode(1, as: String.self))」" + (document.map { "（\($0)）" } ?? "")
         if date > applyBy && !late {
             throw WorkforceError.conflict(
                 """
-                applications to program \(programID) closed on \(applyBy); pass \(field: "late") to record a late \
+                applications to the program \(program) closed on \(applyBy); pass \(field: "late") to record a late \
                 application
                 """
             )
@@ -92,7 +101,7 @@ public struct PilotApplications {
                     detail: ["program": programID, "late": date > applyBy])
                 return id
             } catch let error as PostgresError where error.constraint == "pilot_application_once" {
-                throw WorkforceError.conflict("this applicant has applied to program \(programID) already")
+                throw WorkforceError.conflict("this applicant has applied to the program \(program) already")
             }
         }
     }
@@ -116,8 +125,9 @@ public struct PilotApplications {
                     """
                 )
             } catch let error as PostgresError where error.constraint == "pilot_application_transition" {
+                let current = ApplicationStatus(rawValue: from).map { "\($0.chineseName) (\(from))" } ?? from
                 throw WorkforceError.conflict(
-                    "application \(applicationID) is \(from); it cannot become \(status.rawValue)")
+                    "the application is \(current); it cannot become \(status.chineseName) (\(status.rawValue))")
             }
             try db.execute(
                 """

@@ -2,7 +2,7 @@ import CalendarDates
 import Foundation
 import PostgresClient
 
-public enum ServiceKind: String, CaseIterable, Sendable {
+public enum ServiceKind: String, Vocabulary {
     case emotionalCounseling = "emotional_counseling"
     case psychologicalComfort = "psychological_comfort"
     case productionAdaptation = "production_adaptation"
@@ -26,17 +26,9 @@ public enum ServiceKind: String, CaseIterable, Sendable {
         case .enterpriseCulture: "企业文化建设"
         }
     }
-
-    public init?(text: String) {
-        let value = text.trimmingSpaces.lowercased()
-        guard let kind = ServiceKind.allCases.first(where: { $0.rawValue == value || $0.chineseName == value }) else {
-            return nil
-        }
-        self = kind
-    }
 }
 
-public enum FundingSource: String, CaseIterable, Sendable {
+public enum FundingSource: String, Vocabulary {
     case governmentPurchase = "government_purchase"
     case enterprise, other
 
@@ -47,6 +39,10 @@ public enum FundingSource: String, CaseIterable, Sendable {
         case .other: "其他来源"
         }
     }
+
+    public static let aliases: [String: FundingSource] = [
+        "政府购买": .governmentPurchase, "政府购买社会工作服务": .governmentPurchase, "企业资金": .enterprise, "其他": .other,
+    ]
 }
 
 /// Who provided a service, as written: a resident ID number (a person) or a USCC (a service

@@ -3,7 +3,7 @@ public import PostgresClient
 
 /// Where one certificate stands with its registration (登记) and continuing education.
 public struct CertificateStatus: Sendable, Equatable {
-    public enum State: String, Sendable {
+    public enum State: String, Vocabulary {
         /// Never registered, and the first registration is still possible.
         case unregistered
         /// Never registered, and the deadline for the first registration has passed.
@@ -12,6 +12,16 @@ public struct CertificateStatus: Sendable, Equatable {
         /// Registered, and within the window before it lapses: re-register now.
         case renewalDue = "renewal_due"
         case lapsed
+
+        public var chineseName: String {
+            switch self {
+            case .unregistered: "未登记"
+            case .overdue: "逾期未登记"
+            case .registered: "已登记"
+            case .renewalDue: "应再登记"
+            case .lapsed: "登记失效"
+            }
+        }
     }
     public let certificateNo: String
     public let idNumber: String

@@ -23,7 +23,7 @@ public struct Certificates {
 
     static func validateCertificate(_ row: inout RowFields, today: CalendarDate) -> [String?]? {
         let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
-        let level = CertificateLevel(spreadsheetValue: row.value("level"))
+        let level = CertificateLevel(text: row.value("level"))
         if level == nil { row.reject("level", "unknown level; use one of \(CertificateLevel.acceptedValues)") }
         let number = row.text("certificate_no", .certificateNumber)
         var issued: CalendarDate?

@@ -49,7 +49,7 @@ public struct Staff {
                 let uscc = row.code("enterprise_uscc") { usccChecks[$0] }
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let name = row.text("name", .personName)
-                let department = Department(spreadsheetValue: row.value("department"))
+                let department = Department(text: row.value("department"))
                 if department == nil {
                     row.reject("department", "unknown department; use one of \(Department.acceptedValues)")
                 }

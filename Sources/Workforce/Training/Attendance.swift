@@ -40,7 +40,10 @@ public struct Attendance {
                 """)
             guard updated == 1 else {
                 throw WorkforceError.conflict(
-                    "the person with this ID number holds no seat in this event; only enrolled people can attend")
+                    """
+                    the person with this ID number holds no seat in the event 「\(event.title)」; \
+                    only enrolled people can attend
+                    """)
             }
             try Audit.record(
                 on: db, action: "attendance", subject: "event \(eventID)",
@@ -84,8 +87,8 @@ public struct Attendance {
             crossChecks: [
                 """
                 SELECT s.line, 'id_number', s.id_number,
-                       'holds no seat in this event; only enrolled people can attend'
-                FROM import_staging s
+                       'holds no seat in the event 「' || ev.title || '」; only enrolled people can attend'
+                FROM import_staging s JOIN training_event ev ON ev.id = \(eventID)
                 WHERE NOT EXISTS (SELECT 1 FROM enrollment e JOIN person p ON p.id = e.person_id
                                   WHERE p.id_number = s.id_number AND e.event_id = \(eventID)
                                     AND e.status IN ('enrolled', 'attended', 'absent'))
@@ -116,14 +119,18 @@ public struct Attendance {
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
-    private func checkOpenForAttendance(eventID: Int, at: LocalDateTime) throws -> (hours: String, hoursValue: Decimal)
-    {
+    private func checkOpenForAttendance(
+        eventID: Int, at: LocalDateTime
+    ) throws -> (hours: String, hoursValue: Decimal, title: String) {
         let event = try Events(db: db).state(ofEvent: eventID)
-        if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled; it credits no hours") }
-        if at < event.startsAt {
+        if event.cancelled { throw WorkforceError.conflict("\(event.named) was cancelled; it credits no hours") }
+        if at < event.startsAt || !event.started {
             throw WorkforceError.conflict(
-                "event \(eventID) starts at \(event.startsAt); record attendance after it has started")
+                """
+                \(event.named) has not started\(event.started ? " at \(at)" : " yet (Beijing time)"); attendance \
+                is recorded, and hours credited, only once it has started
+                """)
         }
-        return (event.hours, Decimal(string: event.hours) ?? 0)
+        return (event.hours, Decimal(string: event.hours) ?? 0, event.title)
     }
 }

@@ -2,8 +2,18 @@ public import CalendarDates
 import Foundation
 public import PostgresClient
 
-public enum EnrollmentStatus: String, Sendable, CaseIterable {
+public enum EnrollmentStatus: String, Vocabulary {
     case enrolled, waitlisted, cancelled, attended, absent
+
+    public var chineseName: String {
+        switch self {
+        case .enrolled: "已报名"
+        case .waitlisted: "候补"
+        case .cancelled: "已取消"
+        case .attended: "已出席"
+        case .absent: "缺席"
+        }
+    }
 }
 
 /// One person's place in an event.
@@ -217,9 +227,9 @@ public struct Enrollments {
 
     private func checkOpenForEnrollment(eventID: Int, at: LocalDateTime) throws {
         let event = try Events(db: db).state(ofEvent: eventID)
-        if event.cancelled { throw WorkforceError.conflict("event \(eventID) was cancelled") }
+        if event.cancelled { throw WorkforceError.conflict("\(event.named) was cancelled") }
         if at >= event.startsAt {
-            throw WorkforceError.conflict("enrollment in event \(eventID) closed when it started at \(event.startsAt)")
+            throw WorkforceError.conflict("enrollment in \(event.named) closed when it started")
         }
     }
 
@@ -228,8 +238,12 @@ public struct Enrollments {
         do {
             return try body()
         } catch let error as PostgresError where error.sqlState == .checkViolation || error.sqlState == .noDataFound {
-            let message = error.message.replacingOccurrences(
-                of: #"^person \d+: "#, with: "", options: .regularExpression)
+            // The functions name rows by internal id (sql/0003); a person reads of "this person" and
+            // "the event", which the command line names already.
+            let message = error.message
+                .replacingOccurrences(of: #"^person \d+: "#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"\bperson \d+"#, with: "this person", options: .regularExpression)
+                .replacingOccurrences(of: #"\bevent \d+"#, with: "the event", options: .regularExpression)
             throw error.sqlState == .checkViolation
                 ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
         }

@@ -3,7 +3,7 @@ public import Foundation
 public import PostgresClient
 
 /// The five training methods of 民函〔2013〕132号.
-public enum EventKind: String, CaseIterable, Sendable {
+public enum EventKind: String, Vocabulary {
     case forum, seminar
     case expertLecture = "expert_lecture"
     case offJobTraining = "off_job_training"
@@ -17,14 +17,6 @@ public enum EventKind: String, CaseIterable, Sendable {
         case .offJobTraining: "脱产培训"
         case .studyTour: "考察学习"
         }
-    }
-
-    public init?(text: String) {
-        let value = text.trimmingSpaces.lowercased()
-        guard let kind = EventKind.allCases.first(where: { $0.rawValue == value || $0.chineseName == value }) else {
-            return nil
-        }
-        self = kind
     }
 }
 
@@ -90,9 +82,11 @@ extension EventDraft {
     /// The end of an event as people write it: a date and time, or a date alone for the end of
     /// that day (the start of the next).
     public static func end(parsing text: String) throws -> LocalDateTime {
-        if let date = CalendarDate(spreadsheetValue: text) { return LocalDateTime(date: date.adding(days: 1)) }
+        if let date = CalendarDate(text: text) { return LocalDateTime(date: date.adding(days: 1)) }
         if let time = LocalDateTime(text: text) { return time }
-        throw WorkforceError.invalid(field: "ends", value: text, reason: "write it as 2013-06-01 or 2013-06-01T17:00")
+        throw WorkforceError.invalid(
+            field: "ends", value: text,
+            reason: "write it as a date (\(CalendarDate.acceptedForms)) or a date and time (2013-06-01T17:00)")
     }
 }
 
@@ -261,8 +255,8 @@ public struct Events {
                 UPDATE training_event SET cancelled_at = now() WHERE id = \(id) AND cancelled_at IS NULL
                 """)
             guard updated == 1 else {
-                _ = try detail(id: id)
-                throw WorkforceError.conflict("event \(id) is already cancelled")
+                let title = try detail(id: id).summary.title
+                throw WorkforceError.conflict("the event 「\(title)」 is already cancelled")
             }
             try db.execute(
                 """
@@ -273,10 +267,30 @@ public struct Events {
     }
 
     /// What the enrollment and attendance rules need to know of an event.
-    func state(ofEvent id: Int) throws -> (startsAt: LocalDateTime, cancelled: Bool, hours: String) {
+    /// What enrollment and attendance check of an event: when it starts, whether it has started by
+    /// Beijing's clock (the database's, `beijing_now()`), and its title, for messages.
+    func state(ofEvent id: Int) throws -> EventState {
         let rows = try db.query(
-            "SELECT starts_at, cancelled_at IS NOT NULL, hours::text FROM training_event WHERE id = \(id)")
+            """
+            SELECT starts_at, cancelled_at IS NOT NULL, hours::text, title, starts_at <= beijing_now()
+            FROM training_event WHERE id = \(id)
+            """)
         guard let row = rows.first else { throw WorkforceError.notFound("no training event has id \(id)") }
-        return (try row.decode(0), try row.decode(1), try row.decode(2))
+        return EventState(
+            startsAt: try row.decode(0), cancelled: try row.decode(1), hours: try row.decode(2),
+            title: try row.decode(3), started: try row.decode(4))
     }
+}
+
+/// An event as enrollment and attendance check it (``Events/state(ofEvent:)``).
+struct EventState {
+    let startsAt: LocalDateTime
+    let cancelled: Bool
+    let hours: String
+    let title: String
+    /// Whether it has started by Beijing's clock now, whatever time a command was given (--at).
+    let started: Bool
+
+    /// The event as a message names it: its title and start, not its internal id.
+    var named: String { "the event 「\(title)」 (starting \(startsAt))" }
 }

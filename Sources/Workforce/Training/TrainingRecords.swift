@@ -20,7 +20,16 @@ public struct HoursReport: Sendable {
 
 /// One line of the coordinator's to-do list.
 public struct TrainingGap: Sendable, Equatable {
-    public enum Reason: String, Sendable { case continuingEducationShort = "continuing_education_short", untrained }
+    public enum Reason: String, Vocabulary {
+        case continuingEducationShort = "continuing_education_short", untrained
+
+        public var chineseName: String {
+            switch self {
+            case .continuingEducationShort: "继续教育学时不足"
+            case .untrained: "未参加培训"
+            }
+        }
+    }
     public let reason: Reason
     public let idNumber: String
     public let name: String

@@ -9,7 +9,8 @@ struct AttendanceCommand: ParsableCommand {
         commandName: "attendance",
         abstract: "Record who came to an event; attendees are credited its hours.",
         discussion: """
-            After the event has started, for enrolled people only. --hours credits fewer hours for \
+            After the event has started, for enrolled people only: before its start by Beijing's clock it is \
+            refused with exit 3 even with a later --at (the database refuses it too). --hours credits fewer hours for \
             partial attendance. --file takes a CSV with id_number (身份证号), optional attended (yes/no, \
             是/否, 出席/缺席; default yes) and optional hours (学时), with the roster import's rules for bad \
             rows (listed, nothing written, exit 3, unless --skip-invalid).

@@ -116,13 +116,14 @@ struct CertificateCommand: ParsableCommand {
         @Option(help: "Staff of enterprises in this region.") var region: String?
         @Option(help: "The day to judge on (default today).") var asOf: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let statuses = try CertificateRegistry(db: try database.connect())
                     .status(enterpriseUSCC: enterprise, region: region, asOf: asOf ?? .today())
-                emit(Listing.certificateStatuses(statuses).rendered(as: format))
+                emit(Listing.certificateStatuses(statuses).rendered(as: format, language: lang.language))
             }
         }
     }

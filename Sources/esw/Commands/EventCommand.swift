@@ -73,13 +73,14 @@ struct EventCommand: ParsableCommand {
         @Option(help: "Only events this enterprise organizes (USCC).") var enterprise: String?
         @Option(help: "Only events in this region.") var region: String?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let events = try Events(db: try database.connect())
                     .list(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
-                emit(Listing.events(events).rendered(as: format))
+                emit(Listing.events(events).rendered(as: format, language: lang.language))
             }
         }
     }
@@ -96,12 +97,15 @@ struct EventCommand: ParsableCommand {
 
         @Argument(help: "The event's id.") var id: Int
         @Option(help: "table or json.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let detail = try Events(db: try database.connect()).detail(id: id)
-                emit(format == .json ? detail.json.serialized(pretty: true) + "\n" : detail.text)
+                emit(
+                    format == .json ? detail.json.serialized(pretty: true) + "\n" : detail.text(language: lang.language)
+                )
             }
         }
     }
@@ -125,7 +129,7 @@ struct EventCommand: ParsableCommand {
 
 func parseDepartments(_ text: String) throws -> [Department] {
     try text.split(separator: ",").map { part in
-        guard let department = Department(spreadsheetValue: String(part)) else {
+        guard let department = Department(text: String(part)) else {
             throw WorkforceError.invalid(
                 field: "audience", value: String(part),
                 reason: "unknown department; use one of \(Department.acceptedValues)")
@@ -138,7 +142,7 @@ func parseQuotas(_ text: String) throws -> [Department: Int] {
     var quotas: [Department: Int] = [:]
     for part in text.split(separator: ",") {
         let pieces = part.split(separator: "=")
-        guard pieces.count == 2, let department = Department(spreadsheetValue: String(pieces[0])),
+        guard pieces.count == 2, let department = Department(text: String(pieces[0])),
             let seats = Int(pieces[1])
         else {
             throw WorkforceError.invalid(

@@ -28,7 +28,7 @@ struct ExamCommand: ParsableCommand {
                     """)
 
             @Option(help: "The exam year.") var year: Int
-            @Option(help: "junior, intermediate or senior.") var level: String
+            @Option(help: "junior, intermediate or senior (or 助理社会工作师, 社会工作师, 高级社会工作师).") var level: String
             @Option(help: "The exam date.") var date: CalendarDate
             @Option(help: "The day years of social work are counted to (default: 31 December of the year before).")
             var workYearsCutoff: CalendarDate?
@@ -36,10 +36,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    guard let level = CertificateLevel(spreadsheetValue: level) else {
-                        throw WorkforceError.invalid(
-                            field: "level", value: self.level, reason: "use junior, intermediate or senior")
-                    }
+                    let level: CertificateLevel = try term(level, field: "level")
                     say(
                         try ExamSessions(db: try database.connect()).create(
                             year: year, level: level, examDate: date, workYearsCutoff: workYearsCutoff))
@@ -55,12 +52,13 @@ struct ExamCommand: ParsableCommand {
                       esw exam session list --format csv
                     """)
             @Option(help: "table, json or csv.") var format: OutputFormat = .table
+            @OptionGroup var lang: LanguageOption
             @OptionGroup var database: ReadDatabaseOptions
 
             func run() throws {
                 try reportingErrors {
                     let sessions = try ExamSessions(db: try database.connect()).list()
-                    emit(Listing.examSessions(sessions).rendered(as: format))
+                    emit(Listing.examSessions(sessions).rendered(as: format, language: lang.language))
                 }
             }
         }
@@ -117,7 +115,7 @@ struct ExamCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    let subject = try examSubject(subject, field: "subject")
+                    let subject: ExamSubject = try term(subject, field: "subject")
                     guard let mark = Decimal(string: mark) else {
                         throw WorkforceError.invalid(field: "mark", value: self.mark, reason: "is not a number")
                     }
@@ -139,14 +137,15 @@ struct ExamCommand: ParsableCommand {
                 social work meet no eligibility rule (exam_eligibility_rule). Where education or the start \
                 of social work is not recorded, the registration is accepted and flagged "eligibility unverified".
 
-                --file takes a CSV with id_number (身份证号), session (考试场次, unless --session) and \
-                optional subjects (科目, separated by ; or 、; default all of the level's), with the roster \
-                import's rules: every bad row listed, nothing written, exit 3, unless --skip-invalid.
+                --file takes a CSV with id_number (身份证号), session (考试场次, unless --session: the exam \
+                year and level, 2013 助理社会工作师 or 2013 junior, or the session's id) and optional subjects \
+                (科目, separated by ; or 、; default all of the level's), with the roster import's rules: every \
+                bad row listed, nothing written, exit 3, unless --skip-invalid.
 
                 Examples:
                   esw exam register --session 3 --id-number 110105199003071239 \\
                       --subjects regulations,practice --on 2013-03-20
-                  esw exam register --session 3 --file candidates.csv --on 2013-03-20
+                  esw exam register --file data/sample/exam-candidates-2013.csv --on 2013-03-20
                 """)
         @Option(help: "The session's id (with --file, optional when the file has a session column).") var session: Int?
         @Option(help: "One person's resident ID number.") var idNumber: String?
@@ -171,7 +170,9 @@ struct ExamCommand: ParsableCommand {
                     return
                 }
                 let chosen = try subjects.map { text in
-                    try text.split(separator: ",").map { try examSubject(String($0), field: "subjects") }
+                    try text.split(separator: ",").map { (part: Substring) -> ExamSubject in
+                        try term(String(part), field: "subjects")
+                    }
                 }
                 let registered = try registrations.register(
                     sessionID: session!, idNumber: idNumber!, subjects: chosen, on: on ?? .today(), today: .today())
@@ -191,14 +192,15 @@ struct ExamCommand: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Import scores: id_number, session, subject, score.",
                 discussion: """
-                    Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); subjects as keys or \
-                    Chinese names. A score for someone with no registration for that session and subject, \
-                    an unknown session or subject, or a score outside 0-100 or with more than one decimal \
+                    Headers in English or Chinese (身份证号, 考试场次, 科目, 成绩); the session by exam year \
+                    and level (2013 助理社会工作师, 2014 intermediate) or by its id; subjects as keys or Chinese \
+                    names. A score for someone with no registration for that session and subject, an unknown \
+                    session or subject, or a score outside 0-100 or with more than one decimal \
                     (59.95 is refused, never rounded to a pass) is a bad row: every bad row is listed, \
                     nothing is written and esw exits 3, unless --skip-invalid.
 
                     Example:
-                      esw exam scores import scores-2013.csv
+                      esw exam scores import data/sample/exam-scores-2013.csv
                     """)
             @Argument(help: "The CSV file.") var file: String
             @OptionGroup var flags: ImportFlags
@@ -222,6 +224,10 @@ struct ExamCommand: ParsableCommand {
                 For those not through: the subjects that remain and the last exam year in which their \
                 earlier passes still count.
 
+                Bad input: an --id-number that is not valid is exit 3; one that names no person of your \
+                scope is exit 2 ("no person of your scope has this ID number"); a person with no exam \
+                results is an empty list.
+
                 Example:
                   esw exam results --id-number 110105199003071239 --format json
                 """)
@@ -232,6 +238,7 @@ struct ExamCommand: ParsableCommand {
         @Flag(help: "Only those who passed a level and have no certificate of it recorded yet.")
         var pendingCertificates = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func validate() throws {
@@ -247,13 +254,17 @@ struct ExamCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let examResults = ExamResults(db: try database.connect())
-                let results =
-                    pendingCertificates
-                    ? try examResults.pendingCertificates(enterpriseUSCC: enterprise, region: region, today: .today())
-                    : try examResults.results(
-                        sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber,
-                        today: .today())
-                emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format))
+                var results: [LevelResult] = []
+                try unknownPersonIsUsageError {
+                    results =
+                        pendingCertificates
+                        ? try examResults.pendingCertificates(
+                            enterpriseUSCC: enterprise, region: region, today: .today())
+                        : try examResults.results(
+                            sessionID: session, enterpriseUSCC: enterprise, region: region, idNumber: idNumber,
+                            today: .today())
+                }
+                emit(Listing.levelResults(results, idNumber: idNumber).rendered(as: format, language: lang.language))
             }
         }
     }
@@ -272,22 +283,15 @@ struct ExamCommand: ParsableCommand {
         @Option(help: "The region (province, city or county code).") var region: String
         @Option(help: "The exam year.") var year: Int
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let lines = try ExamResults(db: try database.connect()).funnel(
                     region: region, year: year, today: .today())
-                emit(Listing.examFunnel(lines).rendered(as: format))
+                emit(Listing.examFunnel(lines).rendered(as: format, language: lang.language))
             }
         }
     }
-}
-
-/// Reads a subject key or Chinese name given on the command line.
-func examSubject(_ text: String, field: Field) throws -> ExamSubject {
-    guard let subject = ExamSubject(text: text) else {
-        throw WorkforceError.invalid(field: field, value: text, reason: "use comprehensive, practice or regulations")
-    }
-    return subject
 }

@@ -26,7 +26,7 @@ struct FundingCommand: ParsableCommand {
                 let db = try database.connect()
                 emit(
                     Listing.funding(try Funding(db: db).list(try list.filter(db))).rendered(
-                        as: list.format))
+                        as: list.format, language: list.lang.language))
             }
         }
     }
@@ -46,7 +46,7 @@ struct FundingCommand: ParsableCommand {
                 """)
         @Option(help: "The enterprise receiving it (USCC).") var enterprise: String?
         @Option(help: "The region receiving it (code).") var region: String?
-        @Option(help: "government_purchase, enterprise or other.") var source: String
+        @Option(help: "government_purchase, enterprise or other (or 政府购买服务, 企业投入, 其他来源).") var source: String
         @Option(help: "The amount in yuan, e.g. 12345.67.") var amount: String
         @Option(help: "When it was received.") var on: CalendarDate
         @Option(help: "The service organization providing the purchased service (USCC).") var providerOrg: String?
@@ -55,10 +55,7 @@ struct FundingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                guard let source = FundingSource(rawValue: source) else {
-                    throw WorkforceError.invalid(
-                        field: "source", value: self.source, reason: "use government_purchase, enterprise or other")
-                }
+                let source: FundingSource = try term(source, field: "source")
                 say(
                     try Funding(db: try database.connect()).add(
                         enterpriseUSCC: enterprise, region: region, source: source, amount: amount, on: on,

@@ -124,14 +124,14 @@ struct PilotCommand: ParsableCommand {
                   esw pilot advance --application 1 --to approved --on 2013-06-20
                 """)
         @Option(help: "The application's id.") var application: Int
-        @Option(help: "The new state.") var to: String
+        @Option(help: "The new state: a code or its Chinese name (已批准, 试点中, 已总结, …).") var to: String
         @Option(help: "The day of the change (default today).") var on: CalendarDate?
         @Option(help: "A note for the history (at most 2,000 characters, no control characters).") var note: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
-                let status = try applicationStatus(to, field: "to")
+                let status: ApplicationStatus = try term(to, field: "to")
                 try PilotApplications(db: try database.connect()).advance(
                     applicationID: application, to: status, on: on ?? .today(), note: note)
                 say(status.rawValue)
@@ -148,16 +148,17 @@ struct PilotCommand: ParsableCommand {
                 """)
         @Option(help: "Only this program.") var program: Int?
         @Option(help: "Only applicants in this province (or region).") var province: String?
-        @Option(help: "Only this state.") var status: String?
+        @Option(help: "Only this state (a code or its Chinese name).") var status: String?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
-                let state = try status.map { try applicationStatus($0, field: "status") }
+                let state = try status.map { (text: String) -> ApplicationStatus in try term(text, field: "status") }
                 let applications = try PilotApplications(db: try database.connect()).list(
                     programID: program, province: province, status: state)
-                emit(Listing.pilotApplications(applications).rendered(as: format))
+                emit(Listing.pilotApplications(applications).rendered(as: format, language: lang.language))
             }
         }
     }
@@ -170,23 +171,14 @@ struct PilotCommand: ParsableCommand {
                   esw pilot history 1
                 """)
         @Argument(help: "The application's id.") var application: Int
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let history = try PilotApplications(db: try database.connect()).history(applicationID: application)
-                emit(Listing.applicationHistory(history).rendered(as: .table))
+                emit(Listing.applicationHistory(history).rendered(as: .table, language: lang.language))
             }
         }
     }
-}
-
-/// Reads an application state given on the command line.
-func applicationStatus(_ text: String, field: Field) throws -> ApplicationStatus {
-    guard let status = ApplicationStatus(rawValue: text) else {
-        throw WorkforceError.invalid(
-            field: field, value: text,
-            reason: "use one of \(ApplicationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return status
 }

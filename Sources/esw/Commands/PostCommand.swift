@@ -30,7 +30,9 @@ struct PostCommand: ParsableCommand {
             try reportingErrors {
                 let db = try database.connect()
                 let posts = try Posts(db: db).list(try list.filter(db))
-                emit(Listing.posts(posts, includeIDNumbers: includeIDNumbers).rendered(as: list.format))
+                emit(
+                    Listing.posts(posts, includeIDNumbers: includeIDNumbers).rendered(
+                        as: list.format, language: list.lang.language))
             }
         }
     }

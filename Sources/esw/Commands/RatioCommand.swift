@@ -45,6 +45,7 @@ struct RatioCommand: ParsableCommand {
     @Option(help: "The date to count on (default: today).") var asOf: CalendarDate?
     @Option(help: "Break the counts down by department or by certificate level.") var by: RatioOutput.Breakdown?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @OptionGroup var lang: LanguageOption
     @Option(help: "Which certificates count: all held (default), or registered-only (registration in force).")
     var count: Counting = .all
     @Flag(help: "Show the ratio over time instead of on one date.") var trend = false
@@ -85,12 +86,12 @@ struct RatioCommand: ParsableCommand {
             if let enterprise {
                 let entry = try service.enterprise(
                     uscc: enterprise, asOf: asOf, registeredOnly: count == .registeredOnly)
-                emit(RatioOutput.enterprise(entry, asOf: asOf, by: by, format: format))
+                emit(RatioOutput.enterprise(entry, asOf: asOf, by: by, format: format, language: lang.language))
             } else {
                 let report = try service.report(
                     region: region, asOf: asOf, includeDepartments: format == .json || by == .department,
                     registeredOnly: count == .registeredOnly)
-                emit(RatioOutput.report(report, by: by, format: format))
+                emit(RatioOutput.report(report, by: by, format: format, language: lang.language))
             }
         }
     }

@@ -24,7 +24,7 @@ struct ServiceCommand: ParsableCommand {
                 let db = try database.connect()
                 emit(
                     Listing.services(try Services(db: db).list(try list.filter(db))).rendered(
-                        as: list.format))
+                        as: list.format, language: list.lang.language))
             }
         }
     }
@@ -55,7 +55,7 @@ struct ServiceCommand: ParsableCommand {
                 """)
         @Option(help: "A CSV of services, instead of one service by the options below.") var file: String?
         @Option(help: "The enterprise (USCC).") var enterprise: String?
-        @Option(help: "The kind of service.") var kind: String?
+        @Option(help: "The kind of service: a code or its Chinese name (情绪疏导, …).") var kind: String?
         @Option(help: "When it took place.") var date: CalendarDate?
         @Option(help: "How many people it served.") var beneficiaries: Int?
         @Option(help: "Who provided it: a resident ID number or a service organization's USCC.") var provider: String?
@@ -83,11 +83,7 @@ struct ServiceCommand: ParsableCommand {
                     return
                 }
                 guard let enterprise, let kindText = self.kind, let date, let beneficiaries else { return }
-                guard let kind = ServiceKind(text: kindText) else {
-                    throw WorkforceError.invalid(
-                        field: "kind", value: kindText,
-                        reason: "use one of \(ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let kind: ServiceKind = try term(kindText, field: "kind")
                 let hoursValue = try hours.map { text -> Decimal in
                     guard let value = Decimal(string: text) else {
                         throw WorkforceError.invalid(field: "hours", value: text, reason: "is not a number")

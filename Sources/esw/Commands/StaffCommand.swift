@@ -7,8 +7,8 @@ import WorkforceOutput
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
-        abstract: "Import staff rosters and record leavers.",
-        subcommands: [Import.self, Leave.self]
+        abstract: "Import staff rosters, record leavers, and list the staff.",
+        subcommands: [Import.self, Leave.self, List.self]
     )
 
     struct Import: ParsableCommand {

@@ -26,13 +26,14 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "Events starting on or after this date.") var from: CalendarDate?
         @Option(help: "Events starting on or before this date.") var to: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let report = try TrainingRecords(db: try database.connect()).hours(
                     enterpriseUSCC: enterprise, region: region, idNumber: idNumber, from: from, to: to, today: .today())
-                emit(Listing.hours(report).rendered(as: format))
+                emit(Listing.hours(report).rendered(as: format, language: lang.language))
             }
         }
     }
@@ -54,13 +55,14 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "The enterprise (USCC).") var enterprise: String
         @Option(help: "The date to judge on (default today).") var asOf: CalendarDate?
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var lang: LanguageOption
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
             try reportingErrors {
                 let gaps = try TrainingRecords(db: try database.connect()).gaps(
                     enterpriseUSCC: enterprise, asOf: asOf ?? .today())
-                emit(Listing.trainingGaps(gaps).rendered(as: format))
+                emit(Listing.trainingGaps(gaps).rendered(as: format, language: lang.language))
             }
         }
     }
