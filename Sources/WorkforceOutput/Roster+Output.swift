@@ -19,6 +19,14 @@ extension Listing {
         }
     }
 
+    /// A person's name changes, oldest first: the name before and after, when (Beijing time), who and why.
+    public static func nameHistory(_ changes: [NameChange]) -> Listing {
+        Listing(
+            records: RecordTable(
+                headers: ["changed_at", "old_name", "new_name", "changed_by", "reason"],
+                rows: changes.map { [$0.changedAt, $0.oldName, $0.newName, $0.changedBy, $0.reason ?? ""] }))
+    }
+
     /// Each certificate's registration state, due date and continuing-education hours.
     public static func certificateStatuses(_ statuses: [CertificateStatus]) -> Listing {
         let headers = [

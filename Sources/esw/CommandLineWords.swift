@@ -22,6 +22,9 @@ enum CommandLineWords {
         case .listExamSessions: "esw exam session list"
         case .setExamWindow: "esw exam window set"
         case .recordLeaving: "esw staff leave"
+        case .amendService: "esw service amend or esw service delete"
+        case .amendFunding: "esw funding amend or esw funding delete"
+        case .correctName: "esw staff rename"
         }
     }
 

@@ -375,3 +375,23 @@ func finishImport(_ summary: ImportSummary) {
     if let rejectsFile = summary.rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
     say(text)
 }
+
+/// What every correction takes: the record's id and why it is corrected.
+struct CorrectionOptions: ParsableArguments {
+    @Option(help: "The record's id (as add/record/create printed it, and as listed with --format csv).") var id: Int
+    @Option(help: "Why it is corrected; kept in the audit trail (esw audit). At most 500 characters.")
+    var reason: String
+}
+
+/// Prints a correction's changes, one field a line ("--beneficiaries: 35 → 40"), or that nothing
+/// changed.
+func sayChanges(_ what: String, _ changes: [FieldChange]) {
+    guard !changes.isEmpty else {
+        say("\(what): the values given are the ones on record; nothing changed")
+        return
+    }
+    say("\(what) corrected:")
+    for change in changes {
+        say("  \(CommandLineWords.flag(change.field)): \(change.before ?? "none") → \(change.after ?? "none")")
+    }
+}

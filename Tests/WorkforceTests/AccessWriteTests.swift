@@ -98,7 +98,7 @@ import Workforce
             #expect(
                 lines == [
                     "3 enterprise_uscc is outside your scope",
-                    "4 name this ID number is on record under another name",
+                    "4 name this ID number is on record under a different name",
                 ])
             // Nothing about the other record: neither its name nor its ID number.
             let message = refusal.map { "\($0)" } ?? ""

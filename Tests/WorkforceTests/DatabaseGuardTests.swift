@@ -76,7 +76,7 @@ import Workforce
             .eventLocation: "training_event.location", .postTitle: "social_work_post.title",
             .programDocument: "pilot_program.document", .certificateNumber: "certificate.certificate_no",
             .contractNumber: "funding.contract_no", .applicationPlan: "pilot_application.plan",
-            .transitionNote: "pilot_application_event.note",
+            .transitionNote: "pilot_application_event.note", .correctionReason: "person_name_history.reason",
         ]
         #expect(Set(columnOfKind.keys) == Set(TextLimits.Kind.allCases.filter { $0 != .cell }))
         try TestDatabase.withSchema { db in

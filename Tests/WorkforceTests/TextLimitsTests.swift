@@ -12,7 +12,7 @@ import Workforce
             (.personName, 100), (.enterpriseName, 200), (.organizationName, 200), (.programName, 200),
             (.regionName, 100), (.eventTitle, 200), (.eventLocation, 200), (.postTitle, 200),
             (.programDocument, 200), (.certificateNumber, 100), (.contractNumber, 100),
-            (.applicationPlan, 20_000), (.transitionNote, 2_000), (.cell, 1_000),
+            (.applicationPlan, 20_000), (.transitionNote, 2_000), (.correctionReason, 500), (.cell, 1_000),
         ]
         #expect(agreed.count == TextLimits.Kind.allCases.count)
         for (kind, maximum) in agreed {

@@ -31,13 +31,16 @@ struct TrainingWorld {
         _ = try world.importStaff(csv)
     }
 
+    /// A new event each call: one organizer's events at one start differ by title (sql/0027 keeps
+    /// one event per organizer, title and start).
     func event(
         capacity: Int, quotas: [Department: Int] = [:], audience: [Department]? = nil,
         enterprise: String? = RosterWorld.shenzhen, region: String? = nil, hours: Decimal = 3
     ) throws -> Int {
         try events.create(
             EventDraft(
-                kind: .seminar, title: "研讨会", startsAt: LocalDateTime(text: "2026-01-10T09:00")!,
+                kind: .seminar, title: "研讨会 " + UUID().uuidString.prefix(8),
+                startsAt: LocalDateTime(text: "2026-01-10T09:00")!,
                 endsAt: LocalDateTime(text: "2026-01-10T12:00")!, hours: hours, capacity: capacity,
                 enterpriseUSCC: enterprise, regionCode: region, audience: audience, quotas: quotas))
     }
@@ -91,7 +94,7 @@ struct TrainingWorld {
             _ = try world.enroll(event, 1)
             _ = try world.enroll(event, 2)
             _ = try world.enroll(event, 3)
-            try world.events.cancel(id: event)
+            try world.events.cancel(id: event, reason: "讲师因故取消")
             let detail = try world.events.detail(id: event)
             #expect(detail.summary.cancelled)
             #expect(detail.enrollments.count == 3)
@@ -352,7 +355,7 @@ extension EnrollmentTests {
             let first = try world.event(capacity: 2)
             let second = try world.event(capacity: 2)
             let cancelled = try world.event(capacity: 2)
-            try world.events.cancel(id: cancelled)
+            try world.events.cancel(id: cancelled, reason: "讲师因故取消")
             var csv = "event_id,id_number\n"
             for (event, person) in [(first, 1), (second, 2), (first, 3), (first, 4), (second, 1)] {
                 csv += "\(event),\(RosterWorld.person(person))\n"

@@ -18,6 +18,8 @@ public enum TextLimits {
         case eventTitle, eventLocation, postTitle, programDocument
         case certificateNumber, contractNumber
         case applicationPlan, transitionNote
+        /// Why a record was corrected (kept with the person's name history and in the audit trail).
+        case correctionReason
         /// Any other cell of a spreadsheet, whatever its column.
         case cell
 
@@ -30,6 +32,7 @@ public enum TextLimits {
                 200
             case .applicationPlan: 20_000
             case .transitionNote: 2_000
+            case .correctionReason: 500
             case .cell: 1_000
             }
         }
@@ -41,7 +44,7 @@ public enum TextLimits {
             case .personName, .enterpriseName, .organizationName, .programName, .regionName, .eventTitle, .postTitle,
                 .certificateNumber, .contractNumber:
                 true
-            case .eventLocation, .programDocument, .applicationPlan, .transitionNote, .cell: false
+            case .eventLocation, .programDocument, .applicationPlan, .transitionNote, .correctionReason, .cell: false
             }
         }
     }

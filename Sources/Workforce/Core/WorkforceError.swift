@@ -20,6 +20,9 @@ public enum Remedy: String, Sendable, CaseIterable {
     case listExamSessions = "list_exam_sessions"
     case setExamWindow = "set_exam_window"
     case recordLeaving = "record_leaving"
+    case amendService = "amend_service"
+    case amendFunding = "amend_funding"
+    case correctName = "correct_name"
 }
 
 /// Why a request was refused: text that may name other fields and remedies, kept apart so that

@@ -39,6 +39,20 @@ public struct PilotPrograms {
         name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
         pilotMonths: Int, summaryBy: CalendarDate
     ) throws -> Int {
+        try establish(
+            name: name, document: document, applyBy: applyBy, confirmBy: confirmBy, pilotMonths: pilotMonths,
+            summaryBy: summaryBy
+        ).id
+    }
+
+    /// Creates a pilot program, or finds it: one document number (文号) sets up one program
+    /// (sql/0027). Given again identically, the program on record is returned (`existed`) and
+    /// nothing is written; given with another name or deadlines, it is refused, showing each
+    /// difference.
+    public func establish(
+        name: String, document: String?, applyBy: CalendarDate, confirmBy: CalendarDate,
+        pilotMonths: Int, summaryBy: CalendarDate
+    ) throws -> (id: Int, existed: Bool) {
         try RecordDates.check(applyBy, field: "apply_by")
         let name = try TextLimits.valid(name, as: .programName, field: "name")
         let document = try TextLimits.valid(document, as: .programDocument, field: "document")
@@ -55,6 +69,28 @@ public struct PilotPrograms {
                 field: "pilot_months", value: String(pilotMonths), reason: "must be at least 1")
         }
         return try db.transaction { db in
+            if let document,
+                let recorded = try db.query(
+                    """
+                    SELECT id, name, apply_by::text, confirm_by::text, pilot_months::text, summary_by::text
+                    FROM pilot_program WHERE document = \(document) ORDER BY duplicate_no LIMIT 1
+                    """
+                ).first
+            {
+                let id: Int = try recorded.decode(0)
+                let differences = FieldChange.differences(
+                    ["name", "apply_by", "confirm_by", "pilot_months", "summary_by"],
+                    try (1...5).map { try recorded.decode($0) },
+                    [name, applyBy.iso, confirmBy.iso, String(pilotMonths), summaryBy.iso])
+                guard differences.isEmpty else {
+                    throw WorkforceError.conflict(
+                        """
+                        program \(id) on record has this \(field: "document"); nothing was written. Its details \
+                        differ from those given:
+                        """ + .recordedVersusGiven(differences))
+                }
+                return (id, true)
+            }
             let id: Int = try db.query(
                 """
                 INSERT INTO pilot_program (name, document, apply_by, confirm_by, pilot_months, summary_by)
@@ -63,7 +99,7 @@ public struct PilotPrograms {
                 """
             ).single().decode(0)
             try Audit.record(on: db, action: "pilot program create", subject: "program \(id)", detail: ["name": name])
-            return id
+            return (id, false)
         }
     }
 }

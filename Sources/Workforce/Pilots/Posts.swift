@@ -48,6 +48,48 @@ public struct Posts {
         }
     }
 
+    /// Deletes a post recorded by mistake, with the reason the audit trail keeps.
+    public func delete(id: Int, reason: String) throws {
+        try Correction.delete(
+            db, what: "post \(id)", action: "post delete", reason: reason,
+            delete: "DELETE FROM social_work_post WHERE id = \(id) RETURNING id")
+    }
+
+    /// Corrects a post's department, title, creation date or holder (nil: unchanged; `vacate`
+    /// records that nobody fills it), with the reason the audit trail keeps; returns each changed
+    /// field before and after. The holder is shown by masked ID number, never by name.
+    public func amend(
+        id: Int, department: Department? = nil, title: String? = nil, createdOn: CalendarDate? = nil,
+        filledBy idNumber: String? = nil, vacate: Bool = false, reason: String, today: CalendarDate
+    ) throws -> [FieldChange] {
+        let title = try TextLimits.valid(title, as: .postTitle, field: "title")
+        try RecordDates.check(createdOn, field: "created_on")
+        if vacate && idNumber != nil {
+            throw WorkforceError.invalid(
+                field: "filled_by", value: "", reason: "give \(field: "filled_by") or \(field: "vacant"), not both")
+        }
+        let personID = try idNumber.map {
+            try Staff(db: db).personID(
+                idNumber: try Codes.validIDNumber($0, today: today, field: "filled_by"), field: "filled_by")
+        }
+        return try Correction.amend(
+            db, what: "post \(id)", action: "post amend", reason: reason,
+            fields: ["department", "title", "created_on", "filled_by"],
+            read: """
+                SELECT po.department::text, po.title, po.created_on::text,
+                       left(p.id_number, 6) || '********' || right(p.id_number, 4)
+                FROM social_work_post po LEFT JOIN person p ON p.id = po.filled_by
+                WHERE po.id = \(id) FOR UPDATE OF po
+                """,
+            update: """
+                UPDATE social_work_post
+                SET department = coalesce(\(department?.rawValue)::department_kind, department),
+                    title = coalesce(\(title), title), created_on = coalesce(\(createdOn), created_on),
+                    filled_by = CASE WHEN \(vacate) THEN NULL ELSE coalesce(\(personID), filled_by) END
+                WHERE id = \(id)
+                """)
+    }
+
     /// Posts created in the filter's dates, at its enterprises, oldest first.
     public func list(_ filter: WorkAreaFilter) throws -> [PostRecord] {
         try db.query(

@@ -16,7 +16,8 @@ extension Services {
     /// Records the services of a spreadsheet, all or nothing (or the good rows with
     /// `skipInvalid`). A row identical to a service on record (same enterprise, kind, date,
     /// provider, beneficiaries, volunteers and hours) is left unchanged, so a file can be
-    /// imported again safely.
+    /// imported again safely; a file holding n identical rows holds n services, the n-th matching
+    /// the n-th identical one on record (duplicate_no, sql/0027).
     public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
         let today = options.today
         let definition = ImportDefinition(
@@ -100,26 +101,37 @@ extension Services {
                                      AND r.provider_person_id IS NOT DISTINCT FROM source.person_id
                                      AND r.provider_org_id IS NOT DISTINCT FROM source.org_id
                                      AND r.volunteers IS NOT DISTINCT FROM source.volunteers
-                                     AND r.hours IS NOT DISTINCT FROM source.hours) AS recorded
+                                     AND r.hours IS NOT DISTINCT FROM source.hours
+                                     AND r.duplicate_no = source.duplicate_no) AS recorded
                         FROM (SELECT e.id AS enterprise_id, s.kind, s.served_on, s.beneficiaries,
-                                     p.id AS person_id, o.id AS org_id, s.volunteers, s.hours
+                                     p.id AS person_id, o.id AS org_id, s.volunteers, s.hours,
+                                     row_number() OVER (
+                                         PARTITION BY e.id, s.kind, s.served_on, s.beneficiaries, p.id, o.id,
+                                                      s.volunteers, s.hours
+                                         ORDER BY s.line) - 1 AS duplicate_no
                               FROM import_staging s
                               JOIN enterprise e ON e.uscc = s.enterprise_uscc
                               LEFT JOIN person p ON p.id_number = s.provider_id_number
                               LEFT JOIN service_org o ON o.uscc = s.provider_uscc) source
                         """)
-                let row = try db.query(
-                    """
-                    WITH inserted AS (
-                        INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries, provider_person_id,
-                                                    provider_org_id, volunteers, hours)
-                        SELECT enterprise_id, kind, served_on, beneficiaries, person_id, org_id, volunteers, hours
-                        FROM import_matched WHERE NOT recorded
-                        RETURNING 1
-                    )
-                    SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), 0::bigint
-                    """
-                ).single()
+                // An identical service recorded since the checks ran (another import): retried.
+                let row = try ImportPipeline.concurrentChange(ifViolating: "service_record_once", of: "service_record")
+                {
+                    try db.query(
+                        """
+                        WITH inserted AS (
+                            INSERT INTO service_record (enterprise_id, kind, served_on, beneficiaries,
+                                                        provider_person_id, provider_org_id, volunteers, hours,
+                                                        duplicate_no)
+                            SELECT enterprise_id, kind, served_on, beneficiaries, person_id, org_id, volunteers, hours,
+                                   duplicate_no
+                            FROM import_matched WHERE NOT recorded
+                            RETURNING 1
+                        )
+                        SELECT (SELECT count(*) FROM import_matched), (SELECT count(*) FROM inserted), 0::bigint
+                        """
+                    ).single()
+                }
                 return try ImportPipeline.mergeCounts(row)
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)

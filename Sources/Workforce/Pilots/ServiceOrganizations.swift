@@ -30,21 +30,63 @@ public struct ServiceOrganizations {
         return try row.decode(0)
     }
 
-    /// Adds a social-work service organization (or updates the one with this USCC).
-    public func add(uscc: String, name: String, region: String, founded: CalendarDate?) throws {
+    /// What `add` did.
+    public enum Addition: Sendable, Equatable {
+        /// A new organization.
+        case added
+        /// The organization was on record exactly as given: nothing was written.
+        case unchanged
+        /// The organization was on record with other values, replaced as asked (`update`).
+        case updated([FieldChange])
+    }
+
+    /// Adds a social-work service organization. One on record with this USCC is never overwritten
+    /// silently: given identically, nothing changes (`unchanged`); given with another name, region
+    /// or founding date, it is refused showing what is on record and what was given, field by
+    /// field, unless `update` asks to replace them (`updated`, old and new in the audit trail).
+    /// A founding date left out keeps the one on record.
+    @discardableResult
+    public func add(uscc: String, name: String, region: String, founded: CalendarDate?, update: Bool = false)
+        throws -> Addition
+    {
         let code = try Codes.validUSCC(uscc, field: "uscc")
         let regionCode = try Regions(db: db).known(region)
         try RecordDates.check(founded, field: "founded")
         let name = try TextLimits.valid(name, as: .organizationName, field: "name")
-        try db.transaction { db in
+        return try db.transaction { db in
+            let fields: [Field] = ["name", "region", "founded"]
+            if let recorded = try Correction.snapshot(
+                db, "SELECT name, region_code, founded_on::text FROM service_org WHERE uscc = \(code) FOR UPDATE",
+                count: 3)
+            {
+                let differences = FieldChange.differences(
+                    fields, recorded, [name, regionCode, founded?.iso ?? recorded[2]])
+                if differences.isEmpty { return .unchanged }
+                guard update else {
+                    throw WorkforceError.conflict(
+                        """
+                        a service organization with USCC \(code) is on record; nothing was changed. To replace what \
+                        is on record with what was given, add it again with \(field: "update"):
+                        """ + .recordedVersusGiven(differences))
+                }
+                try db.execute(
+                    """
+                    UPDATE service_org SET name = \(name), region_code = \(regionCode),
+                        founded_on = coalesce(\(founded), founded_on)
+                    WHERE uscc = \(code)
+                    """)
+                try Audit.record(
+                    on: db, action: "org update", subject: code,
+                    detail: ["fields": differences.map(\.field.rawValue).joined(separator: ",")])
+                return .updated(differences)
+            }
             try db.execute(
                 """
-                INSERT INTO service_org (uscc, name, region_code, founded_on) VALUES (\(code), \(name),
-                                                                                      \(regionCode), \(founded))
-                ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = excluded.region_code,
-                    founded_on = coalesce(excluded.founded_on, service_org.founded_on)
+                INSERT INTO service_org (uscc, name, region_code, founded_on)
+                VALUES (\(code), \(name), \(regionCode), \(founded))
                 """)
             try Audit.record(on: db, action: "org add", subject: code, detail: ["name": name])
+            return .added
         }
     }
 

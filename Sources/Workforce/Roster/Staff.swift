@@ -198,8 +198,9 @@ public struct Staff {
         return try ImportPipeline.mergeCounts(counts)
     }
 
+    /// Names are personal data: the refusal names the other line, not either name (nor quotes the cell).
     static let sameIDDifferentNames: SQLQuery = """
-        SELECT line, 'name', name, format('line %s gives the same ID number the name %s', first_line, first_name)
+        SELECT line, 'name', '', format('line %s gives the same ID number a different name', first_line)
         FROM (SELECT line, name, first_value(line) OVER w AS first_line, first_value(name) OVER w AS first_name
               FROM import_staging WHERE name IS NOT NULL
               WINDOW w AS (PARTITION BY id_number ORDER BY line)) x
@@ -217,7 +218,7 @@ public struct Staff {
     /// Not run at all without such a user (a one-time filter): the owner sees every person.
     static let nameDiffersOutsideScope = SQLQuery(
         unsafeSQL: """
-            SELECT s.line, 'name', s.name, 'this ID number is on record under another name'
+            SELECT s.line, 'name', '', 'this ID number is on record under a different name'
             FROM import_staging s
             JOIN (SELECT * FROM \(stagedPersons) WHERE (SELECT esw_has_scope())) r ON r.id_number = s.id_number
             WHERE r.name_differs AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id_number = s.id_number)
@@ -232,8 +233,12 @@ public struct Staff {
         WHERE d.day < id_number_birth_date(s.id_number)
         """
 
+    /// Neither the name on record nor the one given is quoted (personal data); the remedy is the
+    /// correction of the name on record, which keeps its history.
     static let nameDiffersFromRecord: SQLQuery = """
-        SELECT s.line, 'name', s.name, format('this ID number is on record as %s', p.name)
+        SELECT s.line, 'name', '',
+               'this ID number is on record under a different name; if the record is wrong, correct it with '
+                   || '{remedy:correct_name} (its history is kept), then import again'
         FROM import_staging s JOIN person p ON p.id_number = s.id_number
         WHERE s.name IS NOT NULL AND p.name <> s.name
         """
@@ -289,6 +294,45 @@ public struct Staff {
         }
     }
 
+    /// Corrects the name on record of the person with this ID number, with the reason: the database
+    /// keeps the name before and after, who and why (person_name_history, sql/0027), and the audit
+    /// trail the change with the reason. Returns false when the name on record is the one given.
+    @discardableResult
+    public func correctName(idNumber: String, to name: String, reason: String, today: CalendarDate) throws -> Bool {
+        let id = try Codes.validIDNumber(idNumber, today: today)
+        let name = try TextLimits.valid(name, as: .personName, field: "name")
+        let reason = try Correction.reason(reason)
+        return try db.transaction { db in
+            let person = try Staff(db: db).personID(idNumber: id)
+            try Correction.mark(db, action: "staff rename", reason: reason)
+            let changed = try db.execute(
+                "UPDATE person SET name = \(name) WHERE id = \(person) AND name IS DISTINCT FROM \(name)")
+            if changed > 0 {
+                try Audit.record(
+                    on: db, action: "staff rename", subject: "person \(person)", detail: ["reason": reason])
+            }
+            return changed > 0
+        }
+    }
+
+    /// The names a person has had, oldest change first: each change with who made it, when and why.
+    public func nameHistory(idNumber: String, today: CalendarDate) throws -> [NameChange] {
+        let id = try Codes.validIDNumber(idNumber, today: today)
+        let person = try personID(idNumber: id)
+        return try db.query(
+            """
+            SELECT old_name, new_name, to_char(changed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
+                   changed_by, reason
+            FROM person_name_history
+            WHERE person_id = \(person) ORDER BY changed_at, id
+            """
+        ).map { row in
+            NameChange(
+                oldName: try row.decode(0), newName: try row.decode(1), changedAt: try row.decode(2),
+                changedBy: try row.decode(3), reason: try row.decode(4))
+        }
+    }
+
     /// The person with this ID number; `field` names the option it came from. The error does not
     /// repeat the ID number (personal data in a message), and a user with a scope hears the same
     /// words whether the person is on record elsewhere or nowhere.
@@ -303,4 +347,14 @@ public struct Staff {
         }
         return try row.decode(0)
     }
+}
+
+/// One change of a person's name, as person_name_history keeps it.
+public struct NameChange: Sendable, Equatable {
+    public let oldName: String
+    public let newName: String
+    /// Beijing time, "2014-03-01 09:30:00".
+    public let changedAt: String
+    public let changedBy: String
+    public let reason: String?
 }

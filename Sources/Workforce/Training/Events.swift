@@ -100,7 +100,13 @@ public struct Events {
     }
 
     /// Schedules an event and returns its id.
-    public func create(_ draft: EventDraft) throws -> Int {
+    public func create(_ draft: EventDraft) throws -> Int { try schedule(draft).id }
+
+    /// Schedules an event, or finds it already scheduled: an event not cancelled with the same
+    /// organizer, title and start is the same event (sql/0027). Given again identically, it is
+    /// returned (`existed`) and nothing is written; given with another kind, end, hours, capacity,
+    /// location or audience, it is refused, showing each difference.
+    public func schedule(_ draft: EventDraft) throws -> (id: Int, existed: Bool) {
         let title = try TextLimits.valid(draft.title, as: .eventTitle, field: "title")
         let location = try TextLimits.valid(draft.location, as: .eventLocation, field: "location")
         guard draft.endsAt > draft.startsAt else {
@@ -136,15 +142,39 @@ public struct Events {
         let region = try draft.regionCode.map { try Regions(db: db).known($0) }
         return try db.transaction { db in
             let enterpriseID = try draft.enterpriseUSCC.map { try Enterprises(db: db).lookUp(uscc: $0).id }
+            let audience = draft.audience.map { $0.map(\.rawValue) }
+            if let recorded = try db.query(
+                """
+                SELECT id, kind::text, ends_at::text, hours::text, capacity::text, location, audience::text[]::text,
+                       \(draft.kind.rawValue), \(draft.endsAt)::timestamp::text, \(draft.hours)::numeric(6, 2)::text,
+                       \(draft.capacity)::text, \(location), \(audience)::department_kind[]::text[]::text
+                FROM training_event
+                WHERE enterprise_id IS NOT DISTINCT FROM \(enterpriseID)::bigint
+                  AND region_code IS NOT DISTINCT FROM \(region)::text AND title = \(title)
+                  AND starts_at = \(draft.startsAt) AND cancelled_at IS NULL
+                ORDER BY duplicate_no LIMIT 1
+                """
+            ).first {
+                let id: Int = try recorded.decode(0)
+                let fields: [Field] = ["kind", "ends", "hours", "capacity", "location", "audience"]
+                let differences = FieldChange.differences(
+                    fields, try (1...6).map { try recorded.decode($0) }, try (7...12).map { try recorded.decode($0) })
+                guard differences.isEmpty else {
+                    throw WorkforceError.conflict(
+                        """
+                        event \(id) on record has the same organizer, \(field: "title") and \(field: "starts"); \
+                        nothing was written. Its details differ from those given:
+                        """ + .recordedVersusGiven(differences))
+                }
+                return (id, true)
+            }
             let id: Int = try db.query(
                 """
                 INSERT INTO training_event (kind, title, starts_at, ends_at, hours, capacity, enterprise_id,
-                                            region_code,
-                                            location, audience)
+                                            region_code, location, audience)
                 VALUES (\(draft.kind.rawValue)::event_kind, \(title), \(draft.startsAt), \(draft.endsAt),
-                        \(draft.hours),
-                        \(draft.capacity), \(enterpriseID), \(region), \(location),
-                        \(draft.audience.map { $0.map(\.rawValue) })::department_kind[])
+                        \(draft.hours), \(draft.capacity), \(enterpriseID), \(region), \(location),
+                        \(audience)::department_kind[])
                 RETURNING id
                 """
             ).single().decode(0)
@@ -158,7 +188,7 @@ public struct Events {
             try Audit.record(
                 on: db, action: "event create", subject: "event \(id)",
                 detail: ["title": title, "kind": draft.kind.rawValue])
-            return id
+            return (id, false)
         }
     }
 
@@ -247,9 +277,12 @@ public struct Events {
             quotas: quotas, enrollments: enrollments)
     }
 
-    /// Cancels an event: enrollments are kept with status cancelled and nothing is credited.
-    public func cancel(id: Int) throws {
+    /// Cancels an event, with the reason the audit trail keeps: enrollments are kept with status
+    /// cancelled (the people stay listed on the event) and nothing is credited.
+    public func cancel(id: Int, reason: String) throws {
+        let reason = try Correction.reason(reason)
         try db.transaction { db in
+            try Correction.mark(db, action: "event cancel", reason: reason)
             let updated = try db.execute(
                 """
                 UPDATE training_event SET cancelled_at = now() WHERE id = \(id) AND cancelled_at IS NULL
@@ -262,7 +295,80 @@ public struct Events {
                 """
                 UPDATE enrollment SET status = 'cancelled', seat_quota = NULL, hours = NULL WHERE event_id = \(id)
                 """)
-            try Audit.record(on: db, action: "event cancel", subject: "event \(id)")
+            try Audit.record(on: db, action: "event cancel", subject: "event \(id)", detail: ["reason": reason])
+        }
+    }
+
+    /// Deletes an event scheduled by mistake, with the reason the audit trail keeps. An event with
+    /// enrollments is not deleted: it is cancelled instead, so that its people stay visible.
+    public func delete(id: Int, reason: String) throws {
+        let enrolled: Int = try db.query("SELECT count(*) FROM enrollment WHERE event_id = \(id)").single().decode(0)
+        guard enrolled == 0 else {
+            throw WorkforceError.conflict(
+                "event \(id) has \(enrolled) enrollments; nothing was deleted. Cancel it instead, with the reason: "
+                    + "its people stay listed as cancelled")
+        }
+        try Correction.delete(
+            db, what: "training event \(id)", action: "event delete", reason: reason,
+            delete: """
+                WITH quotas AS (DELETE FROM event_quota WHERE event_id = \(id))
+                DELETE FROM training_event WHERE id = \(id) RETURNING id
+                """)
+    }
+
+    /// Corrects an event's title, location, capacity or times (nil: unchanged), with the reason the
+    /// audit trail keeps; returns each changed field before and after. Times and hours stay as they
+    /// are once attendance is recorded; capacity cannot go below the seats taken.
+    public func amend(
+        id: Int, title: String? = nil, location: String? = nil, capacity: Int? = nil, startsAt: LocalDateTime? = nil,
+        endsAt: LocalDateTime? = nil, hours: Decimal? = nil, reason: String
+    ) throws -> [FieldChange] {
+        let title = try TextLimits.valid(title, as: .eventTitle, field: "title")
+        let location = try TextLimits.valid(location, as: .eventLocation, field: "location")
+        try RecordDates.check(startsAt?.date, field: "starts")
+        if let capacity, capacity < 1 {
+            throw WorkforceError.invalid(field: "capacity", value: String(capacity), reason: "must be at least 1")
+        }
+        if startsAt != nil || endsAt != nil || hours != nil {
+            let attended: Int = try db.query(
+                "SELECT count(*) FROM enrollment WHERE event_id = \(id) AND status IN ('attended', 'absent')"
+            ).single().decode(0)
+            guard attended == 0 else {
+                throw WorkforceError.conflict(
+                    "event \(id) has attendance recorded; its times and hours stay as they were. Nothing was changed")
+            }
+        }
+        do {
+            return try Duplicates.amending("training event \(id)", constraint: "training_event_once") {
+                try Correction.amend(
+                    db, what: "training event \(id)", action: "event amend", reason: reason,
+                    fields: ["title", "location", "capacity", "starts", "ends", "hours"],
+                    read: """
+                        SELECT title, location, capacity::text, starts_at::text, ends_at::text, hours::text
+                        FROM training_event WHERE id = \(id) FOR UPDATE
+                        """,
+                    update: """
+                        UPDATE training_event
+                        SET title = coalesce(\(title), title), location = coalesce(\(location), location),
+                            capacity = coalesce(\(capacity), capacity), starts_at = coalesce(\(startsAt), starts_at),
+                            ends_at = coalesce(\(endsAt), ends_at), hours = coalesce(\(hours), hours)
+                        WHERE id = \(id)
+                        """)
+            }
+        } catch let error as PostgresError where error.sqlState == .checkViolation {
+            switch error.constraint {
+            case "training_event_within_capacity":
+                throw WorkforceError.invalid(
+                    field: "capacity", value: capacity.map(String.init) ?? "",
+                    reason: "is below the seats already taken; nothing was changed")
+            case "training_event_ends_after_start":
+                throw WorkforceError.invalid(
+                    field: "ends", value: "", reason: "is not after \(field: "starts"); nothing was changed")
+            case "training_event_hours_within_span":
+                throw WorkforceError.invalid(
+                    field: "hours", value: "", reason: "is more than the event's span; nothing was changed")
+            default: throw error
+            }
         }
     }
 

@@ -7,8 +7,8 @@ import WorkforceOutput
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
-        abstract: "Schedule, list, show and cancel training events.",
-        subcommands: [Create.self, List.self, Show.self, Cancel.self]
+        abstract: "Schedule, list, show, correct and cancel training events.",
+        subcommands: [Create.self, List.self, Show.self, Cancel.self, Amend.self, Delete.self]
     )
 
     struct Create: ParsableCommand {
@@ -23,6 +23,11 @@ struct EventCommand: ParsableCommand {
                 Bad input (ends before it starts, starts before 1949-10-01, too many hours, quotas over \
                 capacity, an unknown enterprise or region, a region code whose prefecture is not in the \
                 GB/T 2260 table) is refused with the reason and exit 3; nothing is written.
+
+                An event not cancelled with the same organizer, title and start is the same event: given \
+                again identically, its id is printed (a note on stderr says it was on record) and nothing \
+                is written, exit 0; given with another kind, end, hours, capacity, location or audience, \
+                it is refused with exit 3, showing what is on record and what was given, field by field.
 
                 Example:
                   esw event create --kind expert_lecture --title 企业社会工作概论 \\
@@ -53,8 +58,12 @@ struct EventCommand: ParsableCommand {
                     kind: kind, title: title, startsAt: starts, endsAt: endsAt, hours: creditHours, capacity: capacity,
                     enterpriseUSCC: enterprise, regionCode: region, location: location,
                     audience: try audience.map(parseDepartments), quotas: try quota.map(parseQuotas) ?? [:])
-                let id = try Events(db: try database.connect()).create(draft)
-                say(id)
+                let event = try Events(db: try database.connect()).schedule(draft)
+                if event.existed {
+                    printError(
+                        "event \(event.id) with this organizer, title and start is already on record; nothing changed")
+                }
+                say(event.id)
             }
         }
     }
@@ -112,16 +121,84 @@ struct EventCommand: ParsableCommand {
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel an event: its enrollments are kept as cancelled and nothing is credited.",
-            discussion: "Exit 3 when no event has the id or it is already cancelled.")
+            abstract: "Cancel an event, with a reason: its enrollments are kept as cancelled and nothing is credited.",
+            discussion: """
+                The people enrolled stay listed on the event (esw event show), as cancelled; the audit \
+                trail (esw audit --table training_event) keeps the reason. Exit 3 when no event has the \
+                id, it is already cancelled or the reason is empty; nothing changes.
+
+                Example:
+                  esw event cancel 7 --reason "主讲专家因故无法到场"
+                """)
 
         @Argument(help: "The event's id.") var id: Int
+        @Option(help: "Why it is cancelled; kept in the audit trail. At most 500 characters.") var reason: String
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors {
-                try Events(db: try database.connect()).cancel(id: id)
+                try Events(db: try database.connect()).cancel(id: id, reason: reason)
                 say("cancelled event \(id)")
+            }
+        }
+    }
+
+    struct Amend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct an event's title, location, capacity or times, with a reason.",
+            discussion: """
+                Prints each changed field, on record → corrected; the audit trail (esw audit --table \
+                training_event) keeps both and the reason. Only the options given change.
+
+                Refused with the reason and exit 3, changing nothing: no such event in your scope, an \
+                empty title or reason, a capacity below the seats taken, an end not after the start, \
+                more hours than the span, new times or hours once attendance is recorded, or another \
+                event not cancelled with the resulting organizer, title and start. A role that may only \
+                read events is refused with exit 1.
+
+                Example:
+                  esw event amend --id 7 --starts 2013-09-12T09:00 --ends 2013-09-12T12:00 --reason "改期"
+                """)
+        @OptionGroup var correction: CorrectionOptions
+        @Option(help: "The event's title.") var title: String?
+        @Option(help: "Where it takes place.") var location: String?
+        @Option(help: "Seats.") var capacity: Int?
+        @Option(help: "When it starts: DATE or DATETHH:MM, local time.") var starts: LocalDateTime?
+        @Option(help: "When it ends.") var ends: String?
+        @Option(help: "Hours credited to those who attend.") var hours: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                sayChanges(
+                    "event \(correction.id)",
+                    try Events(db: try database.connect()).amend(
+                        id: correction.id, title: title, location: location, capacity: capacity, startsAt: starts,
+                        endsAt: try ends.map(EventDraft.end(parsing:)), hours: try parseHours(hours),
+                        reason: correction.reason))
+            }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an event scheduled by mistake, with a reason.",
+            discussion: """
+                Only an event nobody is enrolled in is deleted; one with enrollments is refused (exit 3): \
+                cancel it instead, so that its people stay visible. The audit trail (esw audit --table \
+                training_event) keeps the deleted row and the reason. Exit 3 also when no event has the \
+                id in your scope or the reason is empty; nothing is deleted.
+
+                Example:
+                  esw event delete --id 7 --reason "重复创建"
+                """)
+        @OptionGroup var correction: CorrectionOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try Events(db: try database.connect()).delete(id: correction.id, reason: correction.reason)
+                say("deleted event \(correction.id)")
             }
         }
     }

@@ -22,6 +22,11 @@ struct PilotCommand: ParsableCommand {
                 discussion: """
                     Refused with the reason and exit 3 when the dates are out of order.
 
+                    One document number sets up one program: given again with the same name and dates, \
+                    the program on record is kept, its id printed (a note on stderr says so) and exit 0; \
+                    given with another name or dates, it is refused with exit 3, showing what is on record \
+                    and what was given, field by field, and nothing is written.
+
                     Example:
                       esw pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 \\
                           --apply-by 2013-06-01 --confirm-by 2013-06-30 --pilot-months 12 \\
@@ -37,10 +42,13 @@ struct PilotCommand: ParsableCommand {
 
             func run() throws {
                 try reportingErrors {
-                    say(
-                        try PilotPrograms(db: try database.connect()).create(
-                            name: name, document: document, applyBy: applyBy, confirmBy: confirmBy,
-                            pilotMonths: pilotMonths, summaryBy: summaryBy))
+                    let program = try PilotPrograms(db: try database.connect()).establish(
+                        name: name, document: document, applyBy: applyBy, confirmBy: confirmBy,
+                        pilotMonths: pilotMonths, summaryBy: summaryBy)
+                    if program.existed {
+                        printError("program \(program.id) with this document is already on record; nothing changed")
+                    }
+                    say(program.id)
                 }
             }
         }

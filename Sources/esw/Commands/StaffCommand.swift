@@ -7,8 +7,8 @@ import WorkforceOutput
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
-        abstract: "Import staff rosters, record leavers, and list the staff.",
-        subcommands: [Import.self, Leave.self, List.self]
+        abstract: "Import staff rosters, record leavers, correct names, and list the staff.",
+        subcommands: [Import.self, Leave.self, Rename.self, Names.self, List.self]
     )
 
     struct Import: ParsableCommand {
@@ -34,8 +34,10 @@ struct StaffCommand: ParsableCommand {
                 Bad input: every bad row is listed (line, column, value, reason: an invalid ID \
                 number, an unknown enterprise or department, a date after today or before \
                 1949-10-01, a hiring or leaving date before the birth date in the ID number, a \
-                leaving date before the hiring date, one ID number with two names; with --user, \
-                an enterprise outside your scope), nothing is written and esw \
+                leaving date before the hiring date, one ID number with two names, a name that \
+                differs from the one on record, which no message quotes: correct the record with esw \
+                staff rename if it is wrong; with --user, an enterprise outside your scope), nothing \
+                is written and esw \
                 exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
                 saved with a reason column, to fix and import again.
 
@@ -81,6 +83,63 @@ struct StaffCommand: ParsableCommand {
                 let closed = try Staff(db: try database.connect()).recordLeaving(
                     idNumber: idNumber, enterpriseUSCC: enterprise, department: department, on: on, today: .today())
                 say("closed: \(closed.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct the name on record of a person, with a reason; the history is kept.",
+            discussion: """
+                The name is the person's, nationally (one record per ID number): the database keeps the \
+                name before and after, who and why (esw staff names), and the audit trail the change. \
+                A roster import that gives the corrected name then matches the record.
+
+                Refused with exit 3, changing nothing: an invalid ID number, no such person in your \
+                scope, an empty name or one with characters no name holds, an empty reason. A role that \
+                may only read rosters is refused with exit 1. Neither name appears in any message.
+
+                Example:
+                  esw staff rename --id-number 110105199003071239 --name 王晓明 --reason "身份证姓名为准"
+                """)
+
+        @Option(help: "Resident ID number.") var idNumber: String
+        @Option(help: "The correct name.") var name: String
+        @Option(help: "Why it is corrected; kept with the name history. At most 500 characters.") var reason: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let changed = try Staff(db: try database.connect()).correctName(
+                    idNumber: idNumber, to: name, reason: reason, today: .today())
+                say(
+                    changed
+                        ? "name corrected; the one before is kept (esw staff names)"
+                        : "the name on record is this one; nothing changed")
+            }
+        }
+    }
+
+    struct Names: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the corrections of a person's name: before, after, when, who and why.",
+            discussion: """
+                Exit 3 when the ID number is invalid or no person of your scope has it.
+
+                Example:
+                  esw staff names --id-number 110105199003071239
+                """)
+
+        @Option(help: "Resident ID number.") var idNumber: String
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: ReadDatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                emit(
+                    Listing.nameHistory(
+                        try Staff(db: try database.connect()).nameHistory(idNumber: idNumber, today: .today())
+                    ).rendered(as: format))
             }
         }
     }
