@@ -126,20 +126,24 @@ public struct RatioService {
     ) throws -> RatioReport {
         let region = try regionCode.map { try Codes.validRegion($0) }
         let regionNames = try Regions(db: db).names()
+        if try holds(asOf: asOf, registeredOnly: registeredOnly) {
+            return try heldReport(
+                region: region, asOf: asOf, includeDepartments: includeDepartments, registeredOnly: registeredOnly,
+                regionNames: regionNames)
+        }
         var enterprises: [String: RatioEntry] = [:]
         var enterpriseOrder: [String] = []
         var provinces: [String: RatioEntry] = [:]
         var total: RatioEntry?
-        let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // One row per enterprise, province and the total, each with department NULL (all
         // departments: distinct persons), then, with departments, one per department with staff.
-        let breakdown = breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)
+        let breakdown = breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: false)
         let source: SQLQuery =
             includeDepartments
             ? "SELECT * FROM \(breakdown) c"
             : """
             SELECT *, NULL::department_kind AS department
-            FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c
+            FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: false)) c
             """
         let rows = try db.query(
             """

@@ -109,3 +109,113 @@ public struct StoredCountDifference: Sendable, Equatable {
     public let stored: String?
     public let computed: String?
 }
+
+extension RatioService {
+    /// ``report(region:asOf:includeDepartments:registeredOnly:)`` from the held figure: the
+    /// enterprises in the listing's order straight from an index (sql/0023: no grouping and no sort
+    /// of the country), their departments in key order, and the provinces' and the total's sums.
+    func heldReport(
+        region: String?, asOf: CalendarDate, includeDepartments: Bool, registeredOnly: Bool,
+        regionNames: [String: String]
+    ) throws -> RatioReport {
+        // One probe of ratio_counts per enterprise, walked in enterprise_listing_order_idx's order.
+        // The subquery is kept apart (OFFSET 0) so that the planner joins it enterprise by
+        // enterprise instead of hashing both tables and sorting 10,000 names.
+        var enterprises: [RatioEntry] = []
+        var position: [Int: Int] = [:]
+        for row in try db.query(
+            """
+            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, r.tracked, r.certified, r.ratio::text,
+                   r.junior, r.intermediate, r.senior
+            FROM enterprise en
+            CROSS JOIN LATERAL (
+                SELECT * FROM ratio_counts r
+                WHERE r.as_of = \(asOf) AND r.registered_only = \(registeredOnly) AND r.enterprise_id = en.id
+                OFFSET 0) r
+            WHERE in_region(en.region_code, \(region))
+            ORDER BY en.province_code, en.region_code, en.name, en.uscc
+            """)
+        {
+            let enterprise = Enterprise(
+                uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                employees: try row.decode(4))
+            position[try row.decode(0)] = enterprises.count
+            enterprises.append(
+                RatioEntry(
+                    scope: .enterprise(enterprise),
+                    counts: RatioCounts(
+                        tracked: try row.decode(5), certified: try row.decode(6), ratio: try row.decode(7)),
+                    levels: LevelCounts(
+                        junior: try row.decode(8), intermediate: try row.decode(9), senior: try row.decode(10)),
+                    departments: []))
+        }
+        if includeDepartments {
+            for row in try db.query(
+                """
+                SELECT d.enterprise_id, d.department::text, d.tracked, d.certified, d.ratio::text
+                FROM \(departmentCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)) d
+                ORDER BY d.enterprise_id, d.department
+                """)
+            {
+                guard let index = position[try row.decode(0)] else { continue }
+                enterprises[index].departments.append(
+                    DepartmentRatio(
+                        department: try row.decode(1),
+                        counts: RatioCounts(
+                            tracked: try row.decode(2), certified: try row.decode(3), ratio: try row.decode(4))))
+            }
+        }
+        // The provinces and the total: sums of the enterprises' held rows, the ratio of the sums.
+        let source: SQLQuery =
+            includeDepartments
+            ? breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)
+            : """
+            (SELECT *, NULL::department_kind AS department
+             FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)) c)
+            """
+        var provinces: [RatioEntry] = []
+        let totalScope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
+        var total = RatioEntry(
+            scope: totalScope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(),
+            departments: [])
+        for row in try db.query(
+            """
+            SELECT grouping(en.province_code), en.province_code, r.department::text,
+                   sum(r.tracked)::bigint, sum(r.certified)::bigint,
+                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
+                   coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
+                   coalesce(sum(r.senior), 0)::bigint
+            FROM \(source) r
+            JOIN enterprise en ON en.id = r.enterprise_id
+            GROUP BY GROUPING SETS ((en.province_code, r.department), (r.department))
+            ORDER BY 1, 2, r.department NULLS FIRST
+            """)
+        {
+            let counts = RatioCounts(tracked: try row.decode(3), certified: try row.decode(4), ratio: try row.decode(5))
+            let isTotal = try row.decode(0, as: Int.self) == 1
+            if let department = try row.decode(2, as: Department?.self) {
+                let entry = DepartmentRatio(department: department, counts: counts)
+                if isTotal {
+                    total.departments.append(entry)
+                } else {
+                    provinces[provinces.count - 1].departments.append(entry)
+                }
+                continue
+            }
+            let levels = LevelCounts(
+                junior: try row.decode(6), intermediate: try row.decode(7), senior: try row.decode(8))
+            if isTotal {
+                total.counts = counts
+                total.levels = levels
+            } else {
+                let code: String = try row.decode(1)
+                provinces.append(
+                    RatioEntry(
+                        scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels,
+                        departments: []))
+            }
+        }
+        return RatioReport(
+            asOf: asOf, total: total, provinces: region == nil ? provinces : [], enterprises: enterprises)
+    }
+}
