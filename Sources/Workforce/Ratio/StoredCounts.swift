@@ -113,20 +113,22 @@ public struct StoredCountDifference: Sendable, Equatable {
 extension RatioService {
     /// ``report(region:asOf:includeDepartments:registeredOnly:)`` from the held figure: the
     /// enterprises in the listing's order straight from an index (sql/0023: no grouping and no sort
-    /// of the country), their departments in key order, and the provinces' and the total's sums.
+    /// of the country), their departments in key order, and the provinces and the total summed
+    /// here as the rows stream by; only their ratios are asked of `certified_ratio`, the rule's.
     func heldReport(
         region: String?, asOf: CalendarDate, includeDepartments: Bool, registeredOnly: Bool,
         regionNames: [String: String]
     ) throws -> RatioReport {
+        var enterprises: [RatioEntry] = []
+        var provinceOf: [String] = []
+        var position: [Int: Int] = [:]
         // One probe of ratio_counts per enterprise, walked in enterprise_listing_order_idx's order.
         // The subquery is kept apart (OFFSET 0) so that the planner joins it enterprise by
         // enterprise instead of hashing both tables and sorting 10,000 names.
-        var enterprises: [RatioEntry] = []
-        var position: [Int: Int] = [:]
         for row in try db.query(
             """
-            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, r.tracked, r.certified, r.ratio::text,
-                   r.junior, r.intermediate, r.senior
+            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, en.province_code, r.tracked, r.certified,
+                   r.ratio::text, r.junior, r.intermediate, r.senior
             FROM enterprise en
             CROSS JOIN LATERAL (
                 SELECT * FROM ratio_counts r
@@ -140,13 +142,14 @@ extension RatioService {
                 uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
                 employees: try row.decode(4))
             position[try row.decode(0)] = enterprises.count
+            provinceOf.append(try row.decode(5))
             enterprises.append(
                 RatioEntry(
                     scope: .enterprise(enterprise),
                     counts: RatioCounts(
-                        tracked: try row.decode(5), certified: try row.decode(6), ratio: try row.decode(7)),
+                        tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8)),
                     levels: LevelCounts(
-                        junior: try row.decode(8), intermediate: try row.decode(9), senior: try row.decode(10)),
+                        junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11)),
                     departments: []))
         }
         if includeDepartments {
@@ -165,57 +168,73 @@ extension RatioService {
                             tracked: try row.decode(2), certified: try row.decode(3), ratio: try row.decode(4))))
             }
         }
-        // The provinces and the total: sums of the enterprises' held rows, the ratio of the sums.
-        let source: SQLQuery =
-            includeDepartments
-            ? breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)
-            : """
-            (SELECT *, NULL::department_kind AS department
-             FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)) c)
+        // The provinces (in code order: the rows came in it) and the total: sums of their enterprises.
+        var sums = RollUp()
+        var provinces: [(code: String, sums: RollUp)] = []
+        for (index, entry) in enterprises.enumerated() {
+            if provinces.last?.code != provinceOf[index] { provinces.append((provinceOf[index], RollUp())) }
+            provinces[provinces.count - 1].sums.add(entry)
+            sums.add(entry)
+        }
+        var ratios = try ratiosOf((provinces.map(\.sums) + [sums]).flatMap(\.allCounts)).makeIterator()
+        let provinceEntries = provinces.map { province in
+            province.sums.entry(scope: .region(code: province.code, name: regionNames[province.code]), ratios: &ratios)
+        }
+        let total = sums.entry(
+            scope: region.map { .region(code: $0, name: regionNames[$0]) } ?? .country, ratios: &ratios)
+        return RatioReport(
+            asOf: asOf, total: total, provinces: region == nil ? provinceEntries : [], enterprises: enterprises)
+    }
+
+    /// The ratio of each of these sums, as `certified_ratio` gives it, in one round trip.
+    private func ratiosOf(_ counts: [RatioCounts]) throws -> [String?] {
+        try db.query(
             """
-        var provinces: [RatioEntry] = []
-        let totalScope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
-        var total = RatioEntry(
-            scope: totalScope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(),
-            departments: [])
-        for row in try db.query(
+            SELECT certified_ratio(u.certified, u.tracked)::text
+            FROM unnest(\(counts.map(\.certified))::bigint[], \(counts.map(\.tracked))::bigint[])
+                WITH ORDINALITY AS u(certified, tracked, n)
+            ORDER BY u.n
             """
-            SELECT grouping(en.province_code), en.province_code, r.department::text,
-                   sum(r.tracked)::bigint, sum(r.certified)::bigint,
-                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
-                   coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
-                   coalesce(sum(r.senior), 0)::bigint
-            FROM \(source) r
-            JOIN enterprise en ON en.id = r.enterprise_id
-            GROUP BY GROUPING SETS ((en.province_code, r.department), (r.department))
-            ORDER BY 1, 2, r.department NULLS FIRST
-            """)
-        {
-            let counts = RatioCounts(tracked: try row.decode(3), certified: try row.decode(4), ratio: try row.decode(5))
-            let isTotal = try row.decode(0, as: Int.self) == 1
-            if let department = try row.decode(2, as: Department?.self) {
-                let entry = DepartmentRatio(department: department, counts: counts)
-                if isTotal {
-                    total.departments.append(entry)
-                } else {
-                    provinces[provinces.count - 1].departments.append(entry)
-                }
-                continue
-            }
-            let levels = LevelCounts(
-                junior: try row.decode(6), intermediate: try row.decode(7), senior: try row.decode(8))
-            if isTotal {
-                total.counts = counts
-                total.levels = levels
-            } else {
-                let code: String = try row.decode(1)
-                provinces.append(
-                    RatioEntry(
-                        scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels,
-                        departments: []))
+        ).map { try $0.decode(0) }
+    }
+}
+
+/// The sums of a province's or the country's enterprises: counts, levels, and each department's
+/// counts (a department appears once one of the enterprises has staff in it), in the enum's order.
+private struct RollUp {
+    var counts = RatioCounts(tracked: 0, certified: 0, ratio: nil)
+    var levels = LevelCounts()
+    var byDepartment: [Department: RatioCounts] = [:]
+
+    mutating func add(_ entry: RatioEntry) {
+        counts.tracked += entry.counts.tracked
+        counts.certified += entry.counts.certified
+        levels.junior += entry.levels.junior
+        levels.intermediate += entry.levels.intermediate
+        levels.senior += entry.levels.senior
+        for department in entry.departments {
+            byDepartment[department.department, default: RatioCounts(tracked: 0, certified: 0, ratio: nil)].tracked +=
+                department.counts.tracked
+            byDepartment[department.department]!.certified += department.counts.certified
+        }
+    }
+
+    /// The counts to find ratios for: the total's, then each department's.
+    var allCounts: [RatioCounts] {
+        [counts] + Department.allCases.compactMap { byDepartment[$0] }
+    }
+
+    /// The entry of these sums, given the ratios of ``allCounts`` in turn.
+    func entry(scope: RatioEntry.Scope, ratios: inout IndexingIterator<[String?]>) -> RatioEntry {
+        var counts = counts
+        counts.ratio = ratios.next() ?? nil
+        let departments = Department.allCases.compactMap { department in
+            byDepartment[department].map { sums in
+                DepartmentRatio(
+                    department: department,
+                    counts: RatioCounts(tracked: sums.tracked, certified: sums.certified, ratio: ratios.next() ?? nil))
             }
         }
-        return RatioReport(
-            asOf: asOf, total: total, provinces: region == nil ? provinces : [], enterprises: enterprises)
+        return RatioEntry(scope: scope, counts: counts, levels: levels, departments: departments)
     }
 }
