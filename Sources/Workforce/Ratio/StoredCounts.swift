@@ -111,68 +111,67 @@ public struct StoredCountDifference: Sendable, Equatable {
 }
 
 extension RatioService {
-    /// ``report(region:asOf:includeDepartments:registeredOnly:)`` from the held figure: the
-    /// enterprises in the listing's order straight from an index (sql/0023: no grouping and no sort
-    /// of the country), their departments in key order, and the provinces and the total summed
-    /// here as the rows stream by; only their ratios are asked of `certified_ratio`, the rule's.
-    func heldReport(
-        region: String?, asOf: CalendarDate, includeDepartments: Bool, registeredOnly: Bool,
-        regionNames: [String: String]
+    /// ``report(region:asOf:includeDepartments:registeredOnly:)`` from rows of `counts` (the
+    /// columns of `enterprise_ratio_breakdown_on`): the enterprises in the listing's order from an
+    /// index (sql/0023 `enterprise_listing_order_idx`), their counts in id order, matched here, and
+    /// the provinces and the total summed here as the enterprises go by; only the ratios of those
+    /// sums are asked of `certified_ratio`, the rule's own function. Nothing groups or sorts the
+    /// country's names in the database (that sort cost more than reading the held counts).
+    func assembledReport(
+        region: String?, asOf: CalendarDate, counts: SQLQuery, regionNames: [String: String]
     ) throws -> RatioReport {
-        var enterprises: [RatioEntry] = []
-        var provinceOf: [String] = []
-        var position: [Int: Int] = [:]
-        // One probe of ratio_counts per enterprise, walked in enterprise_listing_order_idx's order.
-        // The subquery is kept apart (OFFSET 0) so that the planner joins it enterprise by
-        // enterprise instead of hashing both tables and sorting 10,000 names.
+        var listing: [(id: Int, enterprise: Enterprise, province: String)] = []
         for row in try db.query(
             """
-            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, en.province_code, r.tracked, r.certified,
-                   r.ratio::text, r.junior, r.intermediate, r.senior
+            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, en.province_code
             FROM enterprise en
-            CROSS JOIN LATERAL (
-                SELECT * FROM ratio_counts r
-                WHERE r.as_of = \(asOf) AND r.registered_only = \(registeredOnly) AND r.enterprise_id = en.id
-                OFFSET 0) r
             WHERE in_region(en.region_code, \(region))
             ORDER BY en.province_code, en.region_code, en.name, en.uscc
             """)
         {
-            let enterprise = Enterprise(
-                uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
-                employees: try row.decode(4))
-            position[try row.decode(0)] = enterprises.count
-            provinceOf.append(try row.decode(5))
-            enterprises.append(
-                RatioEntry(
-                    scope: .enterprise(enterprise),
-                    counts: RatioCounts(
-                        tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8)),
-                    levels: LevelCounts(
-                        junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11)),
-                    departments: []))
+            listing.append(
+                (
+                    try row.decode(0),
+                    Enterprise(
+                        uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                        employees: try row.decode(4)),
+                    try row.decode(5)
+                ))
         }
-        if includeDepartments {
-            for row in try db.query(
-                """
-                SELECT d.enterprise_id, d.department::text, d.tracked, d.certified, d.ratio::text
-                FROM \(departmentCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: true)) d
-                ORDER BY d.enterprise_id, d.department
-                """)
-            {
-                guard let index = position[try row.decode(0)] else { continue }
-                enterprises[index].departments.append(
-                    DepartmentRatio(
-                        department: try row.decode(1),
-                        counts: RatioCounts(
-                            tracked: try row.decode(2), certified: try row.decode(3), ratio: try row.decode(4))))
+        var byID: [Int: (counts: RatioCounts, levels: LevelCounts, departments: [DepartmentRatio])] = [:]
+        byID.reserveCapacity(listing.count)
+        for row in try db.query(
+            """
+            SELECT r.enterprise_id, r.department::text, r.tracked, r.certified, r.ratio::text, r.junior,
+                   r.intermediate, r.senior
+            FROM \(counts) r
+            ORDER BY r.enterprise_id, r.department NULLS FIRST
+            """)
+        {
+            let id: Int = try row.decode(0)
+            let counts = RatioCounts(tracked: try row.decode(2), certified: try row.decode(3), ratio: try row.decode(4))
+            if let department = try row.decode(1, as: Department?.self) {
+                byID[id]?.departments.append(DepartmentRatio(department: department, counts: counts))
+            } else {
+                byID[id] = (
+                    counts,
+                    LevelCounts(junior: try row.decode(5), intermediate: try row.decode(6), senior: try row.decode(7)),
+                    []
+                )
             }
         }
-        // The provinces (in code order: the rows came in it) and the total: sums of their enterprises.
+        // The provinces (in code order: the listing is in it) and the total: sums of their enterprises.
+        var enterprises: [RatioEntry] = []
+        enterprises.reserveCapacity(listing.count)
         var sums = RollUp()
         var provinces: [(code: String, sums: RollUp)] = []
-        for (index, entry) in enterprises.enumerated() {
-            if provinces.last?.code != provinceOf[index] { provinces.append((provinceOf[index], RollUp())) }
+        for (id, enterprise, province) in listing {
+            guard let found = byID[id] else { continue }
+            let entry = RatioEntry(
+                scope: .enterprise(enterprise), counts: found.counts, levels: found.levels,
+                departments: found.departments)
+            enterprises.append(entry)
+            if provinces.last?.code != province { provinces.append((province, RollUp())) }
             provinces[provinces.count - 1].sums.add(entry)
             sums.add(entry)
         }
