@@ -56,7 +56,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WHERE ratio_counts_held(d.day, ratio_trend_held.registered_only)
     GROUP BY d.day
     UNION ALL
-    SELECT t.* FROM ratio_trend(ratio_counts_days_not_held(days, registered_only), region, enterprise, registered_only) t
+    SELECT t.*
+    FROM ratio_trend(ratio_counts_days_not_held(days, registered_only), region, enterprise, registered_only) t
     ORDER BY 1
 $$;
 
