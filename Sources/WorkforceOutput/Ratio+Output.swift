@@ -102,13 +102,14 @@ public enum RatioOutput {
             json: report.json, format: format, language: language)
     }
 
-    /// Entries (enterprises, regions, the country) on one date; `json` is the documented object.
+    /// Entries (enterprises, regions, the country) on one date; `json` is the documented object,
+    /// built only for JSON output (for 10,000 enterprises it costs as much as the CSV itself).
     private static func entries(
-        _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: JSON, format: OutputFormat,
-        language: Language
+        _ entries: [RatioEntry], asOf: CalendarDate, by breakdown: Breakdown?, json: @autoclosure () -> JSON,
+        format: OutputFormat, language: Language
     ) -> String {
         if format == .json {
-            return json.serialized(pretty: true) + "\n"
+            return json().serialized(pretty: true) + "\n"
         }
         var headers = ["scope", "code", "name", "tracked", "certified", "ratio"]
         if breakdown == .department { headers.insert("department", at: 3) }

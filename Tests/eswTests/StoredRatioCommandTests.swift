@@ -50,10 +50,51 @@ import Testing
         }
     }
 
+    /// A pilot of the Shenzhen enterprise, in pilot from 2013-07-01; returns the application's id.
+    func pilot(_ database: [String]) throws -> String {
+        let program = try esw(
+            [
+                "pilot", "program", "create", "--name", "试点", "--apply-by", "2013-06-01", "--confirm-by", "2013-06-30",
+                "--pilot-months", "12", "--summary-by", "2014-06-30",
+            ] + database
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let application = try esw(
+            ["pilot", "apply", "--program", program, "--enterprise", Self.sz, "--on", "2013-05-20"] + database
+        )
+        .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for (state, day) in [("approved", "2013-06-20"), ("in_pilot", "2013-07-01")] {
+            #expect(
+                try esw(["pilot", "advance", "--application", application, "--to", state, "--on", day] + database)
+                    .status == 0)
+        }
+        return application
+    }
+
+    /// Trends and reports whose dates include 2013-12-31 (and 2014-01-01, held throughout).
+    func dateListOutputs(_ database: [String], application: String) throws -> [String] {
+        let months = ["--trend", "--from", "2013-10-31", "--to", "2014-01-01", "--every", "month"]
+        let variants: [[String]] = [
+            ["ratio", "--region", "440000"] + months, ["ratio", "--enterprise", Self.sz, "--format", "csv"] + months,
+            ["ratio", "--region", "110000", "--count", "registered-only", "--format", "json"] + months,
+            ["report", "province", "--region", "440000", "--as-of", "2013-12-31", "--format", "json"],
+            ["report", "province", "--region", "110000", "--as-of", "2014-03-31", "--format", "csv"],
+            [
+                "report", "pilot", "--application", application, "--from", "2013-07-01", "--to", "2013-12-31",
+                "--format", "json",
+            ],
+        ]
+        return try variants.map { variant in
+            let run = try esw(variant + database)
+            #expect(run.status == 0, "\(variant): \(run.stderr)")
+            return run.stdout
+        }
+    }
+
     @Test func theRatioReadFromTheFigureIsByteIdenticalToTheComputedOne() throws {
         try TestDatabase.withSchema { db, url in
             let database = ["--database-url", url]
             try populate(database)
+            let application = try pilot(database)
             // Held: 2013-12-31 in both counting modes.
             _ = try db.query("SELECT ratio_counts_roll('2014-01-01', false), ratio_counts_roll('2014-01-01', true)")
                 .single()
@@ -63,9 +104,16 @@ import Testing
                 try db.query("SELECT count(*) FROM ratio_counts WHERE as_of = '2013-12-31'").single()
                     .decode(0, as: Int.self) == 4)
             let stored = try outputs(database)
+            let storedDateLists = try dateListOutputs(database, application: application)
+            // They do read the figure: a (hand-made) wrong held count shows.
+            try db.execute("UPDATE ratio_counts SET tracked = tracked + 100 WHERE as_of = '2013-12-31'")
+            #expect(try dateListOutputs(database, application: application) != storedDateLists)
+            try db.execute("SELECT ratio_counts_refresh(array(SELECT id FROM enterprise))")
             try db.execute("DELETE FROM ratio_counts_day WHERE as_of = '2013-12-31'")
             let computed = try outputs(database)
             #expect(stored == computed)
+            #expect(try dateListOutputs(database, application: application) == storedDateLists)
+            #expect(storedDateLists[0].contains("2013-12-31") && storedDateLists[4].contains("2014-03-31"))
             #expect(stored[1].contains("\"tracked\""))
         }
     }

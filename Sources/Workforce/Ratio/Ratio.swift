@@ -126,82 +126,23 @@ public struct RatioService {
     ) throws -> RatioReport {
         let region = try regionCode.map { try Codes.validRegion($0) }
         let regionNames = try Regions(db: db).names()
-        var enterprises: [String: RatioEntry] = [:]
-        var enterpriseOrder: [String] = []
-        var provinces: [String: RatioEntry] = [:]
-        var total: RatioEntry?
         let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
-        // One row per enterprise, province and the total, each with department NULL (all
-        // departments: distinct persons), then, with departments, one per department with staff.
-        let breakdown = breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)
-        let source: SQLQuery =
+        // Each enterprise's row (department NULL) and, with departments, one per department with
+        // staff: the held rows in key order, or one pass of the functions.
+        let counts: SQLQuery =
             includeDepartments
-            ? "SELECT * FROM \(breakdown) c"
+            ? breakdownCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)
             : """
-            SELECT *, NULL::department_kind AS department
-            FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c
+            (SELECT *, NULL::department_kind AS department
+             FROM \(enterpriseCounts(asOf: asOf, region: region, registeredOnly: registeredOnly, held: held)) c)
             """
-        let rows = try db.query(
-            """
-            SELECT grouping(en.province_code, en.uscc) AS level, en.province_code, en.uscc,
-                   min(en.name), min(en.region_code), min(en.employees),
-                   coalesce(sum(r.tracked), 0)::bigint, coalesce(sum(r.certified), 0)::bigint,
-                   certified_ratio(sum(r.certified)::bigint, sum(r.tracked)::bigint)::text,
-                   coalesce(sum(r.junior), 0)::bigint, coalesce(sum(r.intermediate), 0)::bigint,
-                   coalesce(sum(r.senior), 0)::bigint, r.department::text
-            FROM (\(source)) r
-            JOIN enterprise en ON en.id = r.enterprise_id
-            GROUP BY GROUPING SETS ((en.province_code, en.uscc, r.department), (en.province_code, r.department),
-                                    (r.department))
-            ORDER BY level, en.province_code,
-                     CASE WHEN grouping(en.uscc) = 0 THEN min(en.region_code) END,
-                     CASE WHEN grouping(en.uscc) = 0 THEN min(en.name) END, en.uscc, r.department NULLS FIRST
-            """)
-        for row in rows {
-            let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
-            let level = try row.decode(0, as: Int.self)
-            if let department = try row.decode(12, as: Department?.self) {
-                let entry = DepartmentRatio(department: department, counts: counts)
-                switch level {
-                case 0: enterprises[try row.decode(2)]?.departments.append(entry)
-                case 1: provinces[try row.decode(1)]?.departments.append(entry)
-                default: total?.departments.append(entry)
-                }
-                continue
-            }
-            let levels = LevelCounts(
-                junior: try row.decode(9), intermediate: try row.decode(10), senior: try row.decode(11))
-            switch level {
-            case 0:
-                let enterprise = Enterprise(
-                    uscc: try row.decode(2), name: try row.decode(3), regionCode: try row.decode(4),
-                    employees: try row.decode(5))
-                enterprises[enterprise.uscc] = RatioEntry(
-                    scope: .enterprise(enterprise), counts: counts, levels: levels, departments: [])
-                enterpriseOrder.append(enterprise.uscc)
-            case 1:
-                let code: String = try row.decode(1)
-                provinces[code] = RatioEntry(
-                    scope: .region(code: code, name: regionNames[code]), counts: counts, levels: levels, departments: []
-                )
-            default:
-                let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
-                total = RatioEntry(scope: scope, counts: counts, levels: levels, departments: [])
-            }
-        }
-        if total == nil {
-            let scope: RatioEntry.Scope = region.map { .region(code: $0, name: regionNames[$0]) } ?? .country
-            total = RatioEntry(
-                scope: scope, counts: RatioCounts(tracked: 0, certified: 0, ratio: nil), levels: LevelCounts(),
-                departments: [])
-        }
-        return RatioReport(
-            asOf: asOf, total: total!,
-            provinces: region == nil ? provinces.keys.sorted().map { provinces[$0]! } : [],
-            enterprises: enterpriseOrder.map { enterprises[$0]! })
+        return try assembledReport(
+            region: region, asOf: asOf, counts: counts, regionNames: regionNames)
     }
 
-    /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region.
+    /// The ratio at each step from `from` to `to` (both included), for one enterprise or one region;
+    /// the days the maintained figure holds are read from it (sql/0023 `ratio_trend_held`), the
+    /// others computed.
     public func trend(
         uscc: String?, region regionCode: String?, from: CalendarDate, to: CalendarDate, every step: TrendStep,
         registeredOnly: Bool = false
@@ -212,7 +153,7 @@ public struct RatioService {
         return try db.query(
             """
             SELECT as_of, tracked, certified, ratio::text
-            FROM ratio_trend(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
+            FROM ratio_trend_held(\(dates)::date[], \(region), \(enterpriseID)::bigint, \(registeredOnly))
             """
         ).map { row in
             TrendPoint(

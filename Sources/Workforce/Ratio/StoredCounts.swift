@@ -109,3 +109,131 @@ public struct StoredCountDifference: Sendable, Equatable {
     public let stored: String?
     public let computed: String?
 }
+
+extension RatioService {
+    /// ``report(region:asOf:includeDepartments:registeredOnly:)`` from rows of `counts` (the
+    /// columns of `enterprise_ratio_breakdown_on`): the enterprises in the listing's order from an
+    /// index (sql/0023 `enterprise_listing_order_idx`), their counts in id order, matched here, and
+    /// the provinces and the total summed here as the enterprises go by; only the ratios of those
+    /// sums are asked of `certified_ratio`, the rule's own function. Nothing groups or sorts the
+    /// country's names in the database (that sort cost more than reading the held counts).
+    func assembledReport(
+        region: String?, asOf: CalendarDate, counts: SQLQuery, regionNames: [String: String]
+    ) throws -> RatioReport {
+        var listing: [(id: Int, enterprise: Enterprise, province: String)] = []
+        for row in try db.query(
+            """
+            SELECT en.id, en.uscc, en.name, en.region_code, en.employees, en.province_code
+            FROM enterprise en
+            WHERE in_region(en.region_code, \(region))
+            ORDER BY en.province_code, en.region_code, en.name, en.uscc
+            """)
+        {
+            listing.append(
+                (
+                    try row.decode(0),
+                    Enterprise(
+                        uscc: try row.decode(1), name: try row.decode(2), regionCode: try row.decode(3),
+                        employees: try row.decode(4)),
+                    try row.decode(5)
+                ))
+        }
+        var byID: [Int: (counts: RatioCounts, levels: LevelCounts, departments: [DepartmentRatio])] = [:]
+        byID.reserveCapacity(listing.count)
+        for row in try db.query(
+            """
+            SELECT r.enterprise_id, r.department::text, r.tracked, r.certified, r.ratio::text, r.junior,
+                   r.intermediate, r.senior
+            FROM \(counts) r
+            ORDER BY r.enterprise_id, r.department NULLS FIRST
+            """)
+        {
+            let id: Int = try row.decode(0)
+            let counts = RatioCounts(tracked: try row.decode(2), certified: try row.decode(3), ratio: try row.decode(4))
+            if let department = try row.decode(1, as: Department?.self) {
+                byID[id]?.departments.append(DepartmentRatio(department: department, counts: counts))
+            } else {
+                byID[id] = (
+                    counts,
+                    LevelCounts(junior: try row.decode(5), intermediate: try row.decode(6), senior: try row.decode(7)),
+                    []
+                )
+            }
+        }
+        // The provinces (in code order: the listing is in it) and the total: sums of their enterprises.
+        var enterprises: [RatioEntry] = []
+        enterprises.reserveCapacity(listing.count)
+        var sums = RollUp()
+        var provinces: [(code: String, sums: RollUp)] = []
+        for (id, enterprise, province) in listing {
+            guard let found = byID[id] else { continue }
+            let entry = RatioEntry(
+                scope: .enterprise(enterprise), counts: found.counts, levels: found.levels,
+                departments: found.departments)
+            enterprises.append(entry)
+            if provinces.last?.code != province { provinces.append((province, RollUp())) }
+            provinces[provinces.count - 1].sums.add(entry)
+            sums.add(entry)
+        }
+        var ratios = try ratiosOf((provinces.map(\.sums) + [sums]).flatMap(\.allCounts)).makeIterator()
+        let provinceEntries = provinces.map { province in
+            province.sums.entry(scope: .region(code: province.code, name: regionNames[province.code]), ratios: &ratios)
+        }
+        let total = sums.entry(
+            scope: region.map { .region(code: $0, name: regionNames[$0]) } ?? .country, ratios: &ratios)
+        return RatioReport(
+            asOf: asOf, total: total, provinces: region == nil ? provinceEntries : [], enterprises: enterprises)
+    }
+
+    /// The ratio of each of these sums, as `certified_ratio` gives it, in one round trip.
+    private func ratiosOf(_ counts: [RatioCounts]) throws -> [String?] {
+        try db.query(
+            """
+            SELECT certified_ratio(u.certified, u.tracked)::text
+            FROM unnest(\(counts.map(\.certified))::bigint[], \(counts.map(\.tracked))::bigint[])
+                WITH ORDINALITY AS u(certified, tracked, n)
+            ORDER BY u.n
+            """
+        ).map { try $0.decode(0) }
+    }
+}
+
+/// The sums of a province's or the country's enterprises: counts, levels, and each department's
+/// counts (a department appears once one of the enterprises has staff in it), in the enum's order.
+private struct RollUp {
+    var counts = RatioCounts(tracked: 0, certified: 0, ratio: nil)
+    var levels = LevelCounts()
+    var byDepartment: [Department: RatioCounts] = [:]
+
+    mutating func add(_ entry: RatioEntry) {
+        counts.tracked += entry.counts.tracked
+        counts.certified += entry.counts.certified
+        levels.junior += entry.levels.junior
+        levels.intermediate += entry.levels.intermediate
+        levels.senior += entry.levels.senior
+        for department in entry.departments {
+            byDepartment[department.department, default: RatioCounts(tracked: 0, certified: 0, ratio: nil)].tracked +=
+                department.counts.tracked
+            byDepartment[department.department]!.certified += department.counts.certified
+        }
+    }
+
+    /// The counts to find ratios for: the total's, then each department's.
+    var allCounts: [RatioCounts] {
+        [counts] + Department.allCases.compactMap { byDepartment[$0] }
+    }
+
+    /// The entry of these sums, given the ratios of ``allCounts`` in turn.
+    func entry(scope: RatioEntry.Scope, ratios: inout IndexingIterator<[String?]>) -> RatioEntry {
+        var counts = counts
+        counts.ratio = ratios.next() ?? nil
+        let departments = Department.allCases.compactMap { department in
+            byDepartment[department].map { sums in
+                DepartmentRatio(
+                    department: department,
+                    counts: RatioCounts(tracked: sums.tracked, certified: sums.certified, ratio: ratios.next() ?? nil))
+            }
+        }
+        return RatioEntry(scope: scope, counts: counts, levels: levels, departments: departments)
+    }
+}

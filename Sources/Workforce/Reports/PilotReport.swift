@@ -216,10 +216,23 @@ extension Reports {
         }
         var enterprises: [PilotReport.EnterpriseLine] = []
         var totalStart = RatioCounts(tracked: 0, certified: 0, ratio: nil), totalEnd = totalStart
+        // Each date's counts from the maintained figure where it holds the date, else computed.
+        let ratio = RatioService(db: db)
+        let (heldFrom, heldTo) = (
+            try ratio.holds(asOf: from, registeredOnly: false), try ratio.holds(asOf: to, registeredOnly: false)
+        )
+        let (startCounts, finishCounts) = (
+            ratio.enterpriseCounts(asOf: from, region: region, registeredOnly: false, held: heldFrom),
+            ratio.enterpriseCounts(asOf: to, region: region, registeredOnly: false, held: heldTo)
+        )
+        let (startDepartments, finishDepartments) = (
+            ratio.departmentCounts(asOf: from, region: region, registeredOnly: false, held: heldFrom),
+            ratio.departmentCounts(asOf: to, region: region, registeredOnly: false, held: heldTo)
+        )
         for row in try db.query(
             """
-            WITH start AS (SELECT * FROM enterprise_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids))),
-                 finish AS (SELECT * FROM enterprise_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids)))
+            WITH start AS (SELECT * FROM \(startCounts) c WHERE c.enterprise_id = ANY (\(ids))),
+                 finish AS (SELECT * FROM \(finishCounts) c WHERE c.enterprise_id = ANY (\(ids)))
             SELECT grouping(en.uscc), en.uscc, min(en.name), min(en.region_code),
                    coalesce(sum(s.tracked), 0)::bigint, coalesce(sum(s.certified), 0)::bigint,
                    certified_ratio(sum(s.certified)::bigint, sum(s.tracked)::bigint)::text,
@@ -246,10 +259,10 @@ extension Reports {
         let departments = try db.query(
             """
             WITH start AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
-                           FROM enterprise_department_ratio_on(\(from), \(region)) WHERE enterprise_id = ANY (\(ids))
+                           FROM \(startDepartments) d WHERE d.enterprise_id = ANY (\(ids))
                            GROUP BY department),
                  finish AS (SELECT department, sum(tracked) AS tracked, sum(certified) AS certified
-                            FROM enterprise_department_ratio_on(\(to), \(region)) WHERE enterprise_id = ANY (\(ids))
+                            FROM \(finishDepartments) d WHERE d.enterprise_id = ANY (\(ids))
                             GROUP BY department)
             SELECT coalesce(s.department, f.department)::text,
                    coalesce(s.tracked, 0)::bigint, coalesce(s.certified, 0)::bigint,

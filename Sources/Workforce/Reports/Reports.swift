@@ -64,8 +64,9 @@ public struct Reports {
         var cities: [ProvinceReport.Line] = []
         var enterprises: [ProvinceReport.Line] = []
         var trendCounts: [CalendarDate: RatioCounts] = [:]
-        // One pass gives every enterprise at every quarter end; the enterprises and cities are
-        // read at the report's date, the province at each date.
+        // One pass gives every enterprise at every quarter end (the days the maintained figure
+        // holds read from it); the enterprises and cities are read at the report's date, the
+        // province at each date.
         let dates = try RatioService.trendDates(from: asOf.adding(months: -21), to: asOf, every: .quarter)
         for row in try db.query(
             """
@@ -73,7 +74,7 @@ public struct Reports {
                    min(en.region_code),
                    sum(b.tracked)::bigint, sum(b.certified)::bigint,
                    certified_ratio(sum(b.certified)::bigint, sum(b.tracked)::bigint)::text
-            FROM enterprise_ratio_by_day(\(dates)::date[], \(code)) b
+            FROM enterprise_ratio_by_day_held(\(dates)::date[], \(code)) b
             JOIN enterprise en ON en.id = b.enterprise_id
             GROUP BY GROUPING SETS ((b.as_of, left(en.region_code, 4), en.uscc), (b.as_of, left(en.region_code, 4)),
                                     (b.as_of))
