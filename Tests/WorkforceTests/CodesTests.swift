@@ -138,10 +138,10 @@ let testToday = CalendarDate(iso: "2026-11-27")!
     /// each also with its check character corrected so that the checksum does not decide alone.
     @Test func theDomainCheckGivesTheVerdictOfTheReasons() throws {
         try TestDatabase.withSchema { db in
-            let valid = ["110105199003071239", "11010519491231002X", "440524188001010014", "810000199001010019"]
+            let samples = ["110105199003071239", "11010519491231002X", "440524188001010014", "810000199001010019"]
             let row = try db.query(
                 """
-                WITH base AS (SELECT unnest(\(valid)::text[]) AS id),
+                WITH base AS (SELECT unnest(\(samples)::text[]) AS id),
                 raw AS (
                     SELECT overlay(b.id PLACING c FROM p FOR 1) AS id
                     FROM base b, generate_series(1, 18) p,
