@@ -131,6 +131,63 @@ let testToday = CalendarDate(iso: "2026-11-27")!
         }
     }
 
+    /// The domain's check (`id_number_valid`, sql/0022) is a faster form of `id_number_problem(…) IS
+    /// NULL`: both must give the same verdict on every number, valid or not. Probed with every
+    /// one-character change of valid numbers, every two-digit prefix, birth dates 1790–2101 with
+    /// months 0–13 and days 0–32 (leap years and 29 February included), wrong lengths and characters,
+    /// each also with its check character corrected so that the checksum does not decide alone.
+    @Test func theDomainCheckGivesTheVerdictOfTheReasons() throws {
+        try TestDatabase.withSchema { db in
+            let samples = ["110105199003071239", "11010519491231002X", "440524188001010014", "810000199001010019"]
+            let row = try db.query(
+                """
+                WITH base AS (SELECT unnest(\(samples)::text[]) AS id),
+                raw AS (
+                    SELECT overlay(b.id PLACING c FROM p FOR 1) AS id
+                    FROM base b, generate_series(1, 18) p,
+                         unnest(ARRAY['0', '1', '2', '5', '9', 'X', 'x', 'a', ' ', '+', '-', '３', 'é']) c
+                    UNION ALL SELECT lpad(x::text, 2, '0') || substr(b.id, 3) FROM base b, generate_series(0, 99) x
+                    UNION ALL SELECT '110105' || lpad(y::text, 4, '0') || lpad(m::text, 2, '0') || lpad(d::text, 2, '0')
+                                     || '123'
+                    FROM generate_series(1790, 2101) y, generate_series(0, 13) m, generate_series(0, 32) d
+                    UNION ALL SELECT v FROM unnest(ARRAY['', '1', '11010519900307123', '1101051990030712390',
+                                                        ' 110105199003071239', '110105199003071239 ',
+                                                        '1101051990030712３9', '11010519900307123９']) v
+                ),
+                probe AS (
+                    SELECT id FROM raw
+                    UNION ALL SELECT left(id, 17) || id_number_check_character(id) FROM raw WHERE id ~ '^[0-9]{17}'
+                )
+                SELECT count(*), count(*) FILTER (WHERE id_number_problem(id) IS NULL),
+                       count(*) FILTER (WHERE (id_number_problem(id) IS NULL) IS DISTINCT FROM id_number_valid(id))
+                FROM probe
+                """
+            ).single()
+            let probes: Int = try row.decode(0), valid: Int = try row.decode(1), differing: Int = try row.decode(2)
+            #expect(probes > 200_000)
+            #expect(valid > 10_000)
+            #expect(differing == 0)
+        }
+    }
+
+    /// A raw INSERT of a number that fails one rule only (its check character right) is refused by
+    /// the domain, rule by rule.
+    @Test(arguments: [
+        "990105199003071", "110105179912311", "110105199002301", "110105190002291", "110105199013011",
+        "110105199000011", "110105199004311",
+    ])
+    func rawInsertsFailingOneRuleAreRefused(first15: String) throws {
+        try TestDatabase.withSchema { db in
+            let id: String = try db.query("SELECT \(first15 + "23") || id_number_check_character(\(first15 + "23"))")
+                .single().decode(0)
+            let error = #expect(throws: PostgresError.self) {
+                try db.execute("INSERT INTO person (id_number, name) VALUES (\(id), \("张三"))")
+            }
+            #expect(error?.sqlState == .checkViolation)
+            #expect(error?.constraint == "resident_id_number_valid")
+        }
+    }
+
     @Test func rawInsertsOfInvalidUSCCsAndRegionsAreRefused() throws {
         try TestDatabase.withSchema { db in
             for code in ["52440300MJ000123XK", "52440300MJ000I23XJ", "52440A00MJ000123XJ", "91350100M0001TGQXM"] {

@@ -154,7 +154,10 @@ public struct Staff {
                       AND em.department = r.department AND em.hired_on IS NOT DISTINCT FROM r.hired_on
                 """)
         // A unique violation of the open-employment index: another import committed an open
-        // employment with another hiring date since the checks ran.
+        // employment with another hiring date since the checks ran. New employments go in in the
+        // order of the person-first indexes (employment_one_open_idx, employment_person_cover_idx),
+        // which then grow at one end instead of at random pages, and the checks that look each new
+        // row's person up (its foreign key, employment_not_before_birth) read person in order.
         let counts = try ImportPipeline.concurrentChange(ifViolating: "employment_one_open_idx", of: "employment") {
             let updated = try db.execute(
                 """
@@ -168,6 +171,7 @@ public struct Staff {
                     INSERT INTO employment (person_id, enterprise_id, department, hired_on, left_on)
                     SELECT person_id, enterprise_id, department, hired_on, left_on
                     FROM import_matched WHERE employment_id IS NULL
+                    ORDER BY person_id, enterprise_id, department, hired_on
                     RETURNING 1
                 )
                 SELECT (SELECT count(*) FROM import_resolved), (SELECT count(*) FROM inserted), \(updated)::bigint,
