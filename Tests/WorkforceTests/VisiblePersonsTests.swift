@@ -14,12 +14,14 @@ import Workforce
             let (enrolled, registered) = (Fixtures.idNumber(sequence: 41), Fixtures.idNumber(sequence: 42))
             try owner.execute(
                 """
-                INSERT INTO person (id_number, name) VALUES (\(enrolled), 'only enrolled'), (\(registered), 'only registered')
+                INSERT INTO person (id_number, name)
+                VALUES (\(enrolled), 'only enrolled'), (\(registered), 'only registered')
                 """)
             try owner.execute(
                 """
                 INSERT INTO certificate (person_id, level, certificate_no, issued_on)
-                SELECT id, 'junior', 'V-' || id_number, '2012-01-01' FROM person WHERE id_number IN (\(enrolled), \(registered))
+                SELECT id, 'junior', 'V-' || id_number, '2012-01-01'
+                FROM person WHERE id_number IN (\(enrolled), \(registered))
                 """)
             try owner.execute(
                 """
@@ -30,7 +32,8 @@ import Workforce
                 """)
             try owner.execute(
                 """
-                INSERT INTO exam_registration (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
+                INSERT INTO exam_registration
+                    (session_id, person_id, enterprise_id, region_code, subjects, registered_on)
                 SELECT s.id, p.id, e.id, e.region_code, '{practice}', '2013-03-01'
                 FROM exam_session s, person p, enterprise e WHERE p.id_number = \(registered) AND e.uscc = \(uscc)
                 """)

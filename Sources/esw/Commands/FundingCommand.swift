@@ -101,8 +101,8 @@ struct FundingCommand: ParsableCommand {
                 sayChanges(
                     "funding \(correction.id)",
                     try Funding(db: try database.connect()).amend(
-                        id: correction.id, source: try source.map { try term($0, field: "source") }, amount: amount, on: on,
-                        contract: contract, reason: correction.reason))
+                        id: correction.id, source: try source.map { try term($0, field: "source") },
+                        amount: amount, on: on, contract: contract, reason: correction.reason))
             }
         }
     }
