@@ -127,6 +127,7 @@ func promptForSecret(_ prompt: String) throws -> String {
 
 extension OutputFormat: ExpressibleByArgument {}
 extension RatioOutput.Breakdown: ExpressibleByArgument {}
+extension CSVLanguage: ExpressibleByArgument {}
 
 /// Writes a rendered result to standard output as it is (it ends with its own line break).
 func emit(_ text: String) {
