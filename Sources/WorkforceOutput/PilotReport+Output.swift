@@ -68,6 +68,7 @@ extension PilotReport {
             ),
             ("period", .object([("from", .string(scope.from.iso)), ("to", .string(scope.to.iso))])),
             ("ratio", .object(startEndJSON(totalStart, totalEnd))),
+            ("levels", .object([("start", LevelTable.json(levelsStart)), ("end", LevelTable.json(levelsEnd))])),
             (
                 "departments",
                 .array(
@@ -209,6 +210,12 @@ extension PilotReport {
             ["period", "", "from", scope.from.iso], ["period", "", "to", scope.to.iso],
         ]
         ratioRows("ratio", "total", totalStart, totalEnd)
+        for level in CertificateLevel.allCases {
+            rows += [
+                ["level", level.rawValue, "certified_start", String(levelsStart.count(level))],
+                ["level", level.rawValue, "certified_end", String(levelsEnd.count(level))],
+            ]
+        }
         for line in departments { ratioRows("department", line.department.rawValue, line.start, line.end) }
         for line in enterprises { ratioRows("enterprise", line.uscc, line.start, line.end) }
         for line in training {
@@ -275,7 +282,7 @@ extension PilotReport {
         let terms = [
             "application": "申报", "applicant": "申报单位", "applicant_code": "代码", "status": "状态",
             "period": "报告期", "from": "起始日", "to": "截止日", "ratio": "持证比例", "total": "合计",
-            "department": "部门", "enterprise": "企业", "tracked_start": "期初在册人数",
+            "department": "部门", "enterprise": "企业", "level": "证书级别", "tracked_start": "期初在册人数",
             "certified_start": "期初持证人数", "ratio_start": "期初持证比例", "tracked_end": "期末在册人数",
             "certified_end": "期末持证人数", "ratio_end": "期末持证比例", "ratio_change": "持证比例变化",
             "training": "培训", "events": "场次", "enrolled": "报名人次", "participants": "参训人数",
