@@ -12,7 +12,15 @@ public enum EvidencePack {
 
     public struct File: Sendable {
         public let name: String
+        /// The name scripts know the file by (pilot-report.html), given in the MANIFEST.
+        public let englishName: String
         public let data: Data
+
+        public init(name: String, englishName: String? = nil, data: Data) {
+            self.name = name
+            self.englishName = englishName ?? name
+            self.data = data
+        }
     }
 
     /// What a verification found: the files checked, and each problem (empty when intact).
@@ -111,33 +119,38 @@ public enum EvidencePack {
 }
 
 extension EvidencePack {
-    /// The files of a pack, in the order the MANIFEST lists them: ID numbers masked (first 6 and
-    /// last 4) in the CSV and JSON files unless `includeIDNumbers`, never shown in the HTML.
-    public static func files(_ evidence: PilotEvidence, includeIDNumbers: Bool) -> [File] {
-        func csv(_ listing: Listing) -> Data { Data(listing.rendered(as: .csv).utf8) }
+    /// The files of a pack, in the order the MANIFEST lists them, with their Chinese names (and
+    /// the English names the MANIFEST also gives): ID numbers masked (first 6 and last 4) in the
+    /// CSV and JSON files unless `includeIDNumbers`, never shown in the HTML. The CSV files have
+    /// Chinese headers and values; the JSON keeps its documented English keys.
+    public static func files(
+        _ evidence: PilotEvidence, includeIDNumbers: Bool, header: ReportHeader = ReportHeader()
+    ) -> [File] {
         let report = evidence.report
         var files = [
-            File(name: "pilot-report.html", data: Data(report.html.utf8)),
+            File(name: "试点工作报告.html", englishName: "pilot-report.html", data: Data(report.html(header: header).utf8)),
             File(
-                name: "pilot-report.json",
+                name: "试点工作报告.json", englishName: "pilot-report.json",
                 data: Data((report.json(includeIDNumbers: includeIDNumbers).serialized(pretty: true) + "\n").utf8)),
         ]
         let sheetHeaders = [
-            "event_id", "title", "kind", "starts_at", "id_number", "name", "enterprise", "department", "status",
-            "hours",
+            "活动编号", "活动名称", "培训方式", "开始时间", "身份证号", "姓名", "企业", "部门", "状态", "学时", "签到", "备注",
         ]
         for (event, lines) in Dictionary(grouping: evidence.attendance, by: \.eventID).sorted(by: { $0.key < $1.key }) {
             let rows = lines.map { line in
                 [
-                    String(line.eventID), line.title, line.kind.rawValue,
-                    line.startsAt.description,
+                    String(line.eventID), line.title, line.kind.chineseName, line.startsAt.description,
                     shownIDNumber(line.idNumber, whole: includeIDNumbers), line.name, line.enterprise,
-                    line.department.rawValue, line.status.rawValue,
-                    line.hours ?? "",
+                    line.department.chineseName, line.status.sheetName, line.hours.map(ReportText.hours) ?? "", "",
+                    // The pack is made after the period: an enrollment never marked attended or
+                    // absent is a gap in the record, said so on its row.
+                    line.status == .enrolled ? "活动结束后仍为“已报名”，未记录出勤" : "",
                 ]
             }
-            let sheet = RecordTable(headers: sheetHeaders, rows: rows)
-            files.append(File(name: "attendance/event-\(event).csv", data: csv(Listing(records: sheet))))
+            files.append(
+                File(
+                    name: "签到表/培训活动-\(event).csv", englishName: "attendance/event-\(event).csv",
+                    data: Data(CSVWriter.document(headers: sheetHeaders, rows: rows).utf8)))
         }
         let certificates = RecordTable(
             headers: ["id_number", "name", "level", "certificate_no", "issued_on", "revoked_on"],
@@ -147,23 +160,69 @@ extension EvidencePack {
                     $0.issuedOn.iso, $0.revokedOn?.iso ?? "",
                 ]
             })
-        files.append(File(name: "certificates.csv", data: csv(Listing(records: certificates))))
-        files.append(File(name: "exam-funnel.csv", data: csv(.examFunnel(report.funnel))))
-        files.append(File(name: "posts.csv", data: csv(.posts(evidence.posts, includeIDNumbers: includeIDNumbers))))
-        files.append(File(name: "services.csv", data: csv(.services(evidence.services))))
-        files.append(File(name: "funding.csv", data: csv(.funding(evidence.funding))))
+        let tables: [(name: String, englishName: String, RecordTable)] = [
+            ("持证情况.csv", "certificates.csv", certificates),
+            ("考试情况.csv", "exam-funnel.csv", .init(.examFunnel(report.funnel))),
+            ("岗位开发.csv", "posts.csv", .init(.posts(evidence.posts, includeIDNumbers: includeIDNumbers))),
+            ("服务开展.csv", "services.csv", .init(.services(evidence.services))),
+            ("资金投入.csv", "funding.csv", .init(.funding(evidence.funding))),
+        ]
+        for (name, englishName, table) in tables {
+            files.append(File(name: name, englishName: englishName, data: chineseCSV(table)))
+        }
         return files
     }
 
-    /// The MANIFEST's comment lines: what the pack is, its period, the day it was made and whether
-    /// it holds whole ID numbers.
-    public static func header(_ evidence: PilotEvidence, includeIDNumbers: Bool, asOf: CalendarDate) -> [String] {
+    /// A table as CSV with Chinese headers, and Chinese values in its code columns (level,
+    /// department, kind, source).
+    static func chineseCSV(_ table: RecordTable) -> Data {
+        let headers = [
+            "id": "编号", "id_number": "身份证号", "name": "姓名", "level": "级别", "certificate_no": "证书编号",
+            "issued_on": "发证日期", "revoked_on": "撤销日期", "department": "部门", "registered": "报名",
+            "sat": "参考", "passed": "通过", "certified": "取证", "created_on": "设立日期",
+            "enterprise_uscc": "企业统一社会信用代码", "enterprise": "企业", "title": "岗位名称", "filled_by": "在岗人员",
+            "filled_by_id_number": "在岗人员身份证号", "served_on": "服务日期", "kind": "服务类别",
+            "beneficiaries": "服务人次", "provider": "服务提供者", "volunteers": "志愿者人数", "hours": "服务时长",
+            "received_on": "到账日期", "recipient_code": "接收方代码", "recipient": "接收方", "source": "资金来源",
+            "amount": "金额（元）", "provider_org": "服务机构", "contract_no": "合同编号",
+        ]
+        let codeColumns: Set<String> = ["level", "department", "kind", "source"]
+        let rows = table.rows.map { row in
+            zip(table.headers, row).map { header, cell in
+                codeColumns.contains(header) ? (cell == "all" ? "合计" : PilotReport.chineseItem(cell)) : cell
+            }
+        }
+        return Data(CSVWriter.document(headers: table.headers.map { headers[$0] ?? $0 }, rows: rows).utf8)
+    }
+
+    /// The MANIFEST's comment lines: what the pack is, its period, the day it was made, whether
+    /// it holds whole ID numbers, and the English name of every file.
+    public static func header(
+        _ evidence: PilotEvidence, files: [File], includeIDNumbers: Bool, asOf: CalendarDate
+    ) -> [String] {
         let scope = evidence.report.scope
         return [
             "esw evidence pack",
             "application: \(scope.applicationID) \(scope.applicantName) (\(scope.applicantCode))",
             "program: \(scope.programName)", "period: \(scope.from) to \(scope.to)", "as_of: \(asOf)",
             "id_numbers: \(includeIDNumbers ? "included" : "masked")",
-        ]
+        ] + files.map { "file: \($0.name) = \($0.englishName)" }
+    }
+}
+
+extension RecordTable {
+    init(_ listing: Listing) { self.init(headers: listing.headers, rows: listing.rows) }
+}
+
+extension EnrollmentStatus {
+    /// The state on an attendance sheet.
+    fileprivate var sheetName: String {
+        switch self {
+        case .enrolled: "已报名"
+        case .waitlisted: "候补"
+        case .cancelled: "已取消"
+        case .attended: "出勤"
+        case .absent: "缺勤"
+        }
     }
 }

@@ -8,6 +8,7 @@ extension ProvinceReport {
             ("region", .object([("code", .string(regionCode)), ("name", .string(regionName))])),
             ("as_of", .string(asOf.iso)),
             ("total", .object(total.jsonMembers)),
+            ("levels", LevelTable.json(levels)),
             (
                 "cities",
                 .array(
@@ -43,72 +44,88 @@ extension ProvinceReport {
         ])
     }
 
-    /// One CSV table: a section column says what each row is.
-    public var csvRows: (headers: [String], rows: [[String]]) {
-        var rows: [[String]] = [
-            ["province", regionCode, regionName, String(total.tracked), String(total.certified), total.ratio ?? ""]
-        ]
-        rows += cities.map {
-            ["city", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
-        }
-        rows += enterprises.map {
+    /// One CSV table: a section column says what each row is. In Chinese (`language: .zh`) the
+    /// headers, sections and states are Chinese; codes, numbers and ISO dates stay as they are.
+    public func csvRows(language: CSVLanguage = .en) -> (headers: [String], rows: [[String]]) {
+        let zh = language == .zh
+        func line(_ section: String, _ zhSection: String, _ code: String, _ name: String, _ counts: RatioCounts)
+            -> [String]
+        {
             [
-                "enterprise", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified),
-                $0.counts.ratio ?? "",
+                zh ? zhSection : section, code, name, String(counts.tracked), String(counts.certified),
+                counts.ratio ?? "",
             ]
         }
-        rows += trend.map {
-            ["trend", $0.date.iso, "", String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+        var rows = [line("province", "全省", regionCode, regionName, total)]
+        rows += cities.map { line("city", "市", $0.code, $0.name, $0.counts) }
+        rows += enterprises.map { line("enterprise", "企业", $0.code, $0.name, $0.counts) }
+        rows += trend.map { line("trend", "趋势", $0.date.iso, "", $0.counts) }
+        rows += pilots.map {
+            let status = zh ? (ApplicationStatus(rawValue: $0.status)?.chineseName ?? $0.status) : $0.status
+            return [zh ? "试点" : "pilot", String($0.id), $0.applicant, "", "", "\($0.program): \(status)"]
         }
-        rows += pilots.map { ["pilot", String($0.id), $0.applicant, "", "", "\($0.program): \($0.status)"] }
-        return (["section", "code", "name", "tracked", "certified", "ratio"], rows)
+        let headers =
+            zh
+            ? ["分类", "代码", "名称", "在册人数", "持证人数", "持证比例"]
+            : ["section", "code", "name", "tracked", "certified", "ratio"]
+        return (headers, rows)
     }
 
-    /// The report as a bureau reads and prints it.
-    public var html: String {
+    /// The report as a bureau reads, signs and prints it: Chinese only.
+    public func html(header: ReportHeader = ReportHeader()) -> String {
         func ratioValue(_ counts: RatioCounts) -> Double? { counts.ratio.flatMap(Double.init) }
+        let scopeName = ProvinceReport.isMunicipality(regionCode) ? "全市" : "全省"
+        let asOfText = ReportText.date(asOf)
         var context: [String: Any] = [
-            "totalPercentage": total.percentage, "totalCertified": total.certified, "totalTracked": total.tracked,
-            "cityChart": Charts.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: "各市持证比例"),
+            "scopeName": scopeName,
+            "totalPercentage": total.percentage, "totalCertified": ReportText.count(total.certified),
+            "totalTracked": ReportText.count(total.tracked),
+            "levels": LevelTable.table(levels, tracked: total.tracked),
+            "cityChart": Charts.groupedBarChart(
+                cities.map { ($0.name, [ratioValue($0.counts)]) }, seriesNames: ["持证比例"], title: "各市持证比例"),
             "cities": Templates.table(
-                headers: ["城市 city", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
+                headers: ["地区", "在册人数", "持证人数", "持证比例"],
                 rows: cities.map {
                     [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
                 },
-                numeric: [1, 2, 3]),
+                numeric: [1, 2, 3], names: [0]),
             "trendChart": Charts.lineChart(
-                trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
+                trend.map { (ReportText.trendLabel($0.date), ratioValue($0.counts)) },
+                title: "\(scopeName)持证比例季度趋势"),
             "enterprises": Templates.table(
-                headers: [
-                    "排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified",
-                    "比例 ratio",
-                ],
+                headers: ["排名", "企业名称", "所在地区", "在册人数", "持证人数", "持证比例"],
                 rows: enterprises.enumerated().map { index, line in
                     [
-                        String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
+                        String(index + 1), line.name, line.regionName, String(line.counts.tracked),
                         String(line.counts.certified), line.counts.percentage,
                     ]
                 },
-                numeric: [0, 3, 4, 5]),
+                numeric: [0, 3, 4, 5], names: [1, 2]),
         ]
         if !pilots.isEmpty {
             context["pilots"] = Templates.table(
-                headers: [
-                    "编号 id", "项目 program", "申报单位 applicant", "状态 status", "申报日期 submitted",
-                ],
+                headers: ["申报编号", "试点项目", "申报单位", "状态", "申报日期"],
                 rows: pilots.map {
-                    [String($0.id), $0.program, $0.applicant, ProvinceReport.statusName($0.status), $0.submittedOn.iso]
+                    [
+                        String($0.id), $0.program, $0.applicant,
+                        ApplicationStatus(rawValue: $0.status)?.chineseName ?? $0.status,
+                        ReportText.date($0.submittedOn),
+                    ]
                 },
-                numeric: [0])
+                numeric: [0], names: [2])
         }
-        return Templates.page(
-            title: "\(regionName)企业社会工作人才持证情况报告",
-            subtitle: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso) · as of \(asOf.iso)",
-            running: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso)",
-            template: "province-report", context: context)
+        return ReportPage.render(
+            title: "\(regionName)企业社会工作人才持证情况报告", header: header,
+            issuer: ReportHeader.civilAffairs(regionCode: regionCode, name: regionName),
+            period: ("统计日", asOfText), running: "\(regionName)（\(regionCode)）· 截至\(asOfText)",
+            template: "province-report", context: context,
+            notes: ReportPage.notes(
+                asOf: asOfText,
+                extra: [
+                    "趋势：取统计日前八个季度末（3月31日、6月30日、9月30日、12月31日）的数据；统计日不是季度末时，"
+                        + "最后一点为统计日。企业按持证比例由高到低排列，无在册人员的企业列在最后。"
+                ]))
     }
 
-    static func statusName(_ status: String) -> String {
-        ApplicationStatus(rawValue: status).map { "\($0.chineseName) \(status)" } ?? status
-    }
+    static func isMunicipality(_ code: String) -> Bool { ["110000", "120000", "310000", "500000"].contains(code) }
 }

@@ -16,9 +16,7 @@ extension RatioCounts {
     /// "34.29%", or "—" when nobody is tracked.
     public var percentage: String {
         guard let ratio, let value = Double(ratio) else { return "—" }
-        let hundredths = Int((value * 10_000).rounded())
-        let fraction = String(hundredths % 100)
-        return "\(hundredths / 100).\(fraction.count == 1 ? "0" + fraction : fraction)%"
+        return ReportText.percentage(value)
     }
 }
 

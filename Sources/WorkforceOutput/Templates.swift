@@ -31,17 +31,15 @@ enum Templates {
     }()
 
     /// A whole HTML page: the frame with its title, the running header printed on every page
-    /// after the first, and the body rendered from `template` with `context`.
-    static func page(title: String, subtitle: String, running: String, template: String, context: [String: Any])
-        -> String
-    {
-        let body = render(template, context)
-        return render(
-            "document",
-            [
-                "title": title, "subtitle": subtitle, "cssTitle": cssString(title), "cssRunning": cssString(running),
-                "body": body,
-            ]) + "\n"
+    /// after the first, and the body rendered from `template` with `context` (which also gives the
+    /// frame its `headerLines` and `notes`).
+    static func page(title: String, running: String, template: String, context: [String: Any]) -> String {
+        var frame = context
+        frame["title"] = title
+        frame["cssTitle"] = cssString(title)
+        frame["cssRunning"] = cssString(running)
+        frame["body"] = render(template, context)
+        return render("document", frame) + "\n"
     }
 
     static func render(_ template: String, _ context: [String: Any]) -> String {
@@ -51,12 +49,19 @@ enum Templates {
         return text
     }
 
-    /// A table for the `table` partial; `numeric` columns are right-aligned.
-    static func table(headers: [String], rows: [[String]], numeric: Set<Int> = []) -> [String: Any] {
+    /// A table for the `table` partial; `numeric` columns are right-aligned, `names` columns do not
+    /// wrap (a name is not broken in the middle). A short table is kept on one page.
+    static func table(headers: [String], rows: [[String]], numeric: Set<Int> = [], names: Set<Int> = [])
+        -> [String: Any]
+    {
         [
-            "headers": headers,
+            "headers": headers, "short": rows.count <= 12,
             "rows": rows.map { row in
-                ["cells": row.enumerated().map { index, cell in ["text": cell, "numeric": numeric.contains(index)] }]
+                [
+                    "cells": row.enumerated().map { index, cell in
+                        ["text": cell, "numeric": numeric.contains(index), "name": names.contains(index)]
+                    }
+                ]
             },
         ]
     }

@@ -138,6 +138,7 @@ struct LanguageOption: ParsableArguments {
     var language: Language = .zh
 }
 extension RatioOutput.Breakdown: ExpressibleByArgument {}
+extension CSVLanguage: ExpressibleByArgument {}
 
 /// Writes a rendered result to standard output as it is (it ends with its own line break).
 func emit(_ text: String) {

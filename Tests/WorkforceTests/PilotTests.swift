@@ -219,7 +219,7 @@ import FoundationXML
                     "2013-12-31", "2014-03-31", "2014-06-30",
                 ])
             #expect(report.trend.map(\.counts.certified) == [0, 0, 1, 1, 1, 1, 2, 2])
-            let html = report.html
+            let html = report.html()
             let parser = XMLParser(data: Data(html.utf8))
             #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
             #expect(html.components(separatedBy: "<svg").count - 1 == 2)
@@ -395,12 +395,19 @@ struct PilotWorld {
     @Test func thePilotReportIsAWellFormedDocumentWithItsChartsAndNoIDNumbers() throws {
         try TestDatabase.withSchema { (db: Connection) throws in
             let world = try PilotWorld(db: db)
-            let html = try Reports(db: db).pilot(applicationID: world.enterpriseApplication, today: RosterWorld.today)
-                .html
+            let report = try Reports(db: db).pilot(
+                applicationID: world.enterpriseApplication, today: RosterWorld.today)
+            let html = report.html(header: ReportHeader(preparer: "填报人甲"))
             let parser = XMLParser(data: Data(html.utf8))
             #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
             #expect(html.components(separatedBy: "<svg").count - 1 == 2, "the before/after bars and the exam funnel")
             #expect(html.contains("+5.64 个百分点"))
+            #expect(
+                html.contains("<td>报送单位：<span class=\"fill\">\(report.scope.applicantName)</span></td>"),
+                "the applicant sends its own report unless --issuer says otherwise")
+            #expect(html.contains("<td>填报人：<span class=\"fill\">填报人甲</span></td>"))
+            #expect(html.contains("<h2>口径说明</h2>"))
+            #expect(html.contains("61,234.86"), "money with thousands separators")
             #expect(!html.contains("<script"))
             for n in [1, 2, 5] {
                 #expect(!html.contains(RosterWorld.person(n)) && !html.contains(maskedIDNumber(RosterWorld.person(n))))
@@ -417,11 +424,13 @@ struct PilotWorld {
             #expect(form.levels == LevelCounts(junior: 2))
             #expect(form.departments.first { $0.department == .socialOrg }?.counts.tracked == 1)
             #expect((form.posts, form.postsFilled) == (3, 1))
-            let html = form.html
+            let html = form.html(details: ApplicantDetails(contact: "联系人甲", industry: "制造业"))
             let parser = XMLParser(data: Data(html.utf8))
             #expect(parser.parse(), "the HTML parses as well-formed markup: \(String(describing: parser.parserError))")
             #expect(html.contains("<p>开发岗位；购买服务</p>"), "the plan filed with the application")
             #expect(html.contains(RosterWorld.shenzhen) && html.contains("申报表"))
+            #expect(html.contains("<th>联系人</th><td>联系人甲</td>") && html.contains("<th>行业/性质</th><td>制造业</td>"))
+            #expect(html.contains("<th>单位类型</th><td>企业</td>"), "an applicant, not yet a pilot enterprise")
             #expect(!html.contains(RosterWorld.person(5)))
         }
     }
@@ -429,18 +438,30 @@ struct PilotWorld {
     @Test func theEvidencePackListsEveryFileInItsManifestAndVerificationCatchesAnyChange() throws {
         try TestDatabase.withSchema { (db: Connection) throws in
             let world = try PilotWorld(db: db)
+            // Someone enrolled whose attendance was never recorded: their row on the sheet says so.
+            let event = try #require(
+                try Reports(db: db).evidence(applicationID: world.enterpriseApplication, today: RosterWorld.today)
+                    .attendance.first?.eventID)
+            _ = try world.exams.training.enroll(event, 4)
             let evidence = try Reports(db: db).evidence(
                 applicationID: world.enterpriseApplication, today: RosterWorld.today)
             let (report, files) = (evidence.report, EvidencePack.files(evidence, includeIDNumbers: false))
             let names = files.map(\.name)
-            #expect(names.first == "pilot-report.html")
-            for name in [
-                "pilot-report.json", "certificates.csv", "exam-funnel.csv", "posts.csv", "services.csv", "funding.csv",
-            ] {
+            #expect(names.first == "试点工作报告.html")
+            for name in ["试点工作报告.json", "持证情况.csv", "考试情况.csv", "岗位开发.csv", "服务开展.csv", "资金投入.csv"] {
                 #expect(names.contains(name), "\(name)")
             }
+            #expect(files.map(\.englishName).contains("funding.csv"), "the English names stay known")
             // One attendance sheet: the Shenzhen event; the Beijing one is not the pilot's.
-            #expect(names.filter { $0.hasPrefix("attendance/") }.count == 1)
+            let sheets = files.filter { $0.name.hasPrefix("签到表/") }
+            #expect(sheets.count == 1)
+            let sheet = String(decoding: try #require(sheets.first).data, as: UTF8.self)
+            #expect(sheet.hasPrefix("\u{FEFF}活动编号,活动名称,培训方式,开始时间,身份证号,姓名,企业,部门,状态,学时,签到,备注\r\n"))
+            let rows = sheet.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            #expect(rows.count == 4)
+            #expect(
+                rows.filter { $0.hasSuffix(",已报名,,,活动结束后仍为“已报名”，未记录出勤") }.count == 1,
+                "the one row still enrolled after the event carries the note; attended and absent rows do not")
             for file in files where file.name.hasSuffix(".csv") {
                 #expect(file.data.starts(with: [0xEF, 0xBB, 0xBF]), "\(file.name) is UTF-8 with BOM")
                 let text = String(decoding: file.data, as: UTF8.self)
@@ -448,7 +469,7 @@ struct PilotWorld {
                     #expect(!text.contains(RosterWorld.person(n)), "\(file.name): ID numbers are masked")
                 }
             }
-            let funding = String(decoding: try #require(files.first { $0.name == "funding.csv" }).data, as: UTF8.self)
+            let funding = String(decoding: try #require(files.first { $0.name == "资金投入.csv" }).data, as: UTF8.self)
             #expect(funding.components(separatedBy: "\r\n").count - 2 == 4, "four payments in the period")
             #expect(report.fundingTotal == "61234.86")
 
@@ -465,9 +486,9 @@ struct PilotWorld {
 
             // Change one file after submission, as someone editing the pack would.
             let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
-            try archive.remove(try #require(archive["funding.csv"]))
+            try archive.remove(try #require(archive["资金投入.csv"]))
             let forged = Data("\u{FEFF}id,amount\r\n1,999999.00\r\n".utf8)
-            try archive.addEntry(with: "funding.csv", type: .file, uncompressedSize: Int64(forged.count)) {
+            try archive.addEntry(with: "资金投入.csv", type: .file, uncompressedSize: Int64(forged.count)) {
                 position, size in
                 forged.subdata(in: Int(position)..<Int(position) + size)
             }
@@ -477,7 +498,7 @@ struct PilotWorld {
             let tampered = try EvidencePack.verify(path: path)
             #expect(
                 tampered.problems == [
-                    "funding.csv: changed (its SHA-256 is not the one in MANIFEST)",
+                    "资金投入.csv: changed (its SHA-256 is not the one in MANIFEST)",
                     "extra.txt: in the pack but not listed in MANIFEST",
                 ])
         }

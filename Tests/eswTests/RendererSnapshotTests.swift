@@ -92,6 +92,17 @@ import Workforce
                     name: "report-pilot.\(format)",
                     arguments: ["report", "pilot"] + pilotPeriod + ["--format", format]))
         }
+        cases.append(
+            Case(
+                name: "report-province-zh.csv",
+                arguments: [
+                    "report", "province", "--region", "440000", "--as-of", "2014-06-30", "--format", "csv",
+                    "--lang", "zh",
+                ]))
+        cases.append(
+            Case(
+                name: "report-pilot-zh.csv",
+                arguments: ["report", "pilot"] + pilotPeriod + ["--format", "csv", "--lang", "zh"]))
         // The application form is for print: HTML only (--format accepts nothing else).
         cases.append(
             Case(
@@ -108,10 +119,12 @@ import Workforce
     }
 
     /// Outputs that still carry the day of the run (the pilot report's and the evidence pack's
-    /// "as of", exam results judged on today) get it replaced by `<today>` before comparing; the
-    /// snapshot files hold that placeholder.
+    /// "as of", exam results judged on today, the reports' generation date in ISO or Chinese) get
+    /// it replaced by `<today>` before comparing; the snapshot files hold that placeholder.
     static func normalized(_ output: String) -> String {
-        output.replacingOccurrences(of: CalendarDate.today().iso, with: "<today>")
+        let today = CalendarDate.today()
+        return output.replacingOccurrences(of: today.iso, with: "<today>")
+            .replacingOccurrences(of: "\(today.year)年\(today.month)月\(today.day)日", with: "<today>")
     }
 
     @Test func everyListingAndReportMatchesItsSnapshot() throws {

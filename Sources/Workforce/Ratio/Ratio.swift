@@ -162,25 +162,25 @@ public struct RatioService {
         }
     }
 
-    /// The dates of a trend: every step from `from`, and `to` itself.
+    /// The dates of a trend: every calendar month, quarter or year end (the step's period ends:
+    /// 3-31, 6-30, 9-30 and 12-31 for quarters) from `from` to `to`, and `to` itself when it is
+    /// not one, so a trend always ends on the day asked for. The same rule serves `esw ratio
+    /// --trend` and the reports.
     public static func trendDates(from: CalendarDate, to: CalendarDate, every step: TrendStep) throws -> [CalendarDate]
     {
         guard from <= to else {
             throw WorkforceError.invalid(field: "from", value: from.iso, reason: "is after \(field: "to") \(to)")
         }
+        /// The last day of the period that holds `day`.
+        func periodEnd(_ day: CalendarDate) -> CalendarDate {
+            let month = ((day.month - 1) / step.months + 1) * step.months
+            return CalendarDate(year: day.year, month: month, day: CalendarDate.daysIn(month: month, year: day.year))!
+        }
         var dates: [CalendarDate] = []
-        var index = 0
-        // A trend that starts on a month's last day keeps to month ends (quarter ends, year ends).
-        let monthEnds = from.day == CalendarDate.daysIn(month: from.month, year: from.year)
-        while true {
-            var date = from.adding(months: step.months * index)
-            if monthEnds {
-                date = CalendarDate(
-                    year: date.year, month: date.month, day: CalendarDate.daysIn(month: date.month, year: date.year))!
-            }
-            guard date <= to, dates.count < 1200 else { break }
+        var date = periodEnd(from)
+        while date <= to, dates.count < 1200 {
             dates.append(date)
-            index += 1
+            date = periodEnd(date.adding(days: 1))
         }
         if dates.last != to { dates.append(to) }
         return dates

@@ -9,6 +9,8 @@ public struct ApplicationForm: Sendable {
     public let scope: PilotScope
     public let asOf: CalendarDate
     public let enterprises: Int
+    /// The enterprises' total employee count (职工总数) as registered; nil when none is known.
+    public let employees: Int?
     public let departments: [DepartmentRatio]
     public let total: RatioCounts
     public let levels: LevelCounts
@@ -18,9 +20,11 @@ public struct ApplicationForm: Sendable {
 }
 
 extension Reports {
-    /// The application form of an application, with figures on `asOf`.
-    public func applicationForm(applicationID: Int, asOf: CalendarDate) throws -> ApplicationForm {
+    /// The application form of an application, with figures on `asOf` (default: the day the
+    /// application was submitted, the day the form speaks for).
+    public func applicationForm(applicationID: Int, asOf: CalendarDate? = nil) throws -> ApplicationForm {
         let scope = try pilotScope(applicationID: applicationID)
+        let asOf = asOf ?? scope.submittedOn
         let ids = scope.enterpriseIDs
         let totals = try db.query(
             """
@@ -45,12 +49,13 @@ extension Reports {
         }
         let posts = try db.query(
             """
-            SELECT count(*), count(filled_by) FROM social_work_post WHERE enterprise_id = ANY (\(ids))
-                AND created_on <= \(asOf)
+            SELECT count(*), count(filled_by),
+                   (SELECT sum(employees) FROM enterprise WHERE id = ANY (\(ids)))::bigint
+            FROM social_work_post WHERE enterprise_id = ANY (\(ids)) AND created_on <= \(asOf)
             """
         ).single()
         return ApplicationForm(
-            scope: scope, asOf: asOf, enterprises: ids.count, departments: departments,
+            scope: scope, asOf: asOf, enterprises: ids.count, employees: try posts.decode(2), departments: departments,
             total: RatioCounts(
                 tracked: try totals.decode(0), certified: try totals.decode(1), ratio: try totals.decode(2)),
             levels: LevelCounts(

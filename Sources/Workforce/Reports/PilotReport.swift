@@ -16,9 +16,8 @@ public struct PilotScope: Sendable, Equatable {
     public let applicantName: String
     /// The applicant's region (the region itself, or where the unit is).
     public let regionCode: String
-    public let provinceName: String
-    /// The prefecture-level city the applicant is in, when the region table names it.
-    public let cityName: String?
+    /// The applicant's region by name (RegionNames.full): "广东省深圳市".
+    public let regionName: String
     public let status: ApplicationStatus
     public let submittedOn: CalendarDate
     public let inPilotOn: CalendarDate?
@@ -101,6 +100,9 @@ public struct PilotReport: Sendable {
     public let enterprises: [EnterpriseLine]
     public let totalStart: RatioCounts
     public let totalEnd: RatioCounts
+    /// Certified staff by the highest level held, at the start and the end of the period.
+    public let levelsStart: LevelCounts
+    public let levelsEnd: LevelCounts
     public let departments: [DepartmentLine]
     public let training: [TrainingLine]
     public let funnel: [ExamResults.FunnelLine]
@@ -136,13 +138,8 @@ extension Reports {
                    pr.name, pr.document, pr.confirm_by, pr.pilot_months,
                    coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
                    coalesce(a.region_code, en.region_code, o.region_code)::text,
-                   (SELECT name FROM region
-                    WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),
                    (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id
-                    AND ev.to_status = 'in_pilot'),
-                   (SELECT name FROM region
-                    WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 4) || '00'
-                      AND level = 'city')
+                    AND ev.to_status = 'in_pilot')
             FROM pilot_application a
             JOIN pilot_program pr ON pr.id = a.program_id
             LEFT JOIN enterprise en ON en.id = a.enterprise_id
@@ -154,11 +151,12 @@ extension Reports {
             throw WorkforceError.notFound("no pilot application has id \(applicationID)")
         }
         let regionApplicant: String? = try row.decode(3)
+        let regionCode: String = try row.decode(12)
         let enterpriseApplicant: Int? = try row.decode(4)
         let orgApplicant: Int? = try row.decode(5)
         let confirmBy: CalendarDate = try row.decode(8)
         let pilotMonths: Int = try row.decode(9)
-        let inPilotOn: CalendarDate? = try row.decode(14)
+        let inPilotOn: CalendarDate? = try row.decode(13)
         let start = from ?? inPilotOn ?? confirmBy.adding(days: 1)
         let end = to ?? start.adding(months: pilotMonths).adding(days: -1)
         guard end >= start else {
@@ -192,8 +190,8 @@ extension Reports {
         return PilotScope(
             applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7),
             kind: kind,
-            applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: try row.decode(12),
-            provinceName: try row.decode(13) ?? "", cityName: try row.decode(15), status: try row.decode(0),
+            applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: regionCode,
+            regionName: RegionNames.full(regionCode, names: try Regions(db: db).names()), status: try row.decode(0),
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
             enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
     }
@@ -216,6 +214,7 @@ extension Reports {
         }
         var enterprises: [PilotReport.EnterpriseLine] = []
         var totalStart = RatioCounts(tracked: 0, certified: 0, ratio: nil), totalEnd = totalStart
+        var levelsStart = LevelCounts(), levelsEnd = LevelCounts()
         // Each date's counts from the maintained figure where it holds the date, else computed.
         let ratio = RatioService(db: db)
         let (heldFrom, heldTo) = (
@@ -237,7 +236,10 @@ extension Reports {
                    coalesce(sum(s.tracked), 0)::bigint, coalesce(sum(s.certified), 0)::bigint,
                    certified_ratio(sum(s.certified)::bigint, sum(s.tracked)::bigint)::text,
                    coalesce(sum(f.tracked), 0)::bigint, coalesce(sum(f.certified), 0)::bigint,
-                   certified_ratio(sum(f.certified)::bigint, sum(f.tracked)::bigint)::text
+                   certified_ratio(sum(f.certified)::bigint, sum(f.tracked)::bigint)::text,
+                   coalesce(sum(s.junior), 0)::bigint, coalesce(sum(s.intermediate), 0)::bigint,
+                   coalesce(sum(s.senior), 0)::bigint, coalesce(sum(f.junior), 0)::bigint,
+                   coalesce(sum(f.intermediate), 0)::bigint, coalesce(sum(f.senior), 0)::bigint
             FROM enterprise en
             LEFT JOIN start s ON s.enterprise_id = en.id
             LEFT JOIN finish f ON f.enterprise_id = en.id
@@ -254,6 +256,10 @@ extension Reports {
             } else {
                 totalStart = try counts(row, 4)
                 totalEnd = try counts(row, 7)
+                levelsStart = LevelCounts(
+                    junior: try row.decode(10), intermediate: try row.decode(11), senior: try row.decode(12))
+                levelsEnd = LevelCounts(
+                    junior: try row.decode(13), intermediate: try row.decode(14), senior: try row.decode(15))
             }
         }
         let departments = try db.query(
@@ -356,7 +362,7 @@ extension Reports {
         let fundingTotal = PilotReport.sum(fundingRecords.map(\.amount))
         return PilotReport(
             scope: scope, enterprises: enterprises, totalStart: totalStart, totalEnd: totalEnd,
-            departments: departments,
+            levelsStart: levelsStart, levelsEnd: levelsEnd, departments: departments,
             training: training, funnel: funnel, postsBefore: postsBefore, posts: posts,
             practitionersStart: try practitioners.decode(0), practitionersEnd: try practitioners.decode(1),
             organizations: organizations, services: services, funding: funding, fundingTotal: fundingTotal)

@@ -14,6 +14,8 @@ public struct ProvinceReport: Sendable {
         public let code: String
         public let name: String
         public let regionCode: String
+        /// The region by name (RegionNames.full).
+        public let regionName: String
         public let counts: RatioCounts
     }
     public struct Pilot: Sendable, Equatable {
@@ -29,6 +31,8 @@ public struct ProvinceReport: Sendable {
     public let regionName: String
     public let asOf: CalendarDate
     public let total: RatioCounts
+    /// Certified staff of the province by the highest level held on the date.
+    public let levels: LevelCounts
     public let cities: [Line]
     /// Ranked by ratio (highest first; enterprises with nobody tracked last).
     public let enterprises: [Line]
@@ -83,15 +87,18 @@ public struct Reports {
             """)
         {
             let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
+            let regionCode: String = try row.decode(5) ?? ""
             switch try row.decode(0, as: Int.self) {
             case 0:
                 enterprises.append(
                     .init(
-                        code: try row.decode(3), name: try row.decode(4), regionCode: try row.decode(5), counts: counts)
-                )
+                        code: try row.decode(3), name: try row.decode(4), regionCode: regionCode,
+                        regionName: RegionNames.full(regionCode, names: regionNames, withinProvince: true),
+                        counts: counts))
             case 1:
                 let city = try row.decode(2, as: String.self) + "00"
-                cities.append(.init(code: city, name: regionNames[city] ?? city, regionCode: city, counts: counts))
+                let name = RegionNames.full(city, names: regionNames, withinProvince: true)
+                cities.append(.init(code: city, name: name, regionCode: city, regionName: name, counts: counts))
             default:
                 let day: CalendarDate = try row.decode(1)
                 trendCounts[day] = counts
@@ -102,6 +109,15 @@ public struct Reports {
         let trend = dates.map {
             TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil))
         }
+        let levelRow = try db.query(
+            """
+            SELECT coalesce(sum(junior), 0)::bigint, coalesce(sum(intermediate), 0)::bigint,
+                   coalesce(sum(senior), 0)::bigint
+            FROM enterprise_ratio_on(\(asOf), \(code))
+            """
+        ).single()
+        let levels = LevelCounts(
+            junior: try levelRow.decode(0), intermediate: try levelRow.decode(1), senior: try levelRow.decode(2))
         var programNames: [Int: String] = [:]
         for row in try db.query("SELECT id, name FROM pilot_program") {
             programNames[try row.decode(0)] = try row.decode(1)
@@ -113,7 +129,7 @@ public struct Reports {
                 submittedOn: application.submittedOn)
         }
         return ProvinceReport(
-            regionCode: code, regionName: name, asOf: asOf, total: total,
+            regionCode: code, regionName: name, asOf: asOf, total: total, levels: levels,
             cities: cities.sorted { $0.code < $1.code }, enterprises: enterprises, pilots: pilots, trend: trend)
     }
 }

@@ -19,7 +19,9 @@ struct RatioCommand: ParsableCommand {
             As a user (--user) without a filter: their scope, their enterprise or their region; \
             anything outside their scope is not there (docs/access.md).
 
-            --trend gives the ratio at each step from --from to --to, for one enterprise or region.
+            --trend gives the ratio for one enterprise or region at every month, quarter or year \
+            end (--every; quarter ends are 3-31, 6-30, 9-30 and 12-31) from --from to --to, and on \
+            --to itself when it is not one: the rule the reports' trends follow too.
 
             Today and the last month end are read from the figure the database keeps of them \
             (the same numbers; `esw db check` compares it); the first run of a new day computes \

@@ -15,10 +15,17 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A province: enterprises ranked by certified ratio, city roll-ups, pilots, quarterly trend.",
             discussion: """
-                HTML is one self-contained file that prints on A4, with inline SVG charts (ratio by \
-                city, the quarterly trend); CSV is UTF-8 with BOM and a section column; JSON carries \
-                "schema_version". The report goes to stdout, or to --out FILE through a temporary file \
-                and a rename, so a failed run never leaves half a report.
+                HTML is one self-contained file in Chinese that prints on A4: the header block \
+                (报送单位, default the province's 民政厅, or 民政局 of a municipality; 填报人, 审核人 \
+                and 联系电话 from the options, or blank lines to fill in by hand; the generation date), \
+                certified staff by level, inline SVG charts (ratio by city, the trend at the last eight \
+                quarter ends) and the notes on method (口径说明). CSV is UTF-8 with BOM and a section \
+                column (--lang zh: Chinese headers and values); JSON carries "schema_version". The \
+                report goes to stdout, or to --out FILE through a temporary file and a rename, so a \
+                failed run never leaves half a report.
+
+                Bad input: a code that is not a known province is refused with exit 3 and nothing is \
+                written.
 
                 Example:
                   esw report province --region 440000 --as-of 2014-06-30 --format html \\
@@ -27,7 +34,9 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "The province (xx0000).") var region: String
         @Option(help: "The date (default today).") var asOf: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
+        @Option(help: "CSV headers and values: en (default) or zh.") var lang: CSVLanguage = .en
         @Option(help: "Write to this file instead of stdout.") var out: String?
+        @OptionGroup var header: ReportHeaderOptions
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
@@ -35,9 +44,11 @@ struct ReportCommand: ParsableCommand {
                 let report = try Reports(db: try database.connect()).province(region: region, asOf: asOf ?? .today())
                 let text: String
                 switch format {
-                case .html: text = report.html
+                case .html: text = report.html(header: header.header)
                 case .json: text = report.json.serialized(pretty: true) + "\n"
-                case .csv: text = CSVWriter.document(headers: report.csvRows.headers, rows: report.csvRows.rows)
+                case .csv:
+                    let table = report.csvRows(language: lang)
+                    text = CSVWriter.document(headers: table.headers, rows: table.rows)
                 }
                 try emit(text, to: out)
             }
@@ -59,9 +70,12 @@ struct ReportCommand: ParsableCommand {
                 The enterprises involved are a region's enterprises, the enterprise itself, or those a \
                 service organization served or was paid for.
 
-                ID numbers appear in CSV and JSON masked (first 6 and last 4 characters) unless \
-                --include-id-numbers is given; HTML never shows them. Output goes to stdout or to \
-                --out FILE through a temporary file and a rename.
+                HTML is in Chinese, with the header block (报送单位, default the applicant, or a \
+                region's 民政局; 填报人, 审核人, 联系电话 from the options or blank lines) and the notes \
+                on method. ID numbers appear in CSV and JSON masked (first 6 and last 4 characters) \
+                unless --include-id-numbers is given; HTML never shows them. --lang zh writes the CSV \
+                with Chinese headers and values. Output goes to stdout or to --out FILE through a \
+                temporary file and a rename.
 
                 Bad input: an unknown application, or --to before --from, is refused with exit 3 and \
                 nothing is written.
@@ -74,7 +88,9 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
         @Option(help: "Write to this file instead of stdout.") var out: String?
+        @Option(help: "CSV headers and values: en (default) or zh.") var lang: CSVLanguage = .en
         @Flag(help: "Show whole ID numbers in CSV and JSON (never in HTML).") var includeIDNumbers = false
+        @OptionGroup var header: ReportHeaderOptions
         @OptionGroup var database: ReadDatabaseOptions
 
         func run() throws {
@@ -83,10 +99,10 @@ struct ReportCommand: ParsableCommand {
                     applicationID: application, from: from, to: to, today: .today())
                 let text: String
                 switch format {
-                case .html: text = report.html
+                case .html: text = report.html(header: header.header)
                 case .json: text = report.json(includeIDNumbers: includeIDNumbers).serialized(pretty: true) + "\n"
                 case .csv:
-                    let table = report.csvRows(includeIDNumbers: includeIDNumbers)
+                    let table = report.csvRows(includeIDNumbers: includeIDNumbers, language: lang)
                     text = CSVWriter.document(headers: table.headers, rows: table.rows)
                 }
                 try emit(text, to: out)
@@ -100,11 +116,14 @@ struct ApplicationFormCommand: ParsableCommand {
         commandName: "application-form",
         abstract: "The application form (申报表) of a pilot application, filled from the tracker's data.",
         discussion: """
-            The unit or region, its program, staff of the five departments and the practitioners with \
-            their certified counts and ratio, certified staff by level, posts, the planned measures \
-            of the plan filed with the application (esw pilot apply --plan), and boxes for the \
-            endorsements. Figures are those on --as-of (default today). One self-contained HTML file \
-            that prints on A4.
+            The applicant (申报单位) with its kind, code, region, 职工总数 (the enterprises' \
+            registered employees), 地址, 行业/性质, 联系人 and 电话 (from the options, or blanks to \
+            fill in), its program, staff of the five departments and the practitioners with their \
+            certified counts and ratio, certified staff by level, posts, the planned measures of the \
+            plan filed with the application (esw pilot apply --plan), boxes for the endorsements, \
+            and the notes on method. Figures are those on --as-of (default: the day the application \
+            was submitted); 填表日期 is the day the form is made. One self-contained HTML file in \
+            Chinese that prints on A4.
 
             Bad input: an unknown application is refused with exit 3 and nothing is written.
 
@@ -114,16 +133,20 @@ struct ApplicationFormCommand: ParsableCommand {
     enum FormFormat: String, ExpressibleByArgument, CaseIterable { case html }
 
     @Option(help: "The pilot application.") var application: Int
-    @Option(help: "The date of the figures (default today).") var asOf: CalendarDate?
+    @Option(help: "The date of the figures (default: the submission date).") var asOf: CalendarDate?
     @Option(help: "html (the form is for print).") var format: FormFormat = .html
     @Option(help: "Write to this file instead of stdout.") var out: String?
+    @Option(help: "联系人: the contact person (default: a blank to fill in).") var contact: String?
+    @Option(help: "地址: the applicant's address (default: a blank).") var address: String?
+    @Option(help: "行业/性质: industry or nature of the unit (default: a blank).") var industry: String?
+    @OptionGroup var header: ReportHeaderOptions
     @OptionGroup var database: ReadDatabaseOptions
 
     func run() throws {
         try reportingErrors {
-            let form = try Reports(db: try database.connect()).applicationForm(
-                applicationID: application, asOf: asOf ?? .today())
-            try emit(form.html, to: out)
+            let form = try Reports(db: try database.connect()).applicationForm(applicationID: application, asOf: asOf)
+            let details = ApplicantDetails(contact: contact, address: address, industry: industry)
+            try emit(form.html(header: header.header, details: details), to: out)
         }
     }
 }
@@ -132,12 +155,15 @@ struct Evidence: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The evidence pack of a pilot application: a ZIP with a MANIFEST of SHA-256 digests.",
         discussion: """
-            The pack holds the pilot report (pilot-report.html and .json), the attendance sheet of \
-            every training event of the period (attendance/event-N.csv), the certificates held by \
-            the staff (certificates.csv), the exam funnel, posts, services and funding (CSV, UTF-8 \
-            with BOM), and MANIFEST: the application, the period and the as-of date as comment \
-            lines, then one "<sha256>  <file>" line per file (the format of sha256sum, so that \
-            `sha256sum -c MANIFEST` checks an unzipped pack too). The command prints the SHA-256 of \
+            The pack holds the pilot report (试点工作报告.html and .json), the attendance sheet of \
+            every training event of the period (签到表/培训活动-N.csv, with a blank 签到 column and \
+            a note on each row still "enrolled" after the event), the certificates held by the \
+            staff (持证情况.csv), the exam funnel (考试情况.csv), posts (岗位开发.csv), services \
+            (服务开展.csv) and funding (资金投入.csv): Chinese names and headers, CSV in UTF-8 with \
+            BOM. MANIFEST gives the application, the period, the as-of date and each file's \
+            English name (pilot-report.html, attendance/event-N.csv, certificates.csv, …) as \
+            comment lines, then one "<sha256>  <file>" line per file (the format of sha256sum, so \
+            that `sha256sum -c MANIFEST` checks an unzipped pack too). The command prints the SHA-256 of \
             the MANIFEST itself: record it with the submission, and `esw report verify` will show \
             the same number for an unchanged pack.
 
@@ -154,6 +180,7 @@ struct Evidence: ParsableCommand {
     @Option(help: "Last day of the period (default: the pilot year's).") var to: CalendarDate?
     @Option(help: "The ZIP file to write.") var out: String
     @Flag(help: "Put whole ID numbers in the CSV and JSON files.") var includeIDNumbers = false
+    @OptionGroup var reportHeader: ReportHeaderOptions
     @OptionGroup var database: ReadDatabaseOptions
 
     func run() throws {
@@ -161,9 +188,10 @@ struct Evidence: ParsableCommand {
             let today = CalendarDate.today()
             let evidence = try Reports(db: try database.connect())
                 .evidence(applicationID: application, from: from, to: to, today: today)
-            let files = EvidencePack.files(evidence, includeIDNumbers: includeIDNumbers)
+            let files = EvidencePack.files(
+                evidence, includeIDNumbers: includeIDNumbers, header: reportHeader.header)
             let scope = evidence.report.scope
-            let header = EvidencePack.header(evidence, includeIDNumbers: includeIDNumbers, asOf: today)
+            let header = EvidencePack.header(evidence, files: files, includeIDNumbers: includeIDNumbers, asOf: today)
             let digest = try EvidencePack.write(files: files, header: header, to: out, modified: Date())
             say("\(digest)  MANIFEST")
             printError(
@@ -207,6 +235,19 @@ struct Verify: ParsableCommand {
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case html, csv, json
+}
+
+/// The header block of a printed report: who sends it, who filled it in and checked it, and a
+/// telephone number; an option not given prints as a blank line to fill in by hand.
+struct ReportHeaderOptions: ParsableArguments {
+    @Option(help: "报送单位: the issuing body (default: see the command's description).") var issuer: String?
+    @Option(help: "填报人: who filled the report in (default: a blank line).") var preparer: String?
+    @Option(help: "审核人: who checked it (default: a blank line).") var reviewer: String?
+    @Option(help: "联系电话: a telephone number (default: a blank line).") var phone: String?
+
+    var header: ReportHeader {
+        ReportHeader(issuer: issuer, preparer: preparer, reviewer: reviewer, phone: phone, generatedOn: .today())
+    }
 }
 
 /// Writes a report to stdout, or atomically to a file and says where it is.
