@@ -8,6 +8,7 @@ extension ProvinceReport {
             ("region", .object([("code", .string(regionCode)), ("name", .string(regionName))])),
             ("as_of", .string(asOf.iso)),
             ("total", .object(total.jsonMembers)),
+            ("rollup", .string(rollup.rawValue)),
             (
                 "cities",
                 .array(
@@ -24,7 +25,7 @@ extension ProvinceReport {
                         .object(
                             [
                                 ("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
-                                ("region_code", .string(line.regionCode)),
+                                ("region_code", .string(line.regionCode)), ("region_name", .string(line.regionName)),
                             ] + line.counts.jsonMembers)
                     })
             ),
@@ -46,10 +47,16 @@ extension ProvinceReport {
     /// One CSV table: a section column says what each row is.
     public var csvRows: (headers: [String], rows: [[String]]) {
         var rows: [[String]] = [
-            ["province", regionCode, regionName, String(total.tracked), String(total.certified), total.ratio ?? ""]
+            [
+                regionCode.hasSuffix("0000") ? "province" : "region", regionCode, regionName, String(total.tracked),
+                String(total.certified), total.ratio ?? "",
+            ]
         ]
         rows += cities.map {
-            ["city", $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.ratio ?? ""]
+            [
+                rollup.rawValue, $0.code, $0.name, String($0.counts.tracked), String($0.counts.certified),
+                $0.counts.ratio ?? "",
+            ]
         }
         rows += enterprises.map {
             [
@@ -68,16 +75,17 @@ extension ProvinceReport {
     public var html: String {
         func ratioValue(_ counts: RatioCounts) -> Double? { counts.ratio.flatMap(Double.init) }
         var context: [String: Any] = [
+            "scope": scopeWord, "rollupTitle": rollupTitle,
             "totalPercentage": total.percentage, "totalCertified": total.certified, "totalTracked": total.tracked,
-            "cityChart": Charts.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: "各市持证比例"),
+            "cityChart": Charts.barChart(cities.map { ($0.name, ratioValue($0.counts)) }, title: rollupTitle),
             "cities": Templates.table(
-                headers: ["城市 city", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
+                headers: [rollup == .city ? "城市 city" : "区县 county", "在册人数 tracked", "持证人数 certified", "持证比例 ratio"],
                 rows: cities.map {
                     [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
                 },
                 numeric: [1, 2, 3]),
             "trendChart": Charts.lineChart(
-                trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "全省持证比例趋势"),
+                trend.map { ($0.date.iso, ratioValue($0.counts)) }, title: "\(scopeWord)持证比例趋势"),
             "enterprises": Templates.table(
                 headers: [
                     "排名 rank", "企业 enterprise", "行政区划 region", "在册 tracked", "持证 certified",
@@ -85,7 +93,8 @@ extension ProvinceReport {
                 ],
                 rows: enterprises.enumerated().map { index, line in
                     [
-                        String(index + 1), line.name, line.regionCode, String(line.counts.tracked),
+                        String(index + 1), line.name, "\(line.regionName)（\(line.regionCode)）",
+                        String(line.counts.tracked),
                         String(line.counts.certified), line.counts.percentage,
                     ]
                 },
@@ -107,6 +116,13 @@ extension ProvinceReport {
             running: "\(regionName)（\(regionCode)）· 截至 \(asOf.iso)",
             template: "province-report", context: context)
     }
+
+    /// 全省, 全区 (an autonomous region), 全市 (a municipality or a city), 全区, 全县: 全 and the last
+    /// character of the region's name, which names its kind (省, 自治区, 市, 地区, 州, 盟, 区, 县, 旗).
+    var scopeWord: String { "全" + String(regionName.last ?? "省") }
+
+    /// The heading of the roll-up: 各市 for a province's prefectures, 各区县 for county-level lines.
+    var rollupTitle: String { rollup == .city ? "各市持证比例" : "各区县持证比例" }
 
     static func statusName(_ status: String) -> String {
         ApplicationStatus(rawValue: status).map { "\($0.chineseName) \(status)" } ?? status

@@ -134,7 +134,8 @@ extension Reports {
             """
             SELECT a.status::text, a.submitted_on, a.plan, a.region_code, a.enterprise_id, a.service_org_id,
                    pr.name, pr.document, pr.confirm_by, pr.pilot_months,
-                   coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
+                   coalesce(en.name, o.name, region_full_name(r.code), a.region_code),
+                   coalesce(en.uscc, o.uscc, a.region_code)::text,
                    coalesce(a.region_code, en.region_code, o.region_code)::text,
                    (SELECT name FROM region
                     WHERE code = left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000'),

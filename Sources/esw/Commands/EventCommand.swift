@@ -21,8 +21,8 @@ struct EventCommand: ParsableCommand {
                 more than the event's span. --quota reserves seats for departments, the rest open to all.
 
                 Bad input (ends before it starts, starts before 1949-10-01, too many hours, quotas over \
-                capacity, an unknown enterprise or region, a region code whose prefecture is not in the \
-                GB/T 2260 table) is refused with the reason and exit 3; nothing is written.
+                capacity, an unknown enterprise, a region code in no GB/T 2260 list since 1981, such \
+                as 440399) is refused with the reason and exit 3; nothing is written.
 
                 Example:
                   esw event create --kind expert_lecture --title 企业社会工作概论 --starts 2013-09-10T09:00 \

@@ -8,22 +8,32 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for provincial bureaus (HTML for print, CSV, JSON).",
-        subcommands: [Province.self, Pilot.self, ApplicationFormCommand.self, Evidence.self, Verify.self]
+        subcommands: [RegionReport.self, Pilot.self, ApplicationFormCommand.self, Evidence.self, Verify.self]
     )
 
-    struct Province: ParsableCommand {
+    struct RegionReport: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A province: enterprises ranked by certified ratio, city roll-ups, pilots, quarterly trend.",
+            commandName: "region",
+            abstract: "A region: enterprises ranked by certified ratio, roll-ups, pilots, quarterly trend.",
             discussion: """
-                HTML is one self-contained file that prints on A4, with inline SVG charts (ratio by \
-                city, the quarterly trend); CSV is UTF-8 with BOM and a section column; JSON carries \
+                For any GB/T 2260 division: a province rolls up by city (prefecture); a municipality \
+                (北京, 天津, 上海, 重庆), a city such as 440300 and a county roll up by district and county. \
+                Regions are named in full (广东省深圳市南山区). `esw report province` is the same command.
+
+                HTML is one self-contained file that prints on A4, with inline SVG charts (the roll-up, \
+                the quarterly trend); CSV is UTF-8 with BOM and a section column; JSON carries \
                 "schema_version". The report goes to stdout, or to --out FILE through a temporary file \
                 and a rename, so a failed run never leaves half a report.
 
-                Example:
-                  esw report province --region 440000 --as-of 2014-06-30 --format html --out guangdong.html
-                """)
-        @Option(help: "The province (xx0000).") var region: String
+                Bad input: a region code of the wrong form, or one that is in no GB/T 2260 list since \
+                1981 (440399), is refused with exit 3 and nothing is written.
+
+                Examples:
+                  esw report region --region 440000 --as-of 2014-06-30 --format html --out guangdong.html
+                  esw report region --region 440300 --as-of 2014-06-30 --format csv
+                """,
+            aliases: ["province"])
+        @Option(help: "The region: a province (440000), city (440300) or county (440305) code.") var region: String
         @Option(help: "The date (default today).") var asOf: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
         @Option(help: "Write to this file instead of stdout.") var out: String?
