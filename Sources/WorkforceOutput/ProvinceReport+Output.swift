@@ -9,6 +9,7 @@ extension ProvinceReport {
             ("as_of", .string(asOf.iso)),
             ("total", .object(total.jsonMembers)),
             ("levels", LevelTable.json(levels)),
+            ("rollup", .string(rollup.rawValue)),
             (
                 "cities",
                 .array(
@@ -25,7 +26,7 @@ extension ProvinceReport {
                         .object(
                             [
                                 ("rank", .int(index + 1)), ("uscc", .string(line.code)), ("name", .string(line.name)),
-                                ("region_code", .string(line.regionCode)),
+                                ("region_code", .string(line.regionCode)), ("region_name", .string(line.regionName)),
                             ] + line.counts.jsonMembers)
                     })
             ),
@@ -44,8 +45,9 @@ extension ProvinceReport {
         ])
     }
 
-    /// One CSV table: a section column says what each row is. In Chinese (`language: .zh`) the
-    /// headers, sections and states are Chinese; codes, numbers and ISO dates stay as they are.
+    /// One CSV table: a section column says what each row is (province or region, then city or
+    /// county for the roll-up lines). In Chinese (`language: .zh`) the headers, sections and states
+    /// are Chinese; codes, numbers and ISO dates stay as they are.
     public func csvRows(language: CSVLanguage = .en) -> (headers: [String], rows: [[String]]) {
         let zh = language == .zh
         func line(_ section: String, _ zhSection: String, _ code: String, _ name: String, _ counts: RatioCounts)
@@ -56,8 +58,8 @@ extension ProvinceReport {
                 counts.ratio ?? "",
             ]
         }
-        var rows = [line("province", "全省", regionCode, regionName, total)]
-        rows += cities.map { line("city", "市", $0.code, $0.name, $0.counts) }
+        var rows = [line(regionCode.hasSuffix("0000") ? "province" : "region", scopeWord, regionCode, regionName, total)]
+        rows += cities.map { line(rollup.rawValue, rollup == .city ? "市" : "区县", $0.code, $0.name, $0.counts) }
         rows += enterprises.map { line("enterprise", "企业", $0.code, $0.name, $0.counts) }
         rows += trend.map { line("trend", "趋势", $0.date.iso, "", $0.counts) }
         rows += pilots.map {
@@ -74,29 +76,29 @@ extension ProvinceReport {
     /// The report as a bureau reads, signs and prints it: Chinese only.
     public func html(header: ReportHeader = ReportHeader()) -> String {
         func ratioValue(_ counts: RatioCounts) -> Double? { counts.ratio.flatMap(Double.init) }
-        let scopeName = ProvinceReport.isMunicipality(regionCode) ? "全市" : "全省"
         let asOfText = ReportText.date(asOf)
         var context: [String: Any] = [
-            "scopeName": scopeName,
+            "scopeName": scopeWord, "rollupTitle": rollupTitle,
             "totalPercentage": total.percentage, "totalCertified": ReportText.count(total.certified),
             "totalTracked": ReportText.count(total.tracked),
             "levels": LevelTable.table(levels, tracked: total.tracked),
             "cityChart": Charts.groupedBarChart(
-                cities.map { ($0.name, [ratioValue($0.counts)]) }, seriesNames: ["持证比例"], title: "各市持证比例"),
+                cities.map { ($0.name, [ratioValue($0.counts)]) }, seriesNames: ["持证比例"], title: rollupTitle),
             "cities": Templates.table(
-                headers: ["地区", "在册人数", "持证人数", "持证比例"],
+                headers: [rollup == .city ? "城市" : "区县", "在册人数", "持证人数", "持证比例"],
                 rows: cities.map {
                     [$0.name, String($0.counts.tracked), String($0.counts.certified), $0.counts.percentage]
                 },
                 numeric: [1, 2, 3], names: [0]),
             "trendChart": Charts.lineChart(
                 trend.map { (ReportText.trendLabel($0.date), ratioValue($0.counts)) },
-                title: "\(scopeName)持证比例季度趋势"),
+                title: "\(scopeWord)持证比例季度趋势"),
             "enterprises": Templates.table(
                 headers: ["排名", "企业名称", "所在地区", "在册人数", "持证人数", "持证比例"],
                 rows: enterprises.enumerated().map { index, line in
                     [
-                        String(index + 1), line.name, line.regionName, String(line.counts.tracked),
+                        String(index + 1), line.name, "\(line.regionName)（\(line.regionCode)）",
+                        String(line.counts.tracked),
                         String(line.counts.certified), line.counts.percentage,
                     ]
                 },
@@ -127,5 +129,10 @@ extension ProvinceReport {
                 ]))
     }
 
-    static func isMunicipality(_ code: String) -> Bool { ["110000", "120000", "310000", "500000"].contains(code) }
+    /// 全省, 全区 (an autonomous region), 全市 (a municipality or a city), 全区, 全县: 全 and the last
+    /// character of the region's name, which names its kind (省, 自治区, 市, 地区, 州, 盟, 区, 县, 旗).
+    var scopeWord: String { "全" + String(regionName.last ?? "省") }
+
+    /// The heading of the roll-up: 各市 for a province's prefectures, 各区县 for county-level lines.
+    var rollupTitle: String { rollup == .city ? "各市持证比例" : "各区县持证比例" }
 }

@@ -244,8 +244,7 @@ import Workforce
             }
             #expect(
                 try #require(rejection).errors.map(\.description) == [
-                    "line 3, region_code '449999': is not a GB/T 2260 division: no prefecture-level division has its "
-                        + "first four digits"
+                    "line 3, region_code '449999': is not a GB/T 2260 division: no code list since 1981 has it"
                 ])
             #expect(try DatabaseDigest(db) == before)
 

@@ -366,7 +366,7 @@ struct PilotWorld {
 
             // The region's report covers its enterprises and the money paid to the region itself.
             let region = try Reports(db: db).pilot(applicationID: world.regionApplication, today: RosterWorld.today)
-            #expect(region.scope.applicantName == "深圳市")
+            #expect(region.scope.applicantName == "广东省深圳市", "a region applicant is named in full")
             #expect(region.enterprises.count == 1)
             #expect(region.fundingTotal == "66234.86")
             // A shorter period moves the end: on 2025-12-31 person 14 is not hired yet.

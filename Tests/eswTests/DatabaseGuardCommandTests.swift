@@ -16,8 +16,7 @@ import Workforce
             #expect(unknown.status == 3)
             #expect(
                 unknown.stderr.contains(
-                    "--region '449999': is not a GB/T 2260 division: no prefecture-level division has its first four "
-                        + "digits"))
+                    "--region '449999': is not a GB/T 2260 division: no code list since 1981 has it"))
             #expect(
                 try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
                     .status == 0)

@@ -145,6 +145,7 @@ public struct Users {
     public func add(name: String, role: AccessRole, scope: String?) throws -> String {
         try Users.checkName(name)
         let (uscc, region) = try Users.scopeColumns(role: role, scope: scope)
+        if let region { _ = try Regions(db: db).known(region, field: "scope") }
         let password = Users.oneTimePassword()
         do {
             try db.execute(

@@ -55,7 +55,7 @@ public struct ExamResults {
         idNumber: String? = nil, enterpriseIDs: [Int]?, today: CalendarDate
     ) throws -> [LevelResult] {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
-        let regionCode = try region.map { try Codes.validRegion($0) }
+        let regionCode = try region.map { try Regions(db: db).known($0) }
         let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let rules = try ExamSessions(db: db).rules()
         let rows = try db.query(
@@ -163,7 +163,7 @@ public struct ExamResults {
     /// level or higher issued on or after that year's exam, so a cohort never has more certified
     /// than passed. The database computes it (exam_cohort, from exam_level_pass).
     public func funnel(region: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
-        let code = try Codes.validRegion(region)
+        let code = try Regions(db: db).known(region)
         return try funnel(registrations: "c.year = \(year) AND in_region(c.region_code, \(code))", certifiedBy: today)
     }
 

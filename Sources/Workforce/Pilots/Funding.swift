@@ -135,7 +135,8 @@ public struct Funding {
     public func list(_ filter: WorkAreaFilter) throws -> [FundingRecord] {
         try db.query(
             """
-            SELECT f.id, f.received_on, coalesce(en.uscc, f.region_code), coalesce(en.name, r.name, f.region_code),
+            SELECT f.id, f.received_on, coalesce(en.uscc, f.region_code),
+                   coalesce(en.name, region_full_name(r.code), f.region_code),
                    f.source, f.amount::text, o.name, f.contract_no
             FROM funding f
             LEFT JOIN enterprise en ON en.id = f.enterprise_id

@@ -145,10 +145,10 @@ public struct PilotApplications {
     public func list(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws
         -> [PilotApplication]
     {
-        let provinceCode = try province.map { try Codes.validRegion($0, field: "province") }
+        let provinceCode = try province.map { try Regions(db: db).known($0, field: "province") }
         return try db.query(
             """
-            SELECT a.id, a.program_id, coalesce(en.name, o.name, r.name, a.region_code),
+            SELECT a.id, a.program_id, coalesce(en.name, o.name, region_full_name(r.code), a.region_code),
                    left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000',
                    a.status::text, a.submitted_on, a.late
             FROM pilot_application a

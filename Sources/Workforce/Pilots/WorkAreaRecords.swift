@@ -53,6 +53,6 @@ extension WorkAreaFilter {
     {
         self.init(
             enterpriseIDs: try enterpriseUSCC.map { [try Enterprises(db: db).lookUp(uscc: $0).id] },
-            region: try region.map { try Codes.validRegion($0) }, from: from, to: to)
+            region: try region.map { try Regions(db: db).known($0) }, from: from, to: to)
     }
 }

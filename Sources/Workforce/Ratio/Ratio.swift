@@ -124,8 +124,11 @@ public struct RatioService {
         region regionCode: String?, asOf: CalendarDate, includeDepartments: Bool = true,
         registeredOnly: Bool = false
     ) throws -> RatioReport {
-        let region = try regionCode.map { try Codes.validRegion($0) }
-        let regionNames = try Regions(db: db).names()
+        let region = try regionCode.map { try Regions(db: db).known($0) }
+        // Full names (广东省深圳市南山区): the region's and the provinces' of the country-wide answer.
+        let regionNames = try Regions(db: db).divisions(
+            Codes.provincePrefixes.map { $0 + "0000" } + (region.map { [$0] } ?? [])
+        ).mapValues(\.fullName)
         let held = try holds(asOf: asOf, registeredOnly: registeredOnly)
         // Each enterprise's row (department NULL) and, with departments, one per department with
         // staff: the held rows in key order, or one pass of the functions.
@@ -149,7 +152,7 @@ public struct RatioService {
     ) throws -> [TrendPoint] {
         let dates = try RatioService.trendDates(from: from, to: to, every: step)
         let enterpriseID = try uscc.map { try Enterprises(db: db).lookUp(uscc: $0).id }
-        let region = try regionCode.map { try Codes.validRegion($0) }
+        let region = try regionCode.map { try Regions(db: db).known($0) }
         return try db.query(
             """
             SELECT as_of, tracked, certified, ratio::text

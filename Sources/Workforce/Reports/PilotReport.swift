@@ -16,7 +16,7 @@ public struct PilotScope: Sendable, Equatable {
     public let applicantName: String
     /// The applicant's region (the region itself, or where the unit is).
     public let regionCode: String
-    /// The applicant's region by name (RegionNames.full): "广东省深圳市".
+    /// The applicant's region by its full name (sql/0026 `region_full_name`): "广东省深圳市".
     public let regionName: String
     public let status: ApplicationStatus
     public let submittedOn: CalendarDate
@@ -136,7 +136,8 @@ extension Reports {
             """
             SELECT a.status::text, a.submitted_on, a.plan, a.region_code, a.enterprise_id, a.service_org_id,
                    pr.name, pr.document, pr.confirm_by, pr.pilot_months,
-                   coalesce(en.name, o.name, r.name, a.region_code), coalesce(en.uscc, o.uscc, a.region_code)::text,
+                   coalesce(en.name, o.name, region_full_name(r.code), a.region_code),
+                   coalesce(en.uscc, o.uscc, a.region_code)::text,
                    coalesce(a.region_code, en.region_code, o.region_code)::text,
                    (SELECT min(on_date) FROM pilot_application_event ev WHERE ev.application_id = a.id
                     AND ev.to_status = 'in_pilot')
@@ -191,7 +192,8 @@ extension Reports {
             applicationID: applicationID, programName: try row.decode(6), programDocument: try row.decode(7),
             kind: kind,
             applicantCode: try row.decode(11), applicantName: try row.decode(10), regionCode: regionCode,
-            regionName: RegionNames.full(regionCode, names: try Regions(db: db).names()), status: try row.decode(0),
+            regionName: try Regions(db: db).divisions([regionCode])[regionCode]?.fullName ?? regionCode,
+            status: try row.decode(0),
             submittedOn: try row.decode(1), inPilotOn: inPilotOn, plan: try row.decode(2), from: start, to: end,
             enterpriseIDs: enterpriseIDs, serviceOrgID: orgApplicant)
     }

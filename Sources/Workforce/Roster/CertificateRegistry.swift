@@ -158,7 +158,7 @@ public struct CertificateRegistry {
         -> [CertificateStatus]
     {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
-        let regionCode = try region.map { try Codes.validRegion($0) }
+        let regionCode = try region.map { try Regions(db: db).known($0) }
         let rule = try self.rule()
         let rows = try db.query(
             """

@@ -167,7 +167,7 @@ public struct Enterprises {
 
     /// Enterprises, optionally those of one region (a province, city or county code), by USCC.
     public func list(inRegion regionCode: String? = nil) throws -> [Enterprise] {
-        let region = try regionCode.map { try Codes.validRegion($0) }
+        let region = try regionCode.map { try Regions(db: db).known($0) }
         return try db.query(
             """
             SELECT uscc, name, region_code, employees FROM enterprise

@@ -194,7 +194,7 @@ public struct Events {
 
     static let summaryColumns: SQLQuery = """
         ev.id, ev.kind::text, ev.title, ev.starts_at, ev.ends_at, ev.hours::text, ev.capacity,
-        coalesce(en.name, r.name, ev.region_code, '全国'),
+        coalesce(en.name, region_full_name(r.code), ev.region_code, '全国'),
         (SELECT count(*) FROM enrollment x WHERE x.event_id = ev.id AND x.status = 'enrolled'),
         (SELECT count(*) FROM enrollment x WHERE x.event_id = ev.id AND x.status = 'waitlisted'),
         (SELECT count(*) FROM enrollment x WHERE x.event_id = ev.id AND x.status = 'attended'),
@@ -216,7 +216,7 @@ public struct Events {
         enterpriseUSCC: String? = nil, region: String? = nil
     ) throws -> [EventSummary] {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
-        let regionCode = try region.map { try Codes.validRegion($0) }
+        let regionCode = try region.map { try Regions(db: db).known($0) }
         return try db.query(
             """
             SELECT \(Events.summaryColumns)

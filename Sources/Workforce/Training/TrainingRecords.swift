@@ -57,7 +57,7 @@ public struct TrainingRecords {
         from: CalendarDate? = nil, to: CalendarDate? = nil, today: CalendarDate
     ) throws -> HoursReport {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
-        let regionCode = try region.map { try Codes.validRegion($0) }
+        let regionCode = try region.map { try Regions(db: db).known($0) }
         let id = try idNumber.map { try Codes.validIDNumber($0, today: today) }
         let filter: SQLQuery = """
             e.status = 'attended'

@@ -22,7 +22,7 @@ struct EnterpriseCommand: ParsableCommand {
                 record is updated when its name, region or employee count changed.
 
                 Bad input: every bad row is listed (line, column, value, reason; a region code \
-                must name a division of the GB/T 2260 table, its prefecture included: 449999 is \
+                must be in a GB/T 2260 list since 1981, in use or abolished: 440399 is \
                 refused), nothing is written and esw exits 3; with --skip-invalid the valid rows are imported and the \
                 rejected ones saved with a reason column.
 
@@ -47,8 +47,8 @@ struct EnterpriseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add one enterprise, or update the one with this USCC.",
             discussion: """
-                Bad input (an invalid USCC, a region code whose prefecture is not in the GB/T 2260 \
-                table such as 449999, an empty name) is refused with the reason and exit 3; nothing \
+                Bad input (an invalid USCC, a region code in no GB/T 2260 list since 1981 such as \
+                440399, an empty name) is refused with the reason and exit 3; nothing \
                 is written.
 
                 Example:

@@ -21,8 +21,8 @@ struct EventCommand: ParsableCommand {
                 more than the event's span. --quota reserves seats for departments, the rest open to all.
 
                 Bad input (ends before it starts, starts before 1949-10-01, too many hours, quotas over \
-                capacity, an unknown enterprise or region, a region code whose prefecture is not in the \
-                GB/T 2260 table) is refused with the reason and exit 3; nothing is written.
+                capacity, an unknown enterprise, a region code in no GB/T 2260 list since 1981, such \
+                as 440399) is refused with the reason and exit 3; nothing is written.
 
                 An event not cancelled with the same organizer, title and start is the same event: given \
                 again identically, its id is printed (a note on stderr says it was on record) and nothing \
@@ -157,7 +157,8 @@ struct EventCommand: ParsableCommand {
                 read events is refused with exit 1.
 
                 Example:
-                  esw event amend --id 7 --starts 2013-09-12T09:00 --ends 2013-09-12T12:00 --reason "改期"
+                  esw event amend --id 7 --starts 2013-09-12T09:00 --ends 2013-09-12T12:00 \\
+                      --reason "改期"
                 """)
         @OptionGroup var correction: CorrectionOptions
         @Option(help: "The event's title.") var title: String?

@@ -38,7 +38,7 @@ struct FundingCommand: ParsableCommand {
             discussion: """
                 Amounts are exact: yuan with at most two decimals (12345.67), stored as numeric, never as \
                 floating point. Refused with exit 3 otherwise, and when --region names no division \
-                of the GB/T 2260 table (449999) or the date is before 1949-10-01.
+                of the GB/T 2260 table (440399) or the date is before 1949-10-01.
 
                 An entry with the same recipient, source, amount, date and contract number (none on both \
                 counts as the same) as one on record is a duplicate: refused with exit 3, naming the one \

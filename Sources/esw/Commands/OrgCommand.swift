@@ -33,8 +33,8 @@ struct OrgCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a service organization; one on record is never overwritten silently.",
             discussion: """
-                Refused with the reason and exit 3 when the USCC is invalid, the region code's \
-                prefecture is not in the GB/T 2260 table (449999), the name is empty or the founding \
+                Refused with the reason and exit 3 when the USCC is invalid, the region code is in \
+                no GB/T 2260 list since 1981 (440399), the name is empty or the founding \
                 date is before 1949-10-01.
 
                 An organization with this USCC on record: given identically (a founding date left out \

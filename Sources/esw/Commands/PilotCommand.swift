@@ -78,7 +78,7 @@ struct PilotCommand: ParsableCommand {
             discussion: """
                 Refused with exit 3 after the program's deadline (unless --late, which is recorded), \
                 when the same applicant has applied to the program already, when --region names no \
-                division of the GB/T 2260 table (449999), and when --on is before 1949-10-01.
+                division of the GB/T 2260 table (440399), and when --on is before 1949-10-01.
 
                 Example:
                   esw pilot apply --program 1 --enterprise 91440305200000195U \\

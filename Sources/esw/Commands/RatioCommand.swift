@@ -27,8 +27,9 @@ struct RatioCommand: ParsableCommand {
             (the same numbers; `esw db check` compares it); the first run of a new day computes \
             it, so takes longer. Other dates are computed.
 
-            Bad input (an invalid code, an unknown enterprise, --from after --to) is refused with \
-            the reason and exit 3.
+            Bad input (an invalid code, a region code in no GB/T 2260 list such as 440399, an \
+            unknown enterprise, --from after --to) is refused with the reason and exit 3. Regions \
+            are named in full (广东省深圳市南山区, docs/regions.md).
 
             Examples:
               esw ratio --enterprise 91110000600037341L --as-of 2013-12-31 --by department

@@ -8,30 +8,38 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for provincial bureaus (HTML for print, CSV, JSON).",
-        subcommands: [Province.self, Pilot.self, ApplicationFormCommand.self, Evidence.self, Verify.self]
+        subcommands: [RegionReport.self, Pilot.self, ApplicationFormCommand.self, Evidence.self, Verify.self]
     )
 
-    struct Province: ParsableCommand {
+    struct RegionReport: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A province: enterprises ranked by certified ratio, city roll-ups, pilots, quarterly trend.",
+            commandName: "region",
+            abstract: "A region: enterprises ranked by certified ratio, roll-ups, pilots, quarterly trend.",
             discussion: """
+                For any GB/T 2260 division: a province rolls up by city (prefecture); a municipality \
+                (北京, 天津, 上海, 重庆), a city such as 440300 and a county roll up by district and county. \
+                Regions are named in full (广东省深圳市南山区（440305）). `esw report province` is the same \
+                command.
+
                 HTML is one self-contained file in Chinese that prints on A4: the header block \
-                (报送单位, default the province's 民政厅, or 民政局 of a municipality; 填报人, 审核人 \
-                and 联系电话 from the options, or blank lines to fill in by hand; the generation date), \
-                certified staff by level, inline SVG charts (ratio by city, the trend at the last eight \
-                quarter ends) and the notes on method (口径说明). CSV is UTF-8 with BOM and a section \
-                column (--lang zh: Chinese headers and values); JSON carries "schema_version". The \
-                report goes to stdout, or to --out FILE through a temporary file and a rename, so a \
-                failed run never leaves half a report.
+                (报送单位, default the province's 民政厅, or the region's 民政局; 填报人, 审核人 and 联系电话 \
+                from the options, or blank lines to fill in by hand; the generation date), certified staff \
+                by level, inline SVG charts (the roll-up, the trend at the last eight quarter ends) and the \
+                notes on method (口径说明); 全省, 全市 or 全区 as the region is. CSV is UTF-8 with BOM and a \
+                section column (--lang zh: Chinese headers and values); JSON carries "schema_version". The \
+                report goes to stdout, or to --out FILE through a temporary file and a rename, so a failed \
+                run never leaves half a report.
 
-                Bad input: a code that is not a known province is refused with exit 3 and nothing is \
-                written.
+                Bad input: a region code of the wrong form, or one that is in no GB/T 2260 list since \
+                1981 (440399), is refused with exit 3 and nothing is written.
 
-                Example:
-                  esw report province --region 440000 --as-of 2014-06-30 --format html \\
+                Examples:
+                  esw report region --region 440000 --as-of 2014-06-30 --format html \\
                       --out guangdong.html
-                """)
-        @Option(help: "The province (xx0000).") var region: String
+                  esw report region --region 440300 --as-of 2014-06-30 --format csv
+                """,
+            aliases: ["province"])
+        @Option(help: "The region: a province (440000), city (440300) or county (440305) code.") var region: String
         @Option(help: "The date (default today).") var asOf: CalendarDate?
         @Option(help: "html, csv or json.") var format: ReportFormat = .html
         @Option(help: "CSV headers and values: en (default) or zh.") var lang: CSVLanguage = .en
