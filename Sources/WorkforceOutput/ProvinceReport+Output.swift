@@ -58,7 +58,8 @@ extension ProvinceReport {
                 counts.ratio ?? "",
             ]
         }
-        var rows = [line(regionCode.hasSuffix("0000") ? "province" : "region", scopeWord, regionCode, regionName, total)]
+        let section = regionCode.hasSuffix("0000") ? "province" : "region"
+        var rows = [line(section, scopeWord, regionCode, regionName, total)]
         rows += cities.map { line(rollup.rawValue, rollup == .city ? "市" : "区县", $0.code, $0.name, $0.counts) }
         rows += enterprises.map { line("enterprise", "企业", $0.code, $0.name, $0.counts) }
         rows += trend.map { line("trend", "趋势", $0.date.iso, "", $0.counts) }

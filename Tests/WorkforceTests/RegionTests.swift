@@ -122,7 +122,7 @@ import WorkforceOutput
             let province = try reports.province(region: "440000", asOf: asOf)
             #expect(province.rollup == .city)
             #expect(province.cities.map(\.name) == ["广州市", "深圳市"])
-            #expect(province.html.contains("全省持证比例"))
+            #expect(province.html().contains("全省持证比例"))
 
             let city = try reports.province(region: "440300", asOf: asOf)
             #expect(city.regionName == "广东省深圳市")
@@ -131,16 +131,16 @@ import WorkforceOutput
             #expect(city.cities.map(\.name) == ["南山区"])
             #expect(city.total == RatioCounts(tracked: 2, certified: 1, ratio: "0.5000"))
             #expect(city.enterprises.map(\.regionName) == ["广东省深圳市南山区"])
-            #expect(city.html.contains("全市持证比例"))
-            #expect(city.html.contains("广东省深圳市南山区（440305）"))
-            #expect(city.csvRows.rows.first?.first == "region")
-            #expect(city.csvRows.rows.dropFirst().first?.prefix(3) == ["county", "440305", "南山区"])
+            #expect(city.html().contains("全市持证比例"))
+            #expect(city.html().contains("广东省深圳市南山区（440305）"))
+            #expect(city.csvRows().rows.first?.first == "region")
+            #expect(city.csvRows().rows.dropFirst().first?.prefix(3) == ["county", "440305", "南山区"])
 
             let beijing = try reports.province(region: "110000", asOf: asOf)
             #expect(beijing.rollup == .county)
             #expect(beijing.cities.map(\.name) == ["朝阳区"])
-            #expect(beijing.html.contains("全市持证比例"))
-            #expect(!beijing.html.contains("全省"))
+            #expect(beijing.html().contains("全市持证比例"))
+            #expect(!beijing.html().contains("全省"))
         }
     }
 }
