@@ -27,9 +27,7 @@ public struct ReportHeader: Sendable {
     /// The civil-affairs department of a region, the default 报送单位 of a region's report:
     /// 广东省民政厅 for a province, 北京市民政局 for a municipality or a city, 南山区民政局 for a county.
     public static func civilAffairs(regionCode: String, name: String) -> String {
-        let municipalities: Set<String> = ["110000", "120000", "310000", "500000"]
-        let province = regionCode.hasSuffix("0000") && !municipalities.contains(regionCode)
-        return name + (province ? "民政厅" : "民政局")
+        name + (Codes.isProvince(regionCode) ? "民政厅" : "民政局")
     }
 }
 

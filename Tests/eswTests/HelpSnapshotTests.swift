@@ -11,8 +11,11 @@ import Testing
     /// Help is wrapped to the terminal; without one ArgumentParser reads COLUMNS, so fix it.
     static let environment = ["COLUMNS": "80"]
 
+    /// The whole tree's help, run once for both tests that read it (about 80 processes).
+    static let everyCommandsHelp = Result { try HelpSnapshotTests.helpOfEveryCommand() }
+
     @Test func everyCommandsHelpMatchesItsSnapshot() throws {
-        let helps = try HelpSnapshotTests.helpOfEveryCommand()
+        let helps = try HelpSnapshotTests.everyCommandsHelp.get()
         #expect(helps.count > 60, "the walk found the whole tree (\(helps.count) commands)")
         SnapshotFolder("help").verify(helps.map { (name: $0.path.joined(separator: "-") + ".txt", output: $0.help) })
     }
@@ -20,7 +23,7 @@ import Testing
     /// A leaf command's help shows how to run it, and an example survives ArgumentParser's wrapping
     /// at 80 columns whole, so that it can be copied: a long one is continued with ` \` by hand.
     @Test func everyLeafCommandHasAnExampleThatCanBeCopied() throws {
-        for (path, help) in try HelpSnapshotTests.helpOfEveryCommand() where !help.contains("\nSUBCOMMANDS:\n") {
+        for (path, help) in try HelpSnapshotTests.everyCommandsHelp.get() where !help.contains("\nSUBCOMMANDS:\n") {
             let command = path.joined(separator: " ")
             let examples = HelpSnapshotTests.examples(in: help)
             #expect(examples.contains { $0.hasPrefix("  esw ") }, "\(command) --help gives an example")

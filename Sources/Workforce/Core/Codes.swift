@@ -24,6 +24,14 @@ public enum Codes {
         "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
         "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
     ]
+    /// The municipalities directly under the central government (北京, 天津, 上海, 重庆): province-level
+    /// divisions with no prefecture level, whose reports roll up by district and whose bureau is a 民政局.
+    public static let municipalityPrefixes: Set<String> = ["11", "12", "31", "50"]
+
+    /// A province-level division that is not a municipality (440000, not 110000 or 440300).
+    public static func isProvince(_ code: String) -> Bool {
+        code.hasSuffix("0000") && !municipalityPrefixes.contains(String(code.prefix(2)))
+    }
     /// Residence permits of Hong Kong, Macao and Taiwan residents use these address prefixes.
     public static let residencePermitPrefixes: Set<String> = ["81", "82", "83"]
 

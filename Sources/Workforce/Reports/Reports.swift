@@ -73,9 +73,7 @@ public struct Reports {
 
     private func province(region: Region, asOf: CalendarDate) throws -> ProvinceReport {
         let code = region.code
-        let municipalities: Set = ["11", "12", "31", "50"]
-        let rollup: ProvinceReport.Rollup =
-            code.hasSuffix("0000") && !municipalities.contains(String(code.prefix(2))) ? .city : .county
+        let rollup: ProvinceReport.Rollup = Codes.isProvince(code) ? .city : .county
         // The digits of a roll-up line's code: 4 for a prefecture (4403 → 440300), 6 for a county. A
         // literal, not a bind: GROUPING SETS match the grouped expressions by their text.
         let digits = rollup == .city ? 4 : 6
@@ -103,7 +101,6 @@ public struct Reports {
             """)
         {
             let counts = RatioCounts(tracked: try row.decode(6), certified: try row.decode(7), ratio: try row.decode(8))
-            let regionCode: String = try row.decode(5) ?? ""
             switch try row.decode(0, as: Int.self) {
             case 0:
                 let regionCode: String = try row.decode(5)
