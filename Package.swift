@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "WorkforceOutput", targets: ["WorkforceOutput"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "CalendarDates", targets: ["CalendarDates"]),
+        .library(name: "WorkforceWeb", targets: ["WorkforceWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // HTML pages and reports as Mustache templates, escaped by the template engine.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // esw serve: the HTTP server, its graceful shutdown and request logs.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The JSON API: server code generated from openapi.yaml (committed; scripts/generate-api).
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -75,6 +83,19 @@ let package = Package(
             resources: [.embedInCode("Templates")],
             swiftSettings: swiftSettings
         ),
+        // esw serve: pages and the JSON API over the same domain layer, each request as its user.
+        .target(
+            name: "WorkforceWeb",
+            dependencies: [
+                "CalendarDates", "PostgresClient", "Workforce", "WorkforceOutput",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ESWBench",
             dependencies: ["CalendarDates", "Workforce", "PostgresClient"],
@@ -86,6 +107,7 @@ let package = Package(
                 "CalendarDates",
                 "Workforce",
                 "WorkforceOutput",
+                "WorkforceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -106,6 +128,15 @@ let package = Package(
             dependencies: [
                 "CalendarDates", "Workforce", "WorkforceOutput", "PostgresClient", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkforceWebTests",
+            dependencies: [
+                "CalendarDates", "Workforce", "WorkforceWeb", "PostgresClient", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,7 @@ enum Templates {
             ("province-report", PackageResources.province_report_mustache),
             ("pilot-report", PackageResources.pilot_report_mustache),
             ("application-form", PackageResources.application_form_mustache),
+            ("web-layout", PackageResources.web_layout_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

@@ -222,6 +222,44 @@ import Testing
         #expect(try await pool.withConnection { db in db.backendPID } == pid)
     }
 
+    @Test func everyPooledConnectionRunsItsBlockingCallAtTheSameTime() async throws {
+        // A libpq call blocks its thread; a pool of 8 must run 8 of them at once, not 2 or 4.
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 8)
+        let running = HighWaterMark()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await pool.withConnection { db in
+                        running.enter()
+                        defer { running.leave() }
+                        // Held until all 8 have entered (or 10 s passed, and the count below fails).
+                        for _ in 0..<500 where running.highest < 8 { _ = try db.query("SELECT pg_sleep(0.02)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(running.highest == 8)
+    }
+
+    @Test func aLoanThatWaitsPastTheAcquireTimeoutIsRefused() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1, acquireTimeout: .milliseconds(100))
+        let holder = Task { try await pool.withConnection { db in try db.execute("SELECT pg_sleep(1)") } }
+        try await Task.sleep(for: .milliseconds(300))
+        await #expect(throws: PoolExhausted.self) { try await pool.withConnection { db in db.backendPID } }
+        _ = try await holder.value
+        #expect(try await pool.withConnection { db in db.backendPID } > 0)
+    }
+
+    @Test func aClosedPoolLendsNothingAndClosesItsConnections() async throws {
+        let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 2)
+        _ = try await pool.withConnection { db in db.backendPID }
+        #expect(await pool.openConnections == 1)
+        await pool.close()
+        #expect(await pool.openConnections == 0)
+        await #expect(throws: PoolClosed.self) { try await pool.withConnection { db in db.backendPID } }
+    }
+
     /// Ends a backend and waits until the server has really ended it.
     private func terminate(_ pid: Int) async throws {
         let killer = try Connection(conninfo: TestDatabase.url)
@@ -259,4 +297,18 @@ private final class Counter: @unchecked Sendable {
     private var count = 0
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+/// The most closures that ran at once.
+private final class HighWaterMark: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now = 0
+    private var most = 0
+    func enter() {
+        lock.withLock {
+            now += 1; most = max(most, now)
+        }
+    }
+    func leave() { lock.withLock { now -= 1 } }
+    var highest: Int { lock.withLock { most } }
 }

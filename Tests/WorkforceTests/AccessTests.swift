@@ -450,6 +450,36 @@ import Workforce
         }
     }
 
+    @Test func aUserSetForOneTransactionIsGoneAtItsEnd() throws {
+        // What a web request does on a pooled connection: the next loan must not act as this user.
+        try TestDatabase.withSchema { owner, conninfo in
+            let oneTime = try Users(db: owner).add(name: "li", role: .ministry, scope: nil)
+            let token = try Session.open(try Connection(conninfo: conninfo), user: "li", password: oneTime)
+            let db = try Connection(conninfo: conninfo)
+            let presented = SessionToken(presented: token.textForClient)
+            let during: (String?, String, String) = try db.transaction { db in
+                try Session.useLocally(presented, statementTimeoutMilliseconds: 1_500, on: db)
+                let row = try db.query("SELECT current_user::text, current_setting('statement_timeout')").single()
+                return (try Session.actingUser(db), try row.decode(0), try row.decode(1))
+            }
+            #expect(during.0 == "li")
+            #expect(during.1 == Session.applicationRole)
+            #expect(during.2 == "1500ms")
+            #expect(try Session.actingUser(db) == nil)
+            let after = try db.query(
+                "SELECT current_user::text = session_user::text, current_setting('statement_timeout')"
+            ).single()
+            #expect(try after.decode(0) as Bool)
+            #expect(try after.decode(1) as String == "0")
+            // A token that names no session acts as nobody.
+            try db.transaction { db in
+                let unknown = SessionToken(presented: "not a token")
+                try Session.useLocally(unknown, statementTimeoutMilliseconds: 1_000, on: db)
+                #expect(try Session.actingUser(db) == nil)
+            }
+        }
+    }
+
     @Test func aUserReplacesTheOneTimePasswordAndNoLongerExpires() throws {
         try TestDatabase.withSchema { owner, conninfo in
             let oneTime = try Users(db: owner).add(name: "wang", role: .ministry, scope: nil)

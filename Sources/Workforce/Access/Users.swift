@@ -46,6 +46,13 @@ public struct LoginRefused: Error, Sendable, CustomStringConvertible {
 public struct SessionToken: Sendable, CustomStringConvertible {
     fileprivate let value: String
     public var description: String { "a session token" }
+
+    /// A token as a client presented it (a cookie, a bearer header); the database decides whether
+    /// it names a session.
+    public init(presented value: String) { self.value = value }
+
+    /// The text to hand back to the client that signed in (a cookie's value), and nowhere else.
+    public var textForClient: String { value }
 }
 
 /// A standby that had not replayed a session opened on its primary after the wait: it lags (or
@@ -86,7 +93,7 @@ public enum Session {
             if error.sqlState == .invalidPassword { throw LoginRefused() }
             throw error
         }
-        return SessionToken(value: try result.single().decode(0))
+        return SessionToken(presented: try result.single().decode(0))
     }
 
     /// Makes `db` act, from now on, as the user whose session `token` opened: on the server that
@@ -95,6 +102,19 @@ public enum Session {
     public static func use(_ token: SessionToken, on db: Connection) throws {
         try db.execute("SET ROLE \(identifier: applicationRole)")
         try db.execute("SELECT set_config('esw.session', \(token.value), false)")
+    }
+
+    /// Makes `db` act as the user whose session `token` opened, and for no longer than the
+    /// statement timeout per statement, until the current transaction ends: all three settings are
+    /// LOCAL, so a pooled connection goes back to the pool as its own role. With no token it acts
+    /// as the application role with no user (it sees nothing). Must run inside a transaction.
+    public static func useLocally(_ token: SessionToken?, statementTimeoutMilliseconds: Int, on db: Connection) throws {
+        precondition(db.isInTransaction, "useLocally outside a transaction would last one statement")
+        _ = try db.query(
+            """
+            SELECT set_config('role', \(applicationRole), true), set_config('esw.session', \(token?.value ?? ""), true),
+                   set_config('statement_timeout', \(String(statementTimeoutMilliseconds)), true)
+            """)
     }
 
     /// Waits until the session set on `db` (``use(_:on:)``) names its user there, i.e. until a

@@ -1,0 +1,34 @@
+public import PostgresClient
+public import Workforce
+
+/// What one request runs as: the server's pool and the token of the user who presented it (a
+/// session cookie or a bearer token), or none. Every database call of a page or an API handler
+/// goes through ``transaction(_:)``, so PostgreSQL's row-level security decides what it sees.
+///
+/// The server's middleware sets ``current`` for the rest of the request; API handlers, which get
+/// no request context from the generated code, read it there.
+public struct RequestScope: Sendable {
+    public let pool: ConnectionPool
+    public let token: SessionToken?
+    public let statementTimeoutMilliseconds: Int
+
+    @TaskLocal public static var current: RequestScope?
+
+    public init(pool: ConnectionPool, token: SessionToken?, statementTimeoutMilliseconds: Int) {
+        self.pool = pool
+        self.token = token
+        self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+    }
+
+    /// Runs `body` in one transaction on a pooled connection, as the request's user (or as nobody),
+    /// with the request's statement timeout; it commits when `body` returns and rolls back when it
+    /// throws. The user and the timeout end with the transaction.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let token = self.token
+        let timeout = statementTimeoutMilliseconds
+        return try await pool.withTransaction { db in
+            try Session.useLocally(token, statementTimeoutMilliseconds: timeout, on: db)
+            return try body(db)
+        }
+    }
+}
