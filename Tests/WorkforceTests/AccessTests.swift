@@ -351,7 +351,7 @@ import Workforce
                     "\(name) pins search_path")
             }
             #expect(definers == documented)
-            #expect(documented.count == 24)
+            #expect(documented.count == 26)
         }
     }
 
