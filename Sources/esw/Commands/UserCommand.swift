@@ -11,9 +11,13 @@ struct UserCommand: ParsableCommand {
             Roles: enterprise_coordinator and enterprise_hr (scope: an enterprise's USCC), \
             region_coordinator (a city or county code), provincial_bureau (a province code), ministry \
             and admin (no scope: the country). Adding, listing, disabling and resetting users takes an \
-            admin (--user) or the database role that owns the tables (no --user).
+            admin (--user) or the database role that owns the tables (no --user); so does issuing, \
+            listing and revoking API tokens (token, tokens, revoke-token).
             """,
-        subcommands: [Add.self, List.self, Disable.self, ResetPassword.self, SetPassword.self])
+        subcommands: [
+            Add.self, List.self, Disable.self, ResetPassword.self, SetPassword.self, Token.self, Tokens.self,
+            RevokeToken.self,
+        ])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -127,6 +131,80 @@ struct UserCommand: ParsableCommand {
                 let new = try environment["ESW_NEW_PASSWORD"] ?? promptForSecret("New password: ")
                 try Users(db: try database.connect()).setPassword(current: current, new: new)
                 say("password set")
+            }
+        }
+    }
+
+    struct Token: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an API bearer token for a user; prints it, alone, on standard output.",
+            discussion: """
+                The token is shown once: only its SHA-256 is kept. Sent as `Authorization: Bearer \
+                TOKEN` to esw serve's JSON API, it acts as the user, as their login would, until it \
+                expires (--days, 1 to 365), is revoked (esw user revoke-token) or the user is \
+                disabled; it never expires for lack of use.
+
+                An unknown name is refused with exit 3, as are --days out of range, a --label over \
+                100 characters and a disabled user; a user other than an admin is refused with exit 1. \
+                Nothing is issued then.
+
+                Example:
+                  esw user token sz-coordinator --days 30 \\
+                      --label "HR system import"
+                """)
+        @Argument(help: "The user's name.") var name: String
+        @Option(help: "Days until the token expires (1 to 365).") var days: Int = APITokens.defaultDays
+        @Option(help: "What the token is for, shown by esw user tokens (at most 100 characters).") var label: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let issued = try APITokens(db: try database.connect()).issue(user: name, days: days, label: label)
+                print(issued.token.textForClient)
+            }
+        }
+    }
+
+    struct Tokens: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a user's API tokens (id, label, created, expires, last used); never a token.",
+            discussion: """
+                Times are Beijing time; last use is to the minute. Expired tokens are listed (state \
+                expired) until the next login removes them. An unknown name is refused with exit 3.
+
+                Example:
+                  esw user tokens sz-coordinator --format csv
+                """)
+        @Argument(help: "The user's name.") var name: String
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                emit(Listing.apiTokens(try APITokens(db: try database.connect()).list(user: name)).rendered(as: format))
+            }
+        }
+    }
+
+    struct RevokeToken: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-token",
+            abstract: "Revoke a user's API token by its id (esw user tokens): it stops working at once.",
+            discussion: """
+                An unknown name, or an id that is not one of the user's tokens, is refused with exit 3; \
+                a user other than an admin is refused with exit 1.
+
+                Example:
+                  esw user revoke-token sz-coordinator 3
+                """)
+        @Argument(help: "The user's name.") var name: String
+        @Argument(help: "The token's id, as esw user tokens lists it.") var id: Int
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try APITokens(db: try database.connect()).revoke(user: name, id: id)
+                say("revoked")
             }
         }
     }
