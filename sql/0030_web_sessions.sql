@@ -189,6 +189,55 @@ LANGUAGE sql STABLE AS $$
     SELECT sha256((SELECT secret FROM login_failure_secret) || convert_to(p_value, 'UTF8'))
 $$;
 
+-- The two halves of a login, shared by both esw_login functions (called with their owner's rights):
+-- the user whose name and password these are, or NULL for every kind of refusal (unknown user, wrong
+-- password, disabled user, expired one-time password) after the same bcrypt work; and a new login
+-- session for a user, after deleting the sessions that have ended (expired, or idle).
+CREATE FUNCTION login_user(p_name text, p_password text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    u app_user;
+BEGIN
+    SELECT * INTO u FROM app_user WHERE name = p_name;
+    IF NOT FOUND THEN
+        PERFORM password_hash_of(p_password);  -- the same bcrypt work as a real check
+        RETURN NULL;
+    END IF;
+    IF NOT password_matches(p_password, u.password_hash) OR u.disabled_at IS NOT NULL
+       OR (u.password_one_time AND u.password_set_at < now() - one_time_password_lifetime()) THEN
+        RETURN NULL;
+    END IF;
+    RETURN u.id;
+END
+$$;
+
+CREATE FUNCTION login_session(p_user bigint) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    token text := random_token();
+BEGIN
+    DELETE FROM app_session
+    WHERE expires_at < now() OR (kind = 'login' AND last_used_at < now() - session_idle_lifetime());
+    INSERT INTO app_session (token_hash, user_id, expires_at)
+    VALUES (sha256(convert_to(token, 'UTF8')), p_user, now() + session_lifetime());
+    RETURN token;
+END
+$$;
+
+-- The CLI's login (sql/0014), unchanged but for the idle sessions it deletes too.
+CREATE OR REPLACE FUNCTION esw_login(p_name text, p_password text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+DECLARE
+    user_id bigint := login_user(p_name, p_password);
+BEGIN
+    IF user_id IS NULL THEN
+        RAISE EXCEPTION 'login refused: wrong user name or password, disabled user, or expired one-time password'
+            USING ERRCODE = 'invalid_password';
+    END IF;
+    RETURN login_session(user_id);
+END
+$$;
+
 -- Checks a user's password and opens a session, with throttling. Returns a status:
 --   'opened' with the token to set in esw.session;
 --   'refused' (wrong name or password, disabled user, expired one-time password: one answer after
@@ -204,8 +253,7 @@ CREATE FUNCTION esw_login(p_name text, p_password text, p_address text,
                           OUT status text, OUT token text, OUT retry_after_seconds integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
 DECLARE
-    u app_user;
-    matches boolean;
+    user_id bigint;
     v_name_key bytea := login_failure_key(p_name);
     v_address_key bytea := login_failure_key(login_address(p_address));
     window_start timestamptz;
@@ -233,25 +281,14 @@ BEGIN
         retry_after_seconds := greatest(1, ceil(extract(epoch FROM free_at - clock_timestamp())))::integer;
         RETURN;
     END IF;
-    SELECT * INTO u FROM app_user WHERE name = p_name;
-    IF FOUND THEN
-        matches := password_matches(p_password, u.password_hash);
-    ELSE
-        PERFORM password_hash_of(p_password);  -- the same bcrypt work as a real check
-        matches := false;
-    END IF;
-    IF NOT matches OR u.disabled_at IS NOT NULL
-       OR (u.password_one_time AND u.password_set_at < now() - one_time_password_lifetime()) THEN
+    user_id := login_user(p_name, p_password);
+    IF user_id IS NULL THEN
         INSERT INTO login_failure (at, name_key, address_key) VALUES (clock_timestamp(), v_name_key, v_address_key);
         status := 'refused';
         RETURN;
     END IF;
     DELETE FROM login_failure f WHERE f.name_key = v_name_key;
-    DELETE FROM app_session
-    WHERE expires_at < now() OR (kind = 'login' AND last_used_at < now() - session_idle_lifetime());
-    token := random_token();
-    INSERT INTO app_session (token_hash, user_id, expires_at)
-    VALUES (sha256(convert_to(token, 'UTF8')), u.id, now() + session_lifetime());
+    token := login_session(user_id);
     status := 'opened';
 END
 $$;
@@ -280,14 +317,16 @@ BEGIN
     EXECUTE 'GRANT SELECT (id, user_id, kind, label, created_at, expires_at, last_used_at) ON app_session TO esw_app';
     EXECUTE 'GRANT INSERT (token_hash, user_id, kind, label, expires_at) ON app_session TO esw_app';
     EXECUTE 'GRANT DELETE ON app_session TO esw_app';
-    FOREACH definer IN ARRAY ARRAY['esw_login(text, text, text)', 'esw_touch_session()', 'esw_logout()'] LOOP
+    FOREACH definer IN ARRAY ARRAY[
+        'esw_login(text, text)', 'esw_login(text, text, text)', 'esw_touch_session()', 'esw_logout()']
+    LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', definer, schema_name);
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', definer);
         EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO esw_app', definer);
     END LOOP;
     -- Called once per request: its names resolve in this schema, never in a client's temporary tables.
     EXECUTE format('ALTER FUNCTION esw_must_change_password() SET search_path = %I, pg_temp', schema_name);
-    -- Only esw_login (as the owner) uses it.
-    REVOKE ALL ON FUNCTION login_failure_key(text) FROM PUBLIC;
+    -- Only esw_login (as the owner) uses them.
+    REVOKE ALL ON FUNCTION login_failure_key(text), login_user(text, text), login_session(bigint) FROM PUBLIC;
 END
 $$;
