@@ -132,12 +132,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 20 $$;
 COMMENT ON FUNCTION login_failure_window() IS 'Failed logins older than this no longer count towards throttling.';
 
 -- The key of login_failure's hashes: random, per database, readable by the owner only, so that the
--- table alone (a backup of it, a leaked row) does not tell which names or addresses failed.
+-- table alone (a backup of it, a leaked row) does not tell which names or addresses failed. Made by
+-- the first login attempt (login_failure_key), not here: a copy of a database's rows keeps its key.
 CREATE TABLE login_failure_secret (
     secret bytea NOT NULL,
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row)
 );
-INSERT INTO login_failure_secret (secret) VALUES (decode(random_token(), 'hex'));
 COMMENT ON TABLE login_failure_secret IS 'The key of login_failure''s hashes (one random row).';
 
 -- A failed login: when, the keyed hash of the name tried, and of the client's address (none from
@@ -185,8 +185,19 @@ END
 $$;
 
 CREATE FUNCTION login_failure_key(p_value text) RETURNS bytea
-LANGUAGE sql STABLE AS $$
-    SELECT sha256((SELECT secret FROM login_failure_secret) || convert_to(p_value, 'UTF8'))
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    key bytea := (SELECT secret FROM login_failure_secret);
+BEGIN
+    IF p_value IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF key IS NULL THEN
+        INSERT INTO login_failure_secret (secret) VALUES (decode(random_token(), 'hex')) ON CONFLICT DO NOTHING;
+        key := (SELECT secret FROM login_failure_secret);
+    END IF;
+    RETURN sha256(key || convert_to(p_value, 'UTF8'));
+END
 $$;
 
 -- The two halves of a login, shared by both esw_login functions (called with their owner's rights):
