@@ -49,10 +49,11 @@ public enum WebHome {
 
     /// What a region coordinator, a provincial bureau, the ministry or an admin came for: the ratio
     /// of their scope today, its enterprises ranked by ratio (the same figures as `esw ratio`;
-    /// the first `limit` of them), and the pilot programs with the applications in scope.
+    /// the first `limit` of them), and the pilot programs with the applications in scope (their
+    /// provinces by name, from `provinceNames` by code).
     public static func region(
         frame: WebFrame, report: RatioReport, scopeName: String, limit: Int, programs: [PilotProgram],
-        applications: [PilotApplication]
+        applications: [PilotApplication], provinceNames: [String: String]
     ) -> String {
         let ranked = report.enterprises.sorted { left, right in
             let (a, b) = (Double(left.counts.ratio ?? "") ?? -1, Double(right.counts.ratio ?? "") ?? -1)
@@ -95,7 +96,8 @@ public enum WebHome {
                 headers: ["申报编号", "试点项目", "申报单位", "省份", "状态", "申报日期"],
                 rows: applications.map {
                     [
-                        String($0.id), programNames[$0.programID] ?? String($0.programID), $0.applicant, $0.province,
+                        String($0.id), programNames[$0.programID] ?? String($0.programID), $0.applicant,
+                        provinceNames[$0.province] ?? $0.province,
                         $0.status.chineseName + ($0.late ? "（逾期）" : ""), ReportText.date($0.submittedOn),
                     ]
                 },

@@ -18,7 +18,9 @@ struct HomePage {
 
     enum Home: Sendable {
         case enterprise(RatioEntry, trend: [TrendPoint], events: [EventSummary]?)
-        case region(RatioReport, scopeName: String, programs: [PilotProgram], applications: [PilotApplication])
+        case region(
+            RatioReport, scopeName: String, programs: [PilotProgram], applications: [PilotApplication],
+            provinceNames: [String: String])
     }
 
     func home(_ context: WebContext) async throws -> Response {
@@ -30,10 +32,10 @@ struct HomePage {
                 switch home {
                 case .enterprise(let entry, let trend, let events):
                     WebHome.enterprise(frame: frame, entry: entry, asOf: today, trend: trend, events: events)
-                case .region(let report, let scopeName, let programs, let applications):
+                case .region(let report, let scopeName, let programs, let applications, let provinceNames):
                     WebHome.region(
                         frame: frame, report: report, scopeName: scopeName, limit: rankedEnterprises,
-                        programs: programs, applications: applications)
+                        programs: programs, applications: applications, provinceNames: provinceNames)
                 }
             })
     }
@@ -63,9 +65,11 @@ struct HomePage {
             let report = try RatioService(db: db).report(region: user.scope, asOf: today, includeDepartments: false)
             let scopeName =
                 try user.scope.map { try Regions(db: db).divisions([$0])[$0]?.fullName ?? $0 } ?? "全国"
+            let applications = try PilotApplications(db: db).list()
+            let provinces = try Regions(db: db).divisions(Array(Set(applications.map(\.province))))
             return .region(
-                report, scopeName: scopeName, programs: try PilotPrograms(db: db).list(),
-                applications: try PilotApplications(db: db).list())
+                report, scopeName: scopeName, programs: try PilotPrograms(db: db).list(), applications: applications,
+                provinceNames: provinces.mapValues(\.name))
         }
     }
 }

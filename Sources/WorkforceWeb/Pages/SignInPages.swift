@@ -77,8 +77,10 @@ struct SignInPages {
         if !errors.isEmpty { return try await passwordForm(context, errors: errors) }
         guard context.session != nil, let scope = RequestScope.current else { return Pages.redirect("/login") }
         enum Change: Sendable { case done, signedOut, wrongCurrent, weak }
+        let notes = scope.notes
         let change = try await scope.transaction { db -> Change in
-            guard try Session.actor(db) != nil else { return .signedOut }
+            guard let user = try Session.actor(db) else { return .signedOut }
+            notes.userName = user.name
             do {
                 try Users(db: db).setPassword(current: current, new: new)
                 return .done

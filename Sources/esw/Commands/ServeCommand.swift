@@ -43,13 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The port (default: ESW_PORT, else 8080).", valueName: "port"))
     var port: Int?
 
-    @Option(
-        name: .customLong("database-url"),
-        help: ArgumentHelp(
-            "PostgreSQL URL or libpq conninfo string.",
-            discussion: "Default: DATABASE_URL, else libpq's PG* variables, else the dev cluster of scripts/dev-db.",
-            valueName: "url"))
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseURLOption
 
     @Option(
         help: ArgumentHelp(
@@ -133,10 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try webConfiguration(environment: environment)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let conninfo = DatabaseTarget.conninfo(
-            explicit: databaseURL, environment: environment,
-            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+        let conninfo = database.conninfo()
         // Before listening: a database that is unreachable or not migrated fails here, as any command.
         try reportingErrors { try Schema.checkCurrent(try Connection(conninfo: conninfo)) }
         LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
