@@ -13,6 +13,11 @@ enum Templates {
             ("pilot-report", PackageResources.pilot_report_mustache),
             ("application-form", PackageResources.application_form_mustache),
             ("web-layout", PackageResources.web_layout_mustache),
+            ("web-login", PackageResources.web_login_mustache),
+            ("web-password", PackageResources.web_password_mustache),
+            ("web-error", PackageResources.web_error_mustache),
+            ("web-home-enterprise", PackageResources.web_home_enterprise_mustache),
+            ("web-home-region", PackageResources.web_home_region_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

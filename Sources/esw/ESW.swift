@@ -4,7 +4,7 @@ import Workforce
 import WorkforceOutput
 
 @main
-struct ESW: ParsableCommand {
+struct ESW: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esw",
         abstract: "Track enterprise social work: rosters, certificates and the certified-worker ratio.",
@@ -42,16 +42,21 @@ struct ESW: ParsableCommand {
             CertificateCommand.self, RatioCommand.self, EventCommand.self, EnrollCommand.self,
             AttendanceCommand.self, TrainingCommand.self, ExamCommand.self, PilotCommand.self,
             PostCommand.self, OrgCommand.self, ServiceCommand.self, FundingCommand.self, ReportCommand.self,
-            UserCommand.self, AuditCommand.self, PersonCommand.self,
+            UserCommand.self, AuditCommand.self, PersonCommand.self, ServeCommand.self,
         ]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, except that usage errors exit 2, the
-    /// code the tool documents, rather than sysexits' 64.
-    static func main() {
+    /// code the tool documents, rather than sysexits' 64. `esw serve` runs asynchronously; every
+    /// other command as before.
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((RefusedDates.explaining(fullMessage(for: error)) + "\n").utf8))

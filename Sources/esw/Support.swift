@@ -5,8 +5,8 @@ import PostgresClient
 import Workforce
 import WorkforceOutput
 
-/// The connection options every database command takes.
-struct DatabaseOptions: ParsableArguments {
+/// --database-url: the database to connect to, as every database command and esw serve take it.
+struct DatabaseURLOption: ParsableArguments {
     @Option(
         name: .customLong("database-url"),
         help: ArgumentHelp(
@@ -14,6 +14,19 @@ struct DatabaseOptions: ParsableArguments {
             discussion: "Default: DATABASE_URL, else libpq's PG* variables, else the dev cluster of scripts/dev-db.",
             valueName: "url"))
     var databaseURL: String?
+
+    /// Where writes go: --database-url, DATABASE_URL, PG* or the dev cluster (nil: libpq decides).
+    func conninfo() -> String? {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return DatabaseTarget.conninfo(
+            explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
+            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
+    }
+}
+
+/// The connection options every database command takes.
+struct DatabaseOptions: ParsableArguments {
+    @OptionGroup var url: DatabaseURLOption
 
     @Option(
         help: ArgumentHelp(
@@ -39,12 +52,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Where writes go: --database-url, DATABASE_URL, PG* or the dev cluster (nil: libpq decides).
-    func conninfo() -> String? {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return DatabaseTarget.conninfo(
-            explicit: databaseURL, environment: ProcessInfo.processInfo.environment,
-            searchFrom: [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable])
-    }
+    func conninfo() -> String? { url.conninfo() }
 
     /// The esw user to act as: --user, else ESW_USER; nil to act as the database role.
     func userName() -> String? {

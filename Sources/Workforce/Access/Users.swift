@@ -32,6 +32,16 @@ public struct AppUser: Sendable, Equatable {
     public let disabled: Bool
 }
 
+/// The user a session acts as, as the web pages need them: who, in which role and scope, and
+/// whether they must replace a one-time password first.
+public struct SignedInUser: Sendable, Equatable {
+    public let name: String
+    public let role: AccessRole
+    /// The USCC or region code of the scope; nil for the whole country.
+    public let scope: String?
+    public let oneTimePassword: Bool
+}
+
 /// A login the database refused: wrong name or password, a disabled user, or an expired one-time
 /// password. It says no more than that, on purpose.
 public struct LoginRefused: Error, Sendable, CustomStringConvertible {
@@ -86,6 +96,11 @@ public enum Session {
     /// - Throws: ``LoginRefused``; `PostgresError` as ``signIn(_:user:password:)``.
     public static func open(_ db: Connection, user: String, password: String) throws -> SessionToken {
         try db.execute("SET ROLE \(identifier: applicationRole)")
+        return try login(db, user: user, password: password)
+    }
+
+    /// `esw_login`: a refusal of any kind is ``LoginRefused``.
+    private static func login(_ db: Connection, user: String, password: String) throws -> SessionToken {
         let result: QueryResult
         do {
             result = try db.query("SELECT esw_login(\(user), \(password))")
@@ -94,6 +109,31 @@ public enum Session {
             throw error
         }
         return SessionToken(presented: try result.single().decode(0))
+    }
+
+    /// ``open(_:user:password:)`` for a pooled connection: the application role is set LOCAL, so
+    /// it ends with the current transaction and the connection goes back to the pool as its own
+    /// role (a session-level `SET ROLE` would leak to the connection's next loan). Must run inside
+    /// a transaction; a refusal (``LoginRefused``) leaves that transaction to be rolled back.
+    public static func openLocally(_ db: Connection, user: String, password: String) throws -> SessionToken {
+        precondition(db.isInTransaction, "openLocally outside a transaction would last one statement")
+        _ = try db.query("SELECT set_config('role', \(applicationRole), true)")
+        return try login(db, user: user, password: password)
+    }
+
+    /// The acting user of `db` with their role and scope, and whether their password is still a
+    /// one-time one (the web pages ask for a new one first); nil when no user is set, or when the
+    /// session is unknown, expired or its user disabled. Users read their own row (sql/0014).
+    public static func actor(_ db: Connection) throws -> SignedInUser? {
+        let rows = try db.query(
+            """
+            SELECT a.user_name, a.role::text, coalesce(a.enterprise_uscc, a.region_code), u.password_one_time
+            FROM esw_actor() a JOIN app_user u ON u.id = a.user_id
+            """)
+        guard let row = rows.first else { return nil }
+        return SignedInUser(
+            name: try row.decode(0), role: AccessRole(rawValue: try row.decode(1))!, scope: try row.decode(2),
+            oneTimePassword: try row.decode(3))
     }
 
     /// Makes `db` act, from now on, as the user whose session `token` opened: on the server that

@@ -11,13 +11,19 @@ public struct RequestScope: Sendable {
     public let pool: ConnectionPool
     public let token: SessionToken?
     public let statementTimeoutMilliseconds: Int
+    /// What the access log line of the request says; a handler sets the user's name once known.
+    public let notes: RequestNotes
 
     @TaskLocal public static var current: RequestScope?
 
-    public init(pool: ConnectionPool, token: SessionToken?, statementTimeoutMilliseconds: Int) {
+    public init(
+        pool: ConnectionPool, token: SessionToken?, statementTimeoutMilliseconds: Int,
+        notes: RequestNotes = RequestNotes()
+    ) {
         self.pool = pool
         self.token = token
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.notes = notes
     }
 
     /// Runs `body` in one transaction on a pooled connection, as the request's user (or as nobody),

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+import PostgresClient
+import Workforce
+import WorkforceOutput
+
+/// What the page routes share: HTML responses, redirects, and running a page as its signed-in user.
+enum Pages {
+    /// An HTML page; never cached, since it shows one user's data.
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// 303 See Other: after a form post, the browser GETs `path`.
+    static func redirect(_ path: String) -> Response {
+        Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
+    }
+
+    /// The outcome of reading a page's data as its user.
+    enum Outcome<T: Sendable>: Sendable {
+        case data(SignedInUser, T)
+        /// No user: the session is missing, unknown, expired, or its user disabled.
+        case signedOut
+        /// The user still has a one-time password.
+        case mustSetPassword
+    }
+
+    /// Runs `read` in one transaction as the request's user and renders its result with `render`
+    /// in the page frame; redirects to /login without a signed-in user, and to /password while the
+    /// password is a one-time one (unless `allowOneTime`, the password page itself).
+    static func signedIn<T: Sendable>(
+        _ context: WebContext, keys: CSRFKey, path: String, allowOneTime: Bool = false,
+        read: @escaping @Sendable (Connection, SignedInUser) throws -> T,
+        render: (T, WebFrame) -> String
+    ) async throws -> Response {
+        guard let session = context.session, let scope = RequestScope.current else { return redirect("/login") }
+        let outcome = try await scope.transaction { db -> Outcome<T> in
+            guard let user = try Session.actor(db) else { return .signedOut }
+            if user.oneTimePassword && !allowOneTime { return .mustSetPassword }
+            return .data(user, try read(db, user))
+        }
+        switch outcome {
+        case .signedOut: return redirect("/login")
+        case .mustSetPassword: return redirect("/password")
+        case .data(let user, let data):
+            scope.notes.userName = user.name
+            let frame = WebFrame(
+                user: WebFrame.User(name: user.name, roleName: roleName(user.role)),
+                navigation: navigation(for: user.role), currentPath: path,
+                csrfToken: keys.token(for: session.token))
+            return html(render(data, frame))
+        }
+    }
+
+    /// The role as the page header shows it.
+    static func roleName(_ role: AccessRole) -> String {
+        switch role {
+        case .enterpriseCoordinator: "企业社工协调员"
+        case .enterpriseHR: "企业人力资源"
+        case .regionCoordinator: "地区协调员"
+        case .provincialBureau: "省级主管部门"
+        case .ministry: "部级主管部门"
+        case .admin: "系统管理员"
+        }
+    }
+
+    /// The menu of a role: the pages this server has for it. (Roster, events, exams, pilots and
+    /// reports join here as their pages are built.)
+    static func navigation(for role: AccessRole) -> [WebFrame.Link] {
+        let home: WebFrame.Link
+        switch role {
+        case .enterpriseCoordinator, .enterpriseHR: home = WebFrame.Link(label: "本企业", href: "/")
+        case .regionCoordinator: home = WebFrame.Link(label: "本地区", href: "/")
+        case .provincialBureau: home = WebFrame.Link(label: "本省", href: "/")
+        case .ministry, .admin: home = WebFrame.Link(label: "全国", href: "/")
+        }
+        return [home, WebFrame.Link(label: "修改密码", href: "/password")]
+    }
+}

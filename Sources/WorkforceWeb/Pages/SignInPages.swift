@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import PostgresClient
+import Workforce
+import WorkforceOutput
+
+/// Sign-in, the password change (a one-time password must be replaced before any other page),
+/// and sign-out.
+struct SignInPages {
+    let keys: CSRFKey
+    let secureCookies: Bool
+    let formLimit: Int
+
+    func register(on router: Router<WebContext>) {
+        router.get("login") { _, context in self.loginForm(context, name: "", failed: false) }
+        router.post("login") { request, context in try await self.login(request, context) }
+        router.get("password") { _, context in try await self.passwordForm(context, errors: [:]) }
+        router.post("password") { request, context in try await self.changePassword(request, context) }
+        router.post("logout") { _, _ in self.logout() }
+    }
+
+    func loginForm(_ context: WebContext, name: String, failed: Bool) -> Response {
+        // With a cookie (an expired session), the form carries its CSRF token, as every cookie post must.
+        let csrf = context.session.flatMap { $0.carrier == .cookie ? keys.token(for: $0.token) : nil }
+        return Pages.html(
+            WebForms.login(
+                frame: WebFrame(user: nil, navigation: [], currentPath: "/login", csrfToken: nil), name: name,
+                failed: failed, csrfToken: csrf))
+    }
+
+    /// Checks the name and password in the database (esw_login) and sets the session cookie. A
+    /// refusal shows the form again with one message for every cause (unknown user, wrong password,
+    /// disabled user, expired one-time password) and no cookie.
+    func login(_ request: Request, _ context: WebContext) async throws -> Response {
+        let form = try await FormFields.read(request, limit: formLimit)
+        let name = form["name"] ?? "", password = form["password"] ?? ""
+        guard !name.isEmpty, !password.isEmpty, let scope = RequestScope.current else {
+            return loginForm(context, name: name, failed: true)
+        }
+        // As nobody: a new scope without the presented token, whatever cookie came with the form.
+        let anonymous = RequestScope(
+            pool: scope.pool, token: nil, statementTimeoutMilliseconds: scope.statementTimeoutMilliseconds,
+            notes: scope.notes)
+        let token: SessionToken
+        do {
+            token = try await anonymous.transaction { db in
+                try Session.openLocally(db, user: name, password: password)
+            }
+        } catch is LoginRefused {
+            return loginForm(context, name: name, failed: true)
+        }
+        scope.notes.userName = name
+        var response = Pages.redirect("/")
+        response.setCookie(
+            Cookie(
+                name: SessionMiddleware.cookieName, value: token.textForClient, path: "/", secure: secureCookies,
+                httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    func passwordForm(_ context: WebContext, errors: [String: String]) async throws -> Response {
+        try await Pages.signedIn(
+            context, keys: keys, path: "/password", allowOneTime: true, read: { _, user in user.oneTimePassword },
+            render: { oneTime, frame in WebForms.password(frame: frame, oneTime: oneTime, errors: errors) })
+    }
+
+    /// Replaces the signed-in user's password: the current one must match, the new one must have
+    /// at least 12 characters and be typed twice alike; each error shows beside its field.
+    func changePassword(_ request: Request, _ context: WebContext) async throws -> Response {
+        let form = try await FormFields.read(request, limit: formLimit)
+        let current = form["current"] ?? "", new = form["new"] ?? "", repeated = form["repeat"] ?? ""
+        var errors: [String: String] = [:]
+        if current.isEmpty { errors["current"] = "请输入当前密码。" }
+        if new.count < 12 { errors["new"] = "新密码至少需要 12 个字符。" }
+        if new != repeated { errors["repeat"] = "两次输入的新密码不一致。" }
+        if !errors.isEmpty { return try await passwordForm(context, errors: errors) }
+        guard context.session != nil, let scope = RequestScope.current else { return Pages.redirect("/login") }
+        enum Change: Sendable { case done, signedOut, wrongCurrent, weak }
+        let notes = scope.notes
+        let change = try await scope.transaction { db -> Change in
+            guard let user = try Session.actor(db) else { return .signedOut }
+            notes.userName = user.name
+            do {
+                try Users(db: db).setPassword(current: current, new: new)
+                return .done
+            } catch is LoginRefused {
+                return .wrongCurrent
+            } catch let error as PostgresError where error.constraint == "app_user_password_strength" {
+                return .weak
+            }
+        }
+        switch change {
+        case .done: return Pages.redirect("/")
+        case .signedOut: return Pages.redirect("/login")
+        case .wrongCurrent: return try await passwordForm(context, errors: ["current": "当前密码不正确。"])
+        case .weak: return try await passwordForm(context, errors: ["new": "新密码太简单，请换一个更长或更复杂的密码。"])
+        }
+    }
+
+    /// Clears the session cookie and goes back to the sign-in page.
+    func logout() -> Response {
+        var response = Pages.redirect("/login")
+        response.setCookie(
+            Cookie(
+                name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies,
+                httpOnly: true, sameSite: .lax))
+        return response
+    }
+}
