@@ -123,8 +123,12 @@ public enum WebHome {
 /// The pages of `esw serve` without figures: sign-in, the password change, and errors.
 public enum WebForms {
     /// The sign-in form; `failed` after a refusal, which says the same whatever was wrong.
-    public static func login(frame: WebFrame, name: String, failed: Bool, csrfToken: String?) -> String {
+    /// The sign-in form; `retryAfterMinutes`: too many failed logins, try again then.
+    public static func login(
+        frame: WebFrame, name: String, failed: Bool, retryAfterMinutes: Int? = nil, csrfToken: String?
+    ) -> String {
         var context: [String: Any] = ["name": name, "failed": failed]
+        if let retryAfterMinutes { context["retryAfterMinutes"] = retryAfterMinutes }
         if let csrfToken { context["csrfToken"] = csrfToken }
         return WebPage.render(title: "登录", frame: frame, template: "web-login", context: context)
     }

@@ -127,6 +127,28 @@ import WorkforceWeb
             #expect(page.status == .seeOther && page.location == "/login")
             let cleared = try #require(page.setCookies.first { $0.hasPrefix("esw_session=") })
             #expect(cleared.hasPrefix("esw_session=;") && cleared.contains("Max-Age=0"))
+            // The session itself has ended: the old cookie, sent again, is nobody's.
+            let again = try await client.get("/", cookie: cookie)
+            #expect(again.status == .seeOther && again.location == "/login")
+        }
+    }
+
+    @Test func repeatedFailuresThrottleTheNameAndTheRightPasswordWaits() async throws {
+        try await WebHarness.run { harness, client in
+            for _ in 0..<5 {
+                let refused = try await client.post("/login", form: [("name", "sz-hr"), ("password", "not it")])
+                #expect(refused.status == .ok && refused.body.contains("用户名或密码不正确"))
+            }
+            let throttled = try await client.post(
+                "/login", form: [("name", "sz-hr"), ("password", harness.passwords["sz-hr"]!)])
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.setCookies.isEmpty)
+            #expect(throttled.body.contains("登录失败次数过多"))
+            #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 > 0)
+            // Another name is not throttled by these failures.
+            let other = try await client.post(
+                "/login", form: [("name", "sz-coordinator"), ("password", harness.passwords["sz-coordinator"]!)])
+            #expect(other.status == .seeOther)
         }
     }
 }

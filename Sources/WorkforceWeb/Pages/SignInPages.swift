@@ -10,6 +10,7 @@ import WorkforceOutput
 struct SignInPages {
     let keys: CSRFKey
     let secureCookies: Bool
+    let behindProxy: Bool
     let formLimit: Int
 
     func register(on router: Router<WebContext>) {
@@ -17,21 +18,27 @@ struct SignInPages {
         router.post("login") { request, context in try await self.login(request, context) }
         router.get("password") { _, context in try await self.passwordForm(context, errors: [:]) }
         router.post("password") { request, context in try await self.changePassword(request, context) }
-        router.post("logout") { _, _ in self.logout() }
+        router.post("logout") { _, context in try await self.logout(context) }
     }
 
-    func loginForm(_ context: WebContext, name: String, failed: Bool) -> Response {
+    func loginForm(_ context: WebContext, name: String, failed: Bool, retryAfterSeconds: Int? = nil) -> Response {
         // With a cookie (an expired session), the form carries its CSRF token, as every cookie post must.
         let csrf = context.session.flatMap { $0.carrier == .cookie ? keys.token(for: $0.token) : nil }
-        return Pages.html(
+        var response = Pages.html(
             WebForms.login(
                 frame: WebFrame(user: nil, navigation: [], currentPath: "/login", csrfToken: nil), name: name,
-                failed: failed, csrfToken: csrf))
+                failed: failed, retryAfterMinutes: retryAfterSeconds.map { ($0 + 59) / 60 }, csrfToken: csrf))
+        if let retryAfterSeconds {
+            response.status = .tooManyRequests
+            response.headers[.retryAfter] = String(retryAfterSeconds)
+        }
+        return response
     }
 
-    /// Checks the name and password in the database (esw_login) and sets the session cookie. A
-    /// refusal shows the form again with one message for every cause (unknown user, wrong password,
-    /// disabled user, expired one-time password) and no cookie.
+    /// Checks the name and password in the database (esw_login, throttled per name and per client
+    /// address) and sets the session cookie. A refusal shows the form again with one message for
+    /// every cause (unknown user, wrong password, disabled user, expired one-time password) and no
+    /// cookie; a throttled attempt answers 429 with when to try again, its password unchecked.
     func login(_ request: Request, _ context: WebContext) async throws -> Response {
         let form = try await FormFields.read(request, limit: formLimit)
         let name = form["name"] ?? "", password = form["password"] ?? ""
@@ -42,13 +49,16 @@ struct SignInPages {
         let anonymous = RequestScope(
             pool: scope.pool, token: nil, statementTimeoutMilliseconds: scope.statementTimeoutMilliseconds,
             notes: scope.notes)
+        let address = ClientAddress.of(request, context: context, behindProxy: behindProxy)
+        // A refusal commits: its failure must count towards the throttle.
+        let outcome = try await anonymous.transaction { db in
+            try Session.attemptLogin(db, user: name, password: password, address: address)
+        }
         let token: SessionToken
-        do {
-            token = try await anonymous.transaction { db in
-                try Session.openLocally(db, user: name, password: password)
-            }
-        } catch is LoginRefused {
-            return loginForm(context, name: name, failed: true)
+        switch outcome {
+        case .opened(let opened): token = opened
+        case .refused: return loginForm(context, name: name, failed: true)
+        case .throttled(let seconds): return loginForm(context, name: name, failed: false, retryAfterSeconds: seconds)
         }
         scope.notes.userName = name
         var response = Pages.redirect("/")
@@ -98,8 +108,12 @@ struct SignInPages {
         }
     }
 
-    /// Clears the session cookie and goes back to the sign-in page.
-    func logout() -> Response {
+    /// Ends the session in the database (its token names nobody from then on), clears the cookie
+    /// and goes back to the sign-in page.
+    func logout(_ context: WebContext) async throws -> Response {
+        if context.session?.carrier == .cookie, let scope = RequestScope.current {
+            try await scope.transaction { db in _ = try Session.end(db) }
+        }
         var response = Pages.redirect("/login")
         response.setCookie(
             Cookie(

@@ -43,7 +43,7 @@ public func makeRouter(
             body: .init(byteBuffer: ByteBuffer(string: WebPage.stylesheet)))
     }
     SignInPages(
-        keys: csrfKey, secureCookies: configuration.secureCookies,
+        keys: csrfKey, secureCookies: configuration.secureCookies, behindProxy: configuration.behindProxy,
         formLimit: min(configuration.bodyLimitBytes, 64 * 1024)
     ).register(on: router)
     HomePage(keys: csrfKey, rankedEnterprises: configuration.rankedEnterprises, today: configuration.today)

@@ -6,6 +6,7 @@ public final class RequestNotes: @unchecked Sendable {
     // @unchecked: every access to `user` holds `lock`.
     private let lock = NSLock()
     private var user: String?
+    private var touched = false
 
     public init() {}
 
@@ -13,5 +14,14 @@ public final class RequestNotes: @unchecked Sendable {
     public var userName: String? {
         get { lock.withLock { user } }
         set { lock.withLock { user = newValue } }
+    }
+
+    /// True the first time it is asked, false after: the request's session is marked as used
+    /// once, by its first transaction.
+    func firstTouch() -> Bool {
+        lock.withLock {
+            defer { touched = true }
+            return !touched
+        }
     }
 }

@@ -28,12 +28,15 @@ public struct RequestScope: Sendable {
 
     /// Runs `body` in one transaction on a pooled connection, as the request's user (or as nobody),
     /// with the request's statement timeout; it commits when `body` returns and rolls back when it
-    /// throws. The user and the timeout end with the transaction.
+    /// throws. The user and the timeout end with the transaction. The request's first transaction
+    /// also marks its session as used (a login session ends after 8 hours without a request).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let token = self.token
         let timeout = statementTimeoutMilliseconds
+        let touch = token != nil && notes.firstTouch()
         return try await pool.withTransaction { db in
             try Session.useLocally(token, statementTimeoutMilliseconds: timeout, on: db)
+            if touch { try Session.touch(db) }
             return try body(db)
         }
     }

@@ -15,6 +15,11 @@ public struct WebConfiguration: Sendable {
     public var acquireTimeoutMilliseconds = 5_000
     /// Mark the session cookie Secure: on behind TLS, off for plain http on this machine.
     public var secureCookies = false
+    /// Take the client's address for login throttling from the `X-Forwarded-For` header that a
+    /// reverse proxy on this machine sets (its last entry), when the peer is a loopback address.
+    /// Off: the peer's address (behind nginx that is 127.0.0.1 for everyone, so one address's
+    /// failures would throttle every user's logins).
+    public var behindProxy = false
     /// The largest request body (a roster upload); larger ones answer 413.
     public var bodyLimitBytes = 20 * 1024 * 1024
     /// The most rows one uploaded spreadsheet may hold.

@@ -28,8 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT (Ctrl-C) stops accepting connections, lets the requests in flight \
             finish, closes the database connections and exits 0.
 
-            Behind nginx with TLS, give --secure-cookies (docs/deploy/ has a systemd unit and an \
-            nginx site).
+            Sign-in is throttled: after 5 failed logins of a name, or 20 from one address, within 15 \
+            minutes, further attempts get 429 until the window has passed, without checking the \
+            password. Behind nginx with TLS, give --secure-cookies and --behind-proxy (docs/deploy/ \
+            has a systemd unit and an nginx site).
 
             Example:
               esw serve --port 8080 --connections 8
@@ -85,6 +87,12 @@ struct ServeCommand: AsyncParsableCommand {
             "Mark the session cookie Secure, for serving behind TLS (default: on when ESW_SECURE_COOKIES is 1)."))
     var secureCookies = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Behind a reverse proxy on this machine: count failed logins by the X-Forwarded-For address it "
+                + "adds, not by the proxy's (default: on when ESW_BEHIND_PROXY is 1)."))
+    var behindProxy = false
+
     /// The settings from the flags, else the environment, else the defaults.
     func webConfiguration(environment: [String: String]) throws -> WebConfiguration {
         func number(_ flag: Int?, _ name: String, variable: String, range: ClosedRange<Int>) throws -> Int? {
@@ -120,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.rowsPerUpload = value
         }
         configuration.secureCookies = secureCookies || environment["ESW_SECURE_COOKIES"] == "1"
+        configuration.behindProxy = behindProxy || environment["ESW_BEHIND_PROXY"] == "1"
         if let asOf { configuration.today = { asOf } }
         return configuration
     }
