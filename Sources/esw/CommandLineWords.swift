@@ -14,19 +14,7 @@ enum CommandLineWords {
         flagExceptions[field] ?? "--" + field.rawValue.replacingOccurrences(of: "_", with: "-")
     }
 
-    static func command(_ remedy: Remedy) -> String {
-        switch remedy {
-        case .addOrImportEnterprise: "esw enterprise add or esw enterprise import"
-        case .listEnterprises: "esw enterprise list"
-        case .addServiceOrganization: "esw org add"
-        case .listExamSessions: "esw exam session list"
-        case .setExamWindow: "esw exam window set"
-        case .recordLeaving: "esw staff leave"
-        case .amendService: "esw service amend or esw service delete"
-        case .amendFunding: "esw funding amend or esw funding delete"
-        case .correctName: "esw staff rename"
-        }
-    }
+    static func command(_ remedy: Remedy) -> String { remedy.eswCommand }
 
     static func message(_ error: WorkforceError) -> String {
         error.message(field: flag, remedy: command, value: quoted)
