@@ -1,6 +1,8 @@
 import CalendarDates
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import PostgresClient
 import TestSupport
 import Testing
@@ -128,6 +130,45 @@ import WorkforceOutput
             // A scope sees its own.
             let own = try await api.call(.get, "/enterprises", as: "guangdong").object
             #expect((own["items"] as? [[String: Any]])?.count == 2)
+        }
+    }
+}
+
+/// A server whose connections are all taken answers 503, soon, rather than queueing without end.
+@Suite(.database) struct APIBusyTests {
+    @Test func aRequestThatGetsNoConnectionInTimeIsServiceUnavailable() async throws {
+        try await TestDatabase.withSchema { (conninfo: String) async throws in
+            let pool = ConnectionPool(conninfo: conninfo, maximumConnections: 1, acquireTimeout: .milliseconds(100))
+            let router = Router(context: BasicRequestContext.self)
+            router.add(middleware: BearerScope(pool: pool))
+            try WorkforceAPI.register(on: router)
+            // The pool's one connection is held until the request has been answered.
+            let holding = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let holder = Task {
+                try await pool.withConnection { _ in
+                    holding.signal()
+                    release.wait()
+                }
+            }
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    holding.wait()
+                    continuation.resume()
+                }
+            }
+            try await Application(router: router).test(.router) { client in
+                try await client.execute(
+                    uri: "/api/v1/ratio", method: .get, headers: [.authorization: "Bearer any-token"]
+                ) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(String(buffer: response.body).contains("https://esw.example/problems/unavailable"))
+                }
+            }
+            release.signal()
+            try await holder.value
+            await pool.close()
         }
     }
 }
