@@ -142,12 +142,15 @@ let package = Package(
         .testTarget(
             name: "WorkforceWebTests",
             dependencies: [
-                "CalendarDates", "Workforce", "WorkforceWeb", "PostgresClient", "TestSupport",
+                "CalendarDates", "Workforce", "WorkforceOutput", "WorkforceWeb", "PostgresClient", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                // The SHA-256 of openapi.yaml that the generated code is stamped with.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -101,3 +101,21 @@ public struct Listing {
     }
 
 }
+
+extension Remedy {
+    /// The esw command that does it: how the command line names a remedy, and the API where it has
+    /// no request of its own.
+    public var eswCommand: String {
+        switch self {
+        case .addOrImportEnterprise: "esw enterprise add or esw enterprise import"
+        case .listEnterprises: "esw enterprise list"
+        case .addServiceOrganization: "esw org add"
+        case .listExamSessions: "esw exam session list"
+        case .setExamWindow: "esw exam window set"
+        case .recordLeaving: "esw staff leave"
+        case .amendService: "esw service amend or esw service delete"
+        case .amendFunding: "esw funding amend or esw funding delete"
+        case .correctName: "esw staff rename"
+        }
+    }
+}

@@ -155,23 +155,27 @@ public enum RatioOutput {
         }
     }
 
+    /// A trend as JSON: {"enterprise" or "region", "every", "points": [{as_of, tracked, certified,
+    /// ratio}]}.
+    public static func trendJSON(_ points: [TrendPoint], enterprise: String?, region: String?, every: TrendStep)
+        -> JSON
+    {
+        var members: [(String, JSON)] = []
+        if let enterprise { members.append(("enterprise", .string(enterprise))) }
+        if let region { members.append(("region", .string(region))) }
+        members.append(("every", .string(every.rawValue)))
+        members.append(("points", .array(points.map { $0.counts.json(asOf: $0.date) })))
+        return .object(members)
+    }
+
     /// The ratio at each step of a trend, of one enterprise or region.
     public static func trend(
         _ points: [TrendPoint], enterprise: String?, region: String?, every: TrendStep, format: OutputFormat
     ) -> String {
         switch format {
         case .json:
-            var members: [(String, JSON)] = []
-            if let enterprise { members.append(("enterprise", .string(enterprise))) }
-            if let region { members.append(("region", .string(region))) }
-            members.append(("every", .string(every.rawValue)))
-            members.append(
-                (
-                    "points",
-                    .array(
-                        points.map { $0.counts.json(asOf: $0.date) })
-                ))
-            return JSON.object(members).serialized(pretty: true) + "\n"
+            return trendJSON(points, enterprise: enterprise, region: region, every: every).serialized(pretty: true)
+                + "\n"
         case .csv:
             return CSVWriter.document(
                 headers: ["as_of", "tracked", "certified", "ratio"],

@@ -112,6 +112,8 @@ public enum WorkforceError: Error, Sendable, Equatable, CustomStringConvertible 
     case notFound(Reason)
     /// The request contradicts what is on record.
     case conflict(Reason)
+    /// A rule of the domain refuses it, whatever is on record: a person not eligible for an event.
+    case refused(Reason)
 
     /// The message with fields and remedies named by the front end, and the refused value as it
     /// chooses to quote it; an empty value (or one withheld, such as a refused name) is not quoted.
@@ -122,7 +124,7 @@ public enum WorkforceError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalid(let name, let value, let reason):
             (value.isEmpty ? field(name) : "\(field(name)) '\(quote(value))'")
                 + ": \(reason.rendered(field: field, remedy: remedy))"
-        case .notFound(let reason), .conflict(let reason):
+        case .notFound(let reason), .conflict(let reason), .refused(let reason):
             reason.rendered(field: field, remedy: remedy)
         }
     }

@@ -32,8 +32,12 @@ public struct Staff {
     /// Imports roster rows: one per person, enterprise and department. Creates persons and
     /// employments; re-importing the same file changes nothing, and a later file with a leaving
     /// date closes the employment.
-    public func importFile(path: String, options: ImportOptions) throws -> ImportSummary {
+    ///
+    /// With `enterprise` (a USCC: the API's upload to one enterprise), that enterprise must be in
+    /// the acting user's scope, and a row that names another one is a bad row.
+    public func importFile(path: String, options: ImportOptions, enterprise: String? = nil) throws -> ImportSummary {
         let today = options.today
+        let only = try enterprise.map { try Enterprises(db: db).lookUp(uscc: $0).enterprise.uscc }
         // A roster names few enterprises many times over: check each USCC once.
         let usccChecks = Memo<String, CodeCheck>(Codes.checkUSCC)
         let definition = ImportDefinition(
@@ -47,6 +51,9 @@ public struct Staff {
             ],
             validate: { row in
                 let uscc = row.code("enterprise_uscc") { usccChecks[$0] }
+                if let only, let uscc, uscc != only {
+                    row.reject("enterprise_uscc", "is not the enterprise this roster is uploaded to")
+                }
                 let id = row.code("id_number") { Codes.checkIDNumber($0, today: today) }
                 let name = row.text("name", .personName)
                 let department = Department(text: row.value("department"))

@@ -244,6 +244,8 @@ public struct Enrollments {
                 .replacingOccurrences(of: #"^person \d+: "#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: #"\bperson \d+"#, with: "this person", options: .regularExpression)
                 .replacingOccurrences(of: #"\bevent \d+"#, with: "the event", options: .regularExpression)
+            // Not eligible (sql/0003's enrollment_eligible) is a rule; a cancelled or started event a state.
+            if error.constraint == "enrollment_eligible" { throw WorkforceError.refused(Reason(message)) }
             throw error.sqlState == .checkViolation
                 ? WorkforceError.conflict(Reason(message)) : WorkforceError.notFound(Reason(message))
         }
