@@ -32,11 +32,13 @@ public enum WorkforceAPI {
 struct APIHandlers: APIProtocol {
     /// Runs `body` in one transaction as the request's user (``RequestScope/transaction(_:)``),
     /// after making sure there is one: no token, or one that names no live session, is
-    /// ``APIProblem/unauthorized``.
+    /// ``APIProblem/unauthorized``; a user whose password is still a one-time one is refused
+    /// (403) until they set their own.
     static func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         guard let scope = RequestScope.current, scope.token != nil else { throw APIProblem.unauthorized }
         return try await scope.transaction { db in
-            guard try Session.actingUser(db) != nil else { throw APIProblem.unauthorized }
+            guard let user = try Session.actor(db) else { throw APIProblem.unauthorized }
+            guard !user.oneTimePassword else { throw APIProblem.passwordChangeRequired }
             return try body(db)
         }
     }

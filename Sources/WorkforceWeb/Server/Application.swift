@@ -18,8 +18,8 @@ public func makeApplication(
         services: [PoolService(pool: pool)], logger: logger)
 }
 
-/// The router of ``makeApplication(configuration:pool:logger:)``, for tests and for adding routes
-/// (the JSON API under /api/v1): routes added to it later pass through the same middleware.
+/// The router of ``makeApplication(configuration:pool:logger:)``: the pages and the JSON API under
+/// /api/v1 (``WorkforceAPI``), all behind the same middleware.
 ///
 /// The middleware, outermost first: security headers (on every response), the access log (the
 /// final status), error pages, the body limit, the session (``RequestScope/current`` for the
@@ -48,6 +48,12 @@ public func makeRouter(
     ).register(on: router)
     HomePage(keys: csrfKey, rankedEnterprises: configuration.rankedEnterprises, today: configuration.today)
         .register(on: router)
+    do {
+        try WorkforceAPI.register(on: router)
+    } catch {
+        // Registering documented operations on a new router cannot fail but for a bug.
+        preconditionFailure("the JSON API's routes could not be registered: \(error)")
+    }
     return router
 }
 
