@@ -32,23 +32,8 @@ enum CommandLineWords {
         error.message(field: flag, remedy: command, value: quoted)
     }
 
-    /// A value as an error message quotes it: at most its first 60 characters, and a value shaped
-    /// like a resident ID number masked as reports show it (first 6 and last 4): the line and the
-    /// column find the row, and a terminal, a log or a pasted message need not hold the number.
-    static func quoted(_ value: String) -> String {
-        if looksLikeIDNumber(value) { return maskedIDNumber(value) }
-        return value.count > 60 ? String(value.prefix(60)) + "…" : value
-    }
-
-    /// 15 or 18 characters, digits but for a last X: the two shapes of a resident ID number, valid or
-    /// not (a number with a wrong check digit is still someone's).
-    static func looksLikeIDNumber(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard bytes.count == 18 || bytes.count == 15 else { return false }
-        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        return bytes.dropLast().allSatisfy(digits.contains)
-            && (digits.contains(bytes.last!) || bytes.last == UInt8(ascii: "X") || bytes.last == UInt8(ascii: "x"))
-    }
+    /// A value as an error message quotes it (``quotedValue(_:)``: ID numbers masked, long values cut).
+    static func quoted(_ value: String) -> String { quotedValue(value) }
 
     static func text(_ reason: Reason) -> String {
         reason.rendered(field: flag, remedy: command)

@@ -135,6 +135,16 @@ public enum Session {
         try db.query("SELECT (esw_actor()).user_name").single().decode(0)
     }
 
+    /// The acting user's name and role, or nil when no user is set (or the session has ended): what
+    /// a page's frame says of who is signed in.
+    public static func actor(_ db: Connection) throws -> (name: String, role: AccessRole)? {
+        let row = try db.query("SELECT user_name, role::text FROM esw_actor()").single()
+        guard let name = try row.decode(0, as: String?.self),
+            let role = try row.decode(1, as: String?.self).flatMap(AccessRole.init(rawValue:))
+        else { return nil }
+        return (name, role)
+    }
+
     /// The acting user's scope: an enterprise's USCC, or a region code (a province for a bureau);
     /// both nil for the country roles and when no user is set.
     public static func scope(_ db: Connection) throws -> (uscc: String?, region: String?) {
