@@ -13,6 +13,15 @@ enum Templates {
             ("pilot-report", PackageResources.pilot_report_mustache),
             ("application-form", PackageResources.application_form_mustache),
             ("web-layout", PackageResources.web_layout_mustache),
+            ("web-staff-list", PackageResources.web_staff_list_mustache),
+            ("web-staff-person", PackageResources.web_staff_person_mustache),
+            ("web-staff-upload", PackageResources.web_staff_upload_mustache),
+            ("web-staff-upload-done", PackageResources.web_staff_upload_done_mustache),
+            ("web-staff-message", PackageResources.web_staff_message_mustache),
+            ("web-event-list", PackageResources.web_event_list_mustache),
+            ("web-event-new", PackageResources.web_event_new_mustache),
+            ("web-event-show", PackageResources.web_event_show_mustache),
+            ("web-event-attendance", PackageResources.web_event_attendance_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {
