@@ -39,8 +39,8 @@ public enum WebEvents {
             "kindError": form.errors["kind"] ?? "",
             "fields": [
                 form.field("title", "名称"),
-                form.field("starts", "开始时间", type: "datetime-local", hint: "如 2013-09-10 09:00"),
-                form.field("ends", "结束时间", type: "datetime-local", hint: "只填日期表示当天结束"),
+                form.field("starts", "开始时间", hint: "如 2013-09-10 09:00 或 2013年9月10日 9:00"),
+                form.field("ends", "结束时间", hint: "如 2013-09-10 12:00；只填日期表示当天结束"),
                 form.field("hours", "学时", hint: "出席者获记的学时，不超过培训时长"),
                 form.field("capacity", "名额", type: "number"),
                 form.field("location", "地点"),

@@ -23,22 +23,6 @@ public struct WebForm: Sendable {
     }
 }
 
-/// One refused row of an upload as the error table shows it; `value` already masked and cut as a
-/// message quotes it (``quotedValue(_:)``), `reason` in the page's words.
-public struct WebRowError: Sendable {
-    public let line: Int
-    public let column: String
-    public let value: String
-    public let reason: String
-
-    public init(line: Int, column: String, value: String, reason: String) {
-        self.line = line
-        self.column = column
-        self.value = value
-        self.reason = reason
-    }
-}
-
 /// A spreadsheet upload of the pages (a roster, an event's enrollment list): where it is posted,
 /// what the file must hold, and where to go back to.
 public struct WebUpload: Sendable {
@@ -132,18 +116,23 @@ public enum WebStaff {
         return WebPage.render(title: upload.title, frame: frame, template: "web-staff-upload", context: context)
     }
 
-    /// The refused upload: nothing was written; the table of bad rows (line, column, value,
-    /// reason), the form to send a corrected file, and the second step that imports the other rows
-    /// and keeps the rejected ones for download (`rest`: the address it posts to).
+    /// The refused upload: nothing was written; the table of bad rows (line, the file's column, the
+    /// value masked and cut as a message quotes it, the reason in `reason`'s words), the form to send
+    /// a corrected file, and the second step that imports the other rows and keeps the rejected ones
+    /// for download (`rest`: the address it posts to).
     public static func uploadRefused(
-        _ upload: WebUpload, errors: [WebRowError], badLines: Int, read: Int, rest: String, frame: WebFrame
+        _ upload: WebUpload, errors: [RowError], reason: (Reason) -> String, badLines: Int, read: Int, rest: String,
+        frame: WebFrame
     ) -> String {
         var context = uploadContext(upload, frame: frame)
         context["refused"] = [
             "summary": "\(read) 行中有 \(badLines) 行有误，未导入任何一行。请按下表更正后重新上传，或先导入其余 \(read - badLines) 行。",
             "rest": rest,
             "errors": errors.map {
-                ["line": String($0.line), "column": $0.column, "value": $0.value, "reason": $0.reason] as [String: Any]
+                [
+                    "line": String($0.line), "column": $0.column, "value": quotedValue($0.value),
+                    "reason": reason($0.reason),
+                ] as [String: Any]
             },
         ]
         return WebPage.render(title: upload.title, frame: frame, template: "web-staff-upload", context: context)

@@ -13,7 +13,7 @@ import Workforce
     /// The form of an event in the next century: enrollment is open.
     static func eventForm(title: String, capacity: Int, hours: String = "3") -> [(String, String)] {
         [
-            ("kind", "seminar"), ("title", title), ("starts", "2099-01-10T09:00"), ("ends", "2099-01-10T12:00"),
+            ("kind", "seminar"), ("title", title), ("starts", "2099-01-10 09:00"), ("ends", "2099年1月10日 12:00"),
             ("hours", hours), ("capacity", String(capacity)), ("location", "会议室"), ("audience", "union"),
             ("audience", "party"),
         ]
@@ -36,6 +36,12 @@ import Workforce
     @Test func enrollingUntilTheWaitlistStartsThenCancellingShowsWhoWasPromoted() async throws {
         try await withPages(users: Self.users) { _, world, pages in
             try Self.hire(world, ["张伟", "李娜", "王芳"])
+            let form = try await pages.get("/events/new", as: "sz-coordinator")
+            #expect(
+                form.matches(#"<option value="[a-z_]+"(?: selected)?>([^<]+)</option>"#) == [
+                    "座谈会", "研讨会", "专家讲座", "脱产培训", "考察学习",
+                ])
+            #expect(form.text.contains(#"name="_csrf" value="test-csrf""#))
             let created = try await pages.post(
                 "/events/new", as: "sz-coordinator", form: Self.eventForm(title: "企业社会工作概论", capacity: 2))
             let event = try await pages.follow(created, as: "sz-coordinator")

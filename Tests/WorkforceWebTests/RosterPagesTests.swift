@@ -167,6 +167,9 @@ func withPages(
                 ])
                 + "\(FixtureWorld.shenzhen),\(invalidID),王芳,union,2012-01-01,\n"
                 + "\(FixtureWorld.shenzhen),\(FixtureWorld.person(3)),赵强,=1+2,2012-01-01,\n"
+            let form = try await pages.get("/staff/import", as: "sz-coordinator")
+            #expect(form.text.contains(#"enctype="multipart/form-data""#))
+            #expect(form.text.contains(#"name="_csrf" value="test-csrf""#))
             let refused = try await pages.upload("/staff/import", as: "sz-coordinator", file: csv)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("4 行中有 2 行有误，未导入任何一行"))

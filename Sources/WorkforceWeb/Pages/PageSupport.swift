@@ -326,12 +326,6 @@ enum Words {
         error.message(field: field, remedy: remedy, value: quotedValue)
     }
 
-    /// A refused row as the page's error table shows it.
-    static func row(_ error: RowError) -> WebRowError {
-        WebRowError(
-            line: error.line, column: error.column, value: quotedValue(error.value), reason: reason(error.reason))
-    }
-
     /// The reason column of the rejects file the pages hand out: "身份证号 '110105********1239': …".
     static func rejectedValue(_ error: RowError) -> String {
         "\(error.column)\(error.value.isEmpty ? "" : " '\(quotedValue(error.value))'"): \(reason(error.reason))"

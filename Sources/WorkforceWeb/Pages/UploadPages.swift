@@ -100,7 +100,7 @@ struct UploadFlow: Sendable {
 
     private enum Outcome: Sendable {
         case imported(ImportSummary)
-        case refused(errors: [WebRowError], badLines: Int, read: Int)
+        case refused(errors: [RowError], badLines: Int, read: Int)
         case fileRefused(String)
     }
 
@@ -141,7 +141,7 @@ struct UploadFlow: Sendable {
             case .refused(let errors, let badLines, let read):
                 return Pages.html(
                     WebStaff.uploadRefused(
-                        upload, errors: errors, badLines: badLines, read: read,
+                        upload, errors: errors, reason: Words.reason, badLines: badLines, read: read,
                         rest: "\(upload.action)/\(kept.id)/rest", frame: frame),
                     status: .unprocessableContent)
             case .fileRefused(let reason):
@@ -231,7 +231,7 @@ struct UploadFlow: Sendable {
             do {
                 return .imported(try run(db, kept.file, options))
             } catch let refused as ImportRejected {
-                return .refused(errors: refused.errors.map(Words.row), badLines: refused.badLines, read: refused.read)
+                return .refused(errors: refused.errors, badLines: refused.badLines, read: refused.read)
             } catch let error as SpreadsheetError {
                 return .fileRefused(error.reason)
             } catch let error as WorkforceError {
