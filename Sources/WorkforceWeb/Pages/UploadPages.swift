@@ -11,7 +11,8 @@ import WorkforceOutput
 /// The second step ("import the other rows and download the rejected ones") runs on the file the
 /// first step refused, so the person does not pick the file again (a browser cannot fill in a
 /// file field), and the bytes do not make a second trip (up to 20 MB). Kept an hour at most; a
-/// restarted server has forgotten them (the person uploads again).
+/// restarted server has forgotten them (the person uploads again) and deletes their folders an hour
+/// after they were written.
 actor UploadStore {
     struct Upload: Sendable {
         let id: String
@@ -74,9 +75,19 @@ actor UploadStore {
         try? FileManager.default.removeItem(at: upload.directory)
     }
 
+    /// Forgets the uploads of more than an hour ago, and deletes any folder of more than an hour ago
+    /// that no upload names (one a restarted server has forgotten).
     private func sweep() {
         let now = Date()
         for upload in uploads.values where now.timeIntervalSince(upload.received) >= lifetime { forget(upload) }
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for folder in folders where uploads[folder] == nil {
+            let path = directory.appendingPathComponent(folder).path
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            if let modified, now.timeIntervalSince(modified) >= lifetime {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
     }
 }
 
