@@ -12,9 +12,9 @@ func shownIDNumber(_ id: String, whole: Bool) -> String {
     whole ? id : maskedIDNumber(id)
 }
 
-/// A refused value as an error message quotes it (the CLI's and the API's): at most its first 60
-/// characters, and a value shaped like a resident ID number masked as reports show it (first 6 and
-/// last 4): the line and the column find the row, and a terminal, a log or a response need not
+/// A value as an error message quotes it, in every front end: at most its first 60 characters, and
+/// a value shaped like a resident ID number masked as reports show it (first 6 and last 4): the
+/// line and the column find the row, and a terminal, a page, a log or a pasted message need not
 /// hold the number.
 public func quotedValue(_ value: String) -> String {
     if looksLikeIDNumber(value) { return maskedIDNumber(value) }

@@ -18,6 +18,15 @@ enum Templates {
             ("web-error", PackageResources.web_error_mustache),
             ("web-home-enterprise", PackageResources.web_home_enterprise_mustache),
             ("web-home-region", PackageResources.web_home_region_mustache),
+            ("web-staff-list", PackageResources.web_staff_list_mustache),
+            ("web-staff-person", PackageResources.web_staff_person_mustache),
+            ("web-staff-upload", PackageResources.web_staff_upload_mustache),
+            ("web-staff-upload-done", PackageResources.web_staff_upload_done_mustache),
+            ("web-staff-message", PackageResources.web_staff_message_mustache),
+            ("web-event-list", PackageResources.web_event_list_mustache),
+            ("web-event-new", PackageResources.web_event_new_mustache),
+            ("web-event-show", PackageResources.web_event_show_mustache),
+            ("web-event-attendance", PackageResources.web_event_attendance_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

@@ -5,6 +5,9 @@ public import PostgresClient
 /// One employment as the staff list shows it: who, where, in which department, since when, and the
 /// highest certificate held on the day asked about.
 public struct StaffLine: Sendable, Equatable {
+    /// The person's key in the database: what a web address names a person by, so that the ID
+    /// number stays out of addresses and request logs.
+    public let personID: Int
     public let idNumber: String
     public let name: String
     public let enterpriseUSCC: String
@@ -31,18 +34,21 @@ public struct StaffQuery: Sendable {
     public var department: Department?
     /// The start of a name (a surname, 张), or the whole name.
     public var name: String?
+    /// The end of an ID number (its last 4 characters, or more), with a last x read as X.
+    public var idNumberEnd: String?
     public var asOf: CalendarDate
     /// Rows per page; nil for all.
     public var limit: Int?
     public var offset: Int
 
     public init(
-        enterpriseUSCC: String? = nil, department: Department? = nil, name: String? = nil, asOf: CalendarDate,
-        limit: Int? = 100, offset: Int = 0
+        enterpriseUSCC: String? = nil, department: Department? = nil, name: String? = nil,
+        idNumberEnd: String? = nil, asOf: CalendarDate, limit: Int? = 100, offset: Int = 0
     ) {
         self.enterpriseUSCC = enterpriseUSCC
         self.department = department
         self.name = name
+        self.idNumberEnd = idNumberEnd
         self.asOf = asOf
         self.limit = limit
         self.offset = offset
@@ -124,12 +130,20 @@ public struct Persons {
         if let name, name.isEmpty {
             throw WorkforceError.invalid(field: "name", value: "", reason: "is empty; give the start of a name")
         }
+        let idNumberEnd = query.idNumberEnd?.trimmingSpaces.uppercased()
+        if let idNumberEnd,
+            idNumberEnd.isEmpty || idNumberEnd.count > 18
+                || !idNumberEnd.allSatisfy({ ("0"..."9").contains($0) || $0 == "X" })
+        {
+            throw WorkforceError.invalid(
+                field: "id_number_end", value: "", reason: "is not the end of an ID number (digits, a last X)")
+        }
         let rows = try db.query(
             """
             SELECT p.id_number, p.name, en.uscc, en.name, em.department, em.hired_on, em.left_on,
                    (SELECT max(c.level) FROM certificate c
                     WHERE c.person_id = p.id AND certificate_valid_on(c.issued_on, c.revoked_on, \(query.asOf)))::text,
-                   count(*) OVER ()
+                   count(*) OVER (), p.id
             FROM employment em
             JOIN person p ON p.id = em.person_id
             JOIN enterprise en ON en.id = em.enterprise_id
@@ -138,12 +152,14 @@ public struct Persons {
               AND (\(query.department?.rawValue)::department_kind IS NULL
                    OR em.department = \(query.department?.rawValue)::department_kind)
               AND (\(name)::text IS NULL OR starts_with(p.name, \(name)))
+              AND (\(idNumberEnd)::text IS NULL OR right(p.id_number, length(\(idNumberEnd))) = \(idNumberEnd))
             ORDER BY en.uscc, em.department, p.id_number
             LIMIT \(query.limit) OFFSET \(query.offset)
             """)
         let lines = try rows.map { row in
             StaffLine(
-                idNumber: try row.decode(0), name: try row.decode(1), enterpriseUSCC: try row.decode(2),
+                personID: try row.decode(9), idNumber: try row.decode(0), name: try row.decode(1),
+                enterpriseUSCC: try row.decode(2),
                 enterpriseName: try row.decode(3), department: try row.decode(4), hiredOn: try row.decode(5),
                 leftOn: try row.decode(6),
                 highestLevel: try row.decode(7, as: String?.self).flatMap(CertificateLevel.init))
@@ -153,8 +169,8 @@ public struct Persons {
             // Past the last page: say how many there are all the same.
             total = try staff(
                 StaffQuery(
-                    enterpriseUSCC: uscc, department: query.department, name: name, asOf: query.asOf, limit: 1,
-                    offset: 0)
+                    enterpriseUSCC: uscc, department: query.department, name: name, idNumberEnd: idNumberEnd,
+                    asOf: query.asOf, limit: 1, offset: 0)
             ).total
         }
         return StaffPage(lines: lines, total: total, offset: query.offset, limit: query.limit, asOf: query.asOf)
@@ -164,8 +180,18 @@ public struct Persons {
     /// no person of the scope is ``WorkforceError/notFound(_:)``.
     public func show(idNumber: String, today: CalendarDate) throws -> PersonRecord {
         let id = try Codes.validIDNumber(idNumber, today: today)
-        let people = try db.query(
-            "SELECT id, id_number, name, gender, birth_date FROM person WHERE id_number = \(id)")
+        return try record(
+            db.query("SELECT id, id_number, name, gender, birth_date FROM person WHERE id_number = \(id)"))
+    }
+
+    /// One person's record by the database's key (``StaffLine/personID``), as a web address names
+    /// it; a key that names no person of the scope is ``WorkforceError/notFound(_:)``, the same
+    /// words as for an ID number.
+    public func show(personID: Int) throws -> PersonRecord {
+        try record(db.query("SELECT id, id_number, name, gender, birth_date FROM person WHERE id = \(personID)"))
+    }
+
+    private func record(_ people: QueryResult) throws -> PersonRecord {
         guard let person = people.first else { throw WorkforceError.notFound(Persons.unknown) }
         let personID: Int = try person.decode(0)
         let employments = try db.query(

@@ -51,6 +51,10 @@ public struct CSRFMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
         async throws -> Response
     {
+        var context = context
+        if let session = context.session, session.carrier == .cookie {
+            context.csrfToken = key.token(for: session.token)
+        }
         let unsafeMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete]
         guard unsafeMethods.contains(request.method),
             let session = context.session, session.carrier == .cookie
@@ -59,36 +63,16 @@ public struct CSRFMiddleware: RouterMiddleware {
         var presented = request.headers[Self.headerName]
         if presented == nil, FormFields.isForm(request) {
             // Collected once here; the handler reads the same bytes again.
-            presented = FormFields.parse(try await request.collectBody(upTo: bodyLimit))[Self.fieldName]
+            let body = try await request.collectBody(upTo: bodyLimit)
+            presented = FormFields(urlEncoded: String(buffer: body)).raw(Self.fieldName)
+        } else if presented == nil, let type = request.headers[.contentType],
+            type.lowercased().hasPrefix("multipart/form-data")
+        {
+            // An upload page's form: its hidden _csrf field is a part of the body.
+            let body = try await request.collectBody(upTo: bodyLimit)
+            presented = MultipartForm(body: body, contentType: type)?.fields.raw(Self.fieldName)
         }
         guard let presented, key.accepts(presented, for: session.token) else { throw HTTPError(.forbidden) }
         return try await next(request, context)
-    }
-}
-
-/// An application/x-www-form-urlencoded body as its fields (the last of a repeated name wins).
-enum FormFields {
-    static func isForm(_ request: Request) -> Bool {
-        request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
-    }
-
-    static func parse(_ buffer: ByteBuffer) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String? {
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-            }
-            guard let name = decoded(parts[0]), let value = decoded(parts.count > 1 ? parts[1] : "") else { continue }
-            fields[name] = value
-        }
-        return fields
-    }
-
-    /// The fields of a form post (at most `limit` bytes); no fields when it is not a form.
-    static func read(_ request: Request, limit: Int) async throws -> [String: String] {
-        guard isForm(request) else { return [:] }
-        var request = request
-        return parse(try await request.collectBody(upTo: limit))
     }
 }

@@ -57,6 +57,7 @@ public struct ErrorPageMiddleware: RouterMiddleware {
             switch error {
             case .invalid: return .badRequest
             case .notFound: return .notFound
+            case .refused: return .unprocessableContent
             case .conflict: return .conflict
             }
         default: return .internalServerError

@@ -60,25 +60,28 @@ enum Pages {
     /// The role as the page header shows it.
     static func roleName(_ role: AccessRole) -> String {
         switch role {
-        case .enterpriseCoordinator: "企业社工协调员"
+        case .enterpriseCoordinator: "企业培训协调员"
         case .enterpriseHR: "企业人力资源"
-        case .regionCoordinator: "地区协调员"
-        case .provincialBureau: "省级主管部门"
-        case .ministry: "部级主管部门"
+        case .regionCoordinator: "地区培训协调员"
+        case .provincialBureau: "省级民政部门"
+        case .ministry: "民政部"
         case .admin: "系统管理员"
         }
     }
 
-    /// The menu of a role: the pages this server has for it. (Roster, events, exams, pilots and
-    /// reports join here as their pages are built.)
+    /// The menu of a role: the pages this server has for it. (Exams, pilots and reports join here
+    /// as their pages are built.)
     static func navigation(for role: AccessRole) -> [WebFrame.Link] {
         let home: WebFrame.Link
+        var work: [WebFrame.Link] = []
         switch role {
-        case .enterpriseCoordinator, .enterpriseHR: home = WebFrame.Link(label: "本企业", href: "/")
+        case .enterpriseCoordinator, .enterpriseHR:
+            home = WebFrame.Link(label: "本企业", href: "/")
+            work = PageSupport.navigation.filter { $0.href != "/" }
         case .regionCoordinator: home = WebFrame.Link(label: "本地区", href: "/")
         case .provincialBureau: home = WebFrame.Link(label: "本省", href: "/")
         case .ministry, .admin: home = WebFrame.Link(label: "全国", href: "/")
         }
-        return [home, WebFrame.Link(label: "修改密码", href: "/password")]
+        return [home] + work + [WebFrame.Link(label: "修改密码", href: "/password")]
     }
 }

@@ -41,7 +41,7 @@ struct SignInPages {
     /// cookie; a throttled attempt answers 429 with when to try again, its password unchecked.
     func login(_ request: Request, _ context: WebContext) async throws -> Response {
         let form = try await FormFields.read(request, limit: formLimit)
-        let name = form["name"] ?? "", password = form["password"] ?? ""
+        let name = form["name"], password = form.raw("password") ?? ""
         guard !name.isEmpty, !password.isEmpty, let scope = RequestScope.current else {
             return loginForm(context, name: name, failed: true)
         }
@@ -79,7 +79,7 @@ struct SignInPages {
     /// at least 12 characters and be typed twice alike; each error shows beside its field.
     func changePassword(_ request: Request, _ context: WebContext) async throws -> Response {
         let form = try await FormFields.read(request, limit: formLimit)
-        let current = form["current"] ?? "", new = form["new"] ?? "", repeated = form["repeat"] ?? ""
+        let current = form.raw("current") ?? "", new = form.raw("new") ?? "", repeated = form.raw("repeat") ?? ""
         var errors: [String: String] = [:]
         if current.isEmpty { errors["current"] = "请输入当前密码。" }
         if new.count < 12 { errors["new"] = "新密码至少需要 12 个字符。" }

@@ -48,6 +48,8 @@ public func makeRouter(
     ).register(on: router)
     HomePage(keys: csrfKey, rankedEnterprises: configuration.rankedEnterprises, today: configuration.today)
         .register(on: router)
+    RosterPages.addRoutes(to: router)
+    EventPages.addRoutes(to: router)
     do {
         try WorkforceAPI.register(on: router)
     } catch {
