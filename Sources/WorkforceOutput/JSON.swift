@@ -18,58 +18,74 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Compact JSON, or indented by two spaces when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, pretty: pretty, indent: 0)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, pretty: Bool, indent: Int) {
-        let newline = pretty ? "\n" : ""
-        let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
-        let closingPad = pretty ? String(repeating: "  ", count: indent) : ""
+    /// Appends this value's UTF-8 text to `output` as ``serialized(pretty:)`` writes it, nested
+    /// `indent` levels deep. Bytes, not a String: a String checks and counts every piece appended,
+    /// which made up most of the time of writing a large document (the ratio of every enterprise).
+    func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let text): output += text
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let text): output.append(contentsOf: text.utf8)
         case .string(let text): JSON.writeString(text, to: &output)
         case .array(let items):
-            if items.isEmpty { output += "[]"; return }
-            output += "[" + newline
+            if items.isEmpty { output.append(contentsOf: "[]".utf8); return }
+            output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                output += pad
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSON.writeLineBreak(to: &output, pretty: pretty, indent: indent + 1)
                 item.write(to: &output, pretty: pretty, indent: indent + 1)
-                output += (index < items.count - 1 ? "," : "") + newline
             }
-            output += closingPad + "]"
+            JSON.writeLineBreak(to: &output, pretty: pretty, indent: indent)
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{" + newline
+            if members.isEmpty { output.append(contentsOf: "{}".utf8); return }
+            output.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                output += pad
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSON.writeLineBreak(to: &output, pretty: pretty, indent: indent + 1)
                 JSON.writeString(key, to: &output)
-                output += pretty ? ": " : ":"
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
                 value.write(to: &output, pretty: pretty, indent: indent + 1)
-                output += (index < members.count - 1 ? "," : "") + newline
             }
-            output += closingPad + "}"
+            JSON.writeLineBreak(to: &output, pretty: pretty, indent: indent)
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
+    /// A new line indented by two spaces per level, when `pretty`.
+    static func writeLineBreak(to output: inout [UInt8], pretty: Bool, indent: Int) {
+        guard pretty else { return }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copied whole (a scalar under 0x20 is a UTF-8 byte under 0x20).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
+            case "\"": output.append(contentsOf: "\\\"".utf8)
+            case "\\": output.append(contentsOf: "\\\\".utf8)
+            case "\n": output.append(contentsOf: "\\n".utf8)
+            case "\r": output.append(contentsOf: "\\r".utf8)
+            case "\t": output.append(contentsOf: "\\t".utf8)
             case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+                output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default: output.append(contentsOf: String(scalar).utf8)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

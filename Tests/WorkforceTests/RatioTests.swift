@@ -103,6 +103,42 @@ import WorkforceOutput
         }
     }
 
+    /// JSON text as the documents have it: every escape, text copied whole, indentation; pretty
+    /// and compact (the writer appends bytes, docs/scaling.md "The ratio's JSON").
+    @Test func jsonTextEscapesAndIndents() {
+        let value = JSON.object([
+            ("name", .string("深圳 \"A\\B\"\n\r\t\u{1}\u{1F}\u{7F}é")), ("empty", .array([])), ("none", .object([])),
+            ("list", .array([.int(1), .number("0.5000"), .null, .bool(true), .bool(false)])),
+            ("nested", .object([("k", .array([.object([("a", .string("b"))])]))])),
+        ])
+        #expect(
+            value.serialized()
+                == #"{"name":"深圳 \"A\\B\"\n\r\t\u0001\u001f\#u{7F}é","empty":[],"none":{},"#
+                + #""list":[1,0.5000,null,true,false],"nested":{"k":[{"a":"b"}]}}"#)
+        #expect(
+            value.serialized(pretty: true) == """
+                {
+                  "name": "深圳 \\"A\\\\B\\"\\n\\r\\t\\u0001\\u001f\u{7F}é",
+                  "empty": [],
+                  "none": {},
+                  "list": [
+                    1,
+                    0.5000,
+                    null,
+                    true,
+                    false
+                  ],
+                  "nested": {
+                    "k": [
+                      {
+                        "a": "b"
+                      }
+                    ]
+                  }
+                }
+                """)
+    }
+
     @Test func theJSONHasTheDocumentedShape() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)

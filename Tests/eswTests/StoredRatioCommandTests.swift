@@ -109,6 +109,10 @@ import Testing
             try db.execute("UPDATE ratio_counts SET tracked = tracked + 100 WHERE as_of = '2013-12-31'")
             #expect(try dateListOutputs(database, application: application) != storedDateLists)
             try db.execute("SELECT ratio_counts_refresh(array(SELECT id FROM enterprise))")
+            // The province report's certified staff by level too.
+            try db.execute("UPDATE ratio_counts SET junior = junior + 100 WHERE as_of = '2013-12-31'")
+            #expect(try dateListOutputs(database, application: application)[3] != storedDateLists[3])
+            try db.execute("SELECT ratio_counts_refresh(array(SELECT id FROM enterprise))")
             try db.execute("DELETE FROM ratio_counts_day WHERE as_of = '2013-12-31'")
             let computed = try outputs(database)
             #expect(stored == computed)

@@ -124,11 +124,16 @@ public struct Reports {
         let trend = dates.map {
             TrendPoint(date: $0, counts: trendCounts[$0] ?? RatioCounts(tracked: 0, certified: 0, ratio: nil))
         }
+        // Certified staff by level: the held counts when the maintained figure holds the day.
+        let ratio = RatioService(db: db)
+        let levelCounts = ratio.enterpriseCounts(
+            asOf: asOf, region: code, registeredOnly: false,
+            held: try ratio.holds(asOf: asOf, registeredOnly: false))
         let levelRow = try db.query(
             """
             SELECT coalesce(sum(junior), 0)::bigint, coalesce(sum(intermediate), 0)::bigint,
                    coalesce(sum(senior), 0)::bigint
-            FROM enterprise_ratio_on(\(asOf), \(code))
+            FROM \(levelCounts) c
             """
         ).single()
         let levels = LevelCounts(
