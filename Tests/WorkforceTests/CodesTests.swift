@@ -8,6 +8,18 @@ let testToday = CalendarDate(iso: "2026-11-27")!
 
 /// The vectors of domain.md §3, checked in Swift and, for the database, in SQL.
 @Suite struct CodesTests {
+    /// A name of ideographs is answered without walking its characters (the roster import's
+    /// common case); spaces around it are still trimmed, full-width ones too.
+    @Test func namesOfIdeographsAreTrimmedOnlyOfSpaces() {
+        #expect("张三".trimmingSpaces == "张三")
+        #expect("熊杰\u{3000}".trimmingSpaces == "熊杰")
+        #expect("\u{3000}熊杰".trimmingSpaces == "熊杰")
+        #expect(" 欧阳 娜娜\t".trimmingSpaces == "欧阳 娜娜")
+        #expect("张三\u{00A0}".trimmingSpaces == "张三")
+        #expect("\u{FEFF}张三".trimmingSpaces == "张三")
+        #expect("x张".trimmingSpaces == "x张")
+    }
+
     @Test(arguments: [
         "110105199003071239", "11010519491231002X", "440524188001010014", "360426199101010071", "810000199001010019",
     ])

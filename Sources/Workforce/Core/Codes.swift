@@ -158,7 +158,10 @@ extension StringProtocol {
     public var trimmingSpaces: String {
         // Most values need no trimming: answer those without walking characters.
         let string = String(self)
-        if let first = string.utf8.first, let last = string.utf8.last, !Self.mayBeSpace(first), !Self.mayBeSpace(last) {
+        let bytes = string.utf8
+        if let first = bytes.first, let last = bytes.last, !Self.mayBeSpace(first) || Self.isIdeographLead(first),
+            !Self.mayBeSpace(last) || Self.endsWithIdeograph(bytes)
+        {
             return string
         }
         var slice = Substring(string)
@@ -172,6 +175,19 @@ extension StringProtocol {
     /// ASCII space and control bytes, and the bytes that end or start a multi-byte space.
     private static func mayBeSpace(_ byte: UInt8) -> Bool {
         byte <= 0x20 || byte >= 0x80
+    }
+
+    /// The first byte of a character of U+4000...U+9FFF (CJK ideographs, most Chinese names), where
+    /// no space is.
+    private static func isIdeographLead(_ byte: UInt8) -> Bool {
+        byte >= 0xE4 && byte <= 0xE9
+    }
+
+    /// Whether the text ends in a character of U+4000...U+9FFF: then its last character (an
+    /// ideograph, perhaps after a prepended mark) is no space.
+    private static func endsWithIdeograph(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        return isIdeographLead(bytes[bytes.index(bytes.endIndex, offsetBy: -3)])
     }
 }
 

@@ -99,10 +99,22 @@ public struct ImportOptions: Sendable {
 final class FieldLayout {
     let indexForKey: [String: Int]
     let headerForKey: [String: String]
+    /// The keys and their columns as two lists: a row's few keys are found by comparing short
+    /// strings, cheaper than hashing the key for every value of a million rows.
+    private let keys: [String]
+    private let indices: [Int]
 
     init(indexForKey: [String: Int], headerForKey: [String: String]) {
         self.indexForKey = indexForKey
         self.headerForKey = headerForKey
+        keys = Array(indexForKey.keys)
+        indices = keys.map { indexForKey[$0]! }
+    }
+
+    /// The column of a key, nil when the file has none.
+    func index(of key: String) -> Int? {
+        for position in keys.indices where keys[position] == key { return indices[position] }
+        return nil
     }
 }
 
@@ -131,7 +143,7 @@ struct RowFields {
 
     /// The trimmed value of a column, "" when the file has no such column.
     func value(_ key: String) -> String {
-        guard let index = layout.indexForKey[key], index < fields.count else { return "" }
+        guard let index = layout.index(of: key), index < fields.count else { return "" }
         return fields[index].trimmingSpaces
     }
 

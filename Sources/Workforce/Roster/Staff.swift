@@ -238,10 +238,14 @@ public struct Staff {
     static let beforeBirth: Reason = "is before the person's birth date (from the ID number)"
 
     /// Hiring and leaving dates before the birth date in the ID number (sql/0013 refuses them too).
+    /// The birth date is read once per row (`least` ignores a missing date); only the rare rows with
+    /// a date before it are looked at date by date.
     static let datesBeforeBirth: SQLQuery = """
         SELECT s.line, d.key, d.day::text, \(beforeBirth.description)
-        FROM import_staging s, LATERAL (VALUES ('hired_on', s.hired_on), ('left_on', s.left_on)) d (key, day)
-        WHERE d.day < id_number_birth_date(s.id_number)
+        FROM (SELECT line, hired_on, left_on, id_number_birth_date(id_number) AS born FROM import_staging
+              WHERE least(hired_on, left_on) < id_number_birth_date(id_number) OFFSET 0) s,
+             LATERAL (VALUES ('hired_on', s.hired_on), ('left_on', s.left_on)) d (key, day)
+        WHERE d.day < s.born
         """
 
     /// Neither the name on record nor the one given is quoted (personal data); the remedy is the
