@@ -131,8 +131,11 @@ func withPages(
         var tokens: [String: SessionToken] = [:]
         for user in users {
             let password = try Users(db: owner).add(name: user.name, role: user.role, scope: user.scope)
-            tokens[user.name] = try Session.open(
-                try Connection(conninfo: conninfo), user: user.name, password: password)
+            let db = try Connection(conninfo: conninfo)
+            tokens[user.name] = try Session.open(db, user: user.name, password: password)
+            try Session.use(tokens[user.name]!, on: db)
+            // Users who have set their own password: a one-time one sends every page to /password.
+            try Users(db: db).setPassword(current: password, new: "\(user.name)'s own password")
         }
         let pool = ConnectionPool(conninfo: conninfo, maximumConnections: 2)
         let router = Router(context: PageTestContext.self)

@@ -70,9 +70,14 @@ struct Upload: Sendable {
                 guard case .file(let file) = part, upload == nil else { continue }
                 upload = try await write(file.payload.body, named: file.filename)
             }
-        } catch {
+        } catch let problem as APIProblem {
             upload?.remove()
-            throw error
+            throw problem
+        } catch {
+            // The runtime's multipart reader refuses a body that is not well-formed or lacks a
+            // required part: bad input, not a server error.
+            upload?.remove()
+            throw APIProblem.badParameter("file", "the multipart body is not well-formed or has no file part")
         }
         guard let upload else { throw APIProblem.badParameter("file", "the form has no file part") }
         return upload

@@ -66,10 +66,6 @@ struct APIProblem: Error, Sendable {
         detail: "sign in (the esw_session cookie) or send a bearer token (Authorization: Bearer …); "
             + "a session or token that has ended counts as none")
 
-    static let passwordChangeRequired = APIProblem(
-        kind: .forbidden,
-        detail: "the user's password is still a one-time one: sign in on the web pages and set a new one first")
-
     /// A query, path or body parameter that is not acceptable, named by its key.
     static func badParameter(_ field: String, _ reason: String) -> APIProblem {
         APIProblem(kind: .badRequest, detail: "\(field): \(reason)", field: field)

@@ -32,13 +32,13 @@ public enum WorkforceAPI {
 struct APIHandlers: APIProtocol {
     /// Runs `body` in one transaction as the request's user (``RequestScope/transaction(_:)``),
     /// after making sure there is one: no token, or one that names no live session, is
-    /// ``APIProblem/unauthorized``; a user whose password is still a one-time one is refused
-    /// (403) until they set their own.
+    /// ``APIProblem/unauthorized``. (A one-time password does not bar the API: a program's user may
+    /// never sign in on the pages, and its token is an admin's grant.)
     static func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         guard let scope = RequestScope.current, scope.token != nil else { throw APIProblem.unauthorized }
         return try await scope.transaction { db in
-            guard let user = try Session.actor(db) else { throw APIProblem.unauthorized }
-            guard !user.oneTimePassword else { throw APIProblem.passwordChangeRequired }
+            guard let user = try Session.actingUser(db) else { throw APIProblem.unauthorized }
+            scope.notes.userName = user
             return try body(db)
         }
     }
