@@ -12,34 +12,19 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
-: "${DATABASE_URL:?run through scripts/test}"
-esw=${ESW:-$(swift build --show-bin-path)/esw}
-work=$(mktemp -d "${TMPDIR:-/tmp}/esw-print-test.XXXXXX")
+sample_test=print
+# shellcheck source=Tests/Scripts/lib/sample.sh
+. Tests/Scripts/lib/sample.sh
 artifacts=$root/test-artifacts/reports
 failures=0
-database=esw_print_$$
 
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
-admin() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$1"; }
-cleanup() {
-    admin "DROP DATABASE IF EXISTS $database" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 for tool in chromium pdfinfo pdftotext pdftoppm; do
     command -v "$tool" >/dev/null || { echo "report-print: $tool is missing (run through scripts/test)" >&2; exit 1; }
 done
 
-admin "CREATE DATABASE $database"
-url=$(sed "s|/esw?|/$database?|" <<<"$DATABASE_URL")
-run() { "$esw" "$@" --database-url "$url"; }
-run db migrate >/dev/null
-for command in "enterprise import data/sample/enterprises.csv" "staff import data/sample/staff-beijing.csv" \
-    "staff import data/sample/staff-guangdong-gb18030.csv" "certificate import data/sample/certificates.csv"; do
-    # shellcheck disable=SC2086
-    run $command >/dev/null
-done
+load_sample
 # The sample's pilot, as scripts/demo makes it.
 shenzhen=91440305200000195U
 program=$(run pilot program create --name 企业社会工作试点 --document 民函〔2013〕132号 --apply-by 2013-06-01 \
