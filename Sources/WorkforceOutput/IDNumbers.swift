@@ -6,9 +6,9 @@ public func maskedIDNumber(_ id: String) -> String {
         + String(characters.suffix(4))
 }
 
-/// The ID number as an export shows it: whole when the person asked for whole numbers
-/// (`--include-id-numbers`), masked otherwise.
-func shownIDNumber(_ id: String, whole: Bool) -> String {
+/// The ID number as an export, a page or the API shows it: whole when the person asked for, or
+/// their role may see, whole numbers (`--include-id-numbers`, sql/0028), masked otherwise.
+public func shownIDNumber(_ id: String, whole: Bool) -> String {
     whole ? id : maskedIDNumber(id)
 }
 

@@ -96,11 +96,6 @@ public enum Session {
     /// - Throws: ``LoginRefused``; `PostgresError` as ``signIn(_:user:password:)``.
     public static func open(_ db: Connection, user: String, password: String) throws -> SessionToken {
         try db.execute("SET ROLE \(identifier: applicationRole)")
-        return try login(db, user: user, password: password)
-    }
-
-    /// `esw_login`: a refusal of any kind is ``LoginRefused``.
-    private static func login(_ db: Connection, user: String, password: String) throws -> SessionToken {
         let result: QueryResult
         do {
             result = try db.query("SELECT esw_login(\(user), \(password))")
@@ -109,16 +104,6 @@ public enum Session {
             throw error
         }
         return SessionToken(presented: try result.single().decode(0))
-    }
-
-    /// ``open(_:user:password:)`` for a pooled connection: the application role is set LOCAL, so
-    /// it ends with the current transaction and the connection goes back to the pool as its own
-    /// role (a session-level `SET ROLE` would leak to the connection's next loan). Must run inside
-    /// a transaction; a refusal (``LoginRefused``) leaves that transaction to be rolled back.
-    public static func openLocally(_ db: Connection, user: String, password: String) throws -> SessionToken {
-        precondition(db.isInTransaction, "openLocally outside a transaction would last one statement")
-        _ = try db.query("SELECT set_config('role', \(applicationRole), true)")
-        return try login(db, user: user, password: password)
     }
 
     /// The acting user of `db` with their role and scope, and whether their password is still a

@@ -51,7 +51,7 @@ extension APIHandlers {
         }
         let promoted: String?
         switch promotion {
-        case .person(let idNumber): promoted = whole ? idNumber : maskedIDNumber(idNumber)
+        case .person(let idNumber): promoted = shownIDNumber(idNumber, whole: whole)
         case .nobody, .outsideScope: promoted = nil
         }
         return .ok(

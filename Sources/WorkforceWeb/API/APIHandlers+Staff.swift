@@ -20,7 +20,7 @@ extension APIHandlers {
         }
         let items = staff.lines.prefix(page.limit).map { line in
             Components.Schemas.StaffMember(
-                idNumber: whole ? line.idNumber : maskedIDNumber(line.idNumber), name: line.name,
+                idNumber: shownIDNumber(line.idNumber, whole: whole), name: line.name,
                 enterpriseUscc: line.enterpriseUSCC, enterprise: line.enterpriseName,
                 department: line.department.rawValue, hiredOn: line.hiredOn?.iso, leftOn: line.leftOn?.iso,
                 highestLevel: line.highestLevel?.rawValue)

@@ -75,9 +75,9 @@ enum PageSupport {
             }
             return response
         } catch is NotSignedIn {
-            return .redirect(to: "/login", type: .normal)
+            return Pages.redirect("/login")
         } catch is MustSetPassword {
-            return .redirect(to: "/password", type: .normal)
+            return Pages.redirect("/password")
         } catch let error as WorkforceError {
             switch error {
             case .notFound:
@@ -101,9 +101,9 @@ enum PageSupport {
         do {
             user = try await signedIn { _, _ in () }.user
         } catch is NotSignedIn {
-            return .redirect(to: "/login", type: .normal)
+            return Pages.redirect("/login")
         } catch is MustSetPassword {
-            return .redirect(to: "/password", type: .normal)
+            return Pages.redirect("/password")
         }
         let page = WebPage.render(
             title: status == .notFound ? "未找到" : "无法完成",
@@ -123,7 +123,7 @@ enum PageSupport {
     /// A 303 to `path` that carries a one-line message for the next page (a cookie of a minute:
     /// the message is the server's own words, never a value a person typed).
     static func redirect(to path: String, flash: String) -> Response {
-        var response = Response.redirect(to: path, type: .normal)
+        var response = Pages.redirect(path)
         let value = flash.addingPercentEncoding(withAllowedCharacters: asciiSafe) ?? ""
         response.setCookie(Cookie(name: flashCookie, value: value, maxAge: 60, path: "/", sameSite: .lax))
         return response
