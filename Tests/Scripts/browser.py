@@ -11,8 +11,8 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["ESW_WEB_URL"]
@@ -53,15 +53,23 @@ def fill(name, value):
 def submit(form_action_part=None, button_text=None):
     """Clicks a form's submit button and waits until the next page has loaded (a click returns
     before the browser has left the page)."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    # A mark on the old page's window: the next page has none. (Waiting for the old <html> to go
+    # stale raised "Node with given id does not belong to the document" mid-navigation in CI.)
+    driver.execute_script("window.eswLeaving = true")
     if button_text:
         buttons = [b for b in driver.find_elements(By.TAG_NAME, "button") if button_text in b.text]
         check(buttons, f"a button '{button_text}' on {driver.current_url}")
         buttons[0].click()
     else:
         driver.find_element(By.CSS_SELECTOR, f"form[action*='{form_action_part}'] button[type=submit]").click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 30).until(next_page_loaded)
+
+
+def next_page_loaded(d):
+    try:
+        return d.execute_script("return !window.eswLeaving && document.readyState === 'complete'")
+    except WebDriverException:
+        return False  # the browser is between the two pages
 
 
 def sign_in(name, one_time, new_password):
