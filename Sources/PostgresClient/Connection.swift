@@ -109,6 +109,71 @@ public final class Connection {
         _ = try check(result, sql: sql, accepting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY])
     }
 
+    /// Runs several parameterized statements in one round trip (libpq's pipeline mode): all are
+    /// sent, then every result is read. Returns each statement's result in order. When one fails,
+    /// the server skips the rest, and its error is thrown once the pipeline is drained. Outside a
+    /// transaction the statements are one implicit transaction (nothing of a failed pipeline is
+    /// kept); inside one, the transaction is then failed, as after any error.
+    ///
+    /// For a few small statements that do not depend on each other's results, such as the
+    /// settings and the lookups that open a web request's transaction.
+    ///
+    /// Related libpq documentation: <https://www.postgresql.org/docs/current/libpq-pipeline-mode.html>
+    public func pipeline(_ queries: [SQLQuery]) throws(PostgresError) -> [QueryResult] {
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresError(kind: .client, message: Connection.clientMessage(handle), sql: queries.first?.sql ?? "")
+        }
+        var sendError: PostgresError?
+        var sent = 0
+        for query in queries {
+            do {
+                let accepted = try withParameters(query.binds, sql: query.sql) { types, values, count in
+                    PQsendQueryParams(handle, query.sql, count, types, values, nil, nil, 0)
+                }
+                guard accepted == 1 else {
+                    sendError = PostgresError(
+                        kind: PQstatus(handle) == CONNECTION_OK ? .client : .connection,
+                        message: Connection.clientMessage(handle), sql: query.sql)
+                    break
+                }
+                sent += 1
+            } catch {
+                sendError = error
+                break
+            }
+        }
+        var results: [QueryResult] = []
+        var firstError = sendError
+        if PQpipelineSync(handle) == 1 {
+            for query in queries.prefix(sent) {
+                let result = PQgetResult(handle)
+                if result.map({ PQresultStatus($0) }) == PGRES_PIPELINE_ABORTED {
+                    PQclear(result)
+                } else {
+                    do {
+                        results.append(
+                            try check(result, sql: query.sql, accepting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK]))
+                    } catch {
+                        if firstError == nil { firstError = error }
+                    }
+                }
+                // Each statement's results end with a null result.
+                while let extra = PQgetResult(handle) { PQclear(extra) }
+            }
+            // The sync point's own result, then the end of the pipeline.
+            while let result = PQgetResult(handle) {
+                let status = PQresultStatus(result)
+                PQclear(result)
+                if status == PGRES_PIPELINE_SYNC { break }
+            }
+        } else if firstError == nil {
+            firstError = PostgresError(kind: .connection, message: Connection.clientMessage(handle), sql: "")
+        }
+        PQexitPipelineMode(handle)
+        if let firstError { throw firstError }
+        return results
+    }
+
     // MARK: Transactions
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -124,6 +189,24 @@ public final class Connection {
         defer { transactionDepth = 0 }
         do {
             let value = try body(self)
+            try execute(script: "COMMIT")
+            return value
+        } catch {
+            try? execute(script: "ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a transaction like ``transaction(_:)``, whose first statements, `opening`,
+    /// travel with its BEGIN in one round trip (``pipeline(_:)``); `body` gets their results.
+    /// Not nested: it must start a transaction.
+    public func transaction<T>(opening: [SQLQuery], _ body: (Connection, [QueryResult]) throws -> T) throws -> T {
+        precondition(transactionDepth == 0, "a transaction with opening statements cannot be nested")
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        do {
+            let results = try pipeline(["BEGIN"] + opening)
+            let value = try body(self, Array(results.dropFirst()))
             try execute(script: "COMMIT")
             return value
         } catch {

@@ -18,9 +18,14 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Compact JSON, or indented by two spaces when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
+        String(decoding: utf8(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The UTF-8 text of ``serialized(pretty:)``, for a body sent as it is.
+    public func utf8(pretty: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         write(to: &output, pretty: pretty, indent: 0)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Appends this value's UTF-8 text to `output` as ``serialized(pretty:)`` writes it, nested

@@ -98,6 +98,55 @@ import Testing
         }
     }
 
+    @Test func aPipelineAnswersEachStatementInOrderAndStopsAtTheFirstError() throws {
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: "CREATE TABLE item (name text PRIMARY KEY)")
+            let results = try db.pipeline([
+                "SELECT \(7)::int", "INSERT INTO item VALUES (\("a"))", "SELECT count(*) FROM item",
+            ])
+            #expect(try results[0].single().decode(0, as: Int.self) == 7)
+            #expect(try results[2].single().decode(0, as: Int.self) == 1)
+            #expect(results[1].affectedRows == 1)
+
+            // The duplicate fails, the server skips what follows it, and outside a transaction the
+            // pipeline is one: nothing of it is kept. The connection goes on.
+            let error = #expect(throws: PostgresError.self) {
+                try db.pipeline([
+                    "INSERT INTO item VALUES (\("b"))", "INSERT INTO item VALUES (\("a"))",
+                    "INSERT INTO item VALUES (\("c"))",
+                ])
+            }
+            #expect(error?.sqlState == .uniqueViolation)
+            let names = try db.query("SELECT name FROM item ORDER BY name").map { try $0.decode(0, as: String.self) }
+            #expect(names == ["a"])
+        }
+    }
+
+    @Test func aTransactionsOpeningStatementsGoWithItsBeginAndRollBackWithIt() throws {
+        struct Abort: Error {}
+        try TestDatabase.withSchema(migrated: false) { db in
+            try db.execute(script: "CREATE TABLE item (name text)")
+            let seen = try db.transaction(opening: ["SELECT set_config('esw.test', 'on', true)", "SELECT 2 + 2"]) {
+                db, results in
+                #expect(db.isInTransaction)
+                #expect(try results.last?.single().decode(0, as: Int.self) == 4)
+                return try db.query("SELECT current_setting('esw.test')").single().decode(0, as: String.self)
+            }
+            #expect(seen == "on")
+            // LOCAL settings ended with the transaction.
+            #expect(
+                try db.query("SELECT current_setting('esw.test', true)").single().decode(0, as: String?.self) != "on")
+            #expect(throws: Abort.self) {
+                try db.transaction(opening: ["INSERT INTO item VALUES ('lost')"]) { _, _ in throw Abort() }
+            }
+            #expect(throws: PostgresError.self) {
+                try db.transaction(opening: ["SELECT 1 / 0"]) { _, _ in Issue.record("the body ran after an error") }
+            }
+            #expect(try db.query("SELECT count(*) FROM item").single().decode(0, as: Int.self) == 0)
+            #expect(!db.isInTransaction)
+        }
+    }
+
     @Test func copyStreamsOneHundredThousandRows() throws {
         try TestDatabase.withSchema(migrated: false) { db in
             try db.execute(script: "CREATE TABLE bulk (n int, label text)")

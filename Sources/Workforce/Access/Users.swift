@@ -110,11 +110,15 @@ public enum Session {
     /// one-time one (the web pages ask for a new one first); nil when no user is set, or when the
     /// session is unknown, expired or its user disabled. Users read their own row (sql/0014).
     public static func actor(_ db: Connection) throws -> SignedInUser? {
-        let rows = try db.query(
-            """
-            SELECT a.user_name, a.role::text, coalesce(a.enterprise_uscc, a.region_code), u.password_one_time
-            FROM esw_actor() a JOIN app_user u ON u.id = a.user_id
-            """)
+        try actor(in: db.query(actorQuery))
+    }
+
+    private static let actorQuery: SQLQuery = """
+        SELECT a.user_name, a.role::text, coalesce(a.enterprise_uscc, a.region_code), u.password_one_time
+        FROM esw_actor() a JOIN app_user u ON u.id = a.user_id
+        """
+
+    private static func actor(in rows: QueryResult) throws -> SignedInUser? {
         guard let row = rows.first else { return nil }
         return SignedInUser(
             name: try row.decode(0), role: AccessRole(rawValue: try row.decode(1))!, scope: try row.decode(2),
@@ -135,11 +139,28 @@ public enum Session {
     /// as the application role with no user (it sees nothing). Must run inside a transaction.
     public static func useLocally(_ token: SessionToken?, statementTimeoutMilliseconds: Int, on db: Connection) throws {
         precondition(db.isInTransaction, "useLocally outside a transaction would last one statement")
-        _ = try db.query(
-            """
-            SELECT set_config('role', \(applicationRole), true), set_config('esw.session', \(token?.value ?? ""), true),
-                   set_config('statement_timeout', \(String(statementTimeoutMilliseconds)), true)
-            """)
+        try db.query(localSettings(token, statementTimeoutMilliseconds: statementTimeoutMilliseconds))
+    }
+
+    private static func localSettings(_ token: SessionToken?, statementTimeoutMilliseconds: Int) -> SQLQuery {
+        """
+        SELECT set_config('role', \(applicationRole), true), set_config('esw.session', \(token?.value ?? ""), true),
+               set_config('statement_timeout', \(String(statementTimeoutMilliseconds)), true)
+        """
+    }
+
+    /// Runs `body` in a new transaction on `db` as ``useLocally(_:statementTimeoutMilliseconds:on:)``
+    /// sets it up, marking the session as used first when `touch` (``touch(_:)``), and hands it the
+    /// acting user as ``actor(_:)`` reads them (nil for none). The settings, the touch and the
+    /// lookup travel with the BEGIN in one round trip: a web request's fixed cost.
+    public static func transactionLocally<T>(
+        _ token: SessionToken?, statementTimeoutMilliseconds: Int, touch: Bool, on db: Connection,
+        _ body: (Connection, SignedInUser?) throws -> T
+    ) throws -> T {
+        var opening = [localSettings(token, statementTimeoutMilliseconds: statementTimeoutMilliseconds)]
+        if touch { opening.append(touchQuery) }
+        opening.append(actorQuery)
+        return try db.transaction(opening: opening) { db, results in try body(db, try actor(in: results.last!)) }
     }
 
     /// Waits until the session set on `db` (``use(_:on:)``) names its user there, i.e. until a

@@ -76,8 +76,10 @@ extension Session {
     /// not revive a session that has ended. Returns whether it wrote.
     @discardableResult
     public static func touch(_ db: Connection) throws -> Bool {
-        try db.query("SELECT esw_touch_session()").single().decode(0)
+        try db.query(touchQuery).single().decode(0)
     }
+
+    static let touchQuery: SQLQuery = "SELECT esw_touch_session()"
 
     /// Ends the acting login session (`esw_logout()`): its token names nobody from then on, on
     /// every connection. An API token is not ended (an admin revokes it). Returns whether a

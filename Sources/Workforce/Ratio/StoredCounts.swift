@@ -62,12 +62,13 @@ extension RatioService {
     /// - Returns: how many days were computed.
     @discardableResult
     public func holdToday(_ today: CalendarDate, registeredOnly: Bool) throws -> Int {
-        if try db.query("SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()").single()
-            .decode(0, as: Bool.self)
-        {
-            return 0
-        }
-        return try db.query("SELECT ratio_counts_roll(\(today), \(registeredOnly))").single().decode(0)
+        // One round trip: CASE evaluates the roll only when the server takes writes.
+        try db.query(
+            """
+            SELECT CASE WHEN current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery() THEN 0
+                        ELSE ratio_counts_roll(\(today), \(registeredOnly)) END
+            """
+        ).single().decode(0)
     }
 
     /// Every difference between the held counts and the functions (sql `ratio_counts_differences`),

@@ -14,7 +14,7 @@ extension APIHandlers {
             let scope = try Session.scope(db)
             return try request.json(db, enterprise: region == nil ? scope.uscc : nil, region: region ?? scope.region)
         }
-        return .ok(.init(body: .json(RatioJSON(json))))
+        return .ok(.init(body: .json(RatioJSON.body(json))))
     }
 
     func getEnterpriseRatio(_ input: Operations.GetEnterpriseRatio.Input) async throws
@@ -27,7 +27,7 @@ extension APIHandlers {
         let json = try await APIHandlers.enterpriseInPath {
             try await APIHandlers.transaction { db in try request.json(db, enterprise: uscc, region: nil) }
         }
-        return .ok(.init(body: .json(RatioJSON(json))))
+        return .ok(.init(body: .json(RatioJSON.body(json))))
     }
 }
 

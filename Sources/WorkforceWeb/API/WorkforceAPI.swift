@@ -24,7 +24,8 @@ public enum WorkforceAPI {
     /// ```
     public static func register<Context: RequestContext>(on router: Router<Context>) throws {
         let group = router.group(RouterPath(prefix)).add(middleware: ProblemMiddleware<Context>())
-        try APIHandlers().registerHandlers(on: group, serverURL: URL(string: "/")!)
+        try APIHandlers().registerHandlers(
+            on: group, serverURL: URL(string: "/")!, middlewares: [WrittenJSONMiddleware()])
     }
 }
 
@@ -37,8 +38,8 @@ struct APIHandlers: APIProtocol {
     static func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         guard let scope = RequestScope.current, scope.token != nil else { throw APIProblem.unauthorized }
         return try await scope.transaction { db in
-            guard let user = try Session.actingUser(db) else { throw APIProblem.unauthorized }
-            scope.notes.userName = user
+            guard let user = scope.notes.actor else { throw APIProblem.unauthorized }
+            scope.notes.userName = user.name
             return try body(db)
         }
     }

@@ -45,7 +45,7 @@ enum PageSupport {
     ) async throws -> (user: WebFrame.User, value: T) {
         guard let scope = RequestScope.current else { throw NotSignedIn() }
         return try await scope.transaction { db in
-            guard let actor = try Session.actor(db) else { throw NotSignedIn() }
+            guard let actor = scope.notes.actor else { throw NotSignedIn() }
             if actor.oneTimePassword { throw MustSetPassword() }
             scope.notes.userName = actor.name
             let user = WebFrame.User(name: actor.name, roleName: Pages.roleName(actor.role))

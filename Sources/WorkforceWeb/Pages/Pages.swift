@@ -39,8 +39,9 @@ enum Pages {
         render: (T, WebFrame) -> String
     ) async throws -> Response {
         guard let session = context.session, let scope = RequestScope.current else { return redirect("/login") }
+        let notes = scope.notes
         let outcome = try await scope.transaction { db -> Outcome<T> in
-            guard let user = try Session.actor(db) else { return .signedOut }
+            guard let user = notes.actor else { return .signedOut }
             if user.oneTimePassword && !allowOneTime { return .mustSetPassword }
             return .data(user, try read(db, user))
         }

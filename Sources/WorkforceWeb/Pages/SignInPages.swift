@@ -89,7 +89,7 @@ struct SignInPages {
         enum Change: Sendable { case done, signedOut, wrongCurrent, weak }
         let notes = scope.notes
         let change = try await scope.transaction { db -> Change in
-            guard let user = try Session.actor(db) else { return .signedOut }
+            guard let user = notes.actor else { return .signedOut }
             notes.userName = user.name
             do {
                 try Users(db: db).setPassword(current: current, new: new)

@@ -30,14 +30,19 @@ public struct RequestScope: Sendable {
     /// with the request's statement timeout; it commits when `body` returns and rolls back when it
     /// throws. The user and the timeout end with the transaction. The request's first transaction
     /// also marks its session as used (a login session ends after 8 hours without a request).
+    /// `body` may read the acting user in ``RequestNotes/actor`` (read with the settings, in the
+    /// same round trip).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let token = self.token
         let timeout = statementTimeoutMilliseconds
         let touch = token != nil && notes.firstTouch()
-        return try await pool.withTransaction { db in
-            try Session.useLocally(token, statementTimeoutMilliseconds: timeout, on: db)
-            if touch { try Session.touch(db) }
-            return try body(db)
+        let notes = self.notes
+        return try await pool.withConnection { db in
+            try Session.transactionLocally(token, statementTimeoutMilliseconds: timeout, touch: touch, on: db) {
+                db, actor in
+                notes.actor = actor
+                return try body(db)
+            }
         }
     }
 }
