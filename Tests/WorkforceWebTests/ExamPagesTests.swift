@@ -119,7 +119,8 @@ import Workforce
 
             let header = "身份证号,考试场次,科目,成绩\n"
             let good =
-                "\(FixtureWorld.person(1)),2099 助理社会工作师,practice,70\n\(FixtureWorld.person(1)),2099 助理社会工作师,comprehensive,65.5\n"
+                "\(FixtureWorld.person(1)),2099 助理社会工作师,practice,70\n"
+                + "\(FixtureWorld.person(1)),2099 助理社会工作师,comprehensive,65.5\n"
             // Line 4: a score over 100; line 5: Beijing's candidate, outside the province.
             let csv =
                 header + good + "\(FixtureWorld.person(2)),2099 助理社会工作师,practice,101\n"

@@ -12,6 +12,7 @@ import Workforce
     static let users: [(name: String, role: AccessRole, scope: String?)] = [
         ("sz-coordinator", .enterpriseCoordinator, FixtureWorld.shenzhen),
         ("sz-hr", .enterpriseHR, FixtureWorld.shenzhen),
+        ("guangdong", .provincialBureau, "440000"),
     ]
 
     /// Shenzhen: 张伟 (union, junior since 2012), 李娜 (party, intermediate since 2013-03),
@@ -64,6 +65,10 @@ import Workforce
             let today = try await pages.get("/ratio", as: "sz-hr")
             #expect(today.text.contains("截至2013年12月31日：在册 4 人，持证 3 人"))
             #expect(today.text.contains("href=\"/ratio\" aria-current=\"page\""), "the role's menu")
+            // A bureau's is its province's total: Shenzhen's staff, not Beijing's 陈静.
+            let province = try await pages.get("/ratio?date=2013-06-30", as: "guangdong")
+            #expect(province.text.contains("<h2>广东省 · 持证比例</h2>"))
+            #expect(province.text.contains("截至2013年6月30日：在册 3 人，持证 2 人"))
         }
     }
 
