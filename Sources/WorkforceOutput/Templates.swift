@@ -27,6 +27,10 @@ enum Templates {
             ("web-event-new", PackageResources.web_event_new_mustache),
             ("web-event-show", PackageResources.web_event_show_mustache),
             ("web-event-attendance", PackageResources.web_event_attendance_mustache),
+            ("web-ratio", PackageResources.web_ratio_mustache),
+            ("web-hours", PackageResources.web_hours_mustache),
+            ("web-exam-list", PackageResources.web_exam_list_mustache),
+            ("web-exam-show", PackageResources.web_exam_show_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

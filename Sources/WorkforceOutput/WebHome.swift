@@ -7,10 +7,12 @@ public import Workforce
 /// as 2013年6月1日, all text in Simplified Chinese.
 public enum WebHome {
     /// What an enterprise coordinator or HR user came for: the enterprise's certified ratio today
-    /// (a big figure), its trend by month end, the table by department, and, for a coordinator,
-    /// the training events that start this month with their seats and waitlists (nil for HR).
+    /// (a big figure), its trend by month end, the table by department, the exam funnel of this
+    /// year by level, and, for a coordinator, the training events that start this month with
+    /// their seats and waitlists (nil for HR).
     public static func enterprise(
-        frame: WebFrame, entry: RatioEntry, asOf: CalendarDate, trend: [TrendPoint], events: [EventSummary]?
+        frame: WebFrame, entry: RatioEntry, asOf: CalendarDate, trend: [TrendPoint], funnel: [ExamResults.FunnelLine],
+        events: [EventSummary]?
     ) -> String {
         var name = ""
         if case .enterprise(let enterprise) = entry.scope { name = enterprise.name }
@@ -19,16 +21,9 @@ public enum WebHome {
             "percentage": entry.counts.percentage,
             "certified": ReportText.count(entry.counts.certified), "tracked": ReportText.count(entry.counts.tracked),
             "trendChart": trendChart(trend, title: "\(name)持证比例（每月末）"),
-            "departments": Templates.table(
-                headers: ["部门", "在册人数", "持证人数", "持证比例"],
-                rows: entry.departments.map {
-                    [
-                        $0.department.chineseName, ReportText.count($0.counts.tracked),
-                        ReportText.count($0.counts.certified), $0.counts.percentage,
-                    ]
-                },
-                numeric: [1, 2, 3], names: [0]),
+            "departments": departmentTable(entry),
             "hasDepartments": !entry.departments.isEmpty,
+            "funnel": ["year": String(asOf.year), "any": !funnel.isEmpty, "levels": WebExams.funnelTable(funnel)],
         ]
         if let events {
             context["training"] = [
@@ -105,6 +100,20 @@ public enum WebHome {
             "hasApplications": !applications.isEmpty,
         ]
         return WebPage.render(title: "\(scopeName)概况", frame: frame, template: "web-home-region", context: context)
+    }
+
+    /// The table of `entry`'s departments: tracked, certified, ratio (a person in two departments
+    /// counts in each).
+    static func departmentTable(_ entry: RatioEntry) -> [String: Any] {
+        Templates.table(
+            headers: ["部门", "在册人数", "持证人数", "持证比例"],
+            rows: entry.departments.map {
+                [
+                    $0.department.chineseName, ReportText.count($0.counts.tracked),
+                    ReportText.count($0.counts.certified), $0.counts.percentage,
+                ]
+            },
+            numeric: [1, 2, 3], names: [0])
     }
 
     /// The trend as the reports draw it (Charts.lineChart), labelled 2013年6月 per month end.

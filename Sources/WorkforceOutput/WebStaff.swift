@@ -75,8 +75,12 @@ public enum WebStaff {
         return WebPage.render(title: "人员", frame: frame, template: "web-staff-list", context: context)
     }
 
-    /// A person's page: who, employments, certificates, training with the hours credited, exams.
-    public static func person(_ record: PersonRecord, wholeIDNumber: Bool, frame: WebFrame) -> String {
+    /// A person's page: who, employments, certificates with their registration (登记) state by
+    /// certificate number (`registrations`; a revoked certificate has none), training with the
+    /// hours credited, exams.
+    public static func person(
+        _ record: PersonRecord, registrations: [String: CertificateStatus] = [:], wholeIDNumber: Bool, frame: WebFrame
+    ) -> String {
         let context: [String: Any] = [
             "name": record.name, "idNumber": shownIDNumber(record.idNumber, whole: wholeIDNumber),
             "gender": record.gender == "M" ? "男" : "女", "birthDate": WebText.date(record.birthDate),
@@ -90,6 +94,7 @@ public enum WebStaff {
                 [
                     "level": $0.level.chineseName, "number": $0.number, "issuedOn": WebText.date($0.issuedOn),
                     "revokedOn": WebText.date($0.revokedOn),
+                    "registration": registrations[$0.number].map(registrationText) ?? "—",
                 ]
             },
             "trainingHours": WebText.hours(record.trainingHours),
@@ -107,6 +112,15 @@ public enum WebStaff {
             },
         ]
         return WebPage.render(title: record.name, frame: frame, template: "web-staff-person", context: context)
+    }
+
+    /// 已登记（有效至2016年2月1日）, 未登记（应于2013年1月1日前登记）, 登记失效（2015年2月1日）.
+    static func registrationText(_ status: CertificateStatus) -> String {
+        switch status.state {
+        case .registered, .renewalDue: "\(status.state.chineseName)（有效至\(WebText.date(status.validUntil))）"
+        case .unregistered, .overdue: "\(status.state.chineseName)（应于\(WebText.date(status.dueBy))前登记）"
+        case .lapsed: "\(status.state.chineseName)（\(WebText.date(status.validUntil))）"
+        }
     }
 
     /// The upload form of `upload`, with the file's error beside the file field.

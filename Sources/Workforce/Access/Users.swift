@@ -181,6 +181,19 @@ public enum Session {
         try db.query("SELECT (esw_actor()).user_name").single().decode(0)
     }
 
+    /// Whether the acting user's role may write `kind` of data (a `data_kind` of role_permission:
+    /// `exam_registrations`, `exam_results`, …) within its scope: what a page asks before it
+    /// offers a form. False when no user acts. The policies decide each write all the same.
+    public static func mayWrite(_ db: Connection, _ kind: String) throws -> Bool {
+        try db.query(
+            """
+            SELECT coalesce((esw_actor()).role = 'admin' OR EXISTS (
+                SELECT 1 FROM role_permission p
+                WHERE p.role = (esw_actor()).role AND p.data_kind = \(kind)::data_kind), false)
+            """
+        ).single().decode(0)
+    }
+
     /// The acting user's scope: an enterprise's USCC, or a region code (a province for a bureau);
     /// both nil for the country roles and when no user is set.
     public static func scope(_ db: Connection) throws -> (uscc: String?, region: String?) {

@@ -153,4 +153,66 @@ public struct ExamRegistrations {
             })
         return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
+
+    /// The registrations of a session that the acting user sees (row-level security decides), by
+    /// enterprise and name: who, from which enterprise, for which subjects, the scores recorded
+    /// (exam_subject_result, local lines included) and whether the level was passed in the
+    /// session's year (exam_level_pass).
+    ///
+    /// - Throws: `notFound` for a session that does not exist.
+    public func list(sessionID: Int) throws -> [ExamRegistrationLine] {
+        _ = try ExamSessions(db: db).session(sessionID)
+        return try db.query(
+            """
+            SELECT r.person_id, p.id_number, p.name, en.name, r.subjects::text[], r.registered_on,
+                   r.eligibility_unverified,
+                   ARRAY(SELECT x.subject::text || ' ' || x.score::text || ' ' || x.passed::text
+                         FROM exam_subject_result x
+                         WHERE x.person_id = r.person_id AND x.session_id = r.session_id ORDER BY x.subject),
+                   EXISTS (SELECT 1 FROM exam_level_pass lp
+                           WHERE lp.person_id = r.person_id AND lp.level = s.level AND lp.year = s.year)
+            FROM exam_registration r
+            JOIN exam_session s ON s.id = r.session_id
+            JOIN person p ON p.id = r.person_id
+            JOIN enterprise en ON en.id = r.enterprise_id
+            WHERE r.session_id = \(sessionID)
+            ORDER BY en.name, p.name, p.id_number
+            """
+        ).map { row in
+            let scores = try row.decode(7, as: [String].self).map { text in
+                let parts = text.split(separator: " ").map(String.init)
+                return ExamRegistrationLine.Score(
+                    subject: ExamSubject(rawValue: parts[0])!, score: parts[1], passed: parts[2] == "true")
+            }
+            return ExamRegistrationLine(
+                personID: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
+                enterpriseName: try row.decode(3), subjects: try row.decode(4, as: [ExamSubject].self),
+                registeredOn: try row.decode(5), eligibilityUnverified: try row.decode(6), scores: scores,
+                passed: try row.decode(8))
+        }
+    }
+}
+
+/// One registration of an exam session, as its page lists it.
+public struct ExamRegistrationLine: Sendable, Equatable {
+    public struct Score: Sendable, Equatable {
+        public let subject: ExamSubject
+        /// The score with two decimals, as exam_subject_result gives it.
+        public let score: String
+        /// Passed on the national line or on a local line covering the candidate's region.
+        public let passed: Bool
+    }
+    /// The person's key (the address of their page).
+    public let personID: Int
+    public let idNumber: String
+    public let name: String
+    public let enterpriseName: String
+    public let subjects: [ExamSubject]
+    public let registeredOn: CalendarDate
+    /// Education or the start of social work was not recorded when the person registered.
+    public let eligibilityUnverified: Bool
+    /// The scores recorded so far, by subject; empty before the results come in.
+    public let scores: [Score]
+    /// The level was passed in the session's year.
+    public let passed: Bool
 }

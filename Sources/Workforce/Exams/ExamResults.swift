@@ -167,6 +167,13 @@ public struct ExamResults {
         return try funnel(registrations: "c.year = \(year) AND in_region(c.region_code, \(code))", certifiedBy: today)
     }
 
+    /// The funnel of one enterprise's registrations for one exam year (its home page's), with the
+    /// region funnel's rules; certified counts certificates issued up to `today`.
+    public func funnel(enterpriseUSCC: String, year: Int, today: CalendarDate) throws -> [FunnelLine] {
+        let id = try Enterprises(db: db).lookUp(uscc: enterpriseUSCC).id
+        return try funnel(registrations: "c.year = \(year) AND c.enterprise_id = \(id)", certifiedBy: today)
+    }
+
     /// The funnel of the sessions held between two dates, for registrations from these
     /// enterprises; certified counts certificates issued up to `to`.
     public func funnel(enterpriseIDs: [Int], from: CalendarDate, to: CalendarDate, today: CalendarDate) throws

@@ -153,10 +153,11 @@ public struct CertificateRegistry {
     }
 
     /// The registration state of every certificate held on a day by an enterprise's or region's
-    /// tracked staff (or everyone's), with the continuing-education hours of the current period.
-    public func status(enterpriseUSCC: String? = nil, region: String? = nil, asOf: CalendarDate) throws
-        -> [CertificateStatus]
-    {
+    /// tracked staff (or everyone's), or by one person (`personID`, employed or not), with the
+    /// continuing-education hours of the current period.
+    public func status(
+        enterpriseUSCC: String? = nil, region: String? = nil, personID: Int? = nil, asOf: CalendarDate
+    ) throws -> [CertificateStatus] {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
         let regionCode = try region.map { try Regions(db: db).known($0) }
         let rule = try self.rule()
@@ -172,10 +173,12 @@ public struct CertificateRegistry {
                                WHERE r.certificate_id = c.id AND r.registered_on <= \(asOf)
                                ORDER BY r.registered_on DESC LIMIT 1) last ON true
             WHERE certificate_valid_on(c.issued_on, c.revoked_on, \(asOf))
-              AND EXISTS (SELECT 1 FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
+              AND (c.person_id = \(personID)
+                   OR \(personID)::bigint IS NULL
+                      AND EXISTS (SELECT 1 FROM employment em JOIN enterprise en ON en.id = em.enterprise_id
                           WHERE em.person_id = c.person_id AND employment_active_on(em.hired_on, em.left_on, \(asOf))
                             AND (\(uscc)::text IS NULL OR en.uscc = \(uscc))
-                            AND in_region(en.region_code, \(regionCode)))
+                            AND in_region(en.region_code, \(regionCode))))
             ORDER BY p.id_number, c.issued_on
             """)
         return try rows.map { row in

@@ -217,13 +217,7 @@ public enum EventPages {
                         ? "列入候补（第 \(outcome.waitlistPosition ?? 0) 位）" : outcome.status.chineseName
                     return .done(outcome.changed ? "\(name) \(place)。" : "\(name) 已在名单中（\(place)），未作更改。")
                 } catch let error as WorkforceError {
-                    var form = WebForm(values: ["id_number": idNumber])
-                    if case .invalid(_, _, let reason) = error {
-                        form.errors["id_number"] = Words.reason(reason)
-                    } else {
-                        form.errors["id_number"] = Words.message(error)
-                    }
-                    return .refused(try read(db, id), form)
+                    return .refused(try read(db, id), Words.refused("id_number", idNumber, by: error))
                 }
             }
             switch outcome {

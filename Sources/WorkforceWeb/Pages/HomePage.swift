@@ -17,7 +17,8 @@ struct HomePage {
     }
 
     enum Home: Sendable {
-        case enterprise(RatioEntry, trend: [TrendPoint], events: [EventSummary]?)
+        case enterprise(
+            RatioEntry, trend: [TrendPoint], funnel: [ExamResults.FunnelLine], events: [EventSummary]?)
         case region(
             RatioReport, scopeName: String, programs: [PilotProgram], applications: [PilotApplication],
             provinceNames: [String: String])
@@ -30,8 +31,9 @@ struct HomePage {
             read: { db, user in try Self.read(db, user: user, today: today) },
             render: { home, frame in
                 switch home {
-                case .enterprise(let entry, let trend, let events):
-                    WebHome.enterprise(frame: frame, entry: entry, asOf: today, trend: trend, events: events)
+                case .enterprise(let entry, let trend, let funnel, let events):
+                    WebHome.enterprise(
+                        frame: frame, entry: entry, asOf: today, trend: trend, funnel: funnel, events: events)
                 case .region(let report, let scopeName, let programs, let applications, let provinceNames):
                     WebHome.region(
                         frame: frame, report: report, scopeName: scopeName, limit: rankedEnterprises,
@@ -40,15 +42,18 @@ struct HomePage {
             })
     }
 
+    /// Where a trend to `day` starts: twelve points, the ends of the eleven months before its
+    /// month, and `day`.
+    static func trendStart(_ day: CalendarDate) -> CalendarDate {
+        CalendarDate(year: day.month == 12 ? day.year : day.year - 1, month: day.month % 12 + 1, day: 1)!
+    }
+
     static func read(_ db: Connection, user: SignedInUser, today: CalendarDate) throws -> Home {
         switch user.role {
         case .enterpriseCoordinator, .enterpriseHR:
             guard let uscc = user.scope else { throw WorkforceError.notFound("the user has no enterprise") }
             let ratio = RatioService(db: db)
             let monthStart = CalendarDate(year: today.year, month: today.month, day: 1)!
-            // Twelve points: the ends of the eleven months before this one, and today.
-            let trendStart = CalendarDate(
-                year: today.month == 12 ? today.year : today.year - 1, month: today.month % 12 + 1, day: 1)!
             let events =
                 user.role == .enterpriseCoordinator
                 ? try Events(db: db).list(
@@ -59,7 +64,8 @@ struct HomePage {
                 : nil
             return .enterprise(
                 try ratio.enterprise(uscc: uscc, asOf: today),
-                trend: try ratio.trend(uscc: uscc, region: nil, from: trendStart, to: today, every: .month),
+                trend: try ratio.trend(uscc: uscc, region: nil, from: trendStart(today), to: today, every: .month),
+                funnel: try ExamResults(db: db).funnel(enterpriseUSCC: uscc, year: today.year, today: today),
                 events: events)
         case .regionCoordinator, .provincialBureau, .ministry, .admin:
             let report = try RatioService(db: db).report(region: user.scope, asOf: today, includeDepartments: false)

@@ -334,6 +334,18 @@ enum Words {
         error.message(field: field, remedy: remedy, value: quotedValue)
     }
 
+    /// A form of one field, `value` as posted, refused by `error`: its reason beside the field, or
+    /// the whole message when the error is not about a value (a conflict, a record not found).
+    static func refused(_ field: String, _ value: String, by error: WorkforceError) -> WebForm {
+        var form = WebForm(values: [field: value])
+        if case .invalid(_, _, let reason) = error {
+            form.errors[field] = Words.reason(reason)
+        } else {
+            form.errors[field] = Words.message(error)
+        }
+        return form
+    }
+
     /// The reason column of the rejects file the pages hand out: "身份证号 '110105********1239': …".
     static func rejectedValue(_ error: RowError) -> String {
         "\(error.column)\(error.value.isEmpty ? "" : " '\(quotedValue(error.value))'"): \(reason(error.reason))"

@@ -83,6 +83,10 @@ enum Pages {
         case .provincialBureau: home = WebFrame.Link(label: "本省", href: "/")
         case .ministry, .admin: home = WebFrame.Link(label: "全国", href: "/")
         }
+        // Every role reads the ratio, the hours and the exams of its own scope.
+        work.append(WebFrame.Link(label: "持证比例", href: "/ratio"))
+        work.append(WebFrame.Link(label: "继续教育", href: "/hours"))
+        work.append(WebFrame.Link(label: "考试", href: "/exams"))
         return [home] + work + [WebFrame.Link(label: "修改密码", href: "/password")]
     }
 }

@@ -96,12 +96,20 @@ public enum RosterPages {
             guard let id = context.parameters.get("person", as: Int.self) else {
                 throw WorkforceError.notFound(Persons.unknown)
             }
+            let today = PageSupport.today()
             let (user, shown) = try await PageSupport.signedIn { db, _ in
                 let persons = Persons(db: db)
-                return (record: try persons.show(personID: id), whole: try persons.seesWholeIDNumbers())
+                let record = try persons.show(personID: id)
+                let registrations = try CertificateRegistry(db: db).status(personID: id, asOf: today)
+                return (
+                    record: record, whole: try persons.seesWholeIDNumbers(),
+                    registrations: Dictionary(registrations.map { ($0.certificateNo, $0) }) { first, _ in first }
+                )
             }
             let frame = PageSupport.frame(user, path: "/staff", context: context, flash: flash)
-            return PageSupport.html(WebStaff.person(shown.record, wholeIDNumber: shown.whole, frame: frame))
+            return PageSupport.html(
+                WebStaff.person(
+                    shown.record, registrations: shown.registrations, wholeIDNumber: shown.whole, frame: frame))
         }
     }
 }
