@@ -53,10 +53,12 @@ enum PageSupport {
         }
     }
 
+    /// The page frame with the menu of the signed-in user's role (``Pages/navigation(for:)``).
     static func frame(
         _ user: WebFrame.User?, path: String, context: some PageRequestContext, flash: String?
     ) -> WebFrame {
-        WebFrame(user: user, navigation: navigation, currentPath: path, csrfToken: context.csrfToken, flash: flash)
+        let menu = RequestScope.current?.notes.actor.map { Pages.navigation(for: $0.role) } ?? navigation
+        return WebFrame(user: user, navigation: menu, currentPath: path, csrfToken: context.csrfToken, flash: flash)
     }
 
     /// Answers a page request: runs `body`, and turns what it throws into a page a person can act

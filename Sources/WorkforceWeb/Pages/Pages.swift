@@ -70,15 +70,13 @@ enum Pages {
         }
     }
 
-    /// The menu of a role: the pages this server has for it. (Exams, pilots and reports join here
-    /// as their pages are built.)
+    /// The menu of a role: the pages this server has for it. Every role reads the staff and the
+    /// training of its scope (a region coordinator also schedules the region's training).
     static func navigation(for role: AccessRole) -> [WebFrame.Link] {
         let home: WebFrame.Link
-        var work: [WebFrame.Link] = []
+        var work = PageSupport.navigation.filter { $0.href != "/" }
         switch role {
-        case .enterpriseCoordinator, .enterpriseHR:
-            home = WebFrame.Link(label: "本企业", href: "/")
-            work = PageSupport.navigation.filter { $0.href != "/" }
+        case .enterpriseCoordinator, .enterpriseHR: home = WebFrame.Link(label: "本企业", href: "/")
         case .regionCoordinator: home = WebFrame.Link(label: "本地区", href: "/")
         case .provincialBureau: home = WebFrame.Link(label: "本省", href: "/")
         case .ministry, .admin: home = WebFrame.Link(label: "全国", href: "/")
