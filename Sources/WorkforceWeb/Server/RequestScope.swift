@@ -31,10 +31,24 @@ public struct RequestScope: Sendable {
     /// throws. The user and the timeout end with the transaction. The request's first transaction
     /// also marks its session as used (a login session ends after 8 hours without a request).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(snapshot: false, body)
+    }
+
+    /// ``transaction(_:)`` as `REPEATABLE READ, READ ONLY`: every query of a report counts the same
+    /// data while others commit. It cannot mark the session as used (a write), so a request reads
+    /// its user in an ordinary transaction first.
+    public func snapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(snapshot: true, body)
+    }
+
+    private func run<T: Sendable>(snapshot: Bool, _ body: @escaping @Sendable (Connection) throws -> T)
+        async throws -> T
+    {
         let token = self.token
         let timeout = statementTimeoutMilliseconds
-        let touch = token != nil && notes.firstTouch()
+        let touch = !snapshot && token != nil && notes.firstTouch()
         return try await pool.withTransaction { db in
+            if snapshot { try db.execute(script: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") }
             try Session.useLocally(token, statementTimeoutMilliseconds: timeout, on: db)
             if touch { try Session.touch(db) }
             return try body(db)
