@@ -27,6 +27,9 @@ enum Templates {
             ("web-event-new", PackageResources.web_event_new_mustache),
             ("web-event-show", PackageResources.web_event_show_mustache),
             ("web-event-attendance", PackageResources.web_event_attendance_mustache),
+            ("web-pilot-list", PackageResources.web_pilot_list_mustache),
+            ("web-pilot-application", PackageResources.web_pilot_application_mustache),
+            ("web-report-list", PackageResources.web_report_list_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

@@ -142,6 +142,8 @@ func withPages(
         router.add(middleware: TestSessionMiddleware(pool: pool))
         RosterPages.addRoutes(to: router)
         EventPages.addRoutes(to: router)
+        PilotPages.addRoutes(to: router)
+        ReportPages.addRoutes(to: router)
         // The test client's closure is @Sendable; the owner's connection is used by one test at a time.
         let fixture = Unchecked((owner, world))
         let signedIn = tokens

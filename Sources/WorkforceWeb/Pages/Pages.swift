@@ -82,6 +82,9 @@ enum Pages {
         case .provincialBureau: home = WebFrame.Link(label: "本省", href: "/")
         case .ministry, .admin: home = WebFrame.Link(label: "全国", href: "/")
         }
+        // Every role reads pilot applications in its scope (an enterprise its own) and their reports.
+        work.append(WebFrame.Link(label: "试点", href: "/pilots"))
+        work.append(WebFrame.Link(label: "报告", href: "/reports"))
         return [home] + work + [WebFrame.Link(label: "修改密码", href: "/password")]
     }
 }

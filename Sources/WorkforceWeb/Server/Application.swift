@@ -50,6 +50,8 @@ public func makeRouter(
         .register(on: router)
     RosterPages.addRoutes(to: router)
     EventPages.addRoutes(to: router)
+    PilotPages.addRoutes(to: router)
+    ReportPages.addRoutes(to: router)
     do {
         try WorkforceAPI.register(on: router)
     } catch {
