@@ -70,8 +70,7 @@ public enum WebPilots {
         let posted = form.values["to"]
         // A refused move whose form the page does not show (not allowed from this state): above them all.
         let shownForm = moves.contains { $0.rawValue == posted }
-        let context: [String: Any] = [
-            "pageError": shownForm ? "" : form.formError ?? "",
+        var context: [String: Any] = [
             "id": application.id, "csrfToken": frame.csrfToken ?? "",
             "facts": facts.map { ["label": $0.label, "value": $0.value] },
             "history": history.map { step in
@@ -95,6 +94,8 @@ public enum WebPilots {
             },
             "hasMoves": !moves.isEmpty,
         ]
+        // (An empty string would still open a Mustache section: only a message goes in.)
+        if !shownForm, let error = form.formError { context["pageError"] = error }
         return WebPage.render(
             title: "试点申报：\(application.applicant)", frame: frame, template: "web-pilot-application", context: context)
     }

@@ -31,26 +31,28 @@ public enum WebReports {
         if let form = regionForm {
             let format = form.values["format"] ?? "html"
             let language = form.values["lang"] ?? "zh"
-            context["region"] =
-                [
-                    "fields": [
-                        form.field("region", "地区代码", hint: "省（440000）、市（440300）或区县（440305）"),
-                        form.field("year", "年份", type: "number", hint: "年末的数据，如 2013；今年为截至今天"),
-                        form.field("as_of", "或截至日期", hint: "如 2013-06-30；填写后不看年份"),
-                    ],
-                    "formats": formats.map {
-                        ["code": $0.code, "name": $0.name, "selected": $0.code == format] as [String: Any]
-                    },
-                    "formatError": form.errors["format"] ?? "",
-                    "languages": [("zh", "中文"), ("en", "英文")].map {
-                        ["code": $0.0, "name": $0.1, "selected": $0.0 == language] as [String: Any]
-                    },
-                    "langError": form.errors["lang"] ?? "",
-                    "signers": [
-                        form.field("preparer", "填报人（可不填）"), form.field("reviewer", "审核人（可不填）"),
-                        form.field("phone", "联系电话（可不填）"),
-                    ],
-                ] as [String: Any]
+            var region: [String: Any] = [
+                "fields": [
+                    form.field("region", "地区代码", hint: "省（440000）、市（440300）或区县（440305）"),
+                    form.field("year", "年份", type: "number", hint: "年末的数据，如 2013；今年为截至今天"),
+                    form.field("as_of", "或截至日期", hint: "如 2013-06-30；填写后不看年份"),
+                ],
+                "formats": formats.map {
+                    ["code": $0.code, "name": $0.name, "selected": $0.code == format] as [String: Any]
+                },
+                "languages": [("zh", "中文"), ("en", "英文")].map {
+                    ["code": $0.0, "name": $0.1, "selected": $0.0 == language] as [String: Any]
+                },
+                "signers": [
+                    form.field("preparer", "填报人（可不填）"), form.field("reviewer", "审核人（可不填）"),
+                    form.field("phone", "联系电话（可不填）"),
+                ],
+            ]
+            // (An empty string would still open a Mustache section: only a message goes in.)
+            for field in ["format", "lang"] {
+                if let error = form.errors[field] { region[field + "Error"] = error }
+            }
+            context["region"] = region
         }
         if let first { context["first"] = first }
         if let next { context["next"] = next }

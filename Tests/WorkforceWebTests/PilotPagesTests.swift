@@ -44,6 +44,7 @@ import Workforce
             #expect(page.status == .ok)
             #expect(page.text.contains("<td>2013年5月20日</td><td>—</td><td>已申报</td>"))
             #expect(Self.moves(page) == ["approved", "rejected"])
+            #expect(!page.text.contains("class=\"error\"") && !page.text.contains("field-error"))
             #expect(page.text.contains(#"name="_csrf" value="test-csrf""#))
             #expect(page.text.contains("/reports/evidence/\(shenzhen)"))
 

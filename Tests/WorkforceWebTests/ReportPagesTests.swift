@@ -87,6 +87,7 @@ extension PageClient {
             // The page offers the form with the bureau's province; the region coordinator gets its city's.
             let page = try await pages.get("/reports", as: "gd-bureau")
             #expect(page.text.contains(#"action="/reports/region""#) && page.text.contains(#"value="440000""#))
+            #expect(!page.text.contains("field-error"))
             let city = try await pages.download("/reports/region?year=2013&format=json", as: "sz-region")
             #expect(city.status == .ok && city.chineseName?.hasPrefix("广东省深圳市") == true)
             // A region outside the scope is not found; inside it, it is the region's report.
