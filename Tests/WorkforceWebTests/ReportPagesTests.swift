@@ -115,7 +115,7 @@ extension PageClient {
             #expect(date.status == .badRequest && date.text.contains("起始日期（from）无效"))
             let order = try await pages.get(
                 "/reports/pilot/\(shenzhen)?from=2014-01-01&to=2013-01-01", as: "gd-bureau")
-            #expect(order.status == .badRequest && order.text.contains("截止日期（to）无效"))
+            #expect(order.status == .badRequest && order.text.contains("截止日期（to）无效：不能早于起始日期（from）。"))
         }
     }
 
@@ -155,7 +155,9 @@ extension PageClient {
             #expect(!page.text.contains("/reports/region"))
             #expect(page.matches(#"href="/reports/evidence/(\d+)""#) == [String(shenzhen)])
             #expect(page.text.contains(#"<a href="/reports" aria-current="page">报告</a>"#))
-            #expect(try await pages.get("/reports/region?year=2013", as: "sz-coordinator").status == .forbidden)
+            for query in ["year=2013", "year=abc"] {
+                #expect(try await pages.get("/reports/region?\(query)", as: "sz-coordinator").status == .forbidden)
+            }
             let own = try await pages.download("/reports/pilot/\(shenzhen)?format=csv", as: "sz-coordinator")
             #expect(own.status == .ok && own.headers[.contentType] == "text/csv; charset=utf-8")
             // The ID numbers in the report are masked (first 6 and last 4).

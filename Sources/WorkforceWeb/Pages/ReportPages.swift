@@ -37,6 +37,9 @@ public enum ReportPages {
         "contact": "联系人", "address": "地址", "industry": "行业/性质",
     ]
 
+    /// The refusal of a region report to an enterprise's user.
+    static let forbiddenRegion = PilotPages.Forbidden(message: "企业用户没有地区报告，可在“报告”页下载本企业的试点报告。")
+
     /// The longest a header line (填报人, 审核人, 联系电话, …) may be.
     static let headerLineLimit = 100
 
@@ -62,7 +65,9 @@ public enum ReportPages {
         flash: String?
     ) async throws -> Response {
         let after = try PilotPages.cursor(request)
-        let (user, listing) = try await PilotPages.signedIn { db, _ in
+        let (user, listing) = try await PilotPages.signedIn { db, user in
+            // A refused region form is shown only to a role that has it.
+            if form != nil && !regionRoles.contains(user.role) { throw forbiddenRegion }
             let page = try PilotPages.applicationsPage(db, after: after, path: "/reports")
             return Listing(
                 programs: try PilotPrograms(db: db).list(), applications: page.applications, first: page.first,
@@ -104,6 +109,13 @@ public enum ReportPages {
                 throw ReportPages.bad(name, "请填写日期，如 2013-06-30 或 2013年6月30日，不早于1949年10月1日。")
             }
             return date
+        }
+
+        /// The `to` of a period from `from` (before the domain, which says it in English).
+        func period() throws -> CalendarDate? {
+            let (from, to) = (try date("from"), try date("to"))
+            if let from, let to, to < from { throw ReportPages.bad("to", "不能早于起始日期（from）。") }
+            return to
         }
 
         /// One of `choices`, `fallback` when not given.
@@ -235,7 +247,7 @@ public enum ReportPages {
                 report = try await build(
                     check: { db, user in
                         guard regionRoles.contains(user.role) else {
-                            throw PilotPages.Forbidden(message: "企业用户没有地区报告，可在“报告”页下载本企业的试点报告。")
+                            throw forbiddenRegion
                         }
                         guard let code = region.isEmpty ? user.scope : region else {
                             throw ReportPages.bad("region", "请填写地区代码。")
@@ -266,7 +278,7 @@ public enum ReportPages {
             let query = Query(request, ["format", "lang", "from", "to", "preparer", "reviewer", "phone"])
             let format = try query.choice("format", ["html", "csv", "json"], fallback: "html")
             let language = CSVLanguage(rawValue: try query.choice("lang", ["zh", "en"], fallback: "zh")) ?? .zh
-            let (from, to, header) = (try query.date("from"), try query.date("to"), try reportHeader(query))
+            let (from, to, header) = (try query.date("from"), try query.period(), try reportHeader(query))
             let today = PageSupport.today()
             let report = try await build { db, _ in
                 try Reports(db: db).pilot(applicationID: id, from: from, to: to, today: today)
@@ -302,7 +314,7 @@ public enum ReportPages {
         try await PilotPages.respond(request, context: context, section: "/reports") { _ in
             let id = try PilotPages.applicationID(context)
             let query = Query(request, ["from", "to", "preparer", "reviewer", "phone"])
-            let (from, to, header) = (try query.date("from"), try query.date("to"), try reportHeader(query))
+            let (from, to, header) = (try query.date("from"), try query.period(), try reportHeader(query))
             let today = PageSupport.today()
             let evidence = try await build { db, _ in
                 try Reports(db: db).evidence(applicationID: id, from: from, to: to, today: today)
