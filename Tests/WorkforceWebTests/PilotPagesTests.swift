@@ -1,5 +1,6 @@
 import CalendarDates
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PostgresClient
 import TestSupport
@@ -157,6 +158,35 @@ import Workforce
             #expect(Set(firstIDs).isDisjoint(with: secondIDs))
             #expect(!second.text.contains("下一页") && second.text.contains(#"href="/pilots">第一页"#))
             #expect(try await pages.get("/pilots?after=x", as: "gd-bureau").status == .badRequest)
+        }
+    }
+
+    @Test func theServersRouterServesThePagesBehindItsMiddlewareWithCookieAndCSRF() async throws {
+        try await WebHarness.run { harness, client in
+            let cookie = try await client.signInWithNewPassword(harness, "guangdong")
+            let list = try await client.get("/pilots", cookie: cookie)
+            #expect(list.status == .ok)
+            #expect(list.body.contains(#"<a href="/pilots" aria-current="page">试点</a><a href="/reports">报告</a>"#))
+            let regex = try NSRegularExpression(pattern: #"<a href="/pilots/applications/(\d+)">"#)
+            let ids = regex.matches(in: list.body, range: NSRange(list.body.startIndex..., in: list.body)).map {
+                String(list.body[Range($0.range(at: 1), in: list.body)!])
+            }
+            #expect(ids.count == 2)  // Shenzhen's and Guangzhou's, not Beijing's
+            let id = try #require(ids.first)
+            let page = try await client.get("/pilots/applications/\(id)", cookie: cookie)
+            let csrf = try #require(page.csrfToken)
+            let unsigned = try await client.post(
+                "/pilots/applications/\(id)/advance", form: [("to", "approved")], cookie: cookie)
+            #expect(unsigned.status == .forbidden)
+            let moved = try await client.post(
+                "/pilots/applications/\(id)/advance", form: [("_csrf", csrf), ("to", "approved")], cookie: cookie)
+            #expect(moved.status == .seeOther && moved.location == "/pilots/applications/\(id)")
+            #expect(try await client.get("/pilots/applications/\(id)", cookie: cookie).body.contains("<td>已批准</td>"))
+
+            let zip = try await client.get("/reports/evidence/\(id)", cookie: cookie)
+            #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+            #expect(zip.headers[.xContentTypeOptions] == "nosniff")
+            #expect(try await client.get("/reports/region?year=abc", cookie: cookie).status == .badRequest)
         }
     }
 
