@@ -46,6 +46,16 @@ public enum EvidencePack {
 
     /// Writes the pack as a ZIP archive, atomically; returns the manifest's SHA-256.
     public static func write(files: [File], header: [String], to path: String, modified: Date) throws -> String {
+        let pack = try archive(files: files, header: header, modified: modified)
+        try writeAtomically(pack.data, to: path)
+        return pack.manifestDigest
+    }
+
+    /// The pack as the bytes of a ZIP archive, built whole in memory (MANIFEST first), and the
+    /// manifest's SHA-256.
+    public static func archive(files: [File], header: [String], modified: Date) throws
+        -> (data: Data, manifestDigest: String)
+    {
         let manifest = manifest(files: files, header: header)
         let archive = try Archive(data: Data(), accessMode: .create)
         for file in [File(name: manifestName, data: manifest)] + files {
@@ -57,10 +67,9 @@ public enum EvidencePack {
             }
         }
         guard let data = archive.data else {
-            throw WorkforceError.invalid(field: "out", value: path, reason: "the archive could not be built")
+            throw WorkforceError.invalid(field: "out", value: "", reason: "the archive could not be built")
         }
-        try writeAtomically(data, to: path)
-        return hex(manifest)
+        return (data, hex(manifest))
     }
 
     /// Checks every file of a pack against its MANIFEST: a changed, missing or added file is a problem.

@@ -31,6 +31,9 @@ enum Templates {
             ("web-hours", PackageResources.web_hours_mustache),
             ("web-exam-list", PackageResources.web_exam_list_mustache),
             ("web-exam-show", PackageResources.web_exam_show_mustache),
+            ("web-pilot-list", PackageResources.web_pilot_list_mustache),
+            ("web-pilot-application", PackageResources.web_pilot_application_mustache),
+            ("web-report-list", PackageResources.web_report_list_mustache),
         ]
         var library = MustacheLibrary()
         for source in sources {

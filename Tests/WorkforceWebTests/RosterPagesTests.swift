@@ -144,6 +144,8 @@ func withPages(
         EventPages.addRoutes(to: router)
         HRPages(today: { CalendarDate(year: 2013, month: 12, day: 31)! }).addRoutes(to: router)
         ExamPages.addRoutes(to: router)
+        PilotPages.addRoutes(to: router)
+        ReportPages.addRoutes(to: router)
         // The test client's closure is @Sendable; the owner's connection is used by one test at a time.
         let fixture = Unchecked((owner, world))
         let signedIn = tokens

@@ -152,12 +152,16 @@ public enum Session {
     /// Runs `body` in a new transaction on `db` as ``useLocally(_:statementTimeoutMilliseconds:on:)``
     /// sets it up, marking the session as used first when `touch` (``touch(_:)``), and hands it the
     /// acting user as ``actor(_:)`` reads them (nil for none). The settings, the touch and the
-    /// lookup travel with the BEGIN in one round trip: a web request's fixed cost.
+    /// lookup travel with the BEGIN in one round trip: a web request's fixed cost. With `snapshot`
+    /// the transaction is `REPEATABLE READ, READ ONLY` (every query of a report counts the same
+    /// data), and then cannot `touch`.
     public static func transactionLocally<T>(
-        _ token: SessionToken?, statementTimeoutMilliseconds: Int, touch: Bool, on db: Connection,
-        _ body: (Connection, SignedInUser?) throws -> T
+        _ token: SessionToken?, statementTimeoutMilliseconds: Int, touch: Bool, snapshot: Bool = false,
+        on db: Connection, _ body: (Connection, SignedInUser?) throws -> T
     ) throws -> T {
-        var opening = [localSettings(token, statementTimeoutMilliseconds: statementTimeoutMilliseconds)]
+        precondition(!(snapshot && touch), "a read-only snapshot cannot mark the session as used")
+        var opening: [SQLQuery] = snapshot ? ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"] : []
+        opening.append(localSettings(token, statementTimeoutMilliseconds: statementTimeoutMilliseconds))
         if touch { opening.append(touchQuery) }
         opening.append(actorQuery)
         return try db.transaction(opening: opening) { db, results in try body(db, try actor(in: results.last!)) }

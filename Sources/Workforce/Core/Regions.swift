@@ -49,6 +49,12 @@ public struct Regions {
         return division
     }
 
+    /// Whether the division `code` lies inside `scope` (a province, city or county code; nil is the
+    /// country), by the code prefixes every scope uses (`in_region`).
+    public func isWithin(_ code: String, scope: String?) throws -> Bool {
+        try db.query("SELECT in_region(\(code), \(scope))").single().decode(0)
+    }
+
     /// A region code that names a division of the code table, normalized, or a domain error naming
     /// `field`: six digits under a known province (``Codes/checkRegion(_:)``), and a row of region,
     /// in use or abolished (sql/0026 `region_code_unknown`, the rule the database enforces on every

@@ -141,12 +141,58 @@ public struct PilotApplications {
         }
     }
 
-    /// Applications, optionally of one program, province or status.
-    public func list(programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil) throws
-        -> [PilotApplication]
-    {
+    /// Applications, optionally of one program, province or status, in the order of program and id;
+    /// a page of them with `after` (the last one of the page before) and `limit`.
+    public func list(
+        programID: Int? = nil, province: String? = nil, status: ApplicationStatus? = nil,
+        after: (programID: Int, id: Int)? = nil, limit: Int? = nil
+    ) throws -> [PilotApplication] {
         let provinceCode = try province.map { try Regions(db: db).known($0, field: "province") }
-        return try db.query(
+        return try applications(
+            programID: programID, provinceCode: provinceCode, status: status, id: nil, after: after, limit: limit)
+    }
+
+    /// One application, as ``list(programID:province:status:after:limit:)`` shows it.
+    ///
+    /// - Throws: `WorkforceError.notFound` when there is none with this id in the user's scope.
+    public func application(id: Int) throws -> PilotApplication {
+        guard
+            let application = try applications(
+                programID: nil, provinceCode: nil, status: nil, id: id, after: nil, limit: nil
+            ).first
+        else { throw WorkforceError.notFound("no pilot application has id \(id)") }
+        return application
+    }
+
+    /// The states an application may move to from `status` (application_transition's rows).
+    public func transitions(from status: ApplicationStatus) throws -> [ApplicationStatus] {
+        try db.query(
+            """
+            SELECT to_status::text FROM application_transition
+            WHERE from_status = \(status.rawValue)::application_status ORDER BY to_status
+            """
+        ).map { try $0.decode(0, as: ApplicationStatus.self) }
+    }
+
+    /// Whether the acting user's role may move applications on (role_permission, which
+    /// `esw_may_write` reads but raises on instead of answering no; the scope is the row policies'
+    /// business). False when no user acts.
+    public func mayAdvance() throws -> Bool {
+        try db.query(
+            """
+            SELECT coalesce(a.role = 'admin' OR EXISTS (
+                       SELECT 1 FROM role_permission p WHERE p.role = a.role AND p.data_kind = 'pilot_applications'),
+                   false)
+            FROM esw_actor() a
+            """
+        ).single().decode(0)
+    }
+
+    private func applications(
+        programID: Int?, provinceCode: String?, status: ApplicationStatus?, id: Int?,
+        after: (programID: Int, id: Int)?, limit: Int?
+    ) throws -> [PilotApplication] {
+        try db.query(
             """
             SELECT a.id, a.program_id, coalesce(en.name, o.name, region_full_name(r.code), a.region_code),
                    left(coalesce(a.region_code, en.region_code, o.region_code), 2) || '0000',
@@ -159,7 +205,10 @@ public struct PilotApplications {
               AND (\(status?.rawValue)::application_status IS NULL
                    OR a.status = \(status?.rawValue)::application_status)
               AND in_region(coalesce(a.region_code, en.region_code, o.region_code), \(provinceCode))
+              AND (\(id)::bigint IS NULL OR a.id = \(id))
+              AND (\(after?.id)::bigint IS NULL OR (a.program_id, a.id) > (\(after?.programID), \(after?.id)))
             ORDER BY a.program_id, a.id
+            LIMIT \(limit)
             """
         ).map { row in
             PilotApplication(

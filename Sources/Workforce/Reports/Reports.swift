@@ -63,8 +63,11 @@ public struct Reports {
     ///
     /// Its queries read one snapshot, in a `REPEATABLE READ, READ ONLY` transaction: every part of
     /// the report counts the same data even while imports and enrollments commit, and it takes only
-    /// `ACCESS SHARE` locks, which no enrollment or import waits on.
+    /// `ACCESS SHARE` locks, which no enrollment or import waits on. Called inside a transaction
+    /// that is open already (the web server's request, which it begins that way), it reads in that
+    /// transaction, whose isolation the caller chose.
     public func province(region: String, asOf: CalendarDate) throws -> ProvinceReport {
+        if db.isInTransaction { return try province(region: try Regions(db: db).lookUp(region), asOf: asOf) }
         return try db.transaction { db in
             try db.execute(script: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return try Reports(db: db).province(region: try Regions(db: db).lookUp(region), asOf: asOf)

@@ -85,6 +85,9 @@ enum Pages {
         work.append(WebFrame.Link(label: "持证比例", href: "/ratio"))
         work.append(WebFrame.Link(label: "继续教育", href: "/hours"))
         work.append(WebFrame.Link(label: "考试", href: "/exams"))
+        // Every role reads pilot applications in its scope (an enterprise its own) and their reports.
+        work.append(WebFrame.Link(label: "试点", href: "/pilots"))
+        work.append(WebFrame.Link(label: "报告", href: "/reports"))
         return [home] + work + [WebFrame.Link(label: "修改密码", href: "/password")]
     }
 }

@@ -52,6 +52,8 @@ public func makeRouter(
     EventPages.addRoutes(to: router)
     HRPages(today: configuration.today).addRoutes(to: router)
     ExamPages.addRoutes(to: router)
+    PilotPages.addRoutes(to: router)
+    ReportPages.addRoutes(to: router)
     do {
         try WorkforceAPI.register(on: router)
     } catch {

@@ -33,13 +33,27 @@ public struct RequestScope: Sendable {
     /// `body` may read the acting user in ``RequestNotes/actor`` (read with the settings, in the
     /// same round trip).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(snapshot: false, body)
+    }
+
+    /// ``transaction(_:)`` as `REPEATABLE READ, READ ONLY`: every query of a report counts the same
+    /// data while others commit. It cannot mark the session as used (a write), so a request reads
+    /// its user in an ordinary transaction first.
+    public func snapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(snapshot: true, body)
+    }
+
+    private func run<T: Sendable>(snapshot: Bool, _ body: @escaping @Sendable (Connection) throws -> T)
+        async throws -> T
+    {
         let token = self.token
         let timeout = statementTimeoutMilliseconds
-        let touch = token != nil && notes.firstTouch()
+        let touch = !snapshot && token != nil && notes.firstTouch()
         let notes = self.notes
         return try await pool.withConnection { db in
-            try Session.transactionLocally(token, statementTimeoutMilliseconds: timeout, touch: touch, on: db) {
-                db, actor in
+            try Session.transactionLocally(
+                token, statementTimeoutMilliseconds: timeout, touch: touch, snapshot: snapshot, on: db
+            ) { db, actor in
                 notes.actor = actor
                 return try body(db)
             }
