@@ -64,7 +64,11 @@ public struct Reports {
     /// Its queries read one snapshot, in a `REPEATABLE READ, READ ONLY` transaction: every part of
     /// the report counts the same data even while imports and enrollments commit, and it takes only
     /// `ACCESS SHARE` locks, which no enrollment or import waits on.
+    ///
+    /// Inside a transaction the caller opened (a web request's, which runs as its user from the
+    /// first statement on), the isolation cannot be set any more: the report reads in the caller's.
     public func province(region: String, asOf: CalendarDate) throws -> ProvinceReport {
+        if db.isInTransaction { return try province(region: try Regions(db: db).lookUp(region), asOf: asOf) }
         return try db.transaction { db in
             try db.execute(script: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return try Reports(db: db).province(region: try Regions(db: db).lookUp(region), asOf: asOf)
