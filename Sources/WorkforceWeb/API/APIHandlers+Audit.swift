@@ -7,11 +7,14 @@ extension APIHandlers {
         let page = try PageRequest(limit: query.limit, cursor: query.cursor)
         let (from, to) = (try APIInput.date(query.from, "from"), try APIInput.date(query.to, "to"))
         let (enterprise, user, table) = (query.enterprise, query.writtenBy, query.table)
-        // As `esw audit`, newest first; one entry more than the page shows whether another follows.
+        // As `esw audit`, newest first; one entry more than the page shows whether another follows
+        // (a cursor far past the end asks for every entry rather than overflow).
+        let (sum, overflow) = page.offset.addingReportingOverflow(page.limit + 1)
+        let fetched = overflow ? Int.max : sum
         let entries = try await APIHandlers.transaction { db in
             try AuditTrail(db: db).entries(
                 enterprise: enterprise, user: user, table: table, from: from, to: to,
-                limit: page.offset + page.limit + 1)
+                limit: fetched)
         }
         let (shown, next) = page.slice(entries)
         let items = shown.map { entry in
