@@ -27,11 +27,14 @@ public struct ExamRegistrations {
                 field: "subjects", value: wrong.rawValue, reason: "is not a subject of the \(level.rawValue) exam")
         }
         return try db.transaction { db in
+            // A role that may not register anyone is refused (42501) before anything is looked up.
+            try db.execute("SELECT esw_may_write('exam_registrations') FROM esw_actor() a WHERE a.role IS NOT NULL")
             let personID = try Staff(db: db).personID(idNumber: id)
             if try db.query(
                 "SELECT 1 FROM exam_registration WHERE session_id = \(sessionID) AND person_id = \(personID)"
             ).count > 0 {
-                throw WorkforceError.conflict("\(id) is already registered for the \(year) \(level.rawValue) exam")
+                throw WorkforceError.conflict(
+                    "this person is already registered for the \(year) \(level.rawValue) exam")
             }
             let source = try db.query(
                 """
@@ -39,13 +42,16 @@ public struct ExamRegistrations {
                 FROM exam_registration_source(\(sessionID), \(personID), \(date))
                 """
             ).single()
+            // The messages say "this person": the caller gave the ID number, and a message holds none.
             if let problem: String = try source.decode(2) {
-                throw WorkforceError.conflict(Reason(parsing: "\(id) \(problem)"))
+                throw WorkforceError.conflict(Reason(parsing: "this person \(problem)"))
             }
             let eligibility: String = try db.query("SELECT exam_eligibility(\(sessionID), \(personID))").single()
                 .decode(0)
+            // Not eligible is a rule of the exam, whatever is on record; the window and a second
+            // registration are states.
             guard eligibility == "eligible" || eligibility == "unverified" else {
-                throw WorkforceError.conflict("\(id) \(eligibility)")
+                throw WorkforceError.refused("this person \(eligibility)")
             }
             try db.execute(
                 """
@@ -59,6 +65,29 @@ public struct ExamRegistrations {
             try Audit.record(
                 on: db, action: "exam register", subject: "session \(sessionID)", detail: ["id_number": id])
             return (chosen, eligibility == "eligible")
+        }
+    }
+
+    /// The registrations for a session that the acting user sees (row-level security decides),
+    /// by name and ID number; `limit` and `offset` take one page. An unknown session is not found.
+    public func list(sessionID: Int, limit: Int? = nil, offset: Int = 0) throws -> [ExamRegistration] {
+        _ = try ExamSessions(db: db).session(sessionID)
+        return try db.query(
+            """
+            SELECT p.id_number, p.name, e.uscc, e.name, r.subjects::text[]::text, r.registered_on,
+                   r.eligibility_unverified
+            FROM exam_registration r
+            JOIN person p ON p.id = r.person_id
+            JOIN enterprise e ON e.id = r.enterprise_id
+            WHERE r.session_id = \(sessionID)
+            ORDER BY p.name, p.id_number
+            LIMIT \(limit) OFFSET \(offset)
+            """
+        ).map { row in
+            ExamRegistration(
+                idNumber: try row.decode(0), name: try row.decode(1), enterpriseUSCC: try row.decode(2),
+                enterpriseName: try row.decode(3), subjects: try row.decode(4, as: [ExamSubject].self),
+                registeredOn: try row.decode(5), eligibilityUnverified: try row.decode(6))
         }
     }
 
@@ -215,4 +244,15 @@ public struct ExamRegistrationLine: Sendable, Equatable {
     public let scores: [Score]
     /// The level was passed in the session's year.
     public let passed: Bool
+}
+
+/// One person's registration for an exam session.
+public struct ExamRegistration: Sendable, Equatable {
+    public let idNumber: String
+    public let name: String
+    public let enterpriseUSCC: String
+    public let enterpriseName: String
+    public let subjects: [ExamSubject]
+    public let registeredOn: CalendarDate
+    public let eligibilityUnverified: Bool
 }

@@ -187,7 +187,8 @@ public struct ExamSessions {
         }
     }
 
-    func session(_ id: Int) throws -> (year: Int, level: CertificateLevel) {
+    /// The year and level of a session; an unknown id is not found.
+    public func session(_ id: Int) throws -> (year: Int, level: CertificateLevel) {
         let rows = try db.query("SELECT year, level::text FROM exam_session WHERE id = \(id)")
         guard let row = rows.first else { throw WorkforceError.notFound("no exam session has id \(id)") }
         return (try row.decode(0), try row.decode(1, as: CertificateLevel.self))

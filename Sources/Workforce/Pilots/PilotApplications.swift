@@ -117,6 +117,10 @@ public struct PilotApplications {
                 throw WorkforceError.notFound("no pilot application has id \(applicationID)")
             }
             let from: String = try row.decode(0)
+            // The trigger lets a state "move" to itself; the history would then record a move that was none.
+            if from == status.rawValue {
+                throw WorkforceError.conflict("the application is \(status.chineseName) (\(from)) already")
+            }
             do {
                 try db.execute(
                     """

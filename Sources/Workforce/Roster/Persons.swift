@@ -114,7 +114,7 @@ public struct Persons {
 
     /// Refuses an ID number that names no person the acting user can see, in the same words
     /// whether the person exists outside the scope or nowhere.
-    func requireInScope(idNumber: String) throws {
+    public func requireInScope(idNumber: String) throws {
         if try db.query("SELECT 1 FROM person WHERE id_number = \(idNumber)").isEmpty {
             throw WorkforceError.notFound(Persons.unknown)
         }

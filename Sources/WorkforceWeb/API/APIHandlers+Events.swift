@@ -1,4 +1,5 @@
 import CalendarDates
+import Foundation
 import Workforce
 import WorkforceOutput
 
@@ -58,8 +59,35 @@ extension APIHandlers {
             .init(body: .json(.init(promoted: promoted, promotedOutsideScope: promotion == .outsideScope))))
     }
 
-    private static func eventID(_ id: Int64) throws -> Int {
-        guard let id = Int(exactly: id), id > 0 else { throw APIProblem.badParameter("id", "is not an event id") }
-        return id
+    func listQuotas(_ input: Operations.ListQuotas.Input) async throws -> Operations.ListQuotas.Output {
+        let event = try APIHandlers.eventID(input.path.id)
+        // As `esw event show`: an event outside the scope is not found.
+        let detail = try await APIHandlers.transaction { db in try Events(db: db).detail(id: event) }
+        let items = detail.quotas.map { quota in
+            Components.Schemas.QuotaList.ItemsPayloadPayload(
+                department: quota.department.rawValue, seats: quota.seats, taken: quota.taken)
+        }
+        return .ok(.init(body: .json(.init(items: items))))
     }
+
+    func recordAttendance(_ input: Operations.RecordAttendance.Input) async throws
+        -> Operations.RecordAttendance.Output
+    {
+        guard case .json(let body) = input.body else { throw APIProblem.badParameter("id_number", "is needed") }
+        let event = try APIHandlers.eventID(input.path.id)
+        let hours = try body.hours.map { hours in
+            guard body.attended, hours.isFinite, let value = Decimal(string: "\(hours)") else {
+                throw APIProblem.badParameter("hours", "goes with attended true, as a number of hours")
+            }
+            return value
+        }
+        let at = APIInput.now()
+        try await APIHandlers.transaction { db in
+            try Attendance(db: db).record(
+                eventID: event, idNumber: body.idNumber, attended: body.attended, hours: hours, at: at, today: .today())
+        }
+        return .ok(.init(body: .json(.init(status: body.attended ? .attended : .absent))))
+    }
+
+    private static func eventID(_ id: Int64) throws -> Int { try APIInput.id(id, "id", "an event id") }
 }

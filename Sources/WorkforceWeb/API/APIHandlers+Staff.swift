@@ -32,6 +32,26 @@ extension APIHandlers {
             ))
     }
 
+    func listCertificates(_ input: Operations.ListCertificates.Input) async throws
+        -> Operations.ListCertificates.Output
+    {
+        let idNumber = input.path.idNumber
+        // As `esw person show`: a person outside the scope is not found.
+        let (person, whole) = try await APIHandlers.transaction { db in
+            let persons = Persons(db: db)
+            return (try persons.show(idNumber: idNumber, today: .today()), try persons.seesWholeIDNumbers())
+        }
+        let items = person.certificates.map { certificate in
+            Components.Schemas.Certificate(
+                level: .init(certificate.level), certificateNo: certificate.number, issuedOn: certificate.issuedOn.iso,
+                revokedOn: certificate.revokedOn?.iso)
+        }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(idNumber: shownIDNumber(person.idNumber, whole: whole), name: person.name, items: items))))
+    }
+
     func importStaff(_ input: Operations.ImportStaff.Input) async throws -> Operations.ImportStaff.Output {
         guard case .multipartForm(let parts) = input.body else {
             throw APIProblem.badParameter("file", "send the roster as multipart/form-data with a file part")

@@ -29,6 +29,13 @@ enum APIInput {
         return kind
     }
 
+    /// A record's id in the path (`noun` says what it names), refused as bad input when it is not
+    /// a positive integer the domain can hold.
+    static func id(_ id: Int64, _ field: String, _ noun: String) throws -> Int {
+        guard let id = Int(exactly: id), id > 0 else { throw APIProblem.badParameter(field, "is not \(noun)") }
+        return id
+    }
+
     /// Now on the server's wall clock (as `esw enroll` takes it): when an enrollment was asked for.
     static func now() -> LocalDateTime {
         let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())

@@ -47,10 +47,16 @@ struct APIHandlers: APIProtocol {
     /// Runs `body` for an operation whose path names an enterprise (/enterprises/{uscc}/…): the
     /// domain names a bad USCC by its `enterprise` field, the API by the path's `uscc`.
     static func enterpriseInPath<T>(_ body: () async throws -> T) async throws -> T {
+        try await renamingField("enterprise", to: "uscc", body)
+    }
+
+    /// Runs `body`, naming a bad value of the domain's `field` by the API's parameter `name`
+    /// (the region report's path names the domain's `region` as `code`).
+    static func renamingField<T>(_ field: Field, to name: Field, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch WorkforceError.invalid(let field, let value, let reason) where field == "enterprise" {
-            throw WorkforceError.invalid(field: "uscc", value: value, reason: reason)
+        } catch WorkforceError.invalid(let bad, let value, let reason) where bad == field {
+            throw WorkforceError.invalid(field: name, value: value, reason: reason)
         }
     }
 }
