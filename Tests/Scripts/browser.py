@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -72,6 +73,17 @@ def next_page_loaded(d):
         return False  # the browser is between the two pages
 
 
+def downloaded(suffix, step):
+    """Waits (up to 30 s) for a finished download whose name ends with `suffix`; returns its bytes."""
+    for _ in range(300):
+        done = [n for n in os.listdir(DOWNLOADS) if n.endswith(suffix)]
+        if done:
+            with open(os.path.join(DOWNLOADS, done[0]), "rb") as f:
+                return f.read()
+        time.sleep(0.1)
+    check(False, step)
+
+
 def sign_in(name, one_time, new_password):
     driver.get(BASE + "/login")
     shot(f"login-{name}")
@@ -107,6 +119,10 @@ options = webdriver.ChromeOptions()
 for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
                  "--lang=zh-CN"):
     options.add_argument(argument)
+DOWNLOADS = os.path.join(WORK, "downloads")
+os.makedirs(DOWNLOADS, exist_ok=True)
+options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS,
+                                          "download.prompt_for_download": False})
 options.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 try:
@@ -164,7 +180,48 @@ try:
     shot("event-promotion")
     submit(button_text="退出")
 
-    # 4. The province bureau: its enterprises ranked by ratio, none of another province.
+    # 4. HR: the ratio by department and by level at a past date, the hours gaps, the exams.
+    sign_in("web-hr", os.environ["ESW_WEB_HR_PASSWORD"], "an HR officer's own password")
+    check("深圳南山电子制造有限公司" in text(), "HR's home page names the enterprise")
+    driver.get(BASE + "/ratio")
+    fill("date", "2013年6月30日")
+    submit("/ratio")
+    body = text()
+    check("分部门" in body and "分等级" in body and "2013年6月30日" in body,
+          "HR reads the ratio by department and by level on a chosen date")
+    check(driver.find_elements(By.CSS_SELECTOR, "svg"), "with the trend chart")
+    shot("hr-ratio")
+    driver.get(BASE + "/hours")
+    check("继续教育" in text() or "学时" in text(), "HR reads who is short of continuing-education hours")
+    check(not any(person in driver.page_source for person in shenzhen_staff()),
+          "HR sees no whole ID number on the hours page")
+    shot("hr-hours")
+    driver.get(BASE + "/exams")
+    check("考试" in text(), "HR reads the exam sessions")
+    shot("hr-exams")
+    submit(button_text="退出")
+
+    # 5. The region coordinator: the region's enterprises ranked, and a seminar for the region.
+    sign_in("web-region", os.environ["ESW_WEB_REGION_PASSWORD"], "a region coordinator's own password")
+    body = text()
+    check("深圳南山电子制造有限公司" in body and "广州天河纺织集团有限公司" not in body,
+          "the region coordinator ranks Shenzhen's enterprises, not Guangzhou's")
+    shot("region-home")
+    driver.get(BASE + "/events/new")
+    fill("title", "南山区企业社会工作研讨会")
+    Select(driver.find_element(By.NAME, "kind")).select_by_visible_text("研讨会")
+    fill("starts", "2027-04-15 14:00")
+    fill("ends", "2027-04-15 17:00")
+    fill("hours", "3")
+    fill("capacity", "30")
+    fill("location", "深圳市南山区")
+    submit("/events/new")
+    check("/events/" in driver.current_url and "南山区企业社会工作研讨会" in text(),
+          "the region coordinator schedules a regional seminar")
+    shot("region-event")
+    submit(button_text="退出")
+
+    # 6. The province bureau: its enterprises ranked by ratio, none of another province.
     sign_in("web-bureau", os.environ["ESW_WEB_BUREAU_PASSWORD"], "a bureau official's own password")
     body = text()
     check("深圳南山电子制造有限公司" in body and "广州天河纺织集团有限公司" in body,
@@ -173,6 +230,29 @@ try:
     shot("bureau-home")
     driver.set_window_size(390, 844)
     driver.save_screenshot(os.path.join(ARTIFACTS, f"{shots + 1:02d}-bureau-home-phone.png"))
+    driver.set_window_size(1280, 900)
+
+    # 7. The bureau approves the pilot application, then downloads the region report and the
+    # application's evidence pack.
+    driver.get(BASE + "/pilots")
+    shot("bureau-pilots")
+    driver.find_element(By.LINK_TEXT, "深圳南山电子制造有限公司").click()
+    WebDriverWait(driver, 30).until(lambda d: "/pilots/applications/" in d.current_url)
+    approve = driver.find_element(By.XPATH, "//form[.//button[contains(., '已批准')]]")
+    approve.find_element(By.NAME, "on").clear()
+    approve.find_element(By.NAME, "on").send_keys("2013-06-20")
+    submit(button_text="改为“已批准”")
+    history = driver.find_element(By.CSS_SELECTOR, "div.table-scroll table").text
+    check("已批准" in history and "2013" in history, "the approval is in the application's history")
+    shot("bureau-application")
+    driver.get(BASE + "/reports")
+    shot("bureau-reports")
+    Select(driver.find_element(By.NAME, "format")).select_by_value("csv")
+    [b for b in driver.find_elements(By.TAG_NAME, "button") if "下载报告" in b.text][0].click()
+    report = downloaded(".csv", "the region report downloads as CSV")
+    check("深圳南山电子制造有限公司" in report.decode("utf-8-sig"), "the downloaded report lists the province's enterprises")
+    driver.find_element(By.CSS_SELECTOR, "a[href^='/reports/evidence/']").click()
+    check(downloaded(".zip", "the evidence pack downloads").startswith(b"PK"), "the evidence pack is a ZIP")
 finally:
     driver.quit()
 print(f"browser: {shots} pages saved in {ARTIFACTS}")
