@@ -5,13 +5,14 @@ public import Workforce
 /// an event with its seats, enrollments and waitlist, and its attendance sheet.
 public enum WebEvents {
     /// Events from the first day of this month on (soonest first), then the earlier ones (latest
-    /// first), one page of them.
+    /// first), one page of them; the link to schedule one for a role that may (`mayCreate`).
     public static func list(
-        current: [EventSummary], earlier: [EventSummary], previous: String?, next: String?, frame: WebFrame
+        current: [EventSummary], earlier: [EventSummary], previous: String?, next: String?, mayCreate: Bool = true,
+        frame: WebFrame
     ) -> String {
         var context: [String: Any] = [
             "current": current.map(row), "earlier": earlier.map(row), "hasCurrent": !current.isEmpty,
-            "hasEarlier": !earlier.isEmpty,
+            "hasEarlier": !earlier.isEmpty, "mayCreate": mayCreate,
         ]
         if let previous { context["previous"] = previous }
         if let next { context["next"] = next }
@@ -79,10 +80,13 @@ public enum WebEvents {
 
     /// An event: what, when, where, seats and quotas; the people seated, waiting (in order) and
     /// cancelled, each seated or waiting one with a cancel button; the enroll form (one ID number,
-    /// or a file) while enrollment is open.
+    /// or a file) while enrollment is open. A role that only reads enrollments (`mayEnroll` false)
+    /// gets no form and no button.
     public static func show(
-        _ detail: EventDetail, wholeIDNumbers: Bool, enrollmentOpen: Bool, enrollForm: WebForm, frame: WebFrame
+        _ detail: EventDetail, wholeIDNumbers: Bool, enrollmentOpen: Bool, mayEnroll: Bool = true,
+        enrollForm: WebForm, frame: WebFrame
     ) -> String {
+        let enrollmentOpen = enrollmentOpen && mayEnroll
         let event = detail.summary
         func person(_ index: Int, _ line: EnrollmentLine) -> [String: Any] {
             [
@@ -118,7 +122,7 @@ public enum WebEvents {
             "cancelled": cancelled.map { person($0.offset, $0.element) }, "hasCancelled": !cancelled.isEmpty,
             "enrollmentOpen": enrollmentOpen && !event.cancelled, "idNumber": enrollForm.values["id_number"] ?? "",
             "idNumberError": enrollForm.errors["id_number"] ?? "", "formError": enrollForm.formError ?? "",
-            "attendance": !event.cancelled && !seated.isEmpty,
+            "attendance": mayEnroll && !event.cancelled && !seated.isEmpty,
         ]
         return WebPage.render(title: event.title, frame: frame, template: "web-event-show", context: context)
     }

@@ -45,10 +45,10 @@ public struct WebUpload: Sendable {
 /// error table. Everything a person typed or a file held goes in escaped (`{{…}}`).
 public enum WebStaff {
     /// The staff list with its search box, one page of `page` (none after a refused search); ID
-    /// numbers whole or masked.
+    /// numbers whole or masked; the upload link for a role that keeps the roster (`mayUpload`).
     public static func list(
         _ page: StaffPage?, wholeIDNumbers: Bool, search: String, searchError: String?, previous: String?,
-        next: String?, frame: WebFrame
+        next: String?, mayUpload: Bool = true, frame: WebFrame
     ) -> String {
         let rows: [[String: Any]] = (page?.lines ?? []).map { line in
             [
@@ -67,7 +67,7 @@ public enum WebStaff {
                     + "（\(WebText.date(page.asOf))在职）"
         }
         var context: [String: Any] = [
-            "query": search, "rows": rows, "shown": shown, "csrfToken": frame.csrfToken ?? "",
+            "query": search, "rows": rows, "shown": shown, "csrfToken": frame.csrfToken ?? "", "mayUpload": mayUpload,
         ]
         if let searchError { context["searchError"] = searchError }
         if let previous { context["previous"] = previous }

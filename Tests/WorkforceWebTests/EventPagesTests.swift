@@ -165,6 +165,32 @@ import Workforce
         }
     }
 
+    @Test func aRoleThatOnlyReadsSeesNoFormOrButtonToWrite() async throws {
+        let users = Self.users + [("sz-hr", AccessRole.enterpriseHR, FixtureWorld.shenzhen)]
+        try await withPages(users: users) { _, world, pages in
+            try Self.hire(world, ["陈红", "李明"])
+            let address = try await Self.create(pages, title: "企业社会工作概论", capacity: 2)
+            _ = try await pages.post(
+                address + "/enroll", as: "sz-coordinator", form: [("id_number", FixtureWorld.person(1))])
+            for (user, writes) in [("sz-coordinator", true), ("sz-hr", false)] {
+                let list = try await pages.get("/events", as: user)
+                #expect(list.text.contains("企业社会工作概论"))
+                #expect(list.text.contains(#"href="/events/new""#) == writes, "\(user)")
+                let event = try await pages.get(address, as: user)
+                #expect(event.text.contains("陈红"))
+                for control in [#"action="\#(address)/enroll""#, #"action="\#(address)/cancel""#, "/attendance"] {
+                    #expect(event.text.contains(control) == writes, "\(user): \(control)")
+                }
+                let staff = try await pages.get("/staff", as: user)
+                #expect(staff.text.contains(#"href="/staff/import""#) == writes, "\(user)")
+            }
+            // The policies refuse the write all the same.
+            let refused = try await pages.post(
+                address + "/enroll", as: "sz-hr", form: [("id_number", FixtureWorld.person(2))])
+            #expect(refused.status == .forbidden)
+        }
+    }
+
     @Test func anotherEnterprisesEventIsNotFound() async throws {
         try await withPages(users: Self.users) { owner, _, pages in
             let beijing: Int = try owner.query(

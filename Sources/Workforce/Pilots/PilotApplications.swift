@@ -182,14 +182,7 @@ public struct PilotApplications {
     /// `esw_may_write` reads but raises on instead of answering no; the scope is the row policies'
     /// business). False when no user acts.
     public func mayAdvance() throws -> Bool {
-        try db.query(
-            """
-            SELECT coalesce(a.role = 'admin' OR EXISTS (
-                       SELECT 1 FROM role_permission p WHERE p.role = a.role AND p.data_kind = 'pilot_applications'),
-                   false)
-            FROM esw_actor() a
-            """
-        ).single().decode(0)
+        try Session.mayWrite(db, "pilot_applications")
     }
 
     private func applications(

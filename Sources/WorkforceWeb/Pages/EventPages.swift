@@ -57,7 +57,8 @@ public enum EventPages {
                 let events = Events(db: db)
                 return (
                     current: try events.list(from: monthStart),
-                    earlier: Array(try events.list(to: monthStart.adding(days: -1)).reversed())
+                    earlier: Array(try events.list(to: monthStart.adding(days: -1)).reversed()),
+                    mayCreate: try Session.mayWrite(db, "events")
                 )
             }
             // One page of the two lists one after the other.
@@ -68,6 +69,7 @@ public enum EventPages {
                 current: Array(shown.prefix(currentCount)), earlier: Array(shown.dropFirst(currentCount)),
                 previous: offset > 0 ? "/events?offset=\(max(0, offset - pageSize))" : nil,
                 next: offset + shown.count < all.count ? "/events?offset=\(offset + shown.count)" : nil,
+                mayCreate: events.mayCreate,
                 frame: PageSupport.frame(user, path: "/events", context: context, flash: flash))
             return PageSupport.html(html)
         }
@@ -171,11 +173,15 @@ public enum EventPages {
     private struct Shown: Sendable {
         let detail: EventDetail
         let whole: Bool
+        let mayEnroll: Bool
     }
 
-    /// The event and whether ID numbers are shown whole, in the transaction of `db`.
+    /// The event, whether ID numbers are shown whole and whether the role may enroll, in the
+    /// transaction of `db`.
     private static func read(_ db: Connection, _ id: Int) throws -> Shown {
-        Shown(detail: try Events(db: db).detail(id: id), whole: try Persons(db: db).seesWholeIDNumbers())
+        Shown(
+            detail: try Events(db: db).detail(id: id), whole: try Persons(db: db).seesWholeIDNumbers(),
+            mayEnroll: try Session.mayWrite(db, "enrollments"))
     }
 
     private static func eventPage(
@@ -184,7 +190,8 @@ public enum EventPages {
     ) -> Response {
         let open = PageSupport.beijingNow() < shown.detail.summary.startsAt
         let html = WebEvents.show(
-            shown.detail, wholeIDNumbers: shown.whole, enrollmentOpen: open, enrollForm: enrollForm,
+            shown.detail, wholeIDNumbers: shown.whole, enrollmentOpen: open, mayEnroll: shown.mayEnroll,
+            enrollForm: enrollForm,
             frame: PageSupport.frame(user, path: "/events", context: context, flash: flash))
         return PageSupport.html(html, status: status)
     }

@@ -48,6 +48,7 @@ public enum RosterPages {
         var page: StaffPage?
         var whole = false
         var searchError: String?
+        var mayUpload = false
     }
 
     static func list(_ request: Request, _ context: some PageRequestContext) async throws -> Response {
@@ -61,7 +62,8 @@ public enum RosterPages {
             let today = PageSupport.today()
             let (user, result) = try await PageSupport.signedIn { db, _ -> ListResult in
                 let persons = Persons(db: db)
-                var result = ListResult(whole: try persons.seesWholeIDNumbers())
+                var result = ListResult(
+                    whole: try persons.seesWholeIDNumbers(), mayUpload: try Session.mayWrite(db, "roster"))
                 // Who sees ID numbers masked finds people by the 4 characters shown, not by more.
                 if isIDNumberEnd, !result.whole, search.count > 4 {
                     result.searchError = "只能按身份证号的后 4 位查找。"
@@ -86,6 +88,7 @@ public enum RosterPages {
                 result.page, wholeIDNumbers: result.whole, search: search, searchError: result.searchError,
                 previous: offset > 0 ? link(max(0, offset - pageSize)) : nil,
                 next: shownEnd < result.page?.total ?? 0 && shownEnd > offset ? link(shownEnd) : nil,
+                mayUpload: result.mayUpload,
                 frame: PageSupport.frame(user, path: "/staff", context: context, flash: flash))
             return PageSupport.html(html, status: result.searchError == nil ? .ok : .unprocessableContent)
         }
