@@ -65,7 +65,7 @@ public enum ExamPages {
                     scores: try Session.mayWrite(db, results)
                 )
             }
-            let frame = PageSupport.frame(user, role: read.role, path: "/exams", context: context, flash: flash)
+            let frame = PageSupport.frame(user, path: "/exams", context: context, flash: flash)
             return PageSupport.html(WebExams.list(read.sessions, scoresUpload: read.scores, frame: frame))
         }
     }
@@ -108,7 +108,7 @@ public enum ExamPages {
         _ shown: Shown, user: WebFrame.User, context: some PageRequestContext, flash: String?,
         form: WebForm = WebForm(), status: HTTPResponse.Status = .ok
     ) -> Response {
-        let frame = PageSupport.frame(user, role: shown.role, path: "/exams", context: context, flash: flash)
+        let frame = PageSupport.frame(user, path: "/exams", context: context, flash: flash)
         let html = WebExams.session(
             shown.session, registrations: shown.registrations, wholeIDNumbers: shown.whole,
             registerForm: shown.mayRegister ? form : nil, scoresUpload: shown.mayScore, frame: frame)
@@ -179,17 +179,10 @@ public enum ExamPages {
 
 extension PageSupport {
     /// The acting user's role, in the request's transaction (``signedIn(_:)`` has found a user).
+    /// A query: the transaction's body runs on the connection's thread, where the request's
+    /// task-local ``RequestScope/current`` is not set.
     static func role(_ db: Connection) throws -> AccessRole {
         guard let actor = try Session.actor(db) else { throw NotSignedIn() }
         return actor.role
-    }
-
-    /// The frame of a page with the menu of the user's role (``Pages/navigation(for:)``).
-    static func frame(
-        _ user: WebFrame.User, role: AccessRole, path: String, context: some PageRequestContext, flash: String?
-    ) -> WebFrame {
-        WebFrame(
-            user: user, navigation: Pages.navigation(for: role), currentPath: path, csrfToken: context.csrfToken,
-            flash: flash)
     }
 }

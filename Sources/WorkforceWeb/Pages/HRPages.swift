@@ -59,7 +59,7 @@ public struct HRPages: Sendable {
                 return read
             }
             let html = WebRatio.ratio(
-                frame: PageSupport.frame(user, role: read.role, path: "/ratio", context: context, flash: flash),
+                frame: PageSupport.frame(user, path: "/ratio", context: context, flash: flash),
                 scopeName: read.scopeName, dateText: asOf == nil ? typed : asOf.map(\.iso) ?? "",
                 dateError: asOf == nil ? "不是有效的日期；请写作 2013-06-30、2013/6/30 或 2013年6月30日。" : nil, entry: read.entry,
                 asOf: asOf, trend: read.trend)
@@ -104,7 +104,7 @@ public struct HRPages: Sendable {
                     whole: try Persons(db: db).seesWholeIDNumbers())
             }
             let html = WebRatio.hours(
-                frame: PageSupport.frame(user, role: read.role, path: "/hours", context: context, flash: flash),
+                frame: PageSupport.frame(user, path: "/hours", context: context, flash: flash),
                 year: year, years: years, enterprises: read.enterprises.count > 1 ? read.enterprises : nil,
                 chosen: read.chosen, asOf: asOf, gaps: read.gaps, wholeIDNumbers: read.whole)
             return PageSupport.html(html)
