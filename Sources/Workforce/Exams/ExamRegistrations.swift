@@ -68,29 +68,6 @@ public struct ExamRegistrations {
         }
     }
 
-    /// The registrations for a session that the acting user sees (row-level security decides),
-    /// by name and ID number; `limit` and `offset` take one page. An unknown session is not found.
-    public func list(sessionID: Int, limit: Int? = nil, offset: Int = 0) throws -> [ExamRegistration] {
-        _ = try ExamSessions(db: db).session(sessionID)
-        return try db.query(
-            """
-            SELECT p.id_number, p.name, e.uscc, e.name, r.subjects::text[]::text, r.registered_on,
-                   r.eligibility_unverified
-            FROM exam_registration r
-            JOIN person p ON p.id = r.person_id
-            JOIN enterprise e ON e.id = r.enterprise_id
-            WHERE r.session_id = \(sessionID)
-            ORDER BY p.name, p.id_number
-            LIMIT \(limit) OFFSET \(offset)
-            """
-        ).map { row in
-            ExamRegistration(
-                idNumber: try row.decode(0), name: try row.decode(1), enterpriseUSCC: try row.decode(2),
-                enterpriseName: try row.decode(3), subjects: try row.decode(4, as: [ExamSubject].self),
-                registeredOn: try row.decode(5), eligibilityUnverified: try row.decode(6))
-        }
-    }
-
     static let registrationColumns = [
         ImportColumn.idNumber,
         ImportColumn("session", aliases: ["考试场次", "场次", "session_id"], required: false),
@@ -186,10 +163,10 @@ public struct ExamRegistrations {
     /// The registrations of a session that the acting user sees (row-level security decides), by
     /// enterprise and name: who, from which enterprise, for which subjects, the scores recorded
     /// (exam_subject_result, local lines included) and whether the level was passed in the
-    /// session's year (exam_level_pass).
+    /// session's year (exam_level_pass). `limit` and `offset` take one page.
     ///
     /// - Throws: `notFound` for a session that does not exist.
-    public func list(sessionID: Int) throws -> [ExamRegistrationLine] {
+    public func list(sessionID: Int, limit: Int? = nil, offset: Int = 0) throws -> [ExamRegistrationLine] {
         _ = try ExamSessions(db: db).session(sessionID)
         return try db.query(
             """
@@ -199,13 +176,15 @@ public struct ExamRegistrations {
                          FROM exam_subject_result x
                          WHERE x.person_id = r.person_id AND x.session_id = r.session_id ORDER BY x.subject),
                    EXISTS (SELECT 1 FROM exam_level_pass lp
-                           WHERE lp.person_id = r.person_id AND lp.level = s.level AND lp.year = s.year)
+                           WHERE lp.person_id = r.person_id AND lp.level = s.level AND lp.year = s.year),
+                   en.uscc
             FROM exam_registration r
             JOIN exam_session s ON s.id = r.session_id
             JOIN person p ON p.id = r.person_id
             JOIN enterprise en ON en.id = r.enterprise_id
             WHERE r.session_id = \(sessionID)
             ORDER BY en.name, p.name, p.id_number
+            LIMIT \(limit) OFFSET \(offset)
             """
         ).map { row in
             let scores = try row.decode(7, as: [String].self).map { text in
@@ -215,9 +194,9 @@ public struct ExamRegistrations {
             }
             return ExamRegistrationLine(
                 personID: try row.decode(0), idNumber: try row.decode(1), name: try row.decode(2),
-                enterpriseName: try row.decode(3), subjects: try row.decode(4, as: [ExamSubject].self),
-                registeredOn: try row.decode(5), eligibilityUnverified: try row.decode(6), scores: scores,
-                passed: try row.decode(8))
+                enterpriseName: try row.decode(3), enterpriseUSCC: try row.decode(9),
+                subjects: try row.decode(4, as: [ExamSubject].self), registeredOn: try row.decode(5),
+                eligibilityUnverified: try row.decode(6), scores: scores, passed: try row.decode(8))
         }
     }
 }
@@ -236,6 +215,7 @@ public struct ExamRegistrationLine: Sendable, Equatable {
     public let idNumber: String
     public let name: String
     public let enterpriseName: String
+    public let enterpriseUSCC: String
     public let subjects: [ExamSubject]
     public let registeredOn: CalendarDate
     /// Education or the start of social work was not recorded when the person registered.
@@ -244,15 +224,4 @@ public struct ExamRegistrationLine: Sendable, Equatable {
     public let scores: [Score]
     /// The level was passed in the session's year.
     public let passed: Bool
-}
-
-/// One person's registration for an exam session.
-public struct ExamRegistration: Sendable, Equatable {
-    public let idNumber: String
-    public let name: String
-    public let enterpriseUSCC: String
-    public let enterpriseName: String
-    public let subjects: [ExamSubject]
-    public let registeredOn: CalendarDate
-    public let eligibilityUnverified: Bool
 }
