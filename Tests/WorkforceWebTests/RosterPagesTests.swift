@@ -20,13 +20,16 @@ struct PageTestContext: PageRequestContext {
 /// ``RequestScope``, as the server's session middleware does with its cookie.
 struct TestSessionMiddleware: RouterMiddleware {
     typealias Context = PageTestContext
+    /// The server's `--rows-per-upload` in the page tests.
+    static let rowsPerUpload = 200
     let pool: ConnectionPool
 
     func handle(
         _ request: Request, context: PageTestContext, next: (Request, PageTestContext) async throws -> Response
     ) async throws -> Response {
         let token = request.headers[PageClient.sessionHeader].map(SessionToken.init(presented:))
-        let scope = RequestScope(pool: pool, token: token, statementTimeoutMilliseconds: 10_000)
+        let scope = RequestScope(
+            pool: pool, token: token, statementTimeoutMilliseconds: 10_000, rowsPerUpload: Self.rowsPerUpload)
         return try await RequestScope.$current.withValue(scope) { try await next(request, context) }
     }
 }
@@ -220,6 +223,23 @@ func withPages(
                 refused.matches(#"<span class="field-error">([^<]*)</span>"#).first?.contains("missing columns") == true
             )
             #expect(try world.count("person") == 0)
+        }
+    }
+
+    @Test func aFileOverTheRowsPerUploadIsRefusedWholeBesideTheFileField() async throws {
+        try await withPages(users: Self.users) { _, world, pages in
+            let limit = TestSessionMiddleware.rowsPerUpload
+            let rows = (1...limit + 1).map { FixtureWorld.Hire(.shenzhen, $0, "员工\($0)", "union", hired: "2012-01-01") }
+            let refused = try await pages.upload("/staff/import", as: "sz-coordinator", file: FixtureWorld.staff(rows))
+            #expect(refused.status == .unprocessableContent)
+            let error = refused.matches(#"<span class="field-error">([^<]*)</span>"#).first ?? ""
+            #expect(error.contains("\(limit) 行的上限") && error.contains("未导入任何一行"), "\(error)")
+            #expect(try world.count("person") == 0)
+            // At the limit it goes in.
+            let accepted = try await pages.upload(
+                "/staff/import", as: "sz-coordinator", file: FixtureWorld.staff(Array(rows.prefix(limit))))
+            #expect(accepted.status == .seeOther)
+            #expect(try world.count("person") == limit)
         }
     }
 

@@ -66,6 +66,14 @@ public struct ImportSummary: Sendable, Equatable {
 }
 
 /// How to run an import.
+/// A file with more data rows than ``ImportOptions/maximumRows``: nothing of it was written.
+public struct ImportTooManyRows: Error, Sendable, CustomStringConvertible {
+    public let limit: Int
+    public var description: String {
+        "the file has more than \(limit) rows; split it into files of at most \(limit) rows"
+    }
+}
+
 public struct ImportOptions: Sendable {
     /// Write the valid rows and save the rejected ones, instead of writing nothing.
     public var skipInvalid = false
@@ -80,6 +88,9 @@ public struct ImportOptions: Sendable {
     public var progress: (@Sendable (Int) -> Void)?
     /// The day that dates in the file must not be after.
     public var today: CalendarDate
+    /// The most data rows a file may hold (the web server's `--rows-per-upload`); a longer file is
+    /// refused with ``ImportTooManyRows`` and nothing of it is written. Nil: no limit (the CLI).
+    public var maximumRows: Int?
 
     public init(
         skipInvalid: Bool = false, rejectsPath: String? = nil, today: CalendarDate, replaceRejects: Bool = false,
@@ -246,6 +257,7 @@ struct ImportPipeline {
             try db.copyIn(CopyStatement(table: "import_staging", columns: ["line"] + names)) { writer in
                 while let record = try reader.next() {
                     summary.read += 1
+                    if let limit = options.maximumRows, summary.read > limit { throw ImportTooManyRows(limit: limit) }
                     if summary.read % 50_000 == 0 { options.progress?(summary.read) }
                     var fields = RowFields(line: record.line, fields: record.fields, layout: layout)
                     fields.checkCells(headers: fileHeaders)

@@ -60,9 +60,11 @@ extension APIHandlers {
         defer { upload.remove() }
         let uscc = input.path.uscc
         let path = upload.path
+        let options =
+            RequestScope.current?.uploadOptions(ImportOptions(today: .today())) ?? ImportOptions(today: .today())
         let summary = try await APIHandlers.enterpriseInPath {
             try await APIHandlers.transaction { db in
-                try Staff(db: db).importFile(path: path, options: ImportOptions(today: .today()), enterprise: uscc)
+                try Staff(db: db).importFile(path: path, options: options, enterprise: uscc)
             }
         }
         return .ok(

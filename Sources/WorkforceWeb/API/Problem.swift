@@ -124,6 +124,8 @@ extension Problem {
                         line: row.line, column: row.column, value: quotedValue(row.value),
                         reason: APIWords.text(row.reason))
                 })
+        case let tooMany as ImportTooManyRows:
+            self.init(.badRequest, "file: \(tooMany); nothing was imported", field: "file")
         case let spreadsheet as SpreadsheetError:
             // Its path is the server's temporary file: say "the file".
             self.init(.badRequest, "file: \(spreadsheet.reason)", field: "file")

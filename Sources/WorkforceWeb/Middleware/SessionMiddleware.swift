@@ -27,10 +27,12 @@ public struct SessionMiddleware: RouterMiddleware {
 
     let pool: ConnectionPool
     let statementTimeoutMilliseconds: Int
+    let rowsPerUpload: Int?
 
-    public init(pool: ConnectionPool, statementTimeoutMilliseconds: Int) {
+    public init(pool: ConnectionPool, statementTimeoutMilliseconds: Int, rowsPerUpload: Int? = nil) {
         self.pool = pool
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.rowsPerUpload = rowsPerUpload
     }
 
     public func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
@@ -41,7 +43,7 @@ public struct SessionMiddleware: RouterMiddleware {
         let sessionContext = context
         let scope = RequestScope(
             pool: pool, token: context.session?.token, statementTimeoutMilliseconds: statementTimeoutMilliseconds,
-            notes: context.notes)
+            rowsPerUpload: rowsPerUpload, notes: context.notes)
         return try await RequestScope.$current.withValue(scope) {
             try await next(request, sessionContext)
         }

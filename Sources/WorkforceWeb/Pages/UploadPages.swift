@@ -236,6 +236,7 @@ struct UploadFlow: Sendable {
         -> (WebFrame.User, Outcome)
     {
         let run = self.run
+        let options = RequestScope.current?.uploadOptions(options) ?? options
         return try await PageSupport.signedIn { db, _ -> Outcome in
             // The import runs in a savepoint of the request's transaction: a refused one has
             // rolled back to it before it is caught here, so the commit writes nothing.
@@ -243,6 +244,8 @@ struct UploadFlow: Sendable {
                 return .imported(try run(db, kept.file, options))
             } catch let refused as ImportRejected {
                 return .refused(errors: refused.errors, badLines: refused.badLines, read: refused.read)
+            } catch let error as ImportTooManyRows {
+                return .fileRefused("文件超过每次上传 \(error.limit) 行的上限，未导入任何一行；请拆分为每个不超过 \(error.limit) 行的文件后分别上传。")
             } catch let error as SpreadsheetError {
                 return .fileRefused(error.reason)
             } catch let error as WorkforceError {

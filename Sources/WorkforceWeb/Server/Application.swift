@@ -34,7 +34,8 @@ public func makeRouter(
     router.add(middleware: BodyLimitMiddleware(limit: configuration.bodyLimitBytes))
     router.add(
         middleware: SessionMiddleware(
-            pool: pool, statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
+            pool: pool, statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds,
+            rowsPerUpload: configuration.rowsPerUpload))
     router.add(middleware: CSRFMiddleware(key: csrfKey, bodyLimit: configuration.bodyLimitBytes))
 
     router.get("static/esw.css") { _, _ in

@@ -11,19 +11,29 @@ public struct RequestScope: Sendable {
     public let pool: ConnectionPool
     public let token: SessionToken?
     public let statementTimeoutMilliseconds: Int
+    /// The most data rows an uploaded file may hold (`--rows-per-upload`); nil: no limit.
+    public let rowsPerUpload: Int?
     /// What the access log line of the request says; a handler sets the user's name once known.
     public let notes: RequestNotes
 
     @TaskLocal public static var current: RequestScope?
 
     public init(
-        pool: ConnectionPool, token: SessionToken?, statementTimeoutMilliseconds: Int,
+        pool: ConnectionPool, token: SessionToken?, statementTimeoutMilliseconds: Int, rowsPerUpload: Int? = nil,
         notes: RequestNotes = RequestNotes()
     ) {
         self.pool = pool
         self.token = token
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.rowsPerUpload = rowsPerUpload
         self.notes = notes
+    }
+
+    /// Import options for a file a user uploaded: ``rowsPerUpload`` applies.
+    public func uploadOptions(_ options: ImportOptions) -> ImportOptions {
+        var options = options
+        options.maximumRows = rowsPerUpload
+        return options
     }
 
     /// Runs `body` in one transaction on a pooled connection, as the request's user (or as nobody),
