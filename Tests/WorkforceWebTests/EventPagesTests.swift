@@ -86,7 +86,7 @@ import Workforce
                 #"id="hours" name="hours" value="4"/>\s*(?:<span class="sub">[^<]*</span>\s*)?"#
                     + #"<span class="field-error">([^<]*)<"#
             )
-            #expect(beside.first?.contains("at most the event") == true)
+            #expect(beside.first?.contains("不超过培训的时长") == true)
             #expect(refused.text.contains(#"value="概论""#))
             #expect(try world.count("training_event") == 0)
 
@@ -111,7 +111,7 @@ import Workforce
             let refused = try await pages.upload(address + "/enroll-file", as: "sz-coordinator", file: csv)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.matches(#"<tr><td class="n">(\d+)</td>"#) == ["3"])
-            #expect(refused.text.contains("no person has this ID number"))
+            #expect(refused.text.contains("没有此身份证号的人员"))
             #expect(try world.count("enrollment") == 0)
             let rest = try #require(refused.matches(#"action="(/events/\d+/enroll-file/[0-9a-f]{32}/rest)""#).first)
             let done = try await pages.follow(
@@ -143,7 +143,7 @@ import Workforce
                 ])
             #expect(bad.status == .unprocessableContent)
             #expect(
-                bad.matches(#"<span class="field-error">([^<]*)</span>"#).first?.contains("between 0 and the event")
+                bad.matches(#"<span class="field-error">([^<]*)</span>"#).first?.contains("必须在 0 到培训的")
                     == true)
             #expect(
                 try owner.query("SELECT count(*) FROM enrollment WHERE status = 'enrolled'").single().decode(0) == 2)

@@ -66,7 +66,7 @@ import Workforce
             #expect(refused.status == .unprocessableContent)
             let beside = refused.matches(
                 #"name="id_number" value="[0-9X]*" autocomplete="off"/>\s*<span class="field-error">([^<]*)<"#)
-            #expect(beside.first?.contains("meets no eligibility rule") == true, "\(beside)")
+            #expect(beside.first?.contains("考试的任何报考条件") == true, "\(beside)")
             #expect(try world.count("exam_registration") == 1)
             // A session that does not exist is not found.
             #expect(try await pages.get("/exams/\(id + 1)", as: "sz-coordinator").status == .notFound)
@@ -129,7 +129,7 @@ import Workforce
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains("4 行中有 2 行有误，未导入任何一行"))
             #expect(refused.matches(#"<tr><td class="n">(\d+)</td>"#) == ["4", "5"])
-            #expect(refused.text.contains("must be a number from 0 to 100"))
+            #expect(refused.text.contains("必须是 0 到 100 之间的数"))
             #expect(!refused.text.contains(FixtureWorld.person(3)), "the ID number is masked")
             #expect(try world.count("exam_score") == 0)
 

@@ -189,7 +189,7 @@ func withPages(
                 errorRows == [
                     "4</td><td>id_number</td><td>\(maskedID(invalidID))", "5</td><td>department</td><td>=1+2",
                 ])
-            #expect(refused.text.contains("unknown department"))
+            #expect(refused.text.contains("未知部门"))
             #expect(!refused.text.contains(invalidID))
             #expect(try world.count("employment") == 0 && world.count("person") == 0)
             #expect(refused.text.contains(#"name="_csrf" value="test-csrf""#))
@@ -220,7 +220,7 @@ func withPages(
             let refused = try await pages.upload("/staff/import", as: "sz-coordinator", file: "姓名\n张伟\n")
             #expect(refused.status == .unprocessableContent)
             #expect(
-                refused.matches(#"<span class="field-error">([^<]*)</span>"#).first?.contains("missing columns") == true
+                refused.matches(#"<span class="field-error">([^<]*)</span>"#).first?.contains("缺少列") == true
             )
             #expect(try world.count("person") == 0)
         }

@@ -329,11 +329,14 @@ enum Words {
         }
     }
 
-    static func reason(_ reason: Reason) -> String { reason.rendered(field: field, remedy: remedy) }
+    /// A reason in Chinese (``ChineseReasons``), its fields and remedies named as above.
+    static func reason(_ reason: Reason) -> String {
+        ChineseReasons.translated(reason).rendered(field: field, remedy: remedy)
+    }
 
     /// The whole message of a refusal, the field and its value (masked) named.
     static func message(_ error: WorkforceError) -> String {
-        error.message(field: field, remedy: remedy, value: quotedValue)
+        ChineseReasons.translated(error).message(field: field, remedy: remedy, value: quotedValue)
     }
 
     /// A form of one field, `value` as posted, refused by `error`: its reason beside the field, or
