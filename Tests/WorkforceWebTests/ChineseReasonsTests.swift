@@ -78,7 +78,6 @@ import Workforce
                 #expect(reason.range(of: "[A-Za-z]{4,}", options: .regularExpression) == nil, "\(reason)")
             }
             #expect(!refused.text.contains(badCheck))
-            // The rejects file the page hands out gives the same reasons.
             #expect(try world.count("person") == 0)
         }
     }
