@@ -89,14 +89,17 @@ import WorkforceWeb
         try await WebHarness.run(.init(connections: 1, acquireTimeout: .milliseconds(200))) { harness, client in
             let cookie = try await client.signInWithNewPassword(harness, "sz-coordinator")
             let (held, holding) = AsyncStream<Void>.makeStream()
+            // The only connection is held until the page has answered, however slow the machine.
+            let release = DispatchSemaphore(value: 0)
             let holder = Task {
                 try await harness.pool.withConnection { _ in
                     holding.yield()
-                    usleep(1_500_000)
+                    release.wait()
                 }
             }
             for await _ in held { break }
             let page = try await client.get("/", cookie: cookie)
+            release.signal()
             #expect(page.status == .serviceUnavailable)
             #expect(page.body.contains("服务繁忙"))
             try await holder.value
