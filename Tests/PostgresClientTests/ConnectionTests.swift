@@ -293,9 +293,19 @@ import Testing
 
     @Test func aLoanThatWaitsPastTheAcquireTimeoutIsRefused() async throws {
         let pool = ConnectionPool(conninfo: TestDatabase.url, maximumConnections: 1, acquireTimeout: .milliseconds(100))
-        let holder = Task { try await pool.withConnection { db in try db.execute("SELECT pg_sleep(1)") } }
-        try await Task.sleep(for: .milliseconds(300))
+        // The only connection is held from before the second loan until after it gave up, however
+        // slow the machine: no sleep decides the order.
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.yield()
+                release.wait()
+            }
+        }
+        for await _ in held { break }
         await #expect(throws: PoolExhausted.self) { try await pool.withConnection { db in db.backendPID } }
+        release.signal()
         _ = try await holder.value
         #expect(try await pool.withConnection { db in db.backendPID } > 0)
     }
