@@ -94,12 +94,6 @@ public actor ConnectionPool {
         return try outcome.get()
     }
 
-    /// Lends a connection to `body` inside a transaction that commits when it returns and rolls
-    /// back when it throws.
-    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await withConnection { connection in try connection.transaction(body) }
-    }
-
     private func acquire() async throws -> LentConnection {
         let deadline = acquireTimeout.map { ContinuousClock.now + $0 }
         while true {

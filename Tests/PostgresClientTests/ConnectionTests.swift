@@ -337,9 +337,11 @@ import Testing
             let pool = ConnectionPool(conninfo: conninfo, maximumConnections: 2)
             try await pool.withConnection { db in try db.execute(script: "CREATE TABLE note (text text)") }
             await #expect(throws: Abort.self) {
-                try await pool.withTransaction { db in
-                    try db.execute("INSERT INTO note VALUES (\("gone"))")
-                    throw Abort()
+                try await pool.withConnection { db in
+                    try db.transaction { db in
+                        try db.execute("INSERT INTO note VALUES (\("gone"))")
+                        throw Abort()
+                    }
                 }
             }
             let count = try await pool.withConnection { db in

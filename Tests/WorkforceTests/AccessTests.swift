@@ -457,8 +457,10 @@ import Workforce
             let token = try Session.open(try Connection(conninfo: conninfo), user: "li", password: oneTime)
             let db = try Connection(conninfo: conninfo)
             let presented = SessionToken(presented: token.textForClient)
-            let during: (String?, String, String) = try db.transaction { db in
-                try Session.useLocally(presented, statementTimeoutMilliseconds: 1_500, on: db)
+            let during: (String?, String, String) = try Session.transactionLocally(
+                presented, statementTimeoutMilliseconds: 1_500, touch: true, on: db
+            ) { db, actor in
+                #expect(actor?.name == "li")
                 let row = try db.query("SELECT current_user::text, current_setting('statement_timeout')").single()
                 return (try Session.actingUser(db), try row.decode(0), try row.decode(1))
             }
@@ -472,9 +474,10 @@ import Workforce
             #expect(try after.decode(0) as Bool)
             #expect(try after.decode(1) as String == "0")
             // A token that names no session acts as nobody.
-            try db.transaction { db in
-                let unknown = SessionToken(presented: "not a token")
-                try Session.useLocally(unknown, statementTimeoutMilliseconds: 1_000, on: db)
+            let unknown = SessionToken(presented: "not a token")
+            try Session.transactionLocally(unknown, statementTimeoutMilliseconds: 1_000, touch: false, on: db) {
+                db, actor throws in
+                #expect(actor == nil)
                 #expect(try Session.actingUser(db) == nil)
             }
         }

@@ -133,15 +133,6 @@ public enum Session {
         try db.execute("SELECT set_config('esw.session', \(token.value), false)")
     }
 
-    /// Makes `db` act as the user whose session `token` opened, and for no longer than the
-    /// statement timeout per statement, until the current transaction ends: all three settings are
-    /// LOCAL, so a pooled connection goes back to the pool as its own role. With no token it acts
-    /// as the application role with no user (it sees nothing). Must run inside a transaction.
-    public static func useLocally(_ token: SessionToken?, statementTimeoutMilliseconds: Int, on db: Connection) throws {
-        precondition(db.isInTransaction, "useLocally outside a transaction would last one statement")
-        try db.query(localSettings(token, statementTimeoutMilliseconds: statementTimeoutMilliseconds))
-    }
-
     private static func localSettings(_ token: SessionToken?, statementTimeoutMilliseconds: Int) -> SQLQuery {
         """
         SELECT set_config('role', \(applicationRole), true), set_config('esw.session', \(token?.value ?? ""), true),
@@ -149,9 +140,12 @@ public enum Session {
         """
     }
 
-    /// Runs `body` in a new transaction on `db` as ``useLocally(_:statementTimeoutMilliseconds:on:)``
-    /// sets it up, marking the session as used first when `touch` (``touch(_:)``), and hands it the
-    /// acting user as ``actor(_:)`` reads them (nil for none). The settings, the touch and the
+    /// Runs `body` in a new transaction on `db` acting as the user whose session `token` opened,
+    /// and for no longer than the statement timeout per statement: the role, the session and the
+    /// timeout are all LOCAL, so a pooled connection goes back to the pool as its own role (with
+    /// no token it acts as the application role with no user, and sees nothing). It marks the
+    /// session as used first when `touch` (``touch(_:)``), and hands `body` the acting user as
+    /// ``actor(_:)`` reads them (nil for none). The settings, the touch and the
     /// lookup travel with the BEGIN in one round trip: a web request's fixed cost. With `snapshot`
     /// the transaction is `REPEATABLE READ, READ ONLY` (every query of a report counts the same
     /// data), and then cannot `touch`.

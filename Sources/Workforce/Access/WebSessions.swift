@@ -117,8 +117,9 @@ public struct IssuedAPIToken: Sendable {
 
 /// Bearer tokens for the JSON API (sql/0030): issued for a user by an admin or the database
 /// owner, stored as their SHA-256 only, in `app_session` (kind `api`) with their expiry; they work
-/// exactly as a login session's token (``SessionToken/init(presented:)``, ``Session/useLocally``)
-/// but never idle-expire. A disabled user's tokens stop working at once.
+/// exactly as a login session's token (``SessionToken/init(presented:)``,
+/// ``Session/transactionLocally(_:statementTimeoutMilliseconds:touch:snapshot:on:_:)``) but never
+/// idle-expire. A disabled user's tokens stop working at once.
 public struct APITokens {
     public let db: Connection
 

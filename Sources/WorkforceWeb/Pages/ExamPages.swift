@@ -60,10 +60,7 @@ public enum ExamPages {
     static func list(_ request: Request, _ context: some PageRequestContext) async throws -> Response {
         try await PageSupport.respond(request, context: context, section: "/exams") { flash in
             let (user, read) = try await PageSupport.signedIn { db, _ in
-                (
-                    role: try PageSupport.role(db), sessions: try ExamSessions(db: db).list(),
-                    scores: try Session.mayWrite(db, results)
-                )
+                (sessions: try ExamSessions(db: db).list(), scores: try Session.mayWrite(db, results))
             }
             let frame = PageSupport.frame(user, path: "/exams", context: context, flash: flash)
             return PageSupport.html(WebExams.list(read.sessions, scoresUpload: read.scores, frame: frame))
@@ -79,7 +76,6 @@ public enum ExamPages {
     }
 
     private struct Shown: Sendable {
-        let role: AccessRole
         let session: ExamSession
         let registrations: [ExamRegistrationLine]
         let whole: Bool
@@ -98,7 +94,7 @@ public enum ExamPages {
     /// The session `id` with the registrations the user sees, in the transaction of `db`.
     private static func read(_ db: Connection, _ id: Int) throws -> Shown {
         Shown(
-            role: try PageSupport.role(db), session: try session(db, id),
+            session: try session(db, id),
             registrations: try ExamRegistrations(db: db).list(sessionID: id),
             whole: try Persons(db: db).seesWholeIDNumbers(), mayRegister: try Session.mayWrite(db, registrations),
             mayScore: try Session.mayWrite(db, results))
@@ -174,15 +170,5 @@ public enum ExamPages {
             }
             return try await step(request, context)
         }
-    }
-}
-
-extension PageSupport {
-    /// The acting user's role, in the request's transaction (``signedIn(_:)`` has found a user).
-    /// A query: the transaction's body runs on the connection's thread, where the request's
-    /// task-local ``RequestScope/current`` is not set.
-    static func role(_ db: Connection) throws -> AccessRole {
-        guard let actor = try Session.actor(db) else { throw NotSignedIn() }
-        return actor.role
     }
 }

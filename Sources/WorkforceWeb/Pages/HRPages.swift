@@ -29,7 +29,6 @@ public struct HRPages: Sendable {
     // MARK: Ratio
 
     private struct RatioRead: Sendable {
-        let role: AccessRole
         var scopeName = ""
         var entry: RatioEntry?
         var trend: [TrendPoint] = []
@@ -40,7 +39,7 @@ public struct HRPages: Sendable {
             let typed = request.uri.queryParameters["date"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
             let asOf = typed.isEmpty ? today() : CalendarDate(text: typed).flatMap { Self.years ~= $0.year ? $0 : nil }
             let (user, read) = try await PageSupport.signedIn { db, _ -> RatioRead in
-                var read = RatioRead(role: try PageSupport.role(db))
+                var read = RatioRead()
                 guard let asOf else { return read }
                 let ratio = RatioService(db: db)
                 let from = HomePage.trendStart(asOf)
@@ -70,7 +69,6 @@ public struct HRPages: Sendable {
     // MARK: Hours
 
     private struct HoursRead: Sendable {
-        let role: AccessRole
         let enterprises: [Enterprise]
         let chosen: Enterprise?
         let gaps: [TrainingGap]
@@ -95,11 +93,10 @@ public struct HRPages: Sendable {
                 // enterprise's users.
                 let enterprises = try Enterprises(db: db).list()
                 guard let chosen = enterprises.first(where: { $0.uscc == asked }) ?? enterprises.first else {
-                    return HoursRead(
-                        role: try PageSupport.role(db), enterprises: [], chosen: nil, gaps: [], whole: false)
+                    return HoursRead(enterprises: [], chosen: nil, gaps: [], whole: false)
                 }
                 return HoursRead(
-                    role: try PageSupport.role(db), enterprises: enterprises, chosen: chosen,
+                    enterprises: enterprises, chosen: chosen,
                     gaps: try TrainingRecords(db: db).gaps(enterpriseUSCC: chosen.uscc, asOf: asOf),
                     whole: try Persons(db: db).seesWholeIDNumbers())
             }

@@ -36,20 +36,20 @@ enum PageSupport {
 
     // MARK: The request's user and database work
 
-    /// Runs `body` in the request's one transaction as its user (``RequestScope``), with the
-    /// signed-in user's name and role read in the same transaction for the page's frame.
+    /// Runs `body` in the request's one transaction as its user (``RequestScope``), handing it
+    /// the signed-in user (read as the transaction began: their role and scope decide what a page
+    /// offers); returns the user's name and role for the page's frame.
     ///
     /// - Throws: ``NotSignedIn`` when no user acts; whatever `body` throws.
     static func signedIn<T: Sendable>(
-        _ body: @escaping @Sendable (Connection, WebFrame.User) throws -> T
+        _ body: @escaping @Sendable (Connection, SignedInUser) throws -> T
     ) async throws -> (user: WebFrame.User, value: T) {
         guard let scope = RequestScope.current else { throw NotSignedIn() }
         return try await scope.transaction { db in
             guard let actor = scope.notes.actor else { throw NotSignedIn() }
             if actor.oneTimePassword { throw MustSetPassword() }
             scope.notes.userName = actor.name
-            let user = WebFrame.User(name: actor.name, roleName: Pages.roleName(actor.role))
-            return (user, try body(db, user))
+            return (WebFrame.User(name: actor.name, roleName: Pages.roleName(actor.role)), try body(db, actor))
         }
     }
 

@@ -58,10 +58,7 @@ public enum PilotPages {
     static func signedIn<T: Sendable>(
         _ body: @escaping @Sendable (Connection, SignedInUser) throws -> T
     ) async throws -> (user: SignedInUser, value: T) {
-        try await PageSupport.signedIn { db, _ in
-            guard let user = try Session.actor(db) else { throw NotSignedIn() }
-            return (user: user, value: try body(db, user))
-        }.value
+        try await PageSupport.signedIn { db, user in (user: user, value: try body(db, user)) }.value
     }
 
     /// The page frame with the menu of the user's role.
