@@ -21,13 +21,15 @@ public enum WebExams {
         return WebPage.render(title: "考试", frame: frame, template: "web-exam-list", context: context)
     }
 
-    /// A session: its facts, the registrations the user sees (person, enterprise, subjects, status,
-    /// scores, result; ID numbers whole or masked), the form that registers one person by ID
-    /// number (`registerForm`: nil for a role that may not register; its values and the error
-    /// beside the field after a refusal) and the link to the scores upload when `scoresUpload`.
+    /// A session: its facts, one page of the registrations the user sees (person, enterprise,
+    /// subjects, status, scores, result; ID numbers whole or masked; the page's first line is
+    /// number `firstNumber`, with the addresses of the pages before and after it), the form that
+    /// registers one person by ID number (`registerForm`: nil for a role that may not register;
+    /// its values and the error beside the field after a refusal) and the link to the scores
+    /// upload when `scoresUpload`.
     public static func session(
-        _ session: ExamSession, registrations: [ExamRegistrationLine], wholeIDNumbers: Bool, registerForm: WebForm?,
-        scoresUpload: Bool, frame: WebFrame
+        _ session: ExamSession, registrations: [ExamRegistrationLine], firstNumber: Int = 1, previous: String? = nil,
+        next: String? = nil, wholeIDNumbers: Bool, registerForm: WebForm?, scoresUpload: Bool, frame: WebFrame
     ) -> String {
         let rows: [[String: Any]] = registrations.map { line in
             let sat = !line.scores.isEmpty
@@ -50,8 +52,16 @@ public enum WebExams {
                 ["label": "考试日期", "value": ReportText.date(session.examDate)],
                 ["label": "报名时间", "value": windows(session)],
             ],
-            "registrations": rows, "count": ReportText.count(rows.count), "scoresUpload": scoresUpload,
+            "registrations": rows, "count": ReportText.count(session.registrations),
+            "scoresUpload": scoresUpload,
         ]
+        // Only a list longer than a page says which part of it is shown.
+        if previous != nil || next != nil {
+            context["pager"] = true
+            if !rows.isEmpty { context["range"] = "第 \(firstNumber)–\(firstNumber + rows.count - 1) 人" }
+        }
+        if let previous { context["previous"] = previous }
+        if let next { context["next"] = next }
         if let registerForm {
             var form: [String: Any] = ["idNumber": registerForm.values["id_number"] ?? ""]
             if let error = registerForm.errors["id_number"] { form["idNumberError"] = error }

@@ -55,7 +55,8 @@ public enum WebPilots {
 
     /// An application: what it is, its dated and attributed history, one form per move allowed
     /// from its state (`moves`, empty for a role that may not move it; `form` holds a refused
-    /// post, its `to` naming the move's form), and the downloads of its reports.
+    /// post, its `to` naming the move's form), and the downloads of its reports, the application
+    /// form (申报表) with the blanks its applicant fills in.
     public static func application(
         _ application: PilotApplication, program: PilotProgram?, provinceName: String, history: [Step],
         moves: [ApplicationStatus], form: WebForm, today: CalendarDate, frame: WebFrame
@@ -68,6 +69,7 @@ public enum WebPilots {
         ]
         if let program { facts.append(("试点期", "\(program.pilotMonths)个月，总结截止\(ReportText.date(program.summaryBy))")) }
         let posted = form.values["to"]
+        let blank = WebForm()
         // A refused move whose form the page does not show (not allowed from this state): above them all.
         let shownForm = moves.contains { $0.rawValue == posted }
         var context: [String: Any] = [
@@ -93,6 +95,13 @@ public enum WebPilots {
                 return entry
             },
             "hasMoves": !moves.isEmpty,
+            // The form's blanks the applicant fills in; left empty, the printed form has lines to write on.
+            "formFields": [
+                blank.field("contact", "联系人"), blank.field("address", "地址"),
+                blank.field("industry", "行业/性质"), blank.field("preparer", "填报人"),
+                blank.field("reviewer", "审核人"), blank.field("phone", "联系电话"),
+                blank.field("as_of", "数据截至日期", hint: "如 \(today.iso)；不填为今天"),
+            ],
         ]
         // (An empty string would still open a Mustache section: only a message goes in.)
         if !shownForm, let error = form.formError { context["pageError"] = error }

@@ -43,12 +43,21 @@ public enum WebRatio {
         return WebPage.render(title: "持证比例", frame: frame, template: "web-ratio", context: context)
     }
 
+    /// How the hours page lets a user with more than one enterprise choose one.
+    public enum EnterpriseChooser: Sendable {
+        /// A drop-down list of the scope's enterprises.
+        case list([Enterprise])
+        /// A search by name or USCC (a scope too large to list), with the text searched for, the
+        /// first enterprises it found, and whether it found more.
+        case search(text: String, found: [Enterprise], more: Bool)
+    }
+
     /// The continuing-education page of one enterprise and year: the year selector (and, for
-    /// roles over several enterprises, the enterprise selector), and the list of `esw training
+    /// roles over several enterprises, the enterprise chooser), and the list of `esw training
     /// gaps` on `asOf`: certified staff short of their period's minimum hours, then uncertified
     /// staff with no training. ID numbers whole or masked as the role may see them.
     public static func hours(
-        frame: WebFrame, year: Int, years: [Int], enterprises: [Enterprise]?, chosen: Enterprise?,
+        frame: WebFrame, year: Int, years: [Int], chooser: EnterpriseChooser?, chosen: Enterprise?,
         asOf: CalendarDate, gaps: [TrainingGap], wholeIDNumbers: Bool
     ) -> String {
         var context: [String: Any] = [
@@ -68,12 +77,28 @@ public enum WebRatio {
                 numeric: [6, 7, 8], names: [1]),
         ]
         if let chosen { context["enterpriseName"] = chosen.name }
-        if let enterprises {
+        switch chooser {
+        case .list(let enterprises):
             context["choose"] = true
             context["enterprises"] = enterprises.map {
                 ["uscc": $0.uscc, "name": $0.name, "selected": $0.uscc == chosen?.uscc] as [String: Any]
             }
+        case .search(let text, let found, let more):
+            var search: [String: Any] = ["text": text]
+            if chosen == nil {
+                if !found.isEmpty {
+                    search["hasFound"] = true
+                    search["found"] = found.map { ["uscc": $0.uscc, "name": $0.name] }
+                    if more { search["more"] = true; search["shown"] = found.count }
+                } else {
+                    search[text.isEmpty ? "blank" : "none"] = true
+                }
+            }
+            context["search"] = search
+        case nil:
+            break
         }
+        context["year"] = year
         return WebPage.render(title: "继续教育", frame: frame, template: "web-hours", context: context)
     }
 }

@@ -73,6 +73,27 @@ import Workforce
         }
     }
 
+    @Test func aSessionsRegistrationsComeInPagesThatSayWhichPartIsShown() async throws {
+        try await withPages(users: Self.users) { owner, world, pages in
+            let id = try Self.world(owner, world)
+            for person in [1, 2] {
+                let done = try await pages.post(
+                    "/exams/\(id)/register", as: "sz-coordinator", form: [("id_number", FixtureWorld.person(person))])
+                #expect(done.status == .seeOther)
+            }
+            let row = #"<tr><td><a href="/staff/\d+">([^<]*)</a>"#
+            let whole = try await pages.get("/exams/\(id)", as: "sz-hr")
+            let names = whole.matches(row)
+            #expect(Set(names) == ["张伟", "李娜"])
+            #expect(!whole.text.contains("上一页") && !whole.text.contains("下一页") && !whole.text.contains("本页为"))
+            // From the second registration on: the rest, the whole count, which part, and the way back.
+            let rest = try await pages.get("/exams/\(id)?offset=1", as: "sz-hr")
+            #expect(rest.matches(row) == Array(names.dropFirst()))
+            #expect(rest.text.contains("报名人员（2 人）") && rest.text.contains("本页为第 2–2 人"))
+            #expect(rest.text.contains(#"href="/exams/\#(id)?offset=0">上一页"#) && !rest.text.contains("下一页"))
+        }
+    }
+
     @Test func hrSeesTheRegistrationsMaskedWithoutAFormAndItsPostIsRefused() async throws {
         try await withPages(users: Self.users) { owner, world, pages in
             let id = try Self.world(owner, world)

@@ -111,6 +111,36 @@ import Workforce
         }
     }
 
+    @Test func aScopeTooLargeToListFindsItsEnterpriseByNameOrUSCC() async throws {
+        // Guangdong's few enterprises stand for a province's thousands: no list longer than one.
+        try await withPages(users: Self.users, enterpriseChoices: 1) { _, world, pages in
+            try Self.world(world)
+            let second = Fixtures.uscc(region: "440305", serial: 9)
+            _ = try world.enterprises.add(uscc: second, name: "深圳第二测试有限公司", regionCode: "440305", employees: 10)
+            let encoded = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)! }
+            let start = try await pages.get("/hours?year=2013", as: "guangdong")
+            #expect(start.status == .ok)
+            #expect(start.text.contains("name=\"q\"") && !start.text.contains("<select id=\"enterprise\""))
+            #expect(start.text.contains("请先查找企业") && !start.text.contains("张伟"), "no enterprise chosen for them")
+            // Both Shenzhen enterprises' names hold 测试: both are offered as links, neither shown.
+            let both = try await pages.get("/hours?year=2013&q=\(encoded("测试"))", as: "guangdong")
+            #expect(both.text.contains("找到的企业"))
+            #expect(both.text.contains("/hours?enterprise=\(FixtureWorld.shenzhen)&amp;year=2013"))
+            #expect(both.text.contains("/hours?enterprise=\(second)&amp;year=2013"))
+            #expect(!both.text.contains("张伟"))
+            // One found (by its name, or its whole USCC): its list at once.
+            let one = try await pages.get("/hours?year=2013&q=\(encoded("电子"))", as: "guangdong")
+            #expect(one.text.contains("深圳测试电子有限公司 · 截至2013年12月31日") && one.text.contains("张伟"))
+            let byCode = try await pages.get("/hours?year=2013&q=\(FixtureWorld.shenzhen)", as: "guangdong")
+            #expect(byCode.text.contains("张伟"))
+            let chosen = try await pages.get("/hours?year=2013&enterprise=\(FixtureWorld.shenzhen)", as: "guangdong")
+            #expect(chosen.text.contains("张伟"))
+            // Beijing's enterprise is outside Guangdong: found by nobody.
+            let outside = try await pages.get("/hours?year=2013&q=\(FixtureWorld.beijing)", as: "guangdong")
+            #expect(outside.text.contains("没有名称含") && !outside.text.contains("陈静"))
+        }
+    }
+
     @Test func thePersonsPageShowsEachCertificatesRegistration() async throws {
         try await withPages(users: Self.users) { owner, world, pages in
             try Self.world(world)

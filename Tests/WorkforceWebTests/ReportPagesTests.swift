@@ -144,6 +144,19 @@ extension PageClient {
             let form = try await pages.download("/reports/application-form/\(shenzhen)", as: "gd-bureau")
             #expect(form.status == .ok && form.headers[.contentType] == "text/html; charset=utf-8")
             #expect(String(decoding: form.data, as: UTF8.self).contains("企业社会工作试点申报表"))
+            // The application's page holds the form's blanks; filled in, they are on the printed form.
+            let application = try await pages.get("/pilots/applications/\(shenzhen)", as: "gd-bureau")
+            let formAction = #"<form class="stacked" method="get" action="/reports/application-form/\#(shenzhen)">"#
+            #expect(application.text.contains(formAction))
+            for field in ["contact", "address", "industry", "preparer", "reviewer", "phone", "as_of"] {
+                #expect(application.text.contains(#"name="\#(field)""#), "\(field)")
+            }
+            let encoded = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            let filled = try await pages.download(
+                "/reports/application-form/\(shenzhen)?contact=\(encoded("王主任"))&address=\(encoded("深圳市南山区科技园"))",
+                as: "gd-bureau")
+            let filledText = String(decoding: filled.data, as: UTF8.self)
+            #expect(filled.status == .ok && filledText.contains("王主任") && filledText.contains("深圳市南山区科技园"))
         }
     }
 

@@ -125,7 +125,7 @@ struct PageClient {
 /// A schema with Shenzhen and Beijing (FixtureWorld), users, and the staff and event pages on a
 /// router; `body` gets the owner's connection and a client.
 func withPages(
-    users: [(name: String, role: AccessRole, scope: String?)],
+    users: [(name: String, role: AccessRole, scope: String?)], enterpriseChoices: Int = 200,
     _ body: @escaping @Sendable (_ owner: Connection, _ world: FixtureWorld, _ client: PageClient) async throws -> Void
 ) async throws {
     try await TestDatabase.withSchema { (conninfo: String) async throws in
@@ -145,7 +145,8 @@ func withPages(
         router.add(middleware: TestSessionMiddleware(pool: pool))
         RosterPages.addRoutes(to: router)
         EventPages.addRoutes(to: router)
-        HRPages(today: { CalendarDate(year: 2013, month: 12, day: 31)! }).addRoutes(to: router)
+        HRPages(today: { CalendarDate(year: 2013, month: 12, day: 31)! }, enterpriseChoices: enterpriseChoices)
+            .addRoutes(to: router)
         ExamPages.addRoutes(to: router)
         PilotPages.addRoutes(to: router)
         ReportPages.addRoutes(to: router)

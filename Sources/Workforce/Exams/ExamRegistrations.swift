@@ -163,10 +163,13 @@ public struct ExamRegistrations {
     /// The registrations of a session that the acting user sees (row-level security decides), by
     /// enterprise and name: who, from which enterprise, for which subjects, the scores recorded
     /// (exam_subject_result, local lines included) and whether the level was passed in the
-    /// session's year (exam_level_pass). `limit` and `offset` take one page.
+    /// session's year (exam_level_pass). `idNumber` keeps one person's line; `limit` and `offset`
+    /// take one page.
     ///
     /// - Throws: `notFound` for a session that does not exist.
-    public func list(sessionID: Int, limit: Int? = nil, offset: Int = 0) throws -> [ExamRegistrationLine] {
+    public func list(sessionID: Int, idNumber: String? = nil, limit: Int? = nil, offset: Int = 0) throws
+        -> [ExamRegistrationLine]
+    {
         _ = try ExamSessions(db: db).session(sessionID)
         return try db.query(
             """
@@ -182,7 +185,7 @@ public struct ExamRegistrations {
             JOIN exam_session s ON s.id = r.session_id
             JOIN person p ON p.id = r.person_id
             JOIN enterprise en ON en.id = r.enterprise_id
-            WHERE r.session_id = \(sessionID)
+            WHERE r.session_id = \(sessionID) AND (\(idNumber)::text IS NULL OR p.id_number = \(idNumber))
             ORDER BY en.name, p.name, p.id_number
             LIMIT \(limit) OFFSET \(offset)
             """

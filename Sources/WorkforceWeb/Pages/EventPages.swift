@@ -185,7 +185,7 @@ public enum EventPages {
     }
 
     private static func eventPage(
-        _ shown: Shown, user: WebFrame.User, context: some PageRequestContext, flash: String?,
+        _ shown: Shown, user: SignedInUser, context: some PageRequestContext, flash: String?,
         enrollForm: WebForm = WebForm(), status: HTTPResponse.Status = .ok
     ) -> Response {
         let open = PageSupport.beijingNow() < shown.detail.summary.startsAt
@@ -290,7 +290,7 @@ public enum EventPages {
     }
 
     private static func attendancePage(
-        _ shown: Shown, user: WebFrame.User, context: some PageRequestContext, flash: String?, form: WebForm?,
+        _ shown: Shown, user: SignedInUser, context: some PageRequestContext, flash: String?, form: WebForm?,
         status: HTTPResponse.Status
     ) -> Response {
         let html = WebEvents.attendance(

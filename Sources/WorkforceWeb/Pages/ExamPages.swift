@@ -14,6 +14,8 @@ public enum ExamPages {
     /// The data kinds of role_permission the forms write.
     static let registrations = "exam_registrations"
     static let results = "exam_results"
+    /// Registrations on one page of a session.
+    static let pageSize = 100
 
     static let scoresUpload = UploadFlow(
         upload: WebUpload(
@@ -77,7 +79,10 @@ public enum ExamPages {
 
     private struct Shown: Sendable {
         let session: ExamSession
+        /// One page of the registrations, and whether more follow.
         let registrations: [ExamRegistrationLine]
+        let offset: Int
+        let more: Bool
         let whole: Bool
         let mayRegister: Bool
         let mayScore: Bool
@@ -91,22 +96,27 @@ public enum ExamPages {
         return session
     }
 
-    /// The session `id` with the registrations the user sees, in the transaction of `db`.
-    private static func read(_ db: Connection, _ id: Int) throws -> Shown {
-        Shown(
-            session: try session(db, id),
-            registrations: try ExamRegistrations(db: db).list(sessionID: id),
+    /// The session `id` with a page of the registrations the user sees, from `offset`, in the
+    /// transaction of `db`.
+    private static func read(_ db: Connection, _ id: Int, offset: Int = 0) throws -> Shown {
+        let page = try ExamRegistrations(db: db).list(sessionID: id, limit: pageSize + 1, offset: offset)
+        return Shown(
+            session: try session(db, id), registrations: Array(page.prefix(pageSize)), offset: offset,
+            more: page.count > pageSize,
             whole: try Persons(db: db).seesWholeIDNumbers(), mayRegister: try Session.mayWrite(db, registrations),
             mayScore: try Session.mayWrite(db, results))
     }
 
     private static func sessionPage(
-        _ shown: Shown, user: WebFrame.User, context: some PageRequestContext, flash: String?,
+        _ shown: Shown, user: SignedInUser, context: some PageRequestContext, flash: String?,
         form: WebForm = WebForm(), status: HTTPResponse.Status = .ok
     ) -> Response {
         let frame = PageSupport.frame(user, path: "/exams", context: context, flash: flash)
+        let address = "/exams/\(shown.session.id)?offset="
         let html = WebExams.session(
-            shown.session, registrations: shown.registrations, wholeIDNumbers: shown.whole,
+            shown.session, registrations: shown.registrations, firstNumber: shown.offset + 1,
+            previous: shown.offset > 0 ? address + String(max(0, shown.offset - pageSize)) : nil,
+            next: shown.more ? address + String(shown.offset + pageSize) : nil, wholeIDNumbers: shown.whole,
             registerForm: shown.mayRegister ? form : nil, scoresUpload: shown.mayScore, frame: frame)
         return PageSupport.html(html, status: status)
     }
@@ -114,7 +124,8 @@ public enum ExamPages {
     static func show(_ request: Request, _ context: some PageRequestContext) async throws -> Response {
         try await PageSupport.respond(request, context: context, section: "/exams") { flash in
             let id = try sessionID(context)
-            let (user, shown) = try await PageSupport.signedIn { db, _ in try read(db, id) }
+            let offset = max(0, request.uri.queryParameters["offset"].flatMap { Int(String($0)) } ?? 0)
+            let (user, shown) = try await PageSupport.signedIn { db, _ in try read(db, id, offset: offset) }
             return sessionPage(shown, user: user, context: context, flash: flash)
         }
     }
@@ -138,8 +149,7 @@ public enum ExamPages {
                 do {
                     let registered = try ExamRegistrations(db: db).register(
                         sessionID: id, idNumber: idNumber, subjects: nil, on: today, today: today)
-                    let name =
-                        try ExamRegistrations(db: db).list(sessionID: id).first { $0.idNumber == idNumber }?.name ?? ""
+                    let name = try ExamRegistrations(db: db).list(sessionID: id, idNumber: idNumber).first?.name ?? ""
                     let subjects = registered.subjects.map(\.chineseName).joined(separator: "、")
                     let unverified = registered.eligibilityVerified ? "" : "（学历或社会工作起始时间未登记，资格待核）"
                     return .done("已为 \(name) 报名：\(subjects)。\(unverified)")

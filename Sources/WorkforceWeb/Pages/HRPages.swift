@@ -12,9 +12,13 @@ import WorkforceOutput
 public struct HRPages: Sendable {
     /// The day the figures default to: the server's as-of date (`esw serve --as-of`), else today.
     let today: @Sendable () -> CalendarDate
+    /// The most enterprises the hours page offers in a drop-down list; a larger scope (a province,
+    /// the country) finds its enterprise by name or USCC instead.
+    let enterpriseChoices: Int
 
-    public init(today: @escaping @Sendable () -> CalendarDate) {
+    public init(today: @escaping @Sendable () -> CalendarDate, enterpriseChoices: Int = 200) {
         self.today = today
+        self.enterpriseChoices = enterpriseChoices
     }
 
     /// Adds the ratio and hours pages to `router`.
@@ -68,8 +72,14 @@ public struct HRPages: Sendable {
 
     // MARK: Hours
 
+    /// The most enterprises a search lists.
+    static let searchMatches = 50
+
     private struct HoursRead: Sendable {
+        /// The scope's enterprises when it has few enough to list; else those the search found.
         let enterprises: [Enterprise]
+        let more: Bool
+        let searching: Bool
         let chosen: Enterprise?
         let gaps: [TrainingGap]
         let whole: Bool
@@ -88,22 +98,36 @@ public struct HRPages: Sendable {
             }
             let asOf = year == today.year ? today : CalendarDate(year: year, month: 12, day: 31)!
             let asked = parameters["enterprise"].map(String.init)
+            let search = parameters["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             let (user, read) = try await PageSupport.signedIn { db, _ -> HoursRead in
                 // The enterprises of the scope, as row-level security shows them: one for an
                 // enterprise's users.
-                let enterprises = try Enterprises(db: db).list()
-                guard let chosen = enterprises.first(where: { $0.uscc == asked }) ?? enterprises.first else {
-                    return HoursRead(enterprises: [], chosen: nil, gaps: [], whole: false)
+                let all = try Enterprises(db: db).list()
+                let searching = all.count > enterpriseChoices
+                let found =
+                    searching && !search.isEmpty
+                    ? all.filter { $0.uscc == search.uppercased() || $0.name.contains(search) } : []
+                let chosen =
+                    all.first { $0.uscc == asked }
+                    ?? (searching ? (found.count == 1 ? found.first : nil) : all.first)
+                guard let chosen else {
+                    return HoursRead(
+                        enterprises: Array(found.prefix(Self.searchMatches)), more: found.count > Self.searchMatches,
+                        searching: searching, chosen: nil, gaps: [], whole: false)
                 }
                 return HoursRead(
-                    enterprises: enterprises, chosen: chosen,
+                    enterprises: searching ? [] : all, more: false, searching: searching, chosen: chosen,
                     gaps: try TrainingRecords(db: db).gaps(enterpriseUSCC: chosen.uscc, asOf: asOf),
                     whole: try Persons(db: db).seesWholeIDNumbers())
             }
+            let chooser: WebRatio.EnterpriseChooser? =
+                read.searching
+                ? .search(text: search, found: read.enterprises, more: read.more)
+                : read.enterprises.count > 1 ? .list(read.enterprises) : nil
             let html = WebRatio.hours(
                 frame: PageSupport.frame(user, path: "/hours", context: context, flash: flash),
-                year: year, years: years, enterprises: read.enterprises.count > 1 ? read.enterprises : nil,
-                chosen: read.chosen, asOf: asOf, gaps: read.gaps, wholeIDNumbers: read.whole)
+                year: year, years: years, chooser: chooser, chosen: read.chosen, asOf: asOf, gaps: read.gaps,
+                wholeIDNumbers: read.whole)
             return PageSupport.html(html)
         }
     }

@@ -8,7 +8,6 @@ import WorkforceOutput
 /// it holds): an enterprise's ratio, trend, departments and this month's training for enterprise
 /// users; the scope's enterprises ranked by ratio and the pilots for region, province and country.
 struct HomePage {
-    let keys: CSRFKey
     let rankedEnterprises: Int
     let today: @Sendable () -> CalendarDate
 
@@ -27,7 +26,7 @@ struct HomePage {
     func home(_ context: WebContext) async throws -> Response {
         let today = today()
         return try await Pages.signedIn(
-            context, keys: keys, path: "/",
+            context, path: "/",
             read: { db, user in try Self.read(db, user: user, today: today) },
             render: { home, frame in
                 switch home {

@@ -22,12 +22,6 @@ struct UnreadableForm: Error {}
 
 /// The frame, responses, form reading and words the staff and event pages share.
 enum PageSupport {
-    /// The menu of the pages, for coordinators (the server may give each role its own).
-    static let navigation = [
-        WebFrame.Link(label: "首页", href: "/"), WebFrame.Link(label: "人员", href: "/staff"),
-        WebFrame.Link(label: "培训", href: "/events"),
-    ]
-
     /// The most a roster or enrollment upload may hold (issue 15: rosters up to 20 MB), with room
     /// for the form around the file.
     static let uploadLimit = 20 * 1024 * 1024 + 64 * 1024
@@ -37,28 +31,34 @@ enum PageSupport {
     // MARK: The request's user and database work
 
     /// Runs `body` in the request's one transaction as its user (``RequestScope``), handing it
-    /// the signed-in user (read as the transaction began: their role and scope decide what a page
-    /// offers); returns the user's name and role for the page's frame.
+    /// the signed-in user as the transaction began (their role and scope decide what a page
+    /// offers), and returns that user with what `body` returned.
     ///
-    /// - Throws: ``NotSignedIn`` when no user acts; whatever `body` throws.
+    /// - Throws: ``NotSignedIn`` when no user acts; ``MustSetPassword`` while their password is a
+    ///   one-time one, unless `allowOneTime` (the password page itself); whatever `body` throws.
     static func signedIn<T: Sendable>(
-        _ body: @escaping @Sendable (Connection, SignedInUser) throws -> T
-    ) async throws -> (user: WebFrame.User, value: T) {
+        allowOneTime: Bool = false, _ body: @escaping @Sendable (Connection, SignedInUser) throws -> T
+    ) async throws -> (user: SignedInUser, value: T) {
         guard let scope = RequestScope.current else { throw NotSignedIn() }
+        // The transaction runs on the pool's thread, where the task-local scope is not set.
+        let notes = scope.notes
         return try await scope.transaction { db in
-            guard let actor = scope.notes.actor else { throw NotSignedIn() }
-            if actor.oneTimePassword { throw MustSetPassword() }
-            scope.notes.userName = actor.name
-            return (WebFrame.User(name: actor.name, roleName: Pages.roleName(actor.role)), try body(db, actor))
+            guard let actor = notes.actor else { throw NotSignedIn() }
+            if actor.oneTimePassword && !allowOneTime { throw MustSetPassword() }
+            notes.userName = actor.name
+            return (actor, try body(db, actor))
         }
     }
 
-    /// The page frame with the menu of the signed-in user's role (``Pages/navigation(for:)``).
+    /// The page frame: the user's name, their role's menu (``Pages/navigation(for:)``), the
+    /// form token and the message carried over from the last post.
     static func frame(
-        _ user: WebFrame.User?, path: String, context: some PageRequestContext, flash: String?
+        _ user: SignedInUser, path: String, context: some PageRequestContext, flash: String?
     ) -> WebFrame {
-        let menu = RequestScope.current?.notes.actor.map { Pages.navigation(for: $0.role) } ?? navigation
-        return WebFrame(user: user, navigation: menu, currentPath: path, csrfToken: context.csrfToken, flash: flash)
+        WebFrame(
+            user: WebFrame.User(name: user.name, roleName: Pages.roleName(user.role)),
+            navigation: Pages.navigation(for: user.role), currentPath: path, csrfToken: context.csrfToken,
+            flash: flash)
     }
 
     /// Answers a page request: runs `body`, and turns what it throws into a page a person can act
@@ -99,7 +99,7 @@ enum PageSupport {
         _ status: HTTPResponse.Status, _ message: String, _ request: Request, _ context: some PageRequestContext,
         _ section: String
     ) async throws -> Response {
-        let user: WebFrame.User
+        let user: SignedInUser
         do {
             user = try await signedIn { _, _ in () }.user
         } catch is NotSignedIn {

@@ -21,40 +21,21 @@ enum Pages {
         Response(status: .seeOther, headers: [.location: path, .cacheControl: "no-store"])
     }
 
-    /// The outcome of reading a page's data as its user.
-    enum Outcome<T: Sendable>: Sendable {
-        case data(SignedInUser, T)
-        /// No user: the session is missing, unknown, expired, or its user disabled.
-        case signedOut
-        /// The user still has a one-time password.
-        case mustSetPassword
-    }
-
     /// Runs `read` in one transaction as the request's user and renders its result with `render`
     /// in the page frame; redirects to /login without a signed-in user, and to /password while the
     /// password is a one-time one (unless `allowOneTime`, the password page itself).
     static func signedIn<T: Sendable>(
-        _ context: WebContext, keys: CSRFKey, path: String, allowOneTime: Bool = false,
+        _ context: some PageRequestContext, path: String, allowOneTime: Bool = false,
         read: @escaping @Sendable (Connection, SignedInUser) throws -> T,
         render: (T, WebFrame) -> String
     ) async throws -> Response {
-        guard let session = context.session, let scope = RequestScope.current else { return redirect("/login") }
-        let notes = scope.notes
-        let outcome = try await scope.transaction { db -> Outcome<T> in
-            guard let user = notes.actor else { return .signedOut }
-            if user.oneTimePassword && !allowOneTime { return .mustSetPassword }
-            return .data(user, try read(db, user))
-        }
-        switch outcome {
-        case .signedOut: return redirect("/login")
-        case .mustSetPassword: return redirect("/password")
-        case .data(let user, let data):
-            scope.notes.userName = user.name
-            let frame = WebFrame(
-                user: WebFrame.User(name: user.name, roleName: roleName(user.role)),
-                navigation: navigation(for: user.role), currentPath: path,
-                csrfToken: keys.token(for: session.token))
-            return html(render(data, frame))
+        do {
+            let (user, data) = try await PageSupport.signedIn(allowOneTime: allowOneTime, read)
+            return html(render(data, PageSupport.frame(user, path: path, context: context, flash: nil)))
+        } catch is NotSignedIn {
+            return redirect("/login")
+        } catch is MustSetPassword {
+            return redirect("/password")
         }
     }
 
@@ -74,7 +55,7 @@ enum Pages {
     /// training of its scope (a region coordinator also schedules the region's training).
     static func navigation(for role: AccessRole) -> [WebFrame.Link] {
         let home: WebFrame.Link
-        var work = PageSupport.navigation.filter { $0.href != "/" }
+        var work = [WebFrame.Link(label: "人员", href: "/staff"), WebFrame.Link(label: "培训", href: "/events")]
         switch role {
         case .enterpriseCoordinator, .enterpriseHR: home = WebFrame.Link(label: "本企业", href: "/")
         case .regionCoordinator: home = WebFrame.Link(label: "本地区", href: "/")

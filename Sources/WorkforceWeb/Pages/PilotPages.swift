@@ -53,24 +53,6 @@ public enum PilotPages {
         }
     }
 
-    /// Runs `body` in the request's transaction as its user, with the user (their role and scope
-    /// decide the menu and what the pages offer).
-    static func signedIn<T: Sendable>(
-        _ body: @escaping @Sendable (Connection, SignedInUser) throws -> T
-    ) async throws -> (user: SignedInUser, value: T) {
-        try await PageSupport.signedIn { db, user in (user: user, value: try body(db, user)) }.value
-    }
-
-    /// The page frame with the menu of the user's role.
-    static func frame(
-        _ user: SignedInUser, path: String, context: some PageRequestContext, flash: String?
-    ) -> WebFrame {
-        WebFrame(
-            user: WebFrame.User(name: user.name, roleName: Pages.roleName(user.role)),
-            navigation: Pages.navigation(for: user.role), currentPath: path, csrfToken: context.csrfToken,
-            flash: flash)
-    }
-
     /// The id in the address; one that is not a number names no application.
     static func applicationID(_ context: some PageRequestContext) throws -> Int {
         guard let id = context.parameters.get("id", as: Int.self) else {
@@ -114,7 +96,7 @@ public enum PilotPages {
     static func list(_ request: Request, _ context: some PageRequestContext) async throws -> Response {
         try await respond(request, context: context, section: "/pilots") { flash in
             let after = try cursor(request)
-            let (user, listed) = try await signedIn { db, _ in
+            let (user, listed) = try await PageSupport.signedIn { db, _ in
                 let page = try applicationsPage(db, after: after, path: "/pilots")
                 let provinces = try Regions(db: db).divisions(Array(Set(page.applications.map(\.province))))
                 return Listed(
@@ -125,7 +107,7 @@ public enum PilotPages {
                 WebPilots.list(
                     programs: listed.programs, applications: listed.applications, provinceNames: listed.provinceNames,
                     first: listed.first, next: listed.next,
-                    frame: frame(user, path: "/pilots", context: context, flash: flash)))
+                    frame: PageSupport.frame(user, path: "/pilots", context: context, flash: flash)))
         }
     }
 
@@ -162,14 +144,14 @@ public enum PilotPages {
         let html = WebPilots.application(
             shown.application, program: shown.program, provinceName: shown.provinceName, history: shown.history,
             moves: shown.moves, form: form, today: PageSupport.today(),
-            frame: frame(user, path: "/pilots", context: context, flash: flash))
+            frame: PageSupport.frame(user, path: "/pilots", context: context, flash: flash))
         return PageSupport.html(html, status: status)
     }
 
     static func show(_ request: Request, _ context: some PageRequestContext) async throws -> Response {
         try await respond(request, context: context, section: "/pilots") { flash in
             let id = try applicationID(context)
-            let (user, shown) = try await signedIn { db, _ in try read(db, id) }
+            let (user, shown) = try await PageSupport.signedIn { db, _ in try read(db, id) }
             return applicationPage(shown, user: user, context: context, flash: flash)
         }
     }
@@ -191,7 +173,7 @@ public enum PilotPages {
             if on == nil { form.errors["on"] = "请填写日期，如 \(today.iso) 或 \(today.year)年\(today.month)月\(today.day)日。" }
             let note = fields["note"].isEmpty ? nil : fields["note"]
             let checked = form
-            let (user, outcome) = try await signedIn { db, _ -> Advanced in
+            let (user, outcome) = try await PageSupport.signedIn { db, _ -> Advanced in
                 let applications = PilotApplications(db: db)
                 let current = try applications.application(id: id)  // not found outside the scope
                 guard try applications.mayAdvance() else {

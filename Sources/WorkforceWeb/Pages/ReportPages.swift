@@ -65,7 +65,7 @@ public enum ReportPages {
         flash: String?
     ) async throws -> Response {
         let after = try PilotPages.cursor(request)
-        let (user, listing) = try await PilotPages.signedIn { db, user in
+        let (user, listing) = try await PageSupport.signedIn { db, user in
             // A refused region form is shown only to a role that has it.
             if form != nil && !regionRoles.contains(user.role) { throw forbiddenRegion }
             let page = try PilotPages.applicationsPage(db, after: after, path: "/reports")
@@ -79,7 +79,7 @@ public enum ReportPages {
         let html = WebReports.page(
             regionForm: regionForm, programs: listing.programs, applications: listing.applications,
             first: listing.first, next: listing.next,
-            frame: PilotPages.frame(user, path: "/reports", context: context, flash: flash))
+            frame: PageSupport.frame(user, path: "/reports", context: context, flash: flash))
         return PageSupport.html(html, status: status)
     }
 
@@ -181,7 +181,7 @@ public enum ReportPages {
     ) async throws -> T {
         guard let scope = RequestScope.current else { throw NotSignedIn() }
         do {
-            let checked = try await PilotPages.signedIn(check).value
+            let checked = try await PageSupport.signedIn(check).value
             return try await scope.snapshot { db in try build(db, checked) }
         } catch let error as WorkforceError {
             if let bad = bad(error) { throw bad }

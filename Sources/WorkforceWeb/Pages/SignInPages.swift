@@ -71,7 +71,7 @@ struct SignInPages {
 
     func passwordForm(_ context: WebContext, errors: [String: String]) async throws -> Response {
         try await Pages.signedIn(
-            context, keys: keys, path: "/password", allowOneTime: true, read: { _, user in user.oneTimePassword },
+            context, path: "/password", allowOneTime: true, read: { _, user in user.oneTimePassword },
             render: { oneTime, frame in WebForms.password(frame: frame, oneTime: oneTime, errors: errors) })
     }
 

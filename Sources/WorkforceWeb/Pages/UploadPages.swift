@@ -233,7 +233,7 @@ struct UploadFlow: Sendable {
     }
 
     private func attempt(_ kept: UploadStore.Upload, _ options: ImportOptions) async throws
-        -> (WebFrame.User, Outcome)
+        -> (SignedInUser, Outcome)
     {
         let run = self.run
         let options = RequestScope.current?.uploadOptions(options) ?? options

@@ -47,7 +47,7 @@ public func makeRouter(
         keys: csrfKey, secureCookies: configuration.secureCookies, behindProxy: configuration.behindProxy,
         formLimit: min(configuration.bodyLimitBytes, 64 * 1024)
     ).register(on: router)
-    HomePage(keys: csrfKey, rankedEnterprises: configuration.rankedEnterprises, today: configuration.today)
+    HomePage(rankedEnterprises: configuration.rankedEnterprises, today: configuration.today)
         .register(on: router)
     RosterPages.addRoutes(to: router)
     EventPages.addRoutes(to: router)
