@@ -55,6 +55,36 @@ import Workforce
         }
     }
 
+    @Test func theEventListWalksPageByPageInStartOrderWithoutRepeats() async throws {
+        try await APIWorld.run { api in
+            let events = Events(db: api.world.owner)
+            let first = CalendarDate(daysSinceEpoch: CalendarDate.today().daysSinceEpoch + 30)
+            var created: [Int] = []
+            // Created latest first: the list's order is the start's, not the id's.
+            for week in (0..<5).reversed() {
+                let day = first.adding(days: 7 * week)
+                created.insert(
+                    try events.create(
+                        EventDraft(
+                            kind: .expertLecture, title: "讲座 \(week)", startsAt: LocalDateTime(date: day, hour: 9),
+                            endsAt: LocalDateTime(date: day, hour: 11), hours: 2, capacity: 10,
+                            enterpriseUSCC: shenzhen)), at: 0)
+            }
+            var seen: [Int] = []
+            var cursor: String?
+            repeat {
+                // From the first of them: the world's own events are older.
+                let query = "/events?limit=2&from=\(first.iso)" + (cursor.map { "&cursor=" + $0 } ?? "")
+                let page = try await api.call(.get, query, as: "sz-coordinator").object
+                let items = try #require(page["items"] as? [[String: Any]])
+                #expect(items.count <= 2)
+                seen += items.compactMap { $0["id"] as? Int }
+                cursor = page["next_cursor"] as? String
+            } while cursor != nil
+            #expect(seen == created)
+        }
+    }
+
     @Test func refusalsAreProblemsOfTheirKind() async throws {
         try await APIWorld.run { api in
             let (event, people) = try await prepare(api)

@@ -165,14 +165,16 @@ public struct Enterprises {
         }
     }
 
-    /// Enterprises, optionally those of one region (a province, city or county code), by USCC.
-    public func list(inRegion regionCode: String? = nil) throws -> [Enterprise] {
+    /// Enterprises, optionally those of one region (a province, city or county code), by region
+    /// code, name and USCC; `limit` and `offset` take one page.
+    public func list(inRegion regionCode: String? = nil, limit: Int? = nil, offset: Int = 0) throws -> [Enterprise] {
         let region = try regionCode.map { try Regions(db: db).known($0) }
         return try db.query(
             """
             SELECT uscc, name, region_code, employees FROM enterprise
             WHERE in_region(region_code, \(region))
             ORDER BY region_code, name, uscc
+            LIMIT \(limit) OFFSET \(offset)
             """
         ).map { row in
             Enterprise(

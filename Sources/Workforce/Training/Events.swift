@@ -210,10 +210,11 @@ public struct Events {
             attended: try row.decode(10), cancelled: try row.decode(11))
     }
 
-    /// Events starting in a date range, of one kind, organized by an enterprise or within a region.
+    /// Events starting in a date range, of one kind, organized by an enterprise or within a region,
+    /// by start; `limit` and `offset` take one page.
     public func list(
         from: CalendarDate? = nil, to: CalendarDate? = nil, kind: EventKind? = nil,
-        enterpriseUSCC: String? = nil, region: String? = nil
+        enterpriseUSCC: String? = nil, region: String? = nil, limit: Int? = nil, offset: Int = 0
     ) throws -> [EventSummary] {
         let uscc = try enterpriseUSCC.map { try Codes.validUSCC($0) }
         let regionCode = try region.map { try Regions(db: db).known($0) }
@@ -229,6 +230,7 @@ public struct Events {
               AND (\(uscc)::text IS NULL OR en.uscc = \(uscc))
               AND (\(regionCode)::text IS NULL OR in_region(coalesce(en.region_code, ev.region_code), \(regionCode)))
             ORDER BY ev.starts_at, ev.id
+            LIMIT \(limit) OFFSET \(offset)
             """
         ).map(Events.summary)
     }

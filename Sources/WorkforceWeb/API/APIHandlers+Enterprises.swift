@@ -4,8 +4,10 @@ extension APIHandlers {
     func listEnterprises(_ input: Operations.ListEnterprises.Input) async throws -> Operations.ListEnterprises.Output {
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
         let region = input.query.region
-        let all = try await APIHandlers.transaction { db in try Enterprises(db: db).list(inRegion: region) }
-        let (items, next) = page.slice(all)
+        let fetched = try await APIHandlers.transaction { db in
+            try Enterprises(db: db).list(inRegion: region, limit: page.fetchLimit, offset: page.offset)
+        }
+        let (items, next) = page.page(ofFetched: fetched)
         return .ok(
             .init(
                 body: .json(

@@ -11,10 +11,12 @@ extension APIHandlers {
         let to = try APIInput.date(query.to, "to")
         let kind = try APIInput.eventKind(query.kind)
         let (enterprise, region) = (query.enterprise, query.region)
-        let all = try await APIHandlers.transaction { db in
-            try Events(db: db).list(from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region)
+        let fetched = try await APIHandlers.transaction { db in
+            try Events(db: db).list(
+                from: from, to: to, kind: kind, enterpriseUSCC: enterprise, region: region, limit: page.fetchLimit,
+                offset: page.offset)
         }
-        let (events, next) = page.slice(all)
+        let (events, next) = page.page(ofFetched: fetched)
         let items = events.map { event in
             Components.Schemas.Event(
                 id: Int64(event.id), kind: event.kind.rawValue, title: event.title,

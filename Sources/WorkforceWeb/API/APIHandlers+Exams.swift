@@ -24,7 +24,7 @@ extension APIHandlers {
         let session = try APIHandlers.sessionID(input.path.id)
         let (registrations, whole) = try await APIHandlers.transaction { db in
             let registrations = try ExamRegistrations(db: db).list(
-                sessionID: session, limit: page.limit + 1, offset: page.offset)
+                sessionID: session, limit: page.fetchLimit, offset: page.offset)
             return (registrations, try Persons(db: db).seesWholeIDNumbers())
         }
         let items = registrations.prefix(page.limit).map { registration in

@@ -13,7 +13,7 @@ extension APIHandlers {
         let page = try PageRequest(limit: query.limit, cursor: query.cursor)
         let staffQuery = StaffQuery(
             enterpriseUSCC: query.enterprise, department: try APIInput.department(query.department), name: query.q,
-            asOf: try APIInput.date(query.on, "on") ?? .today(), limit: page.limit + 1, offset: page.offset)
+            asOf: try APIInput.date(query.on, "on") ?? .today(), limit: page.fetchLimit, offset: page.offset)
         let (staff, whole) = try await APIHandlers.transaction { db in
             let persons = Persons(db: db)
             return (try persons.staff(staffQuery), try persons.seesWholeIDNumbers())

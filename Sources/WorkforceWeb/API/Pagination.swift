@@ -33,6 +33,16 @@ struct PageRequest: Sendable {
         fetched > limit ? PageRequest.cursor(offset: offset + limit) : nil
     }
 
+    /// How many items to fetch from `offset` on: one more than the page shows, which tells
+    /// whether another page follows.
+    var fetchLimit: Int { limit + 1 }
+
+    /// This page of what was fetched with ``fetchLimit`` from ``offset``: the items to show and
+    /// the cursor of the next page, if there is one.
+    func page<T>(ofFetched fetched: [T]) -> (items: [T], nextCursor: String?) {
+        (Array(fetched.prefix(limit)), nextCursor(fetched: fetched.count))
+    }
+
     /// This page of an array that holds the whole list.
     func slice<T>(_ all: [T]) -> (items: [T], nextCursor: String?) {
         let start = min(offset, all.count)
