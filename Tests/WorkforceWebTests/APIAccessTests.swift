@@ -115,16 +115,9 @@ import WorkforceOutput
 
     @Test func aListWalksFullyWithoutRepeats() async throws {
         try await APIWorld.run { api in
-            var seen: [String] = []
-            var cursor: String?
-            repeat {
-                let query = "/enterprises?limit=2" + (cursor.map { "&cursor=" + $0 } ?? "")
-                let page = try await api.call(.get, query, as: "ministry").object
-                let items = try #require(page["items"] as? [[String: Any]])
-                #expect(items.count <= 2)
-                seen += items.compactMap { $0["uscc"] as? String }
-                cursor = page["next_cursor"] as? String
-            } while cursor != nil
+            let seen = try await api.walk("/enterprises", limit: 2, as: "ministry").items.compactMap {
+                $0["uscc"] as? String
+            }
             #expect(seen.count == 3)
             #expect(Set(seen) == Set(AccessWorld.sides.map(\.uscc)))
             // A scope sees its own.

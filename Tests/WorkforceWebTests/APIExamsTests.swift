@@ -34,17 +34,8 @@ import WorkforceOutput
                     year: year, level: .junior, examDate: CalendarDate(year: year, month: 6, day: 15)!,
                     workYearsCutoff: nil)
             }
-            var ids: [Int] = []
-            var cursor: String?
-            var pages = 0
-            repeat {
-                let page = try await api.call(
-                    .get, "/exam-sessions?limit=3" + (cursor.map { "&cursor=" + $0 } ?? ""), as: "sz-hr")
-                #expect(page.status == .ok, "\(page.body)")
-                ids += try APIExamsTests.items(page).compactMap { $0["id"] as? Int }
-                cursor = try page.object["next_cursor"] as? String
-                pages += 1
-            } while cursor != nil && pages < 5
+            let (items, pages) = try await api.walk("/exam-sessions", limit: 3, as: "sz-hr")
+            let ids = items.compactMap { $0["id"] as? Int }
             #expect(pages == 2)
             #expect(ids.count == 4)
             #expect(Set(ids).count == 4)

@@ -57,14 +57,9 @@ import WorkforceOutput
             let again = try await api.upload(csv, to: "/enterprises/\(shenzhen)/staff/import", as: "sz-coordinator")
             #expect(try again.object["unchanged"] as? Int == 7)
 
-            var seen: [String] = []
-            var cursor: String?
-            repeat {
-                let path = "/staff?on=2013-12-31&limit=3" + (cursor.map { "&cursor=" + $0 } ?? "")
-                let page = try await api.call(.get, path, as: "sz-coordinator").object
-                seen += try #require(page["items"] as? [[String: Any]]).compactMap { $0["id_number"] as? String }
-                cursor = page["next_cursor"] as? String
-            } while cursor != nil
+            let seen = try await api.walk("/staff?on=2013-12-31", limit: 3, as: "sz-coordinator").items.compactMap {
+                $0["id_number"] as? String
+            }
             #expect(seen.count == 8)
             #expect(Set(seen) == Set(people + [AccessWorld.shenzhen.idNumber]))
 

@@ -70,6 +70,31 @@ struct APIWorld {
         }
     }
 
+    /// Every item of a list, page after page, following `next_cursor` from `path` (a query of
+    /// its own or none), `limit` a page, until the last page; with the number of pages. Each page must be 200
+    /// with at most `limit` items; more than `maximumPages` pages is a failure (a cursor that
+    /// does not advance).
+    func walk(_ path: String, limit: Int, as user: String, maximumPages: Int = 50) async throws
+        -> (items: [[String: Any]], pages: Int)
+    {
+        var items: [[String: Any]] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let query = (path.contains("?") ? "&" : "?") + "limit=\(limit)" + (cursor.map { "&cursor=" + $0 } ?? "")
+            let page = try await call(.get, path + query, as: user)
+            #expect(page.status == .ok, "\(page.body)")
+            let object = try page.object
+            let shown = try #require(object["items"] as? [[String: Any]])
+            #expect(shown.count <= limit)
+            items += shown
+            cursor = object["next_cursor"] as? String
+            pages += 1
+        } while cursor != nil && pages < maximumPages
+        #expect(cursor == nil, "more than \(maximumPages) pages")
+        return (items, pages)
+    }
+
     /// A multipart/form-data upload of `csv` as the part `file`.
     func upload(_ csv: String, to path: String, as user: String) async throws -> APIResponse {
         let boundary = "esw-test-boundary"
