@@ -224,6 +224,26 @@ import Workforce
         ).single().decode(0)
     }
 
+    @Test func readersOfAHeldDayWaitNeitherForEachOtherNorForAWritesRecomputation() throws {
+        try TestDatabase.withSchema { db, conninfo in
+            let world = try World(db: db)
+            _ = try world.importStaff(World.staff([.init(.shenzhen, 1, "一", "工会", hired: "2012-01-01")]))
+            let day = World.day("2014-01-16")
+            #expect(try RatioService(db: db).holdToday(day, registeredOnly: false) == 2, "the day and its month end")
+            let other = try Connection(conninfo: conninfo)
+            // Without waiting: a lock the roll had to wait for would fail it after the timeout.
+            try other.execute("SET lock_timeout = '2s'")
+            try db.transaction { db in
+                // One reader's roll, then a write's recomputation taking its turn (kept to COMMIT).
+                #expect(try RatioService(db: db).holdToday(day, registeredOnly: false) == 0)
+                try db.execute("SELECT ratio_counts_take_turn()")
+                let reader = RatioService(db: other)
+                #expect(try reader.holdToday(day, registeredOnly: false) == 0)
+                #expect(try reader.enterprise(uscc: World.shenzhen, asOf: day).counts.tracked == 1)
+            }
+        }
+    }
+
     @Test func rollingToANewDayHoldsItAndTheMonthEndsOfTheWindowOnly() throws {
         try TestDatabase.withSchema { db in
             try holdJanuary2014(db)
