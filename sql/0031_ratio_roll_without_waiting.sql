@@ -60,3 +60,10 @@ BEGIN
     RETURN computed;
 END
 $$;
+
+-- CREATE OR REPLACE keeps the grants but not the SET clause: pinned again, as sql/0021 pinned it.
+DO $$
+BEGIN
+    EXECUTE format('ALTER FUNCTION ratio_counts_roll(date, boolean) SET search_path = %I, pg_temp', current_schema());
+END
+$$;
