@@ -65,7 +65,6 @@ public struct ImportSummary: Sendable, Equatable {
     public var sha256: String?
 }
 
-/// How to run an import.
 /// A file with more data rows than ``ImportOptions/maximumRows``: nothing of it was written.
 public struct ImportTooManyRows: Error, Sendable, CustomStringConvertible {
     public let limit: Int
@@ -74,6 +73,7 @@ public struct ImportTooManyRows: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// How to run an import.
 public struct ImportOptions: Sendable {
     /// Write the valid rows and save the rejected ones, instead of writing nothing.
     public var skipInvalid = false

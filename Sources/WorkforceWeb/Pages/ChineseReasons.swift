@@ -218,7 +218,7 @@ enum ChineseReasons {
         Rule(#"is on record for another person"#, "已登记在另一人名下"),
         Rule(
             #"the file has more than (\d+) rows; split it into files of at most (\d+) rows"#,
-            "文件超过 $1 行；请拆分为每个不超过 $2 行的文件"),
+            "文件超过每次上传 $1 行的上限，未导入任何一行；请拆分为每个不超过 $2 行的文件后分别上传。"),
     ]
 
     /// Training events, the enrollment file and attendance (Events, Enrollments, Attendance, sql/0003).

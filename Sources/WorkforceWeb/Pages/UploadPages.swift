@@ -245,7 +245,7 @@ struct UploadFlow: Sendable {
             } catch let refused as ImportRejected {
                 return .refused(errors: refused.errors, badLines: refused.badLines, read: refused.read)
             } catch let error as ImportTooManyRows {
-                return .fileRefused("文件超过每次上传 \(error.limit) 行的上限，未导入任何一行；请拆分为每个不超过 \(error.limit) 行的文件后分别上传。")
+                return .fileRefused(ChineseReasons.translate(error.description))
             } catch let error as SpreadsheetError {
                 return .fileRefused(ChineseReasons.translate(error.reason))
             } catch let error as WorkforceError {
