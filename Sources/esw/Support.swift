@@ -210,6 +210,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as ImportRejected {
         printError(CommandLineWords.message(error))
         throw ExitStatus.invalidInput
+    } catch let error as ImportsRejected {
+        for file in error.files { printError(CommandLineWords.message(file)) }
+        printError("Nothing of any of the files was imported.")
+        throw ExitStatus.invalidInput
     } catch let error as SpreadsheetError {
         printError("esw: \(error)")
         throw ExitStatus.invalidInput
@@ -375,12 +379,14 @@ func localNow() -> LocalDateTime {
 }
 
 /// Ends the progress line and prints the import summary.
-func finishImport(_ summary: ImportSummary) {
+/// Prints an import's summary line; `file` names the file when a command imported several.
+func finishImport(_ summary: ImportSummary, file: String? = nil) {
     if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    var text = """
-        read \(summary.read) rows (\(summary.encoding.rawValue)): inserted \(summary.inserted), updated \
-        \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)
-        """
+    var text =
+        (file.map { "\($0): " } ?? "") + """
+            read \(summary.read) rows (\(summary.encoding.rawValue)): inserted \(summary.inserted), updated \
+            \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)
+            """
     if let rejectsFile = summary.rejectsFile { text += "; rejected rows saved to \(rejectsFile)" }
     say(text)
 }

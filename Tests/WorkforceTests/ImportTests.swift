@@ -37,6 +37,63 @@ typealias RosterWorld = FixtureWorld
         }
     }
 
+    @Test func thePartsOfOneRosterImportTogetherAllOrNothing() throws {
+        try TestDatabase.withSchema { db in
+            let world = try RosterWorld(db: db)
+            let (shenzhen, beijing) = (RosterWorld.shenzhen, RosterWorld.beijing)
+            let first = try temporaryFile(
+                "part1.csv", text: header + "\(shenzhen),\(RosterWorld.person(1)),张伟,union,2013-06-01,\n")
+            let second = try temporaryFile(
+                "part2.csv",
+                text: header
+                    + "\(beijing),\(RosterWorld.person(2)),李娜,party,2013-06-01,\n"
+                    + "\(shenzhen),\(RosterWorld.person(3)),王芳,party,2013-06-01,\n")
+            let lateDate = try temporaryFile(
+                "part0.csv", text: header + "\(shenzhen),\(RosterWorld.person(4)),赵强,union,2099-01-01,\n")
+            let badDepartment = try temporaryFile(
+                "part3.csv", text: header + "\(shenzhen),\(RosterWorld.person(5)),钱军,nowhere,2013-06-01,\n")
+            let options = ImportOptions(today: RosterWorld.today)
+            let persons = try world.count("person"), employments = try world.count("employment")
+
+            // Bad rows in two of three parts: every file's bad rows are listed, and the good part
+            // between them is not written either.
+            do {
+                _ = try world.staff.importFiles(paths: [lateDate, first, badDepartment], options: options)
+                Issue.record("parts with bad rows were imported")
+            } catch let refused as ImportsRejected {
+                #expect(
+                    refused.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["part0.csv", "part3.csv"])
+                #expect(
+                    refused.files.map { $0.errors.map { "\($0.line) \($0.column)" } } == [
+                        ["2 hired_on"], ["2 department"],
+                    ])
+            }
+            #expect(try world.count("person") == persons)
+            #expect(try world.count("employment") == employments)
+
+            // Good parts: each file's own counts, all written in one transaction, and the maintained
+            // figure (recomputed once, at COMMIT) equals the functions on every held day.
+            let summaries = try world.staff.importFiles(paths: [first, second], options: options)
+            #expect(summaries.map(\.read) == [1, 2])
+            #expect(summaries.map(\.inserted) == [1, 2])
+            #expect(try world.count("employment") == employments + 3)
+            let differences: Int = try db.query("SELECT count(*) FROM ratio_counts_differences()").single().decode(0)
+            #expect(differences == 0)
+            let heldToday: Int = try db.query(
+                """
+                SELECT coalesce(sum(tracked), 0)::int FROM ratio_counts
+                WHERE as_of = current_date AND NOT registered_only
+                """
+            ).single().decode(0)
+            #expect(heldToday == 3)
+
+            // A part repeated: the second sees the first's rows, as a later import would.
+            let again = try world.staff.importFiles(paths: [first, first], options: options)
+            #expect(again.map(\.unchanged) == [1, 1])
+            #expect(try world.count("employment") == employments + 3)
+        }
+    }
+
     @Test func chineseHeadersInAnyOrderFromAGB18030File() throws {
         try TestDatabase.withSchema { db in
             let world = try RosterWorld(db: db)

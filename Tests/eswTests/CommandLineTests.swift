@@ -248,6 +248,48 @@ final class PipeDrain: @unchecked Sendable {
         }
     }
 
+    @Test func thePartsOfARosterImportInOneCommandAllOrNothing() throws {
+        try TestDatabase.withSchema { _, url in
+            let database = ["--database-url", url]
+            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
+            #expect(
+                try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
+                    .status == 0)
+            let header = "enterprise_uscc,id_number,name,department,hired_on\n"
+            let first = try temporaryFile(
+                "part1.csv", text: header + "\(shenzhen),\(Fixtures.idNumber(sequence: 1)),张伟,工会,2012-01-01\n")
+            let second = try temporaryFile(
+                "part2.csv", text: header + "\(shenzhen),\(Fixtures.idNumber(sequence: 2)),李娜,妇联,2012-01-01\n")
+            let bad = try temporaryFile(
+                "part3.csv", text: header + "\(shenzhen),\(Fixtures.idNumber(sequence: 3)),王芳,车间,2012-01-01\n")
+
+            let refused = try esw(["staff", "import", first, bad, second] + database)
+            #expect(refused.status == 3)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.stderr.contains("part3.csv: 1 of 1 rows are invalid"))
+            #expect(refused.stderr.contains("line 2, department '车间'"))
+            #expect(refused.stderr.contains("Nothing of any of the files was imported."))
+
+            let oneRejectsFile = try esw(
+                ["staff", "import", first, second, "--skip-invalid", "--rejects", "x.csv"] + database)
+            #expect(oneRejectsFile.status == 2)
+            #expect(oneRejectsFile.stderr.contains("--rejects names one file"))
+
+            let imported = try esw(["staff", "import", first, second] + database)
+            #expect(imported.status == 0)
+            let lines = imported.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2)
+            #expect(
+                lines.first?.hasSuffix("part1.csv: read 1 rows (UTF-8): inserted 1, updated 0, unchanged 0, rejected 0")
+                    == true)
+            #expect(
+                lines.last?.hasSuffix("part2.csv: read 1 rows (UTF-8): inserted 1, updated 0, unchanged 0, rejected 0")
+                    == true)
+            let listed = try esw(["staff", "list", "--enterprise", shenzhen, "--format", "csv"] + database)
+            #expect(listed.stdout.split(whereSeparator: \.isNewline).count == 3, "a header and both parts' persons")
+        }
+    }
+
     /// An import of thousands of bad rows lists each on stderr, far more than a pipe holds: the
     /// command must finish, and every row must be listed. (Read one pipe after the other, and the
     /// command blocks on a full stderr while the reader waits for stdout's end; `esw` then stops

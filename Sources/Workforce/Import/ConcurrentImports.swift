@@ -19,7 +19,12 @@ public struct ConcurrentChange: Error, Sendable, CustomStringConvertible {
 }
 
 extension ImportPipeline {
-    /// Runs the import (``runOnce(path:on:options:)``), and runs all of it again — the file re-read,
+    /// Runs the import of one file: ``run(paths:on:options:)``.
+    func run(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+        try run(paths: [path], on: db, options: options)[0]
+    }
+
+    /// Runs the import (``runOnce(paths:on:options:)``), and runs all of it again — the files re-read,
     /// the rows validated, staged and checked anew — when a concurrent transaction got in the way: a
     /// deadlock or serialization failure the server reported (``RetryPolicy/isTransient(_:)``), or a
     /// ``ConcurrentChange`` the merge found. At most ``RetryPolicy/transactions`` attempts, with a
@@ -27,7 +32,7 @@ extension ImportPipeline {
     ///
     /// A rejects file saved by an attempt that was then rolled back is replaced by the next
     /// attempt's: it is this import's own file, and must describe the attempt that committed.
-    func run(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+    func run(paths: [String], on db: Connection, options: ImportOptions) throws -> [ImportSummary] {
         let saved = SavedRejects()
         var options = options
         if let save = options.saveRejects {
@@ -42,7 +47,7 @@ extension ImportPipeline {
             return try policy.run(isRetriable: retriable) { _ in
                 var attempt = options
                 if saved.happened { attempt.replaceRejects = true }
-                return try runOnce(path: path, on: db, options: attempt)
+                return try runOnce(paths: paths, on: db, options: attempt)
             }
         } catch var error as ConcurrentChange {
             error.attempts = policy.attempts

@@ -231,13 +231,36 @@ struct ImportDefinition {
 struct ImportPipeline {
     let definition: ImportDefinition
 
-    /// One attempt: reads the file and runs the transaction once.
-    func runOnce(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
+    /// One attempt: reads the files and runs the transaction once, one file after the other. A file
+    /// with bad rows (and no `skipInvalid`) merges nothing, the files after it are still read and
+    /// checked, so that every file's bad rows are listed, and then nothing of any file is written
+    /// (``ImportRejected`` for one file, ``ImportsRejected`` for several). The deferred recomputation of
+    /// the maintained ratio figure (sql/0021) runs once, at COMMIT, for all the files together.
+    func runOnce(paths: [String], on db: Connection, options: ImportOptions) throws -> [ImportSummary] {
         if options.skipInvalid, options.saveRejects != nil {
-            try ImportPipeline.checkRejectsPath(
-                options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path), input: path,
-                replacing: options.replaceRejects)
+            for path in paths {
+                try ImportPipeline.checkRejectsPath(
+                    options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path), input: path,
+                    replacing: options.replaceRejects)
+            }
         }
+        return try db.transaction { db in
+            var summaries: [ImportSummary] = []
+            var rejected: [ImportRejected] = []
+            for path in paths {
+                do {
+                    summaries.append(try importFile(path: path, on: db, options: options))
+                } catch let refused as ImportRejected {
+                    rejected.append(refused)
+                }
+            }
+            if let first = rejected.first { throw paths.count == 1 ? first : ImportsRejected(files: rejected) }
+            return summaries
+        }
+    }
+
+    /// Reads, stages, checks and merges one file inside the caller's transaction.
+    private func importFile(path: String, on db: Connection, options: ImportOptions) throws -> ImportSummary {
         let reader = try SpreadsheetReader(path: path)
         guard let headerRecord = try reader.next() else {
             throw SpreadsheetError(path: path, reason: "the file is empty; expected a header row")
@@ -246,86 +269,88 @@ struct ImportPipeline {
         let fileHeaders = headerRecord.fields.map(\.trimmingSpaces)
         var summary = ImportSummary(encoding: reader.encoding)
 
-        return try db.transaction { db in
-            let columnList = definition.stagingColumns.joined(separator: ", ")
-            try db.execute(
-                script: "CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP")
-            let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
-            var errors: [RowError] = []
-            var rejectedRecords: [Int: [String: String]] = [:]
-            let layout = mapping.layout
-            try db.copyIn(CopyStatement(table: "import_staging", columns: ["line"] + names)) { writer in
-                while let record = try reader.next() {
-                    summary.read += 1
-                    if let limit = options.maximumRows, summary.read > limit { throw ImportTooManyRows(limit: limit) }
-                    if summary.read % 50_000 == 0 { options.progress?(summary.read) }
-                    var fields = RowFields(line: record.line, fields: record.fields, layout: layout)
-                    fields.checkCells(headers: fileHeaders)
-                    if fields.errors.isEmpty, let staged = definition.validate(&fields), fields.errors.isEmpty {
-                        try writer.writeRow([String(record.line)] + staged)
-                    } else {
-                        errors += fields.errors
-                        rejectedRecords[record.line] = fields.valuesByKey
-                    }
+        let columnList = definition.stagingColumns.joined(separator: ", ")
+        // The file before it in the same transaction left its own.
+        try db.execute(
+            script: """
+                DROP TABLE IF EXISTS import_staging;
+                CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP
+                """)
+        let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
+        var errors: [RowError] = []
+        var rejectedRecords: [Int: [String: String]] = [:]
+        let layout = mapping.layout
+        try db.copyIn(CopyStatement(table: "import_staging", columns: ["line"] + names)) { writer in
+            while let record = try reader.next() {
+                summary.read += 1
+                if let limit = options.maximumRows, summary.read > limit { throw ImportTooManyRows(limit: limit) }
+                if summary.read % 50_000 == 0 { options.progress?(summary.read) }
+                var fields = RowFields(line: record.line, fields: record.fields, layout: layout)
+                fields.checkCells(headers: fileHeaders)
+                if fields.errors.isEmpty, let staged = definition.validate(&fields), fields.errors.isEmpty {
+                    try writer.writeRow([String(record.line)] + staged)
+                } else {
+                    errors += fields.errors
+                    rejectedRecords[record.line] = fields.valuesByKey
                 }
             }
-            options.progress?(summary.read)
-            // The database's audit trail names this as the source of the import's statements: the
-            // action, the file's name and the SHA-256 of the bytes just read (not of a second read,
-            // which a file changed meanwhile would make another file's).
-            summary.sha256 = reader.sha256
-            let source =
-                definition.action + " " + URL(fileURLWithPath: path).lastPathComponent
-                + (reader.sha256.map { " sha256:" + $0 } ?? "")
-            try db.execute("SELECT set_config('esw.source', \(source), true)")
-            try db.execute(script: "CREATE INDEX ON import_staging (line); ANALYZE import_staging")
-            for check in definition.crossChecks {
-                for row in try db.query(check) {
-                    let key: String = try row.decode(1)
-                    errors.append(
-                        RowError(
-                            line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
-                            value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3))
-                        ))
-                }
-            }
-            errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-            let badLines = Set(errors.map(\.line))
-            if !badLines.isEmpty {
-                guard options.skipInvalid else { throw ImportRejected(path: path, errors: errors, read: summary.read) }
-                let stagedBadLines = badLines.filter { rejectedRecords[$0] == nil }.sorted()
-                if !stagedBadLines.isEmpty {
-                    let rows = try db.query(
-                        "DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
-                    for row in rows {
-                        var values: [String: String] = [:]
-                        for (offset, name) in names.enumerated() { values[name] = try row.text(offset + 1) ?? "" }
-                        rejectedRecords[try row.decode(0)] = values
-                    }
-                }
-                summary.rejected = badLines.count
-                if let save = options.saveRejects {
-                    let rejectsPath = options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path)
-                    try save(rejectedRows(records: rejectedRecords, errors: errors, mapping: mapping), rejectsPath)
-                    summary.rejectsFile = rejectsPath
-                }
-            }
-            // Plans this session keeps (the foreign-key checks', the triggers') were made for the
-            // tables as they were at their first use, perhaps empty: a foreign-key check planned as a
-            // scan of a then one-page person table scans it, grown, for every row. Plan them anew.
-            try db.execute(script: "DISCARD PLANS")
-            let merged = try definition.merge(db)
-            summary.inserted = merged.inserted
-            summary.updated = merged.updated
-            summary.unchanged = merged.unchanged
-            try Audit.record(
-                on: db, action: definition.action, subject: URL(fileURLWithPath: path).lastPathComponent,
-                detail: [
-                    "read": summary.read, "inserted": summary.inserted, "updated": summary.updated,
-                    "unchanged": summary.unchanged, "rejected": summary.rejected, "sha256": summary.sha256 ?? "",
-                ])
-            return summary
         }
+        options.progress?(summary.read)
+        // The database's audit trail names this as the source of the import's statements: the
+        // action, the file's name and the SHA-256 of the bytes just read (not of a second read,
+        // which a file changed meanwhile would make another file's).
+        summary.sha256 = reader.sha256
+        let source =
+            definition.action + " " + URL(fileURLWithPath: path).lastPathComponent
+            + (reader.sha256.map { " sha256:" + $0 } ?? "")
+        try db.execute("SELECT set_config('esw.source', \(source), true)")
+        try db.execute(script: "CREATE INDEX ON import_staging (line); ANALYZE import_staging")
+        for check in definition.crossChecks {
+            for row in try db.query(check) {
+                let key: String = try row.decode(1)
+                errors.append(
+                    RowError(
+                        line: try row.decode(0), column: mapping.headerForKey[key] ?? key,
+                        value: try row.decode(2, as: String?.self) ?? "", reason: Reason(parsing: try row.decode(3))
+                    ))
+            }
+        }
+        errors.sort { ($0.line, $0.column) < ($1.line, $1.column) }
+        let badLines = Set(errors.map(\.line))
+        if !badLines.isEmpty {
+            guard options.skipInvalid else { throw ImportRejected(path: path, errors: errors, read: summary.read) }
+            let stagedBadLines = badLines.filter { rejectedRecords[$0] == nil }.sorted()
+            if !stagedBadLines.isEmpty {
+                let rows = try db.query(
+                    "DELETE FROM import_staging WHERE line = ANY(\(stagedBadLines)) RETURNING *")
+                for row in rows {
+                    var values: [String: String] = [:]
+                    for (offset, name) in names.enumerated() { values[name] = try row.text(offset + 1) ?? "" }
+                    rejectedRecords[try row.decode(0)] = values
+                }
+            }
+            summary.rejected = badLines.count
+            if let save = options.saveRejects {
+                let rejectsPath = options.rejectsPath ?? ImportPipeline.defaultRejectsPath(for: path)
+                try save(rejectedRows(records: rejectedRecords, errors: errors, mapping: mapping), rejectsPath)
+                summary.rejectsFile = rejectsPath
+            }
+        }
+        // Plans this session keeps (the foreign-key checks', the triggers') were made for the
+        // tables as they were at their first use, perhaps empty: a foreign-key check planned as a
+        // scan of a then one-page person table scans it, grown, for every row. Plan them anew.
+        try db.execute(script: "DISCARD PLANS")
+        let merged = try definition.merge(db)
+        summary.inserted = merged.inserted
+        summary.updated = merged.updated
+        summary.unchanged = merged.unchanged
+        try Audit.record(
+            on: db, action: definition.action, subject: URL(fileURLWithPath: path).lastPathComponent,
+            detail: [
+                "read": summary.read, "inserted": summary.inserted, "updated": summary.updated,
+                "unchanged": summary.unchanged, "rejected": summary.rejected, "sha256": summary.sha256 ?? "",
+            ])
+        return summary
     }
 
     /// Writes the rows of `query` (trusted SQL text) into a new temporary table `name`, dropped at
@@ -338,7 +363,9 @@ struct ImportPipeline {
     /// it, but on its pages). PostgreSQL plans that loop when its statistics say the table is empty,
     /// as they do after `VACUUM ANALYZE` of an empty database, whatever it holds by then.
     static func materialize(_ db: Connection, _ name: String, as query: String) throws {
-        try db.execute(script: "CREATE TEMP TABLE \(name) ON COMMIT DROP AS \(query);\nANALYZE \(name)")
+        try db.execute(
+            script:
+                "DROP TABLE IF EXISTS \(name);\nCREATE TEMP TABLE \(name) ON COMMIT DROP AS \(query);\nANALYZE \(name)")
     }
 
     static func mergeCounts(_ row: Row) throws -> (inserted: Int, updated: Int, unchanged: Int) {
@@ -451,6 +478,14 @@ public struct RejectedRows: Sendable {
     /// The input file's own headers of the columns the import read.
     public let headers: [String]
     public let rows: [Row]
+}
+
+/// An import of several files refused because of bad rows in some of them; nothing of any file
+/// was written. One ``ImportRejected`` per file with bad rows, in the order given.
+public struct ImportsRejected: Error, Sendable, CustomStringConvertible {
+    public let files: [ImportRejected]
+
+    public var description: String { files.map(\.description).joined(separator: "\n") }
 }
 
 /// An import refused because of bad rows; nothing was written.

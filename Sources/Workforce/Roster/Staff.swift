@@ -36,11 +36,26 @@ public struct Staff {
     /// With `enterprise` (a USCC: the API's upload to one enterprise), that enterprise must be in
     /// the acting user's scope, and a row that names another one is a bad row.
     public func importFile(path: String, options: ImportOptions, enterprise: String? = nil) throws -> ImportSummary {
+        try ImportPipeline(definition: try importDefinition(options: options, enterprise: enterprise))
+            .run(path: path, on: db, options: options)
+    }
+
+    /// Imports the parts of one roster (a roster larger than one file may be) in one transaction,
+    /// one after the other, as ``importFile(path:options:enterprise:)`` imports one: all of them
+    /// or, with a bad row in any (and no `skipInvalid`), none, every file's bad rows listed
+    /// (``ImportsRejected``). The maintained ratio figure is recomputed once, at the end, rather
+    /// than once per file over everything the files before loaded.
+    public func importFiles(paths: [String], options: ImportOptions) throws -> [ImportSummary] {
+        try ImportPipeline(definition: try importDefinition(options: options, enterprise: nil))
+            .run(paths: paths, on: db, options: options)
+    }
+
+    private func importDefinition(options: ImportOptions, enterprise: String?) throws -> ImportDefinition {
         let today = options.today
         let only = try enterprise.map { try Enterprises(db: db).lookUp(uscc: $0).enterprise.uscc }
         // A roster names few enterprises many times over: check each USCC once.
         let usccChecks = Memo<String, CodeCheck>(Codes.checkUSCC)
-        let definition = ImportDefinition(
+        return ImportDefinition(
             action: "staff import",
             columns: Staff.staffColumns,
             stagingColumns: [
@@ -115,7 +130,6 @@ public struct Staff {
                 """,
             ],
             merge: { db in try Staff.merge(db) })
-        return try ImportPipeline(definition: definition).run(path: path, on: db, options: options)
     }
 
     /// Merges a staged roster, safe against concurrent imports of overlapping rosters:

@@ -41,18 +41,39 @@ struct StaffCommand: ParsableCommand {
                 exits 3; with --skip-invalid the valid rows are imported and the rejected ones \
                 saved with a reason column, to fix and import again.
 
-                Example:
+                Several files (the parts of a roster too large for one file) are imported in one \
+                transaction, one after the other: all of them or, with a bad row in any, none of \
+                them, every file's bad rows listed. Each file's rejected rows are saved beside it \
+                (--rejects takes one file only). The maintained ratio figure is recomputed once, \
+                at the end, instead of once per file.
+
+                Examples:
                   esw staff import roster-2013.csv --skip-invalid
+                  esw staff import roster-part1.csv roster-part2.csv roster-part3.csv
                 """)
 
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: "The CSV file, or the parts of one roster (imported together, all or nothing).")
+        var files: [String]
         @OptionGroup var flags: ImportFlags
         @OptionGroup var database: DatabaseOptions
 
+        func validate() throws {
+            if files.count > 1 && flags.rejects != nil {
+                throw ValidationError(
+                    "--rejects names one file, and several are imported; leave it out to save each file's "
+                        + "rejected rows beside it (FILE.rejected.csv)")
+            }
+        }
+
         func run() throws {
             try reportingErrors {
-                let summary = try Staff(db: try database.connect()).importFile(path: file, options: flags.options())
-                finishImport(summary)
+                let staff = Staff(db: try database.connect())
+                if files.count == 1 {
+                    finishImport(try staff.importFile(path: files[0], options: flags.options()))
+                } else {
+                    let summaries = try staff.importFiles(paths: files, options: flags.options())
+                    for (file, summary) in zip(files, summaries) { finishImport(summary, file: file) }
+                }
             }
         }
     }
