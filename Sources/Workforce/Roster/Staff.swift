@@ -116,6 +116,11 @@ public struct Staff {
                       WINDOW w AS (PARTITION BY id_number, enterprise_uscc, department ORDER BY line)) x
                 WHERE line <> first_line AND hired_on IS DISTINCT FROM first_hired
                 """,
+                // Each row's open employment looked up by its person, enterprise and department (at
+                // most one: employment_one_open_idx), LATERAL with OFFSET 0 so that the planner cannot
+                // join the staged rows to every open employment of their enterprise and department
+                // first: it did, and that join grows with the employments already on record (a 1M-row
+                // part into 4M employments: 31 s, against 4.4 s this way).
                 """
                 SELECT s.line, 'hired_on', coalesce(s.hired_on::text, ''),
                        format(
@@ -124,8 +129,12 @@ public struct Staff {
                 FROM import_staging s
                 JOIN person p ON p.id_number = s.id_number
                 JOIN enterprise e ON e.uscc = s.enterprise_uscc
-                JOIN employment em ON em.person_id = p.id AND em.enterprise_id = e.id
-                                  AND em.department = s.department AND em.left_on IS NULL
+                JOIN LATERAL (
+                    SELECT o.hired_on FROM employment o
+                    WHERE o.person_id = p.id AND o.enterprise_id = e.id AND o.department = s.department
+                      AND o.left_on IS NULL
+                    OFFSET 0
+                ) em ON true
                 WHERE s.left_on IS NULL AND em.hired_on IS DISTINCT FROM s.hired_on
                 """,
             ],
