@@ -120,7 +120,7 @@ public struct Staff {
                 // most one: employment_one_open_idx), LATERAL with OFFSET 0 so that the planner cannot
                 // join the staged rows to every open employment of their enterprise and department
                 // first: it did, and that join grows with the employments already on record (a 1M-row
-                // part into 4M employments: 31 s, against 4.4 s this way).
+                // part against 5M employments: 31 s, against 4.4 s this way).
                 """
                 SELECT s.line, 'hired_on', coalesce(s.hired_on::text, ''),
                        format(
