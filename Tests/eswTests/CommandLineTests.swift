@@ -21,6 +21,16 @@ func esw(
     try RunningESW(arguments, stdin: stdin, environment: environment).wait(timeout: timeout)
 }
 
+/// Adds the Shenzhen enterprise that the command-line tests share (440305, serial 1) with `esw
+/// enterprise add`, and returns its USCC.
+@discardableResult
+func addShenzhenEnterprise(_ database: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let uscc = Fixtures.uscc(region: "440305", serial: 1)
+    let added = try esw(["enterprise", "add", "--uscc", uscc, "--name", "深圳测试", "--region", "440305"] + database)
+    #expect(added.status == 0, sourceLocation: sourceLocation)
+    return uscc
+}
+
 /// An `esw` process started and not yet waited for, for tests that signal it while it runs.
 final class RunningESW: @unchecked Sendable {
     let process = Process()
@@ -186,12 +196,7 @@ final class PipeDrain: @unchecked Sendable {
             #expect(second.stdout.hasPrefix("schema is up to date"))
             #expect(second.stderr.isEmpty)
 
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            #expect(
-                try esw(
-                    ["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"]
-                        + database
-                ).status == 0)
+            let shenzhen = try addShenzhenEnterprise(database)
             let roster = try temporaryFile(
                 text: """
                     enterprise_uscc,id_number,name,department,hired_on
@@ -251,10 +256,7 @@ final class PipeDrain: @unchecked Sendable {
     @Test func thePartsOfARosterImportInOneCommandAllOrNothing() throws {
         try TestDatabase.withSchema { _, url in
             let database = ["--database-url", url]
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            #expect(
-                try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
-                    .status == 0)
+            let shenzhen = try addShenzhenEnterprise(database)
             let header = "enterprise_uscc,id_number,name,department,hired_on\n"
             let first = try temporaryFile(
                 "part1.csv", text: header + "\(shenzhen),\(Fixtures.idNumber(sequence: 1)),张伟,工会,2012-01-01\n")

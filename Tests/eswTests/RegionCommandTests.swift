@@ -54,10 +54,7 @@ import Testing
     @Test func aCityBureauRunsTheReportOfItsCity() throws {
         try TestDatabase.withSchema { _, url in
             let database = ["--database-url", url]
-            let shenzhen = Fixtures.uscc(region: "440305", serial: 1)
-            #expect(
-                try esw(["enterprise", "add", "--uscc", shenzhen, "--name", "深圳测试", "--region", "440305"] + database)
-                    .status == 0)
+            let shenzhen = try addShenzhenEnterprise(database)
             let region = try esw(
                 ["report", "region", "--region", "440300", "--as-of", "2014-06-30", "--format", "csv"]
                     + database)

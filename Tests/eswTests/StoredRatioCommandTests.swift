@@ -10,9 +10,7 @@ import Testing
     static let bj = Fixtures.uscc(region: "110105", serial: 2)
 
     func populate(_ database: [String]) throws {
-        #expect(
-            try esw(["enterprise", "add", "--uscc", Self.sz, "--name", "深圳测试", "--region", "440305"] + database)
-                .status == 0)
+        try addShenzhenEnterprise(database)
         #expect(
             try esw(["enterprise", "add", "--uscc", Self.bj, "--name", "北京测试", "--region", "110105"] + database)
                 .status == 0)
