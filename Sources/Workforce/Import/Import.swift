@@ -270,10 +270,11 @@ struct ImportPipeline {
         var summary = ImportSummary(encoding: reader.encoding)
 
         let columnList = definition.stagingColumns.joined(separator: ", ")
-        // The file before it in the same transaction left its own.
+        // The file before it in the same transaction left its own (pg_temp: never a table of that
+        // name in the schema).
         try db.execute(
             script: """
-                DROP TABLE IF EXISTS import_staging;
+                DROP TABLE IF EXISTS pg_temp.import_staging;
                 CREATE TEMP TABLE import_staging (line integer NOT NULL, \(columnList)) ON COMMIT DROP
                 """)
         let names = definition.stagingColumns.map { String($0.split(separator: " ")[0]) }
@@ -363,9 +364,13 @@ struct ImportPipeline {
     /// it, but on its pages). PostgreSQL plans that loop when its statistics say the table is empty,
     /// as they do after `VACUUM ANALYZE` of an empty database, whatever it holds by then.
     static func materialize(_ db: Connection, _ name: String, as query: String) throws {
+        // A file before this one in the same transaction (a roster's parts) left its own.
         try db.execute(
-            script:
-                "DROP TABLE IF EXISTS \(name);\nCREATE TEMP TABLE \(name) ON COMMIT DROP AS \(query);\nANALYZE \(name)")
+            script: """
+                DROP TABLE IF EXISTS pg_temp.\(name);
+                CREATE TEMP TABLE \(name) ON COMMIT DROP AS \(query);
+                ANALYZE \(name)
+                """)
     }
 
     static func mergeCounts(_ row: Row) throws -> (inserted: Int, updated: Int, unchanged: Int) {
