@@ -67,12 +67,10 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let staff = Staff(db: try database.connect())
-                if files.count == 1 {
-                    finishImport(try staff.importFile(path: files[0], options: flags.options()))
-                } else {
-                    let summaries = try staff.importFiles(paths: files, options: flags.options())
-                    for (file, summary) in zip(files, summaries) { finishImport(summary, file: file) }
+                let summaries = try Staff(db: try database.connect()).importFiles(
+                    paths: files, options: flags.options())
+                for (file, summary) in zip(files, summaries) {
+                    finishImport(summary, file: files.count > 1 ? file : nil)
                 }
             }
         }
